@@ -1,0 +1,24 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The package's own folder, for files shipped with it (the demo config, migrations). */
+export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const DEMO_CONFIG = resolve(PACKAGE_ROOT, "examples/demo.config.yaml");
+
+/**
+ * Config: `SOS_CONFIG`, else `./sos.config.yaml`, else the demo agency. Every `sos` command and the
+ * server resolve it this same way.
+ */
+export function resolveConfigPath(env: NodeJS.ProcessEnv, cwd: string): string {
+  if (env.SOS_CONFIG) return resolve(cwd, env.SOS_CONFIG);
+  const local = resolve(cwd, "sos.config.yaml");
+  return existsSync(local) ? local : DEMO_CONFIG;
+}
+
+/** Database: an explicit `--db`, else `SOS_DB`, else `./data/sos.db` (its folder is created). */
+export function resolveDbPath(env: NodeJS.ProcessEnv, cwd: string, override?: string): string {
+  if (override) return resolve(cwd, override);
+  if (env.SOS_DB) return env.SOS_DB === ":memory:" ? ":memory:" : resolve(cwd, env.SOS_DB);
+  return resolve(cwd, "data/sos.db");
+}

@@ -1,0 +1,32 @@
+import { createInterface } from "node:readline";
+import { UsageError } from "../app/boot.ts";
+import { runCommand } from "../commands/run.ts";
+import { readArgs } from "./args.ts";
+import { bootFromEnv } from "./setup.ts";
+
+/** `sos chat --as <email>`: one command per input line, each reply then a blank line. */
+export async function chat(argv: string[]): Promise<number> {
+  const { values } = readArgs("chat", argv, { as: { type: "string" }, today: { type: "string" } });
+  if (!values.as)
+    throw new UsageError("sos chat needs --as <email>: the staff member to act as. See `sos chat --help`.");
+  const { ctx } = bootFromEnv({ today: values.today });
+  try {
+    const actor = ctx.people.byEmail(values.as);
+    if (!actor) {
+      const known = ctx.people.all().map((a) => a.email);
+      throw new UsageError(
+        `--as ${values.as}: no staff member with that email in ${ctx.org.source}. Known: ${known.join(", ")}`,
+      );
+    }
+    const rl = createInterface({ input: process.stdin, terminal: false });
+    for await (const raw of rl) {
+      const line = raw.trim();
+      if (line === "" || line.startsWith("#")) continue;
+      const reply = runCommand(ctx, { actor, text: line, surface: "cli", audience: "private" });
+      process.stdout.write(`${reply.text}\n\n`);
+    }
+    return 0;
+  } finally {
+    ctx.store.close();
+  }
+}

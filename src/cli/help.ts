@@ -1,0 +1,54 @@
+/** `sos --help` and `sos <command> --help`. Kept beside each other so they stay consistent. */
+export const MAIN_HELP = `sos: Signs of Safety practice dashboards (Slack, Microsoft Teams and a local console)
+
+Usage: sos <command> [options]
+
+Commands:
+  start       run the bot: HTTP server (Slack, Teams, /healthz) and, in a terminal, a console chat
+  chat        run chat commands from standard input as one person
+  demo        create a database holding the demo agency and the seed's sample cases
+  dashboard   print a dashboard as text, CSV or JSON
+  stuck       print stuck cases and why
+  migrate     create or update the database schema
+
+Every command finds its files the same way:
+  config    SOS_CONFIG, else ./sos.config.yaml, else examples/demo.config.yaml
+  database  SOS_DB, else ./data/sos.db (the folder is created)
+  today     --today YYYY-MM-DD or SOS_TODAY act as if it were that day (demos, tests)
+
+Run \`sos <command> --help\` for a command's options.`;
+
+export const HELP: Readonly<Record<string, string>> = {
+  start: `Usage: sos start [--today YYYY-MM-DD]
+
+Runs the bot. With no Slack or Teams credentials in the environment it runs in local mode:
+  - an HTTP server on PORT (default 3978) with GET /healthz (and /api/messages for Teams tools);
+  - when standard input is a terminal, a console chat as the first worker in the config
+    (:as <email> switches person, :quit leaves); otherwise it keeps serving until stopped;
+  - with the demo config and a new database, it first loads the demo data (see \`sos demo\`).
+Environment: PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, and the Slack/Teams variables in the README.`,
+  chat: `Usage: sos chat --as <email> [--today YYYY-MM-DD]
+
+Reads one command per line from standard input, as the staff member with that email, and prints
+each reply followed by a blank line. Lines may start with /sos or not; empty lines and lines
+starting with # are skipped. Exits 0 at the end of input; 2 for a usage error such as an unknown --as.`,
+  demo: `Usage: sos demo [--db PATH] [--today YYYY-MM-DD]
+
+Creates a database holding the demo agency (examples/demo.config.yaml) and the seed document's
+sample rows as Jane Smith's cases: 12345/12346 statutory-cp, 22345/22346 family-support,
+32345/32346 voluntary. Refuses a database that already holds cases.`,
+  dashboard: `Usage: sos dashboard [--worker EMAIL | --team NAME | --agency]
+                     [--dashboard overview|statutory-cp|family-support|voluntary]
+                     [--format text|csv|json] [--as EMAIL] [--today YYYY-MM-DD]
+
+Prints one dashboard, grouped by worker as in the seed. Scope: one worker's cases, a team's, or the
+whole agency (the default; with --as, that person's own view). --dashboard defaults to overview.
+--as EMAIL applies the same visibility rules as chat. JSON: {"dashboard","title","columns","groups":
+[{"worker","title","rows":[{"caseId","cells"}]}]} with cells exactly as the text table shows them.`,
+  stuck: `Usage: sos stuck [--team NAME] [--format text|json] [--today YYYY-MM-DD]
+
+Prints the stuck cases (whole agency, or one team), each with the rules it breaks and days stuck.`,
+  migrate: `Usage: sos migrate
+
+Creates the database if needed and applies any migrations not yet applied (start does this too).`,
+};

@@ -1,0 +1,53 @@
+import { UsageError } from "../app/boot.ts";
+import { ConfigError } from "../config/load.ts";
+import { closest } from "../util/suggest.ts";
+import { chat } from "./chat.ts";
+import { dashboard } from "./dashboard.ts";
+import { demo } from "./demo.ts";
+import { HELP, MAIN_HELP } from "./help.ts";
+import { migrate } from "./migrate.ts";
+import { start } from "./start.ts";
+import { stuck } from "./stuck.ts";
+
+type Run = (argv: string[]) => Promise<number> | number;
+
+const COMMANDS: Readonly<Record<string, Run>> = { start, chat, demo, dashboard, stuck, migrate };
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    const topic = name === "help" ? rest[0] : undefined;
+    process.stdout.write(`${topic && HELP[topic] ? HELP[topic] : MAIN_HELP}\n`);
+    return 0;
+  }
+  const run = COMMANDS[name];
+  if (!run) {
+    const hint = closest(name, Object.keys(COMMANDS), 1)[0];
+    throw new UsageError(
+      `"${name}" is not a sos command.${hint ? ` Did you mean \`sos ${hint}\`?` : ""} See \`sos --help\`.`,
+    );
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(`${HELP[name]}\n`);
+    return 0;
+  }
+  return run(rest);
+}
+
+// One place where errors end up: known ones print plainly, anything else with its stack for an admin.
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof UsageError) {
+    process.stderr.write(`sos: ${e.message}\n`);
+    process.exitCode = 2;
+  } else if (e instanceof ConfigError) {
+    process.stderr.write(`sos: the config can't be used. ${e.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(
+      `sos: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,62 @@
+import { startConsoleChat } from "../../adapters/console/chat.ts";
+import { UsageError } from "../app/boot.ts";
+import { DEMO_CONFIG } from "../app/paths.ts";
+import { surfacesFromEnv } from "../app/surfaces.ts";
+import { loadDemoData } from "../demo/load.ts";
+import { createApp, listen } from "../server/http.ts";
+import { readArgs } from "./args.ts";
+import { bootFromEnv, shown } from "./setup.ts";
+
+/** `sos start` (`npm start`): the server, and in local mode the console chat. */
+export async function start(argv: string[]): Promise<number> {
+  const { values } = readArgs("start", argv, { today: { type: "string" } });
+  const port = Number(process.env.PORT ?? 3978);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`PORT must be a port number (got "${process.env.PORT}")`);
+  const { ctx, emptyDb, configPath, dbPath } = bootFromEnv({ today: values.today });
+  const say = (s: string) => process.stdout.write(`${s}\n`);
+
+  const surfaces = surfacesFromEnv(ctx, process.env);
+  say(
+    `sos-dashboards: ${surfaces.local ? "local mode (no Slack or Teams credentials set)" : surfaces.mounts.map((m) => m.name).join(" and ")}`,
+  );
+  say(
+    `Config:    ${shown(configPath)} (${ctx.org.agency.name}: ${ctx.org.teams.length} team${ctx.org.teams.length === 1 ? "" : "s"}, ${ctx.org.staff.length} staff)`,
+  );
+  let dbNote = emptyDb ? "new, no cases yet" : "existing";
+  if (emptyDb && configPath === DEMO_CONFIG) {
+    const { cases } = loadDemoData(ctx);
+    dbNote = `new: loaded ${cases} demo cases from the Signs of Safety dashboards document`;
+  }
+  say(`Database:  ${shown(dbPath)} (${dbNote})`);
+  for (const w of surfaces.warnings) say(`Warning:   ${w}`);
+
+  const app = createApp(ctx, surfaces.mounts);
+  const running = await listen(app, port, surfaces.mounts);
+  say(`Server:    http://localhost:${running.port}  (GET /healthz)`);
+  for (const m of surfaces.mounts) say(`           ${m.describe}`);
+
+  const stop = async () => {
+    await running.close();
+    ctx.store.close();
+  };
+  process.once("SIGTERM", () => void stop().then(() => process.exit(0)));
+
+  const first = ctx.people.all().find((a) => a.role === "worker") ?? ctx.people.all()[0];
+  if (surfaces.local && process.stdin.isTTY && first) {
+    say("");
+    say(`Console:   you are ${first.name} (${first.role}). Try:`);
+    say(`             /sos mine`);
+    say(`             /sos mapped-with-family 12345`);
+    say(`             /sos help`);
+    say(`           :as <email> switches person, :quit leaves.`);
+    say("");
+    await startConsoleChat(ctx, first, { input: process.stdin, output: process.stdout });
+    await stop();
+    return 0;
+  }
+  say(`Console:   standard input is not a terminal, so no console chat; serving until stopped (Ctrl+C).`);
+  process.once("SIGINT", () => void stop().then(() => process.exit(0)));
+  await new Promise<void>((resolve) => running.server.once("close", () => resolve()));
+  return 0;
+}

@@ -1,0 +1,57 @@
+import { canSeeAgency } from "../../domain/access.ts";
+import { DASHBOARDS, elementColumn } from "../../domain/dashboards.ts";
+import { ELEMENT_KEYS, ELEMENTS, type ElementKey } from "../../domain/elements.ts";
+import { coverageText } from "../../render/text.ts";
+import type { CoverageView } from "../../render/view.ts";
+import { type Board, loadBoard } from "../board.ts";
+import { type Env, refuse } from "../env.ts";
+import type { Reply } from "../reply.ts";
+
+/** Column heading for an element in agency-wide views: the overview's label, else the element's name. */
+export function elementHeading(element: ElementKey): string {
+  return elementColumn(DASHBOARDS.overview, element)?.label ?? ELEMENTS[element].name;
+}
+
+/** For each element: open cases that have it, out of open cases whose dashboard shows it. */
+export function coverageCells(env: Env, board: Board, cases = board.cases): string[] {
+  const { org } = env.ctx;
+  return ELEMENT_KEYS.map((el) => {
+    let has = 0;
+    let of = 0;
+    for (const c of cases) {
+      if (!elementColumn(org.dashboards[c.service], el)) continue;
+      of++;
+      if ((board.states.get(c.id)?.get(el)?.count ?? 0) > 0) has++;
+    }
+    return of === 0 ? "–" : `${Math.round((100 * has) / of)}% (${has}/${of})`;
+  });
+}
+
+/** The manager's picture: how much of each element is happening, per team and agency-wide. */
+export function agency(env: Env): Reply {
+  const { actor, ctx } = env;
+  if (!canSeeAgency(actor)) {
+    return refuse(env, {
+      code: "role_cannot",
+      role: actor.role,
+      action: "see the agency summary",
+      who:
+        actor.role === "supervisor"
+          ? "type `/sos team` for your team"
+          : "type `/sos mine` for your own cases",
+    });
+  }
+  const board = loadBoard(env, { all: true });
+  const rows = ctx.org.teams.map((t) => {
+    const cases = board.cases.filter((c) => c.teamId === t.id);
+    return { label: t.name, openCases: cases.length, cells: coverageCells(env, board, cases) };
+  });
+  const view: CoverageView = {
+    title: `${ctx.org.agency.name}: practice coverage by team`,
+    columns: ["Team", "Open cases", ...ELEMENT_KEYS.map(elementHeading)],
+    rows,
+    total: { label: "Whole agency", openCases: board.cases.length, cells: coverageCells(env, board) },
+    note: "Each cell: open cases with the element recorded, out of open cases whose dashboard has it.",
+  };
+  return { ok: true, text: coverageText(view), coverage: view };
+}

@@ -1,0 +1,84 @@
+import { findTeam } from "../../config/org.ts";
+import { canSeeTeam } from "../../domain/access.ts";
+import { dashboardText } from "../../render/text.ts";
+import type { DashboardView } from "../../render/view.ts";
+import { closest } from "../../util/suggest.ts";
+import { boardViews, loadBoard, teamHolders } from "../board.ts";
+import type { Command } from "../command.ts";
+import { type Env, refuse } from "../env.ts";
+import type { Reply } from "../reply.ts";
+
+function dashboardsReply(intro: string, views: readonly DashboardView[]): Reply {
+  return { ok: true, text: [intro, ...views.map(dashboardText)].join("\n\n"), dashboards: views };
+}
+
+/** "My cases": the person's own open cases as the seed's tables. */
+export function mine(env: Env, cmd: Extract<Command, { kind: "mine" }>): Reply {
+  const { actor } = env;
+  const board = loadBoard(env, { workerId: actor.staffId });
+  if (board.cases.length === 0) {
+    const more =
+      actor.role === "supervisor"
+        ? " Type `/sos team` for your team's cases."
+        : actor.role === "worker"
+          ? ""
+          : " Type `/sos agency` for the agency picture.";
+    return { ok: true, text: `You have no open cases allocated to you.${more}`, dashboards: [] };
+  }
+  const views = boardViews(env, board, [{ staffId: actor.staffId, name: actor.name }], cmd.dashboard);
+  const n = board.cases.length;
+  return dashboardsReply(`${actor.name}: ${n} open case${n === 1 ? "" : "s"}.`, views);
+}
+
+/** The team dashboard, grouped by worker as on the whiteboard. */
+export function team(env: Env, cmd: Extract<Command, { kind: "team" }>): Reply {
+  const { actor, ctx } = env;
+  if (actor.role === "worker") {
+    return refuse(env, {
+      code: "role_cannot",
+      role: "worker",
+      action: "see the team dashboard",
+      who: "type `/sos mine` for your own cases, and ask your supervisor about the team's",
+    });
+  }
+  let teamIds: string[];
+  if (cmd.team !== null) {
+    const t = findTeam(ctx.org, cmd.team);
+    if (!t) {
+      return refuse(env, {
+        code: "unknown_team",
+        word: cmd.team,
+        suggestions: closest(
+          cmd.team,
+          ctx.org.teams.map((x) => x.name),
+          2,
+        ),
+      });
+    }
+    if (!canSeeTeam(actor, t.id)) return refuse(env, { code: "no_team_access", team: t.name });
+    teamIds = [t.id];
+  } else if (actor.role === "supervisor") {
+    teamIds = [...actor.teams];
+  } else if (ctx.org.teams.length === 1) {
+    teamIds = [ctx.org.teams[0]!.id];
+  } else {
+    return refuse(env, { code: "which_team", teams: ctx.org.teams.map((t) => t.name) });
+  }
+
+  const parts: string[] = [];
+  const views: DashboardView[] = [];
+  for (const id of teamIds) {
+    const t = ctx.org.teams.find((x) => x.id === id)!;
+    const board = loadBoard(env, { teamIds: [id] });
+    const holders = teamHolders(env, id, board);
+    const n = board.cases.length;
+    if (n === 0) {
+      parts.push(`${t.name}: no open cases.`);
+      continue;
+    }
+    const v = boardViews(env, board, holders, cmd.dashboard);
+    views.push(...v);
+    parts.push(`${t.name}: ${n} open case${n === 1 ? "" : "s"}.`, ...v.map(dashboardText));
+  }
+  return { ok: true, text: parts.join("\n\n"), dashboards: views };
+}

@@ -1,0 +1,80 @@
+import { findTeam } from "../../config/org.ts";
+import { canSeeTeam } from "../../domain/access.ts";
+import { nameCell } from "../../domain/names.ts";
+import { stuckText } from "../../render/text.ts";
+import type { StuckItem, StuckView } from "../../render/view.ts";
+import { closest } from "../../util/suggest.ts";
+import { type Board, loadBoard, type Scope, stuckFor } from "../board.ts";
+import type { Command } from "../command.ts";
+import { type Env, refuse } from "../env.ts";
+import type { Reply } from "../reply.ts";
+import { teamName } from "./open.ts";
+
+/** Stuck cases on a board, longest stuck first, each finding with its rule and days. */
+export function stuckItems(env: Env, board: Board): StuckItem[] {
+  const { org, people } = env.ctx;
+  const items: (StuckItem & { worst: number })[] = [];
+  for (const c of board.cases) {
+    const findings = stuckFor(org, c, board.states, env.today);
+    if (findings.length === 0) continue;
+    items.push({
+      caseId: c.id,
+      child: nameCell(c, env.today, env.names),
+      worker: people.nameOf(c.workerId),
+      team: teamName(env, c.teamId),
+      dashboard: org.dashboards[c.service].title,
+      findings: findings.map((f) => ({
+        rule: f.rule,
+        reason: f.reason,
+        since: env.fmt(f.since),
+        days: f.days,
+      })),
+      worst: Math.max(...findings.map((f) => f.days)),
+    });
+  }
+  items.sort((a, b) => b.worst - a.worst || a.caseId.localeCompare(b.caseId));
+  return items.map(({ worst: _, ...item }) => item);
+}
+
+export function stuck(env: Env, cmd: Extract<Command, { kind: "stuck" }>): Reply {
+  const { actor, ctx } = env;
+  let scope: Scope;
+  let title: string;
+  if (cmd.team !== null) {
+    const t = findTeam(ctx.org, cmd.team);
+    if (!t) {
+      return refuse(env, {
+        code: "unknown_team",
+        word: cmd.team,
+        suggestions: closest(
+          cmd.team,
+          ctx.org.teams.map((x) => x.name),
+          2,
+        ),
+      });
+    }
+    if (!canSeeTeam(actor, t.id)) {
+      return actor.role === "worker"
+        ? refuse(env, {
+            code: "role_cannot",
+            role: "worker",
+            action: "see a team's stuck cases",
+            who: "type `/sos stuck` for your own",
+          })
+        : refuse(env, { code: "no_team_access", team: t.name });
+    }
+    scope = { teamIds: [t.id] };
+    title = `Stuck cases in ${t.name}`;
+  } else if (actor.role === "worker") {
+    scope = { workerId: actor.staffId };
+    title = "Your stuck cases";
+  } else if (actor.role === "supervisor") {
+    scope = { teamIds: actor.teams };
+    title = `Stuck cases in ${actor.teams.map((t) => teamName(env, t)).join(" and ")}`;
+  } else {
+    scope = { all: true };
+    title = `Stuck cases in ${ctx.org.agency.name}`;
+  }
+  const view: StuckView = { title, items: stuckItems(env, loadBoard(env, scope)) };
+  return { ok: true, text: stuckText(view), stuck: view };
+}

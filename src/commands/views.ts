@@ -1,0 +1,56 @@
+import type { Ctx } from "../app/context.ts";
+import { type Actor, canSeeAgency, canSeeCase, canSeeTeam } from "../domain/access.ts";
+import type { DashboardSlug } from "../domain/dashboards.ts";
+import type { DashboardView, StuckView } from "../render/view.ts";
+import { boardViews, loadBoard, type Scope, teamHolders } from "./board.ts";
+import { type Audience, type Env, makeEnv, type Surface } from "./env.ts";
+import { stuckItems } from "./handlers/stuck.ts";
+
+/**
+ * Dashboards and stuck lists for surfaces that are not a chat command: the CLI, App Home, digests.
+ * Same view models, same authorization as chat.
+ */
+export type ViewScope =
+  | { kind: "worker"; worker: Actor }
+  | { kind: "team"; teamId: string }
+  | { kind: "agency" };
+
+/** Someone who may see everything: the operator at the CLI, who holds the database file anyway. */
+export const OPERATOR: Actor = { staffId: -1, email: "operator", name: "Operator", role: "admin", teams: [] };
+
+export function viewEnv(ctx: Ctx, actor: Actor, surface: Surface, audience: Audience): Env {
+  return makeEnv(ctx, actor, surface, audience);
+}
+
+/** null when allowed; otherwise a sentence saying why not. */
+export function refusal(actor: Actor, scope: ViewScope): string | null {
+  if (scope.kind === "agency")
+    return canSeeAgency(actor) ? null : "Only managers and admins can see the whole agency.";
+  if (scope.kind === "team")
+    return canSeeTeam(actor, scope.teamId) ? null : "You can only see your own team's dashboard.";
+  const w = scope.worker;
+  const ok =
+    w.staffId === actor.staffId || w.teams.some((t) => canSeeCase(actor, { workerId: w.staffId, teamId: t }));
+  return ok ? null : `You can't see ${w.name}'s cases.`;
+}
+
+function boardScope(scope: ViewScope): Scope {
+  if (scope.kind === "worker") return { workerId: scope.worker.staffId };
+  if (scope.kind === "team") return { teamIds: [scope.teamId] };
+  return { all: true };
+}
+
+export function dashboardFor(env: Env, scope: ViewScope, slug: DashboardSlug | null): DashboardView[] {
+  const board = loadBoard(env, boardScope(scope));
+  const holders =
+    scope.kind === "worker"
+      ? [{ staffId: scope.worker.staffId, name: scope.worker.name }]
+      : scope.kind === "team"
+        ? teamHolders(env, scope.teamId, board)
+        : [];
+  return boardViews(env, board, holders, slug);
+}
+
+export function stuckFor(env: Env, scope: ViewScope, title: string): StuckView {
+  return { title, items: stuckItems(env, loadBoard(env, boardScope(scope))) };
+}

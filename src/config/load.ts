@@ -1,0 +1,212 @@
+import { existsSync, readFileSync } from "node:fs";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import {
+  DASHBOARD_SLUGS,
+  DASHBOARDS,
+  type DashboardDef,
+  type DashboardSlug,
+  SERVICE_SLUGS,
+  type ServiceSlug,
+} from "../domain/dashboards.ts";
+import { defaultDatePattern } from "../domain/dates.ts";
+import { DEFAULT_STUCK_DAYS, STUCK_RULES, type StuckThresholds } from "../domain/stuck.ts";
+import { closest } from "../util/suggest.ts";
+import { adaptDashboard } from "./adapt.ts";
+import { DEFAULT_DIGEST, DEFAULT_OUTCOMES, type Org, type StaffConfig, type TeamConfig } from "./org.ts";
+import { type ConfigFile, configSchema } from "./schema.ts";
+
+/** A config that cannot run: every problem, each as `key.path: what is wrong`, and the file. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `${file} has ${problems.length === 1 ? "a problem" : `${problems.length} problems`}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export function loadOrg(file: string): Org {
+  if (!existsSync(file)) throw new ConfigError(file, ["file not found"]);
+  return parseOrg(readFileSync(file, "utf8"), file);
+}
+
+export function parseOrg(text: string, source: string): Org {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      source,
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return `${pos ? `line ${pos.line}, column ${pos.col}: ` : ""}${e.message.split("\n")[0]}`;
+      }),
+    );
+  }
+  const parsed = configSchema.safeParse(doc.toJS());
+  if (!parsed.success) throw new ConfigError(source, parsed.error.issues.map(describeIssue));
+  const { org, problems } = resolve(parsed.data, source);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return org;
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : out === "" ? String(p) : `.${String(p)}`;
+  return out || "(top level)";
+}
+
+/** Zod's English is written for developers; an agency admin gets the key, what it must be, and what it was. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const at = pathText(issue.path);
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const known = knownKeys(issue.path);
+      return issue.keys
+        .map((k) => {
+          const hint = closest(k, known, 1)[0];
+          return `${at === "(top level)" ? "" : `${at}: `}unknown key "${k}"${hint ? ` (did you mean "${hint}"?)` : ""}`;
+        })
+        .join("; ");
+    }
+    case "invalid_value":
+      return `${at}: must be one of ${issue.values.map(String).join(", ")}`;
+    case "invalid_type":
+      return issue.input === undefined ? `${at}: is required` : `${at}: must be ${article(issue.expected)}`;
+    case "too_small":
+      return issue.origin === "array"
+        ? `${at}: needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`
+        : `${at}: ${issue.message}`;
+    case "invalid_union":
+      return `${at}: ${unionHint(issue.path)}`;
+    default:
+      return `${at}: ${issue.message}`;
+  }
+}
+
+function article(expected: string): string {
+  if (expected === "array") return "a list";
+  if (expected === "object") return "a mapping of keys to values";
+  return `a ${expected}`;
+}
+
+function unionHint(path: readonly PropertyKey[]): string {
+  const last = path[path.length - 1];
+  if (last === "team") return "must be a team name, or a list of team names";
+  if (typeof last === "string" && (STUCK_RULES as readonly string[]).includes(last))
+    return "must be a number of days, or off";
+  return "has a value of the wrong kind";
+}
+
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  const top = path[0];
+  if (path.length === 0) return Object.keys(configSchema.shape);
+  if (top === "staff") return ["email", "name", "role", "team", "slackId", "teamsId", "away"];
+  if (top === "teams") return ["id", "name", "channels", "digest"];
+  if (top === "agency") return ["name", "timeZone"];
+  if (top === "dashboards") return ["title", "relabel", "drop", "add", "style", "element", "label", "after"];
+  if (top === "stuck") return [...STUCK_RULES, "dashboards", "escalateAfterDays"];
+  return [];
+}
+
+function slugify(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+}
+
+function resolve(cfg: ConfigFile, source: string): { org: Org; problems: string[] } {
+  const problems: string[] = [];
+  const agencyDigest = { ...DEFAULT_DIGEST, ...cfg.digest };
+
+  const teams: TeamConfig[] = [];
+  for (const [i, t] of cfg.teams.entries()) {
+    const id = t.id ?? slugify(t.name);
+    if (teams.some((x) => x.id === id)) problems.push(`teams[${i}]: a second team with id "${id}"`);
+    teams.push({ id, name: t.name, channels: t.channels ?? {}, digest: { ...agencyDigest, ...t.digest } });
+  }
+  const teamByWord = (w: string) =>
+    teams.find((t) => t.id === w.toLowerCase() || t.name.toLowerCase() === w.toLowerCase());
+
+  const staff: StaffConfig[] = [];
+  for (const [i, s] of cfg.staff.entries()) {
+    const email = s.email.toLowerCase();
+    const words = s.team === undefined ? [] : Array.isArray(s.team) ? s.team : [s.team];
+    const ids: string[] = [];
+    for (const w of words) {
+      const t = teamByWord(w);
+      if (!t) {
+        const hint = closest(
+          w,
+          teams.map((x) => x.name),
+          1,
+        )[0];
+        problems.push(`staff[${i}].team: no team "${w}" in teams${hint ? ` (did you mean "${hint}"?)` : ""}`);
+      } else ids.push(t.id);
+    }
+    if ((s.role === "worker" || s.role === "supervisor") && words.length === 0) {
+      problems.push(`staff[${i}].team: a ${s.role} needs a team`);
+    }
+    if (s.role === "worker" && words.length > 1)
+      problems.push(`staff[${i}].team: a worker belongs to one team`);
+    if (staff.some((x) => x.email === email)) problems.push(`staff[${i}].email: ${email} is listed twice`);
+    if (s.slackId && staff.some((x) => x.slackId === s.slackId))
+      problems.push(`staff[${i}].slackId: ${s.slackId} is listed twice`);
+    if (s.teamsId && staff.some((x) => x.teamsId === s.teamsId))
+      problems.push(`staff[${i}].teamsId: ${s.teamsId} is listed twice`);
+    for (const [j, a] of (s.away ?? []).entries()) {
+      if (a.to < a.from) problems.push(`staff[${i}].away[${j}]: "to" (${a.to}) is before "from" (${a.from})`);
+    }
+    staff.push({
+      email,
+      name: s.name,
+      role: s.role,
+      teams: ids,
+      ...(s.slackId ? { slackId: s.slackId } : {}),
+      ...(s.teamsId ? { teamsId: s.teamsId } : {}),
+      away: s.away ?? [],
+    });
+  }
+
+  const dashboards = {} as Record<DashboardSlug, DashboardDef>;
+  for (const slug of DASHBOARD_SLUGS) {
+    const { def, problems: p } = adaptDashboard(
+      DASHBOARDS[slug],
+      cfg.dashboards?.[slug],
+      `dashboards.${slug}`,
+    );
+    dashboards[slug] = def;
+    problems.push(...p);
+  }
+
+  const stuck = {} as Record<ServiceSlug, StuckThresholds>;
+  for (const slug of SERVICE_SLUGS) {
+    const t: StuckThresholds = {};
+    for (const rule of STUCK_RULES) {
+      const v = cfg.stuck?.dashboards?.[slug]?.[rule] ?? cfg.stuck?.[rule] ?? DEFAULT_STUCK_DAYS[rule];
+      if (typeof v === "number") t[rule] = v;
+    }
+    stuck[slug] = t;
+  }
+
+  const order = cfg.dates?.order ?? "dmy";
+  const org: Org = {
+    source,
+    agency: cfg.agency,
+    dates: { order, format: cfg.dates?.format ?? defaultDatePattern(order) },
+    channelNames: cfg.channelNames ?? "initials",
+    outcomes: cfg.outcomes ?? DEFAULT_OUTCOMES,
+    teams,
+    staff,
+    dashboards,
+    stuck,
+    escalateAfterDays: cfg.stuck?.escalateAfterDays ?? 14,
+    managers: { channels: cfg.managers?.channels ?? {} },
+    digest: agencyDigest,
+    holidays: cfg.holidays ?? [],
+  };
+  return { org, problems };
+}

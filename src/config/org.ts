@@ -1,0 +1,90 @@
+import type { Role } from "../domain/access.ts";
+import type { DashboardDef, DashboardSlug, ServiceSlug } from "../domain/dashboards.ts";
+import type { DateOrder, IsoDate } from "../domain/dates.ts";
+import type { NameDisplay } from "../domain/names.ts";
+import type { StuckThresholds } from "../domain/stuck.ts";
+
+/** The agency as the rest of the program sees it: config validated, defaults filled, references resolved. */
+export interface Org {
+  /** the file it came from, for messages that send an admin to fix it */
+  readonly source: string;
+  readonly agency: { readonly name: string; readonly timeZone: string };
+  readonly dates: { readonly order: DateOrder; readonly format: string };
+  readonly channelNames: NameDisplay;
+  readonly outcomes: readonly Outcome[];
+  readonly teams: readonly TeamConfig[];
+  readonly staff: readonly StaffConfig[];
+  readonly dashboards: Readonly<Record<DashboardSlug, DashboardDef>>;
+  readonly stuck: Readonly<Record<ServiceSlug, StuckThresholds>>;
+  readonly escalateAfterDays: number;
+  readonly managers: { readonly channels: Channels };
+  readonly digest: DigestSchedule;
+  readonly holidays: readonly IsoDate[];
+}
+
+export interface Outcome {
+  readonly code: string;
+  readonly label: string;
+}
+
+export interface Channels {
+  readonly slack?: string;
+  readonly teams?: string;
+}
+
+export interface DigestSchedule {
+  readonly team: string;
+  readonly agency: string;
+  readonly nudges: string;
+}
+
+export interface TeamConfig {
+  readonly id: string;
+  readonly name: string;
+  readonly channels: Channels;
+  readonly digest: DigestSchedule;
+}
+
+export interface StaffConfig {
+  readonly email: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly teams: readonly string[];
+  readonly slackId?: string;
+  readonly teamsId?: string;
+  readonly away: readonly { readonly from: IsoDate; readonly to: IsoDate }[];
+}
+
+export const DEFAULT_OUTCOMES: readonly Outcome[] = [
+  { code: "safe-at-home", label: "Safety achieved, child living at home" },
+  { code: "family-network-care", label: "Child living safely with family or network" },
+  { code: "out-of-home-care", label: "Child in out-of-home care" },
+  { code: "referred-on", label: "Referred to another service" },
+  { code: "moved-away", label: "Family moved out of the area" },
+  { code: "no-further-action", label: "No further action needed" },
+  { code: "other", label: "Other" },
+];
+
+export const DEFAULT_DIGEST: DigestSchedule = {
+  team: "0 8 * * 1",
+  agency: "0 9 * * 1",
+  nudges: "0 9 * * 1-5",
+};
+
+export function findTeam(org: Org, word: string): TeamConfig | undefined {
+  const w = word.trim().toLowerCase();
+  return org.teams.find((t) => t.id === w || t.name.toLowerCase() === w);
+}
+
+export function findStaffByEmail(org: Org, email: string): StaffConfig | undefined {
+  const e = email.trim().toLowerCase();
+  return org.staff.find((s) => s.email === e);
+}
+
+export function admins(org: Org): readonly StaffConfig[] {
+  return org.staff.filter((s) => s.role === "admin");
+}
+
+export function teamMembers(org: Org, teamId: string): readonly StaffConfig[] {
+  return org.staff.filter((s) => s.teams.includes(teamId));
+}

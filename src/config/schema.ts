@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { ROLES } from "../domain/access.ts";
+import { DASHBOARD_SLUGS, SERVICE_SLUGS } from "../domain/dashboards.ts";
+import { isValidDatePattern, isValidTimeZone } from "../domain/dates.ts";
+import { ELEMENT_KEYS } from "../domain/elements.ts";
+import { STUCK_RULES } from "../domain/stuck.ts";
+
+/**
+ * `sos.config.yaml`, as written by an agency admin. Strict objects, so a misspelt key is an error
+ * rather than a silently ignored setting. `load.ts` turns this into the resolved `Org`.
+ */
+
+const cron = z
+  .string()
+  .regex(/^\S+(\s+\S+){4}$/, { message: 'must be a cron expression of five fields, e.g. "0 8 * * 1"' });
+
+const channels = z.strictObject({
+  slack: z.string().min(1).optional(),
+  teams: z.string().min(1).optional(),
+});
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date written YYYY-MM-DD" });
+
+const digestSchedule = z.strictObject({
+  team: cron.optional(),
+  agency: cron.optional(),
+  nudges: cron.optional(),
+});
+
+const team = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, { message: "must be lower-case letters, digits and dashes" })
+    .optional(),
+  name: z.string().min(1),
+  channels: channels.optional(),
+  digest: digestSchedule.optional(),
+});
+
+const staff = z.strictObject({
+  email: z.email({ message: "must be an email address" }),
+  name: z.string().min(1),
+  role: z.enum(ROLES),
+  team: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  slackId: z.string().min(1).optional(),
+  teamsId: z.string().min(1).optional(),
+  away: z.array(z.strictObject({ from: isoDate, to: isoDate })).optional(),
+});
+
+const element = z.enum(ELEMENT_KEYS);
+const style = z.enum(["date", "yesno", "value"]);
+const column = z.union([element, z.literal("abuse")]);
+
+const dashboardAdaptation = z.strictObject({
+  title: z.string().min(1).optional(),
+  relabel: z
+    .partialRecord(z.union([column, z.literal("name"), z.literal("opened")]), z.string().min(1))
+    .optional(),
+  drop: z.array(column).optional(),
+  add: z
+    .array(
+      z.strictObject({
+        element,
+        label: z.string().min(1).optional(),
+        after: z.union([column, z.literal("name"), z.literal("opened")]).optional(),
+        style: style.optional(),
+      }),
+    )
+    .optional(),
+  style: z.partialRecord(element, style).optional(),
+});
+
+const days = z.union([z.number().int().min(1).max(3650), z.literal("off"), z.literal(false)]);
+const ruleDays = Object.fromEntries(STUCK_RULES.map((r) => [r, days.optional()])) as Record<
+  (typeof STUCK_RULES)[number],
+  z.ZodOptional<typeof days>
+>;
+
+const stuck = z.strictObject({
+  ...ruleDays,
+  dashboards: z.partialRecord(z.enum(SERVICE_SLUGS), z.strictObject(ruleDays)).optional(),
+  /** a case stuck this many days past a rule is raised to the supervisor in the team digest */
+  escalateAfterDays: z.number().int().min(1).optional(),
+});
+
+export const configSchema = z.strictObject({
+  agency: z.strictObject({
+    name: z.string().min(1),
+    timeZone: z
+      .string()
+      .refine(isValidTimeZone, { message: "is not a known IANA time zone (e.g. Europe/London)" }),
+  }),
+  dates: z
+    .strictObject({
+      order: z.enum(["dmy", "mdy", "ymd"]).optional(),
+      format: z
+        .string()
+        .refine(isValidDatePattern, {
+          message: "must use dd or d, MM or M, and yy or yyyy once each (e.g. dd/MM/yy)",
+        })
+        .optional(),
+    })
+    .optional(),
+  channelNames: z.enum(["full", "initials", "id"]).optional(),
+  outcomes: z
+    .array(z.strictObject({ code: z.string().regex(/^[a-z0-9-]+$/), label: z.string().min(1) }))
+    .min(1)
+    .optional(),
+  managers: z.strictObject({ channels: channels.optional() }).optional(),
+  digest: digestSchedule.optional(),
+  holidays: z.array(isoDate).optional(),
+  teams: z.array(team).min(1),
+  staff: z.array(staff).min(1),
+  dashboards: z.partialRecord(z.enum(DASHBOARD_SLUGS), dashboardAdaptation).optional(),
+  stuck: stuck.optional(),
+});
+
+export type ConfigFile = z.infer<typeof configSchema>;

@@ -1,0 +1,194 @@
+/**
+ * Calendar dates as ISO strings (`2016-01-06`). Practice happens on a day, not at an instant, so the
+ * domain never needs a time zone except to ask "what day is it now" (see `localDate`).
+ */
+
+export type IsoDate = string;
+
+/** How an agency writes dates: the seed is day-first (`06/01/16`). */
+export type DateOrder = "dmy" | "mdy" | "ymd";
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isIsoDate(s: string): boolean {
+  const m = ISO.exec(s);
+  return m !== null && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+export function isRealDate(y: number, m: number, d: number): boolean {
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d)) return false;
+  if (m < 1 || m > 12 || d < 1) return false;
+  return d <= daysInMonth(y, m);
+}
+
+export function daysInMonth(y: number, m: number): number {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+export function ymd(y: number, m: number, d: number): IsoDate {
+  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+function parts(date: IsoDate): [number, number, number] {
+  return [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
+}
+
+function toUtc(date: IsoDate): number {
+  const [y, m, d] = parts(date);
+  return Date.UTC(y, m - 1, d);
+}
+
+const DAY_MS = 86_400_000;
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  const t = new Date(toUtc(date) + days * DAY_MS);
+  return ymd(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round((toUtc(to) - toUtc(from)) / DAY_MS);
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function weekday(date: IsoDate): number {
+  return new Date(toUtc(date)).getUTCDay();
+}
+
+/** The calendar date at `instant` in `timeZone` (an IANA name such as `Europe/London`). */
+export function localDate(instant: Date, timeZone: string): IsoDate {
+  const fmt = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  });
+  return fmt.format(instant);
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Full years from `from` to `on`: a child's age on a day. */
+export function fullYears(from: IsoDate, on: IsoDate): number {
+  const [y1, m1, d1] = parts(from);
+  const [y2, m2, d2] = parts(on);
+  let years = y2 - y1;
+  if (m2 < m1 || (m2 === m1 && d2 < d1)) years -= 1;
+  return years;
+}
+
+/**
+ * Display patterns use `d`/`dd`, `M`/`MM`, `yy`/`yyyy` and any separators: the seed writes `dd/MM/yy`.
+ */
+export function formatDate(date: IsoDate, pattern: string): string {
+  const [y, m, d] = parts(date);
+  return pattern.replace(/yyyy|yy|MM|M|dd|d/g, (token) => {
+    switch (token) {
+      case "yyyy":
+        return String(y).padStart(4, "0");
+      case "yy":
+        return String(y % 100).padStart(2, "0");
+      case "MM":
+        return String(m).padStart(2, "0");
+      case "M":
+        return String(m);
+      case "dd":
+        return String(d).padStart(2, "0");
+      default:
+        return String(d);
+    }
+  });
+}
+
+export function isValidDatePattern(pattern: string): boolean {
+  const tokens = pattern.match(/yyyy|yy|MM|M|dd|d/g) ?? [];
+  const kinds = new Set(tokens.map((t) => t[0]));
+  return tokens.length === 3 && kinds.size === 3;
+}
+
+export function defaultDatePattern(order: DateOrder): string {
+  if (order === "mdy") return "MM/dd/yy";
+  if (order === "ymd") return "yyyy-MM-dd";
+  return "dd/MM/yy";
+}
+
+export type DateParse =
+  | { ok: true; date: IsoDate }
+  /** looks like a date but no such day exists (`31/02/26`) */
+  | { ok: false; reason: "impossible" }
+  /** not a date at all */
+  | { ok: false; reason: "not-a-date" };
+
+const NUMERIC = /^(\d{1,4})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$/;
+
+/**
+ * Reads what a worker types for a date: `today`, `yesterday`, ISO `2016-01-06`, or numbers in the
+ * agency's order (`6/1/16`, `06/01/2016`, `6.1.16`). A date without a year (`6/1`) is the most recent
+ * such day, so "30/12" typed on 3 January means last December; the reply always shows the full date.
+ */
+export function parseDate(token: string, today: IsoDate, order: DateOrder): DateParse {
+  const word = token.toLowerCase();
+  if (word === "today") return { ok: true, date: today };
+  if (word === "yesterday") return { ok: true, date: addDays(today, -1) };
+  // Accepted so the reply can say plainly that it is in the future, rather than "not a date".
+  if (word === "tomorrow") return { ok: true, date: addDays(today, 1) };
+  const iso = ISO.exec(token);
+  if (iso) {
+    const [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+    return isRealDate(y, m, d) ? { ok: true, date: ymd(y, m, d) } : { ok: false, reason: "impossible" };
+  }
+  const num = NUMERIC.exec(token);
+  if (!num) return { ok: false, reason: "not-a-date" };
+  const a = num[1]!;
+  const b = num[2]!;
+  const c = num[3];
+  let y: number;
+  let m: number;
+  let d: number;
+  if (a.length === 4 || order === "ymd") {
+    // Year first: `2016/1/6`; a yearless `1/6` in ymd order is month/day.
+    if (c === undefined) {
+      [m, d] = [Number(a), Number(b)];
+      y = Number(today.slice(0, 4));
+    } else {
+      if (a.length !== 4 && a.length !== 2) return { ok: false, reason: "not-a-date" };
+      [y, m, d] = [expandYear(a), Number(b), Number(c)];
+    }
+  } else {
+    if (a.length > 2) return { ok: false, reason: "not-a-date" };
+    [d, m] = order === "mdy" ? [Number(b), Number(a)] : [Number(a), Number(b)];
+    y = c === undefined ? Number(today.slice(0, 4)) : expandYear(c);
+  }
+  if (!isRealDate(y, m, d)) {
+    // 29/2 without a year in a non-leap year is still a real day in the most recent leap year, but
+    // guessing that far back would surprise; call it impossible.
+    return { ok: false, reason: "impossible" };
+  }
+  let date = ymd(y, m, d);
+  if (c === undefined && date > today) {
+    if (!isRealDate(y - 1, m, d)) return { ok: false, reason: "impossible" };
+    date = ymd(y - 1, m, d);
+  }
+  return { ok: true, date };
+}
+
+/** Two-digit years are this century: practice records and children's birth dates are all after 2000. */
+function expandYear(text: string): number {
+  const n = Number(text);
+  return text.length <= 2 ? 2000 + n : n;
+}
+
+/** Whether a token is shaped like a date, even an impossible one: used to tell dates from numbers. */
+export function looksLikeDate(token: string): boolean {
+  const word = token.toLowerCase();
+  return (
+    word === "today" || word === "yesterday" || word === "tomorrow" || ISO.test(token) || NUMERIC.test(token)
+  );
+}

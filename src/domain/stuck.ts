@@ -1,0 +1,133 @@
+import { type DashboardDef, elementColumn } from "./dashboards.ts";
+import { addDays, daysBetween, type IsoDate } from "./dates.ts";
+import type { ElementKey } from "./elements.ts";
+import type { ElementState } from "./projection.ts";
+
+/**
+ * The stuck-case rules of DESIGN §5. Each names the point a case should have reached by a number of
+ * days after some start; thresholds come from config, per dashboard.
+ */
+export const STUCK_RULES = [
+  "no-internal-mapping",
+  "no-family-mapping",
+  "no-danger-or-goal",
+  "no-recent-scale",
+  "no-child-plan",
+  "no-activity",
+] as const;
+
+export type StuckRule = (typeof STUCK_RULES)[number];
+
+export const DEFAULT_STUCK_DAYS: Readonly<Record<StuckRule, number>> = {
+  "no-internal-mapping": 14,
+  "no-family-mapping": 28,
+  "no-danger-or-goal": 14,
+  "no-recent-scale": 28,
+  "no-child-plan": 90,
+  "no-activity": 21,
+};
+
+/** Days per rule for one dashboard; a missing rule is switched off. */
+export type StuckThresholds = Partial<Record<StuckRule, number>>;
+
+export interface StuckCaseInput {
+  readonly openedOn: IsoDate;
+  readonly states: ReadonlyMap<ElementKey, ElementState>;
+  readonly dashboard: DashboardDef;
+}
+
+export interface StuckFinding {
+  readonly rule: StuckRule;
+  /** what is missing, in the dashboard's own words: "no Mapping Internal 14 days after opening" */
+  readonly reason: string;
+  /** the day the case became stuck under this rule */
+  readonly since: IsoDate;
+  /** whole days since then; 0 means it became stuck today */
+  readonly days: number;
+}
+
+function has(input: StuckCaseInput, element: ElementKey): boolean {
+  return (input.states.get(element)?.count ?? 0) > 0;
+}
+
+function label(input: StuckCaseInput, element: ElementKey): string | null {
+  return elementColumn(input.dashboard, element)?.label ?? null;
+}
+
+function finding(rule: StuckRule, reason: string, since: IsoDate, today: IsoDate): StuckFinding | null {
+  const days = daysBetween(since, today);
+  return days >= 0 ? { rule, reason, since, days } : null;
+}
+
+/** A rule applies only to the dashboards that show its element: a voluntary case has no danger statement. */
+function check(rule: StuckRule, input: StuckCaseInput, days: number, today: IsoDate): StuckFinding | null {
+  const opened = input.openedOn;
+  switch (rule) {
+    case "no-internal-mapping":
+    case "no-family-mapping":
+    case "no-child-plan": {
+      const element: ElementKey =
+        rule === "no-internal-mapping"
+          ? "mapping-internal"
+          : rule === "no-family-mapping"
+            ? "mapping-with-family"
+            : "child-safety-plan";
+      const name = label(input, element);
+      if (name === null || has(input, element)) return null;
+      return finding(rule, `no ${name} ${days} days after opening`, addDays(opened, days), today);
+    }
+    case "no-danger-or-goal": {
+      const danger = label(input, "danger-statement");
+      const goal = label(input, "safety-goal");
+      const missing = [
+        danger !== null && !has(input, "danger-statement") ? danger : null,
+        goal !== null && !has(input, "safety-goal") ? goal : null,
+      ].filter((x): x is string => x !== null);
+      if (missing.length === 0) return null;
+      const mapped = [
+        input.states.get("mapping-internal")?.firstOn,
+        input.states.get("mapping-with-family")?.firstOn,
+      ]
+        .filter((d): d is string => typeof d === "string")
+        .sort()[0];
+      if (mapped === undefined) return null;
+      return finding(
+        rule,
+        `no ${missing.join(" or ")} ${days} days after first mapping`,
+        addDays(mapped, days),
+        today,
+      );
+    }
+    case "no-recent-scale": {
+      const name = label(input, "safety-scale");
+      if (name === null) return null;
+      const last = input.states.get("safety-scale")?.lastOn;
+      const rated = has(input, "safety-scale");
+      const from = last ?? opened;
+      const reason = rated
+        ? `no ${name} rating for ${days} days`
+        : `no ${name} rating ${days} days after opening`;
+      return finding(rule, reason, addDays(from, days), today);
+    }
+    case "no-activity": {
+      let last = opened;
+      for (const s of input.states.values()) if (s.lastOn && s.lastOn > last) last = s.lastOn;
+      return finding(rule, `no practice logged for ${days} days`, addDays(last, days), today);
+    }
+  }
+}
+
+export function stuckFindings(
+  input: StuckCaseInput,
+  thresholds: StuckThresholds,
+  today: IsoDate,
+): StuckFinding[] {
+  const out: StuckFinding[] = [];
+  for (const rule of STUCK_RULES) {
+    const days = thresholds[rule];
+    if (days === undefined) continue;
+    const f = check(rule, input, days, today);
+    if (f) out.push(f);
+  }
+  return out;
+}

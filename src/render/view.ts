@@ -1,0 +1,81 @@
+import type { DashboardSlug } from "../domain/dashboards.ts";
+import type { StuckRule } from "../domain/stuck.ts";
+
+/**
+ * Platform-neutral view models. Commands return these; one renderer per surface turns them into
+ * text, CSV, JSON, Block Kit or an Adaptive Card. Every cell is final text, so all surfaces agree.
+ */
+
+/** One of the seed's tables: groups per worker ("Jane Smith's Cases"), one row per case. */
+export interface DashboardView {
+  readonly dashboard: DashboardSlug;
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly groups: readonly GroupView[];
+  /** the abuse-type legend under the table, when the table has an Abuse Type column */
+  readonly legend: string | null;
+}
+
+export interface GroupView {
+  readonly worker: string;
+  readonly title: string;
+  readonly rows: readonly RowView[];
+}
+
+export interface RowView {
+  readonly caseId: string;
+  readonly cells: readonly string[];
+  /** whether any stuck rule holds for the case: renderers may mark the row */
+  readonly stuck: boolean;
+}
+
+/** How much of each element is happening: per team and agency-wide. */
+export interface CoverageView {
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly {
+    readonly label: string;
+    readonly openCases: number;
+    readonly cells: readonly string[];
+  }[];
+  readonly total: { readonly label: string; readonly openCases: number; readonly cells: readonly string[] };
+  readonly note: string;
+}
+
+export interface StuckItem {
+  readonly caseId: string;
+  /** name cell as the dashboard shows it (respecting the audience's name rule) */
+  readonly child: string;
+  readonly worker: string;
+  readonly team: string;
+  readonly dashboard: string;
+  readonly findings: readonly {
+    readonly rule: StuckRule;
+    readonly reason: string;
+    readonly since: string;
+    readonly days: number;
+  }[];
+}
+
+export interface StuckView {
+  readonly title: string;
+  readonly items: readonly StuckItem[];
+}
+
+export interface CaseView {
+  readonly caseId: string;
+  readonly child: string;
+  readonly status: "open" | "closed";
+  readonly summary: readonly { readonly label: string; readonly value: string }[];
+  /** the case as a one-row dashboard */
+  readonly dashboard: DashboardView;
+  readonly history: readonly HistoryLine[];
+}
+
+export interface HistoryLine {
+  /** the day it happened, formatted */
+  readonly on: string;
+  readonly text: string;
+  /** struck out: a retracted entry */
+  readonly retracted: boolean;
+}

@@ -1,0 +1,186 @@
+import { and, desc, eq, isNull, notExists, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import type { ElementKey } from "../domain/elements.ts";
+import { type ElementState, foldElement } from "../domain/projection.ts";
+import type { Db } from "./open.ts";
+import { elementStates, type PracticeEventRow, practiceEvents } from "./schema.ts";
+
+export type NewEvent = Omit<typeof practiceEvents.$inferInsert, "id" | "retractsId">;
+
+const retraction = alias(practiceEvents, "retraction");
+
+/** Practice events (append-only) and the element-state projection derived from them. */
+export function eventQueries(db: Db) {
+  const notRetracted = notExists(
+    db.select({ one: sql`1` }).from(retraction).where(eq(retraction.retractsId, practiceEvents.id)),
+  );
+
+  const live = db
+    .select({
+      id: practiceEvents.id,
+      occurredOn: practiceEvents.occurredOn,
+      value: practiceEvents.value,
+      recordedBy: practiceEvents.recordedBy,
+    })
+    .from(practiceEvents)
+    .where(
+      and(
+        eq(practiceEvents.caseId, sql.placeholder("caseId")),
+        eq(practiceEvents.element, sql.placeholder("element")),
+        isNull(practiceEvents.retractsId),
+        notRetracted,
+      ),
+    )
+    .prepare();
+
+  const byId = db
+    .select()
+    .from(practiceEvents)
+    .where(eq(practiceEvents.id, sql.placeholder("id")))
+    .prepare();
+
+  const retractionOf = db
+    .select()
+    .from(practiceEvents)
+    .where(eq(practiceEvents.retractsId, sql.placeholder("id")))
+    .prepare();
+
+  const lastOwn = db
+    .select()
+    .from(practiceEvents)
+    .where(
+      and(
+        eq(practiceEvents.recordedBy, sql.placeholder("staffId")),
+        isNull(practiceEvents.retractsId),
+        notRetracted,
+      ),
+    )
+    .orderBy(desc(practiceEvents.id))
+    .limit(1)
+    .prepare();
+
+  const insert = db
+    .insert(practiceEvents)
+    .values({
+      caseId: sql.placeholder("caseId"),
+      element: sql.placeholder("element"),
+      occurredOn: sql.placeholder("occurredOn"),
+      value: sql.placeholder("value"),
+      note: sql.placeholder("note"),
+      recordedBy: sql.placeholder("recordedBy"),
+      recordedAt: sql.placeholder("recordedAt"),
+      surface: sql.placeholder("surface"),
+      retractsId: sql.placeholder("retractsId"),
+    })
+    .returning({ id: practiceEvents.id })
+    .prepare();
+
+  const upsertState = db
+    .insert(elementStates)
+    .values({
+      caseId: sql.placeholder("caseId"),
+      element: sql.placeholder("element"),
+      count: sql.placeholder("count"),
+      firstOn: sql.placeholder("firstOn"),
+      lastOn: sql.placeholder("lastOn"),
+      lastValue: sql.placeholder("lastValue"),
+    })
+    .onConflictDoUpdate({
+      target: [elementStates.caseId, elementStates.element],
+      set: {
+        count: sql`excluded.count`,
+        firstOn: sql`excluded.first_on`,
+        lastOn: sql`excluded.last_on`,
+        lastValue: sql`excluded.last_value`,
+      },
+    })
+    .prepare();
+
+  const deleteState = db
+    .delete(elementStates)
+    .where(
+      and(
+        eq(elementStates.caseId, sql.placeholder("caseId")),
+        eq(elementStates.element, sql.placeholder("element")),
+      ),
+    )
+    .prepare();
+
+  /** Recomputes one projection row from the live events: the one place the projection is written. */
+  function refresh(caseId: string, element: string): ElementState {
+    const state = foldElement(live.all({ caseId, element }));
+    if (state.count === 0) deleteState.run({ caseId, element });
+    else upsertState.run({ caseId, element, ...state });
+    return state;
+  }
+
+  return {
+    get(id: number): PracticeEventRow | undefined {
+      return byId.get({ id });
+    },
+
+    live(caseId: string, element: ElementKey) {
+      return live.all({ caseId, element });
+    },
+
+    /** Appends an occurrence and brings the projection up to date; returns the new id and state. */
+    append(e: NewEvent): { id: number; state: ElementState } {
+      const row = insert.get({
+        caseId: e.caseId,
+        element: e.element,
+        occurredOn: e.occurredOn ?? null,
+        value: e.value ?? null,
+        note: e.note ?? null,
+        recordedBy: e.recordedBy ?? null,
+        recordedAt: e.recordedAt,
+        surface: e.surface,
+        retractsId: null,
+      });
+      if (!row) throw new Error("insert returned no row");
+      return { id: row.id, state: refresh(e.caseId, e.element) };
+    },
+
+    /** Records that `target` is undone; the target row itself is never changed. */
+    retract(
+      target: PracticeEventRow,
+      by: number,
+      at: string,
+      surface: string,
+    ): { id: number; state: ElementState } {
+      const row = insert.get({
+        caseId: target.caseId,
+        element: target.element,
+        occurredOn: null,
+        value: null,
+        note: null,
+        recordedBy: by,
+        recordedAt: at,
+        surface,
+        retractsId: target.id,
+      });
+      if (!row) throw new Error("insert returned no row");
+      return { id: row.id, state: refresh(target.caseId, target.element) };
+    },
+
+    retractionOf(id: number): PracticeEventRow | undefined {
+      return retractionOf.get({ id });
+    },
+
+    /** The most recent entry this person recorded that is still standing. */
+    lastOwnLive(staffId: number): PracticeEventRow | undefined {
+      return lastOwn.get({ staffId });
+    },
+
+    /** Every event on a case, retractions included, oldest first: the case history. */
+    forCase(caseId: string): PracticeEventRow[] {
+      return db
+        .select()
+        .from(practiceEvents)
+        .where(eq(practiceEvents.caseId, caseId))
+        .orderBy(practiceEvents.id)
+        .all();
+    },
+  };
+}
+
+export type EventQueries = ReturnType<typeof eventQueries>;

@@ -1,0 +1,31 @@
+import { auditQueries } from "./audit.ts";
+import { caseQueries } from "./cases.ts";
+import { eventQueries } from "./events.ts";
+import { idempotencyQueries } from "./idempotency.ts";
+import type { Store } from "./open.ts";
+import { staffQueries } from "./staff.ts";
+import { statesQueries } from "./states.ts";
+
+/**
+ * Every query the program runs, prepared once per open database. All of them use the one
+ * better-sqlite3 connection, so a call made inside `transaction` is part of it.
+ */
+export function createRepo(store: Store) {
+  return {
+    cases: caseQueries(store.db),
+    events: eventQueries(store.db),
+    audit: auditQueries(store.db),
+    states: statesQueries(store),
+    staff: staffQueries(store.db),
+    idempotency: idempotencyQueries(store.db),
+    /**
+     * Runs `fn` in one transaction: all of it or none of it. Synchronous on purpose — never await in
+     * here; platform calls happen after it returns.
+     */
+    transaction<T>(fn: () => T): T {
+      return store.sqlite.transaction(fn)();
+    },
+  };
+}
+
+export type Repo = ReturnType<typeof createRepo>;
