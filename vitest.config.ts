@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "adapters/**/*.test.ts", "test/**/*.test.ts"],
+    // CLI and HTTP tests start real processes and servers; none depends on wall-clock timing.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
