@@ -151,6 +151,17 @@ function parseLog(
   let value: number | null = null;
   const extra: string[] = [];
   for (const t of rest.slice(1)) {
+    if (!t.quoted && rule && /^[+-]?\d+[.,]\d+$/.test(t.text)) {
+      // "6.5" could be read as 6 May, but after a scale it is a half rating: say ratings are whole.
+      return fail({
+        code: "value_out_of_range",
+        label,
+        value: t.text,
+        min: rule.min,
+        max: rule.max,
+        example: ex,
+      });
+    }
     if (!t.quoted && INTEGER.test(t.text) && !(date === null && looksLikeDate(t.text))) {
       if (!rule) return fail({ code: "value_not_allowed", label: label, value: t.text, example: ex });
       if (value !== null) {
@@ -182,15 +193,6 @@ function parseLog(
             : { code: "bad_date", token: t.text, example: `${ex} yesterday` },
         );
       date = d.date;
-    } else if (!t.quoted && /^[+-]?\d+[.,]\d+$/.test(t.text) && rule) {
-      return fail({
-        code: "value_out_of_range",
-        label: label,
-        value: t.text,
-        min: rule.min,
-        max: rule.max,
-        example: ex,
-      });
     } else {
       extra.push(t.text);
     }
@@ -320,9 +322,10 @@ function parseClose(args: readonly Token[], note: string | null, ctx: ParseConte
             : { code: "bad_date", token: t.text, example: `/sos close ${caseId} ${codes[0]} yesterday` },
         );
       date = d.date;
-    } else if (!FILLER.has(t.text.toLowerCase())) words.push(t.text);
+    } else words.push(t.text);
   }
-  if (words.length === 0) {
+  const meaningful = words.filter((w) => !FILLER.has(w.toLowerCase()));
+  if (meaningful.length === 0) {
     return fail({
       code: "usage",
       command: "close",
@@ -330,13 +333,15 @@ function parseClose(args: readonly Token[], note: string | null, ctx: ParseConte
       usage,
     });
   }
+  // "referred on" is an outcome; "as safe at home" has a filler word: try both readings.
   const typed = normalWord(words.join("-"));
-  outcome = codes.find((c) => c === typed) ?? null;
+  const bare = normalWord(meaningful.join("-"));
+  outcome = codes.find((c) => c === typed || c === bare) ?? null;
   if (outcome === null) {
     return fail({
       code: "unknown_outcome",
-      word: words.join(" "),
-      suggestions: closest(typed, codes, 2),
+      word: meaningful.join(" "),
+      suggestions: closest(bare, codes, 2),
       outcomes: codes,
     });
   }

@@ -126,7 +126,7 @@ export type DateParse =
   /** not a date at all */
   | { ok: false; reason: "not-a-date" };
 
-const NUMERIC = /^(\d{1,4})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$/;
+const NUMERIC = /^(\d{1,4})[/.-](\d{1,2})(?:[/.-](\d{1,4}))?$/;
 
 /**
  * Reads what a worker types for a date: `today`, `yesterday`, ISO `2016-01-06`, or numbers in the
@@ -158,11 +158,12 @@ export function parseDate(token: string, today: IsoDate, order: DateOrder): Date
       [m, d] = [Number(a), Number(b)];
       y = Number(today.slice(0, 4));
     } else {
-      if (a.length !== 4 && a.length !== 2) return { ok: false, reason: "not-a-date" };
+      if ((a.length !== 4 && a.length !== 2) || c.length > 2) return { ok: false, reason: "not-a-date" };
       [y, m, d] = [expandYear(a), Number(b), Number(c)];
     }
   } else {
-    if (a.length > 2) return { ok: false, reason: "not-a-date" };
+    if (a.length > 2 || (c !== undefined && c.length !== 2 && c.length !== 4))
+      return { ok: false, reason: "not-a-date" };
     [d, m] = order === "mdy" ? [Number(b), Number(a)] : [Number(a), Number(b)];
     y = c === undefined ? Number(today.slice(0, 4)) : expandYear(c);
   }

@@ -7,7 +7,8 @@ import type { CaseView, CoverageView, DashboardView, StuckView } from "./view.ts
  */
 
 const GAP = "  ";
-const MAX_HEADER_WIDTH = 12;
+/** narrow columns still get this much room, so short labels do not wrap word by word */
+const MIN_WIDTH = 8;
 
 function wrap(label: string, width: number): string[] {
   const words = label.split(/\s+/);
@@ -34,7 +35,7 @@ export function table(
   const widths = headers.map((h, i) => {
     const cells = Math.max(0, ...rows.map((r) => (r[i] ?? "").length));
     const longestWord = Math.max(0, ...h.split(/\s+/).map((w) => w.length));
-    return Math.max(cells, longestWord, Math.min(h.length, MAX_HEADER_WIDTH));
+    return Math.max(cells, longestWord, Math.min(h.length, MIN_WIDTH));
   });
   const wrapped = headers.map((h, i) => wrap(h, widths[i]!));
   const depth = Math.max(1, ...wrapped.map((w) => w.length));

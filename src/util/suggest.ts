@@ -24,7 +24,10 @@ export function editDistance(a: string, b: string): number {
   return prev[n]!;
 }
 
-/** Candidates within a distance that grows with the word's length, nearest first, at most `limit`. */
+/**
+ * The nearest candidates within a distance that grows with the word's length, at most `limit`. Only
+ * the nearest: "12354" suggests 12345 (one swap), not 12346 as well.
+ */
 export function closest(word: string, candidates: Iterable<string>, limit = 3): string[] {
   const w = word.toLowerCase();
   const max = w.length <= 3 ? 1 : w.length <= 6 ? 2 : 3;
@@ -34,5 +37,9 @@ export function closest(word: string, candidates: Iterable<string>, limit = 3): 
     if (d <= max) scored.push({ c, d });
   }
   scored.sort((x, y) => x.d - y.d || x.c.localeCompare(y.c));
-  return scored.slice(0, limit).map((s) => s.c);
+  const best = scored[0]?.d;
+  return scored
+    .filter((s) => s.d === best)
+    .slice(0, limit)
+    .map((s) => s.c);
 }
