@@ -1,34 +1,26 @@
 import { type Org, teamMembers } from "../config/org.ts";
 import { type DashboardSlug, SERVICE_SLUGS } from "../domain/dashboards.ts";
 import type { IsoDate } from "../domain/dates.ts";
-import type { ElementKey } from "../domain/elements.ts";
-import type { ElementState } from "../domain/projection.ts";
 import { type StuckFinding, stuckFindings } from "../domain/stuck.ts";
-import { buildDashboard } from "../render/build-dashboard.ts";
-import type { DashboardView } from "../render/view.ts";
+import { assembleDashboard, dashboardRow, dateFormatter } from "../render/build-dashboard.ts";
+import type { DashboardView, RowView } from "../render/view.ts";
 import type { CaseRow } from "../store/schema.ts";
-import type { StatesByCase } from "../store/states.ts";
 import type { Env } from "./env.ts";
 
-/** The open cases in some scope with their projection rows: what every dashboard and stuck list reads. */
+/** The open cases in some scope, each with its projection: what every dashboard and stuck list reads. */
 export interface Board {
   readonly cases: readonly CaseRow[];
-  readonly states: StatesByCase;
 }
 
 export type Scope = { workerId: number } | { teamIds: readonly string[] } | { all: true };
 
 export function loadBoard(env: Env, scope: Scope): Board {
-  const { repo } = env.ctx;
-  const q = "all" in scope ? {} : scope;
-  return { cases: repo.cases.open(q), states: repo.states.forOpenCases(q) };
+  return { cases: env.ctx.repo.cases.open("all" in scope ? {} : scope) };
 }
 
-const NO_STATES: ReadonlyMap<ElementKey, ElementState> = new Map();
-
-export function stuckFor(org: Org, c: CaseRow, states: StatesByCase, today: IsoDate): StuckFinding[] {
+export function stuckFor(org: Org, c: CaseRow, today: IsoDate): StuckFinding[] {
   return stuckFindings(
-    { openedOn: c.openedOn, states: states.get(c.id) ?? NO_STATES, dashboard: org.dashboards[c.service] },
+    { openedOn: c.openedOn, states: c.states, dashboard: org.dashboards[c.service] },
     org.stuck[c.service],
     today,
   );
@@ -41,59 +33,65 @@ export interface Holder {
 }
 
 /**
- * The seed's tables for a board: one per service dashboard that has cases (or the one asked for),
- * grouped by worker in the order given; workers holding cases but not listed are added at the end.
+ * The seed's tables for some cases, in one pass over them so a big board (the agency's 20,000 cases)
+ * never holds every case row at once: each row becomes its cells and is let go. One table per service
+ * dashboard that has cases, or the one asked for; grouped by worker in the order given, then any other
+ * worker holding cases, by name.
  */
 export function boardViews(
   env: Env,
-  board: Board,
+  cases: Iterable<CaseRow>,
   holders: readonly Holder[],
   only: DashboardSlug | null,
 ): DashboardView[] {
-  const { org } = env.ctx;
-  const slugs: readonly DashboardSlug[] =
-    only !== null ? [only] : SERVICE_SLUGS.filter((s) => board.cases.some((c) => c.service === s));
-  const seen = new Set(holders.map((h) => h.staffId));
-  const extra: Holder[] = [];
-  for (const c of board.cases) {
-    if (seen.has(c.workerId)) continue;
-    seen.add(c.workerId);
-    extra.push({ staffId: c.workerId, name: env.ctx.people.nameOf(c.workerId) });
-  }
-  const order = [...holders, ...extra.sort((a, b) => a.name.localeCompare(b.name))];
-  const stuck = new Set(
-    board.cases.filter((c) => stuckFor(org, c, board.states, env.today).length > 0).map((c) => c.id),
-  );
-  return slugs.map((slug) => {
-    const cases = slug === "overview" ? board.cases : board.cases.filter((c) => c.service === slug);
-    const byWorker = new Map<number, CaseRow[]>();
-    for (const c of cases) {
-      const list = byWorker.get(c.workerId);
-      if (list) list.push(c);
-      else byWorker.set(c.workerId, [c]);
+  const { org, people } = env.ctx;
+  const showDate = dateFormatter(org.dates.format);
+  const rows = new Map<DashboardSlug, Map<number, RowView[]>>();
+  const listed = new Set(holders.map((h) => h.staffId));
+  const extra = new Map<number, Holder>();
+  for (const c of cases) {
+    const slug = only ?? c.service;
+    if (slug !== "overview" && slug !== c.service) continue;
+    let byWorker = rows.get(slug);
+    if (!byWorker) {
+      byWorker = new Map();
+      rows.set(slug, byWorker);
     }
-    return buildDashboard({
-      def: org.dashboards[slug],
-      groups: order.map((h) => ({ worker: h.name, cases: byWorker.get(h.staffId) ?? [] })),
-      states: board.states,
+    const row = dashboardRow(org.dashboards[slug], c, {
       today: env.today,
-      datePattern: org.dates.format,
+      showDate,
       names: env.names,
-      isStuck: (id) => stuck.has(id),
+      stuck: stuckFor(org, c, env.today).length > 0,
     });
+    const list = byWorker.get(c.workerId);
+    if (list) list.push(row);
+    else byWorker.set(c.workerId, [row]);
+    if (!listed.has(c.workerId) && !extra.has(c.workerId)) {
+      extra.set(c.workerId, { staffId: c.workerId, name: people.nameOf(c.workerId) });
+    }
+  }
+  const order = [...holders, ...[...extra.values()].sort((a, b) => a.name.localeCompare(b.name))];
+  const slugs: readonly DashboardSlug[] = only !== null ? [only] : SERVICE_SLUGS.filter((s) => rows.has(s));
+  return slugs.map((slug) => {
+    const byWorker = rows.get(slug) ?? new Map<number, RowView[]>();
+    return assembleDashboard(
+      org.dashboards[slug],
+      order
+        .filter((h) => listed.has(h.staffId) || byWorker.has(h.staffId))
+        .map((h) => ({ worker: h.name, rows: byWorker.get(h.staffId) ?? [] })),
+    );
   });
 }
 
 /**
- * The worker headings of a team's dashboard: every worker in the team (an empty group is still
- * information: "Alison Camp's Cases", none open), plus supervisors who hold cases themselves.
+ * The worker headings of a team's dashboard: every worker in the team, even with no open cases (an
+ * empty group is still information: "Alison Camp's Cases", none open). Anyone else holding the team's
+ * cases, a supervisor say, is added by `boardViews`.
  */
-export function teamHolders(env: Env, teamId: string, board: Board): Holder[] {
+export function teamHolders(env: Env, teamId: string): Holder[] {
   const { ctx } = env;
-  const holding = new Set(board.cases.map((c) => c.workerId));
   return teamMembers(ctx.org, teamId).flatMap((m) => {
-    const a = ctx.people.byEmail(m.email);
-    if (!a || (m.role !== "worker" && !holding.has(a.staffId))) return [];
-    return [{ staffId: a.staffId, name: a.name }];
+    const a = m.role === "worker" ? ctx.people.byEmail(m.email) : undefined;
+    return a ? [{ staffId: a.staffId, name: a.name }] : [];
   });
 }

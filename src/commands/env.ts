@@ -44,12 +44,7 @@ export function makeEnv(ctx: Ctx, actor: Actor, surface: Surface, audience: Audi
     fmtInstant: (iso) => {
       const t = new Date(iso);
       const day = formatDate(localDate(t, ctx.org.agency.timeZone), pattern);
-      const time = new Intl.DateTimeFormat("en-GB", {
-        timeZone: ctx.org.agency.timeZone,
-        hour: "2-digit",
-        minute: "2-digit",
-        hour12: false,
-      }).format(t);
+      const time = timeFormat(ctx.org.agency.timeZone).format(t);
       return `${day} ${time}`;
     },
   };
@@ -63,5 +58,16 @@ export function refuse(env: Env, issue: Issue): Reply {
 export function dayWords(env: Env, date: IsoDate): string {
   const f = env.fmt(date);
   if (date === env.today) return `${f} (today)`;
+  return f;
+}
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function timeFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = timeFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hour12: false });
+    timeFormats.set(timeZone, f);
+  }
   return f;
 }

@@ -41,14 +41,14 @@ function boardScope(scope: ViewScope): Scope {
 }
 
 export function dashboardFor(env: Env, scope: ViewScope, slug: DashboardSlug | null): DashboardView[] {
-  const board = loadBoard(env, boardScope(scope));
   const holders =
     scope.kind === "worker"
       ? [{ staffId: scope.worker.staffId, name: scope.worker.name }]
       : scope.kind === "team"
-        ? teamHolders(env, scope.teamId, board)
+        ? teamHolders(env, scope.teamId)
         : [];
-  return boardViews(env, board, holders, slug);
+  const q = boardScope(scope);
+  return boardViews(env, env.ctx.repo.cases.eachOpen("all" in q ? {} : q), holders, slug);
 }
 
 export function stuckFor(env: Env, scope: ViewScope, title: string): StuckView {

@@ -7,6 +7,7 @@ import {
   isValidDatePattern,
   localDate,
   parseDate,
+  weekday,
 } from "./dates.ts";
 
 const TODAY = "2026-11-26";
@@ -87,4 +88,19 @@ describe("formatting and arithmetic", () => {
     expect(localDate(instant, "America/New_York")).toBe("2026-03-29");
     expect(localDate(instant, "Australia/Sydney")).toBe("2026-03-30");
   });
+});
+
+test("day arithmetic agrees with the calendar over centuries", () => {
+  let d = "1899-12-25";
+  let t = Date.UTC(1899, 11, 25);
+  for (let i = 0; i < 80_000; i += 7) {
+    expect(d).toBe(new Date(t).toISOString().slice(0, 10));
+    d = addDays(d, 7);
+    t += 7 * 86_400_000;
+  }
+  expect(daysBetween("1900-02-28", "1900-03-01")).toBe(1);
+  expect(daysBetween("2000-02-28", "2000-03-01")).toBe(2);
+  expect(weekday("2026-11-26")).toBe(4);
+  expect(weekday("1970-01-01")).toBe(4);
+  expect(weekday("1969-12-28")).toBe(0);
 });

@@ -1,4 +1,5 @@
 import type { IsoDate } from "./dates.ts";
+import type { ElementKey } from "./elements.ts";
 
 /**
  * What the dashboards need to know about one element on one case, folded from its live (not
@@ -20,6 +21,9 @@ export interface LiveEvent {
   readonly occurredOn: IsoDate | null;
   readonly value: number | null;
 }
+
+/** Every element recorded on one case: absent means nothing live. */
+export type CaseStates = Readonly<Partial<Record<ElementKey, ElementState>>>;
 
 export const EMPTY_STATE: ElementState = { count: 0, firstOn: null, lastOn: null, lastValue: null };
 

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { DASHBOARDS } from "./dashboards.ts";
 import type { ElementKey } from "./elements.ts";
-import { type ElementState, foldElement } from "./projection.ts";
+import { type CaseStates, foldElement } from "./projection.ts";
 import { DEFAULT_STUCK_DAYS, stuckFindings } from "./stuck.ts";
 
 const opened = "2016-01-01";
-function states(entries: [ElementKey, (string | null)[]][]): Map<ElementKey, ElementState> {
-  return new Map(
+function states(entries: [ElementKey, (string | null)[]][]): CaseStates {
+  return Object.fromEntries(
     entries.map(([k, dates]) => [
       k,
       foldElement(dates.map((d, i) => ({ id: i + 1, occurredOn: d, value: 5 }))),

@@ -1,7 +1,7 @@
 import { type DashboardDef, elementColumn } from "./dashboards.ts";
 import { addDays, daysBetween, type IsoDate } from "./dates.ts";
 import type { ElementKey } from "./elements.ts";
-import type { ElementState } from "./projection.ts";
+import type { CaseStates } from "./projection.ts";
 
 /**
  * The stuck-case rules of DESIGN §5. Each names the point a case should have reached by a number of
@@ -32,7 +32,7 @@ export type StuckThresholds = Partial<Record<StuckRule, number>>;
 
 export interface StuckCaseInput {
   readonly openedOn: IsoDate;
-  readonly states: ReadonlyMap<ElementKey, ElementState>;
+  readonly states: CaseStates;
   readonly dashboard: DashboardDef;
 }
 
@@ -47,16 +47,17 @@ export interface StuckFinding {
 }
 
 function has(input: StuckCaseInput, element: ElementKey): boolean {
-  return (input.states.get(element)?.count ?? 0) > 0;
+  return (input.states[element]?.count ?? 0) > 0;
 }
 
 function label(input: StuckCaseInput, element: ElementKey): string | null {
   return elementColumn(input.dashboard, element)?.label ?? null;
 }
 
-function finding(rule: StuckRule, reason: string, since: IsoDate, today: IsoDate): StuckFinding | null {
-  const days = daysBetween(since, today);
-  return days >= 0 ? { rule, reason, since, days } : null;
+/** Stuck from `since` on; the reason is only worded for cases that are stuck (most are not). */
+function finding(rule: StuckRule, since: IsoDate, today: IsoDate, reason: () => string): StuckFinding | null {
+  if (since > today) return null;
+  return { rule, reason: reason(), since, days: daysBetween(since, today) };
 }
 
 /** A rule applies only to the dashboards that show its element: a voluntary case has no danger statement. */
@@ -72,9 +73,10 @@ function check(rule: StuckRule, input: StuckCaseInput, days: number, today: IsoD
           : rule === "no-family-mapping"
             ? "mapping-with-family"
             : "child-safety-plan";
+      if (has(input, element)) return null;
       const name = label(input, element);
-      if (name === null || has(input, element)) return null;
-      return finding(rule, `no ${name} ${days} days after opening`, addDays(opened, days), today);
+      if (name === null) return null;
+      return finding(rule, addDays(opened, days), today, () => `no ${name} ${days} days after opening`);
     }
     case "no-danger-or-goal": {
       const danger = label(input, "danger-statement");
@@ -84,35 +86,30 @@ function check(rule: StuckRule, input: StuckCaseInput, days: number, today: IsoD
         goal !== null && !has(input, "safety-goal") ? goal : null,
       ].filter((x): x is string => x !== null);
       if (missing.length === 0) return null;
-      const mapped = [
-        input.states.get("mapping-internal")?.firstOn,
-        input.states.get("mapping-with-family")?.firstOn,
-      ]
-        .filter((d): d is string => typeof d === "string")
-        .sort()[0];
-      if (mapped === undefined) return null;
+      const a = input.states["mapping-internal"]?.firstOn ?? null;
+      const b = input.states["mapping-with-family"]?.firstOn ?? null;
+      const mapped = a !== null && b !== null ? (a < b ? a : b) : (a ?? b);
+      if (mapped === null) return null;
       return finding(
         rule,
-        `no ${missing.join(" or ")} ${days} days after first mapping`,
         addDays(mapped, days),
         today,
+        () => `no ${missing.join(" or ")} ${days} days after first mapping`,
       );
     }
     case "no-recent-scale": {
       const name = label(input, "safety-scale");
       if (name === null) return null;
-      const last = input.states.get("safety-scale")?.lastOn;
+      const last = input.states["safety-scale"]?.lastOn;
       const rated = has(input, "safety-scale");
-      const from = last ?? opened;
-      const reason = rated
-        ? `no ${name} rating for ${days} days`
-        : `no ${name} rating ${days} days after opening`;
-      return finding(rule, reason, addDays(from, days), today);
+      return finding(rule, addDays(last ?? opened, days), today, () =>
+        rated ? `no ${name} rating for ${days} days` : `no ${name} rating ${days} days after opening`,
+      );
     }
     case "no-activity": {
       let last = opened;
-      for (const s of input.states.values()) if (s.lastOn && s.lastOn > last) last = s.lastOn;
-      return finding(rule, `no practice logged for ${days} days`, addDays(last, days), today);
+      for (const s of Object.values(input.states)) if (s?.lastOn && s.lastOn > last) last = s.lastOn;
+      return finding(rule, addDays(last, days), today, () => `no practice logged for ${days} days`);
     }
   }
 }

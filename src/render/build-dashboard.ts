@@ -2,9 +2,9 @@ import { ABUSE_LEGEND, formatAbuseTypes } from "../domain/abuse.ts";
 import { elementCell } from "../domain/cells.ts";
 import type { ColumnDef, DashboardDef } from "../domain/dashboards.ts";
 import { formatDate, type IsoDate } from "../domain/dates.ts";
-import { ELEMENTS, type ElementKey } from "../domain/elements.ts";
+import { ELEMENTS } from "../domain/elements.ts";
 import { groupTitle, type NameDisplay, nameCell } from "../domain/names.ts";
-import type { ElementState } from "../domain/projection.ts";
+import type { CaseStates } from "../domain/projection.ts";
 import type { DashboardView, RowView } from "./view.ts";
 
 /** What a dashboard row needs to know about a case (a subset of the case row). */
@@ -15,60 +15,90 @@ export interface DashboardCase {
   readonly ageAtOpening: number | null;
   readonly openedOn: IsoDate;
   readonly abuseTypes: readonly string[];
+  readonly states: CaseStates;
 }
 
 export interface DashboardInput {
   readonly def: DashboardDef;
   /** in display order; a worker with no cases still gets a group, as on the seed's whiteboard */
   readonly groups: readonly { readonly worker: string; readonly cases: readonly DashboardCase[] }[];
-  readonly states: ReadonlyMap<string, ReadonlyMap<ElementKey, ElementState>>;
   readonly today: IsoDate;
   readonly datePattern: string;
   readonly names: NameDisplay;
   readonly isStuck: (caseId: string) => boolean;
 }
 
+/**
+ * Formats dates for one build. A dashboard shows the same few hundred days over and over (20,000
+ * cases, 280,000 cells), so each distinct day is formatted once.
+ */
+export function dateFormatter(pattern: string): (d: IsoDate) => string {
+  const seen = new Map<IsoDate, string>();
+  return (d) => {
+    let f = seen.get(d);
+    if (f === undefined) {
+      f = formatDate(d, pattern);
+      seen.set(d, f);
+    }
+    return f;
+  };
+}
+
 export function cellFor(
   col: ColumnDef,
   c: DashboardCase,
-  states: ReadonlyMap<ElementKey, ElementState> | undefined,
   today: IsoDate,
-  datePattern: string,
+  showDate: (d: IsoDate) => string,
   names: NameDisplay,
 ): string {
   switch (col.id) {
     case "name":
       return nameCell(c, today, names);
     case "opened":
-      return formatDate(c.openedOn, datePattern);
+      return showDate(c.openedOn);
     case "abuse":
       return formatAbuseTypes(c.abuseTypes);
     default:
-      return elementCell(ELEMENTS[col.id].kind, col.style, states?.get(col.id), (d) =>
-        formatDate(d, datePattern),
-      );
+      return elementCell(ELEMENTS[col.id].kind, col.style, c.states[col.id], showDate);
   }
 }
 
-/** The seed's table for one dashboard: one group per worker, one row per case, every cell final text. */
-export function buildDashboard(input: DashboardInput): DashboardView {
-  const { def, today, datePattern, names } = input;
-  const groups = input.groups.map((g) => ({
-    worker: g.worker,
-    title: groupTitle(g.worker),
-    rows: g.cases.map(
-      (c): RowView => ({
-        caseId: c.id,
-        cells: def.columns.map((col) => cellFor(col, c, input.states.get(c.id), today, datePattern, names)),
-        stuck: input.isStuck(c.id),
-      }),
-    ),
-  }));
+/** One case's row on a dashboard: every cell final text. */
+export function dashboardRow(
+  def: DashboardDef,
+  c: DashboardCase,
+  opts: { today: IsoDate; showDate: (d: IsoDate) => string; names: NameDisplay; stuck: boolean },
+): RowView {
+  return {
+    caseId: c.id,
+    cells: def.columns.map((col) => cellFor(col, c, opts.today, opts.showDate, opts.names)),
+    stuck: opts.stuck,
+  };
+}
+
+/** The table around rows already built: groups titled like the seed ("Jane Smith's Cases"), legend. */
+export function assembleDashboard(
+  def: DashboardDef,
+  groups: readonly { readonly worker: string; readonly rows: readonly RowView[] }[],
+): DashboardView {
   return {
     dashboard: def.slug,
     title: def.title,
     columns: def.columns.map((c) => c.label),
-    groups,
+    groups: groups.map((g) => ({ worker: g.worker, title: groupTitle(g.worker), rows: g.rows })),
     legend: def.columns.some((c) => c.id === "abuse") ? ABUSE_LEGEND : null,
   };
+}
+
+/** The seed's table for one dashboard: one group per worker, one row per case. */
+export function buildDashboard(input: DashboardInput): DashboardView {
+  const { def, today, names } = input;
+  const showDate = dateFormatter(input.datePattern);
+  return assembleDashboard(
+    def,
+    input.groups.map((g) => ({
+      worker: g.worker,
+      rows: g.cases.map((c) => dashboardRow(def, c, { today, showDate, names, stuck: input.isStuck(c.id) })),
+    })),
+  );
 }

@@ -26,7 +26,7 @@ export function auditQueries(db: Db) {
         surface: e.surface,
         action: e.action,
         caseId: e.caseId ?? null,
-        detail: JSON.stringify(e.detail ?? {}),
+        detail: e.detail ?? {},
       });
     },
 

@@ -1,15 +1,51 @@
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "./open.ts";
+import type { Statement } from "better-sqlite3";
+import { and, asc, desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import type { Store } from "./open.ts";
 import { allocations, type CaseRow, cases } from "./schema.ts";
 
 export type NewCase = typeof cases.$inferInsert;
 
 /** Case rows and their allocation history. */
-export function caseQueries(db: Db) {
+const columns = Object.entries(getTableColumns(cases));
+
+/** A raw `cases` row to the typed row, through each column's own decoder (JSON, booleans). */
+function toCaseRow(raw: Record<string, unknown>): CaseRow {
+  const row: Record<string, unknown> = {};
+  for (const [key, col] of columns) {
+    const v = raw[col.name];
+    row[key] = v === null || v === undefined ? null : col.mapFromDriverValue(v);
+  }
+  return row as CaseRow;
+}
+
+export function caseQueries(store: Store) {
+  const { db } = store;
+  const streams = new Map<string, Statement>();
   const byId = db
     .select()
     .from(cases)
     .where(eq(cases.id, sql.placeholder("id")))
+    .prepare();
+
+  // The dashboards' reads, prepared once (see idempotency.ts on why unprepared queries cost memory).
+  const newestFirst = [desc(cases.openedOn), asc(cases.id)];
+  const openAll = db
+    .select()
+    .from(cases)
+    .where(eq(cases.status, "open"))
+    .orderBy(...newestFirst)
+    .prepare();
+  const openOfWorker = db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.status, "open"), eq(cases.workerId, sql.placeholder("workerId"))))
+    .orderBy(...newestFirst)
+    .prepare();
+  const openOfTeam = db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.status, "open"), eq(cases.teamId, sql.placeholder("teamId"))))
+    .orderBy(...newestFirst)
     .prepare();
 
   return {
@@ -64,15 +100,39 @@ export function caseQueries(db: Db) {
 
     /** Open cases in scope, newest first as in the seed's tables (Melli, opened 2016, above Mary, 2015). */
     open(scope: { workerId?: number; teamIds?: readonly string[] }): CaseRow[] {
-      const where = [eq(cases.status, "open")];
-      if (scope.workerId !== undefined) where.push(eq(cases.workerId, scope.workerId));
-      if (scope.teamIds !== undefined) where.push(inArray(cases.teamId, [...scope.teamIds]));
+      if (scope.workerId !== undefined) return openOfWorker.all({ workerId: scope.workerId });
+      if (scope.teamIds === undefined) return openAll.all();
+      if (scope.teamIds.length === 1) return openOfTeam.all({ teamId: scope.teamIds[0] });
       return db
         .select()
         .from(cases)
-        .where(and(...where))
-        .orderBy(desc(cases.openedOn), asc(cases.id))
+        .where(and(eq(cases.status, "open"), inArray(cases.teamId, [...scope.teamIds])))
+        .orderBy(...newestFirst)
         .all();
+    },
+
+    /**
+     * The same rows as `open`, streamed one at a time: for boards too big to hold at once (the agency
+     * overview). Rows are mapped by the table's own column definitions, as the query builder would.
+     */
+    *eachOpen(scope: { workerId?: number; teamIds?: readonly string[] }): Generator<CaseRow> {
+      const where = ["status = 'open'"];
+      const params: (string | number)[] = [];
+      if (scope.workerId !== undefined) {
+        where.push("worker_id = ?");
+        params.push(scope.workerId);
+      }
+      if (scope.teamIds !== undefined) {
+        where.push(`team_id IN (${scope.teamIds.map(() => "?").join(",") || "NULL"})`);
+        params.push(...scope.teamIds);
+      }
+      const sql = `SELECT * FROM cases WHERE ${where.join(" AND ")} ORDER BY opened_on DESC, id`;
+      let stmt = streams.get(sql);
+      if (!stmt) {
+        stmt = store.sqlite.prepare(sql);
+        streams.set(sql, stmt);
+      }
+      for (const raw of stmt.iterate(...params)) yield toCaseRow(raw as Record<string, unknown>);
     },
 
     /** Case ids someone may have meant, for "did you mean" on an unknown id. */

@@ -2,15 +2,16 @@ import { and, desc, eq, isNull, notExists, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { ElementKey } from "../domain/elements.ts";
 import { type ElementState, foldElement } from "../domain/projection.ts";
-import type { Db } from "./open.ts";
-import { elementStates, type PracticeEventRow, practiceEvents } from "./schema.ts";
+import type { Store } from "./open.ts";
+import { type PracticeEventRow, practiceEvents } from "./schema.ts";
 
 export type NewEvent = Omit<typeof practiceEvents.$inferInsert, "id" | "retractsId">;
 
 const retraction = alias(practiceEvents, "retraction");
 
 /** Practice events (append-only) and the element-state projection derived from them. */
-export function eventQueries(db: Db) {
+export function eventQueries(store: Store) {
+  const { db } = store;
   const notRetracted = notExists(
     db.select({ one: sql`1` }).from(retraction).where(eq(retraction.retractsId, practiceEvents.id)),
   );
@@ -75,42 +76,18 @@ export function eventQueries(db: Db) {
     .returning({ id: practiceEvents.id })
     .prepare();
 
-  const upsertState = db
-    .insert(elementStates)
-    .values({
-      caseId: sql.placeholder("caseId"),
-      element: sql.placeholder("element"),
-      count: sql.placeholder("count"),
-      firstOn: sql.placeholder("firstOn"),
-      lastOn: sql.placeholder("lastOn"),
-      lastValue: sql.placeholder("lastValue"),
-    })
-    .onConflictDoUpdate({
-      target: [elementStates.caseId, elementStates.element],
-      set: {
-        count: sql`excluded.count`,
-        firstOn: sql`excluded.first_on`,
-        lastOn: sql`excluded.last_on`,
-        lastValue: sql`excluded.last_value`,
-      },
-    })
-    .prepare();
+  // One element of the case's projection, set or removed in place: no read of the other elements.
+  const setState = store.sqlite.prepare(
+    "UPDATE cases SET states = json_set(states, ?, json(?)) WHERE id = ?",
+  );
+  const removeState = store.sqlite.prepare("UPDATE cases SET states = json_remove(states, ?) WHERE id = ?");
 
-  const deleteState = db
-    .delete(elementStates)
-    .where(
-      and(
-        eq(elementStates.caseId, sql.placeholder("caseId")),
-        eq(elementStates.element, sql.placeholder("element")),
-      ),
-    )
-    .prepare();
-
-  /** Recomputes one projection row from the live events: the one place the projection is written. */
+  /** Recomputes one element of a case's projection from its live events: the one place it is written. */
   function refresh(caseId: string, element: string): ElementState {
     const state = foldElement(live.all({ caseId, element }));
-    if (state.count === 0) deleteState.run({ caseId, element });
-    else upsertState.run({ caseId, element, ...state });
+    const path = `$."${element}"`;
+    if (state.count === 0) removeState.run(path, caseId);
+    else setState.run(path, JSON.stringify(state), caseId);
     return state;
   }
 

@@ -4,7 +4,6 @@ import { eventQueries } from "./events.ts";
 import { idempotencyQueries } from "./idempotency.ts";
 import type { Store } from "./open.ts";
 import { staffQueries } from "./staff.ts";
-import { statesQueries } from "./states.ts";
 
 /**
  * Every query the program runs, prepared once per open database. All of them use the one
@@ -12,10 +11,9 @@ import { statesQueries } from "./states.ts";
  */
 export function createRepo(store: Store) {
   return {
-    cases: caseQueries(store.db),
-    events: eventQueries(store.db),
+    cases: caseQueries(store),
+    events: eventQueries(store),
     audit: auditQueries(store.db),
-    states: statesQueries(store),
     staff: staffQueries(store.db),
     idempotency: idempotencyQueries(store.db),
     /**

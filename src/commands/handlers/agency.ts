@@ -21,7 +21,7 @@ export function coverageCells(env: Env, board: Board, cases = board.cases): stri
     for (const c of cases) {
       if (!elementColumn(org.dashboards[c.service], el)) continue;
       of++;
-      if ((board.states.get(c.id)?.get(el)?.count ?? 0) > 0) has++;
+      if ((c.states[el]?.count ?? 0) > 0) has++;
     }
     return of === 0 ? "–" : `${Math.round((100 * has) / of)}% (${has}/${of})`;
   });

@@ -1,5 +1,6 @@
 import { formatAbuseTypes } from "../../domain/abuse.ts";
 import { elementColumn } from "../../domain/dashboards.ts";
+import { localDate } from "../../domain/dates.ts";
 import { ELEMENTS, isElementKey } from "../../domain/elements.ts";
 import { currentAge } from "../../domain/names.ts";
 import { buildDashboard } from "../../render/build-dashboard.ts";
@@ -18,13 +19,11 @@ export function showCase(env: Env, cmd: Extract<Command, { kind: "case" }>): Rep
   const found = requireCase(env, cmd.caseId, "see");
   if ("reply" in found) return found.reply;
   const c = found.case;
-  const states = new Map([[c.id, ctx.repo.states.forCase(c.id)]]);
   const def = ctx.org.dashboards[c.service];
-  const findings = c.status === "open" ? stuckFor(ctx.org, c, states, env.today) : [];
+  const findings = c.status === "open" ? stuckFor(ctx.org, c, env.today) : [];
   const dashboard = buildDashboard({
     def,
     groups: [{ worker: ctx.people.nameOf(c.workerId), cases: [c] }],
-    states,
     today: env.today,
     datePattern: ctx.org.dates.format,
     names: env.names,
@@ -96,7 +95,8 @@ function history(env: Env, caseId: string, service: keyof Env["ctx"]["org"]["das
   for (const a of ctx.repo.audit.forCase(caseId)) {
     if (a.action !== "close" && a.action !== "reopen") continue;
     const d = a.detail as { closedOn?: string; outcome?: string };
-    const on = a.action === "close" && d.closedOn ? d.closedOn : a.at.slice(0, 10);
+    const on =
+      a.action === "close" && d.closedOn ? d.closedOn : localDate(new Date(a.at), ctx.org.agency.timeZone);
     const outcome = ctx.org.outcomes.find((o) => o.code === d.outcome)?.label ?? d.outcome;
     lines.push({
       on: env.fmt(on),

@@ -25,7 +25,7 @@ export function mine(env: Env, cmd: Extract<Command, { kind: "mine" }>): Reply {
           : " Type `/sos agency` for the agency picture.";
     return { ok: true, text: `You have no open cases allocated to you.${more}`, dashboards: [] };
   }
-  const views = boardViews(env, board, [{ staffId: actor.staffId, name: actor.name }], cmd.dashboard);
+  const views = boardViews(env, board.cases, [{ staffId: actor.staffId, name: actor.name }], cmd.dashboard);
   const n = board.cases.length;
   return dashboardsReply(`${actor.name}: ${n} open case${n === 1 ? "" : "s"}.`, views);
 }
@@ -70,13 +70,13 @@ export function team(env: Env, cmd: Extract<Command, { kind: "team" }>): Reply {
   for (const id of teamIds) {
     const t = ctx.org.teams.find((x) => x.id === id)!;
     const board = loadBoard(env, { teamIds: [id] });
-    const holders = teamHolders(env, id, board);
+    const holders = teamHolders(env, id);
     const n = board.cases.length;
     if (n === 0) {
       parts.push(`${t.name}: no open cases.`);
       continue;
     }
-    const v = boardViews(env, board, holders, cmd.dashboard);
+    const v = boardViews(env, board.cases, holders, cmd.dashboard);
     views.push(...v);
     parts.push(`${t.name}: ${n} open case${n === 1 ? "" : "s"}.`, ...v.map(dashboardText));
   }

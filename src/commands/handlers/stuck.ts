@@ -15,7 +15,7 @@ export function stuckItems(env: Env, board: Board): StuckItem[] {
   const { org, people } = env.ctx;
   const items: (StuckItem & { worst: number })[] = [];
   for (const c of board.cases) {
-    const findings = stuckFor(org, c, board.states, env.today);
+    const findings = stuckFor(org, c, env.today);
     if (findings.length === 0) continue;
     items.push({
       caseId: c.id,

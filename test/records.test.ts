@@ -1,0 +1,204 @@
+import { afterEach, describe, expect, test } from "vitest";
+import { AH_HIN, JANE, makeTestCtx, SAM, type TestCtx } from "./helpers/ctx.ts";
+import { dbSnapshot } from "./helpers/snapshot.ts";
+
+let t: TestCtx;
+afterEach(() => t?.close());
+
+describe("nothing lost, nothing invented", () => {
+  test("each log replies with exactly what was stored", () => {
+    t = makeTestCtx();
+    const r = t.run(JANE, "scale 12345 yesterday 7 -- after the family meeting");
+    expect(r.text).toBe(
+      [
+        "Recorded Safety Scale 7 on 29/02/16 for case 12345 (Melli Majid 13).",
+        "The dashboard now shows Safety Scale: 7.",
+        'Note saved: "after the family meeting"',
+        "Wrong? `/sos undo` takes it back.",
+      ].join("\n"),
+    );
+    const row = t.ctx.store.sqlite
+      .prepare("SELECT case_id, element, occurred_on, value, note, surface FROM practice_events WHERE id = ?")
+      .get(r.logged!.entryId);
+    expect(row).toEqual({
+      case_id: "12345",
+      element: "safety-scale",
+      occurred_on: "2016-02-29",
+      value: 7,
+      note: "after the family meeting",
+      surface: "cli",
+    });
+  });
+
+  test("in a channel the reply shows initials and does not echo the note", () => {
+    t = makeTestCtx();
+    const r = t.run(JANE, "three-houses 12345 -- drawn with Melli", { audience: "channel" });
+    expect(r.text).toContain("for case 12345 (M.M. 13)");
+    expect(r.text).not.toContain("Melli");
+    expect(r.text).toContain("Note saved.");
+  });
+
+  test("a second identical entry is refused; a second meeting the same day is counted", () => {
+    t = makeTestCtx();
+    expect(t.run(JANE, "mapped-with-family 12345").ok).toBe(true);
+    const again = t.run(JANE, "mapped-with-family 12345");
+    expect(again.issue?.code).toBe("already_recorded");
+    expect(again.text).toBe(
+      "Mapping with Family is already recorded for case 12345 on 01/03/16 (by you), so I didn't record it twice. Nothing changed.",
+    );
+    expect(t.run(JANE, "meeting 12345").ok).toBe(true);
+    expect(t.run(JANE, "meeting 12345").text).toContain(
+      "The dashboard now shows Participatory Conferences/Meetings including Network: 3.",
+    );
+  });
+
+  test("the same delivery twice is carried out once", () => {
+    t = makeTestCtx();
+    const first = t.run(JANE, "mapped-with-family 12345", { idempotencyKey: "slack:T1:abc" });
+    const before = dbSnapshot(t.ctx.store);
+    const retry = t.run(JANE, "mapped-with-family 12345", { idempotencyKey: "slack:T1:abc" });
+    expect(retry).toEqual({ ...first, repeated: true });
+    expect(dbSnapshot(t.ctx.store)).toBe(before);
+  });
+});
+
+describe("undo is a retraction, never a deletion", () => {
+  test("undo takes back my last entry and the dashboard goes back", () => {
+    t = makeTestCtx();
+    const logged = t.run(JANE, "mapped-with-family 12345").logged!;
+    const r = t.run(JANE, "undo");
+    expect(r.text).toBe(
+      "Undone: Mapping with Family on 01/03/16 for case 12345. The entry stays in the case history, marked as undone.\nThe dashboard now shows Mapping with Family: No.",
+    );
+    const events = t.ctx.store.sqlite
+      .prepare("SELECT id, retracts_id FROM practice_events WHERE case_id = '12345' ORDER BY id DESC LIMIT 2")
+      .all();
+    expect(events).toEqual([
+      { id: logged.entryId + 1, retracts_id: logged.entryId },
+      { id: logged.entryId, retracts_id: null },
+    ]);
+    expect(t.run(JANE, "case 12345").text).toContain(
+      `[undone] Mapping with Family, recorded by Jane Smith 01/03/16 12:00 via cli (entry #${logged.entryId}).`,
+    );
+  });
+
+  test("undo twice goes one entry further back; with nothing left it says so", () => {
+    t = makeTestCtx();
+    t.run(JANE, "mapped-with-family 12345");
+    t.run(JANE, "scale 12345 5");
+    expect(t.run(JANE, "undo").text).toContain("Undone: Safety Scale 5");
+    expect(t.run(JANE, "undo").text).toContain("Undone: Mapping with Family");
+    // Jane's imported demo entries are hers too, so undo keeps going back through them
+    expect(t.run(JANE, "undo").ok).toBe(true);
+    expect(t.run(AH_HIN, "undo").text).toBe("You have no entries left to undo. Nothing changed.");
+  });
+
+  test("an Undo button retracts exactly its entry, once", () => {
+    t = makeTestCtx();
+    const a = t.run(JANE, "mapped-with-family 12345").logged!.entryId;
+    t.run(JANE, "scale 12345 5");
+    const r = t.run(JANE, `undo #${a}`);
+    expect(r.undone).toEqual({ entryId: a, caseId: "12345", label: "Mapping with Family" });
+    const again = t.run(JANE, `undo #${a}`);
+    expect(again.issue?.code).toBe("already_undone");
+    expect(again.text).toBe(
+      "That Mapping with Family entry on case 12345 was already undone by you (01/03/16 12:00). Nothing changed.",
+    );
+    expect(
+      t.run(JANE, "mine statutory-cp").dashboards![0]!.groups[0]!.rows.find((r) => r.caseId === "12345")!
+        .cells[8],
+    ).toBe("5");
+  });
+
+  test("a supervisor may undo a worker's entry on the team's case", () => {
+    t = makeTestCtx();
+    const a = t.run(JANE, "mapped-with-family 12345").logged!.entryId;
+    const r = t.run(SAM, `undo #${a}`);
+    expect(r.ok).toBe(true);
+    expect(t.run(JANE, `undo #${a}`).text).toContain("already undone by Sam Okafor");
+  });
+
+  test("the database refuses to edit or delete a practice event", () => {
+    t = makeTestCtx();
+    expect(() => t.ctx.store.sqlite.prepare("DELETE FROM practice_events").run()).toThrow(/append-only/);
+    expect(() => t.ctx.store.sqlite.prepare("UPDATE practice_events SET value = 9").run()).toThrow(
+      /append-only/,
+    );
+  });
+});
+
+describe("a failing command changes nothing", () => {
+  const bad: [string, string][] = [
+    [JANE, "mapped-with-family 99999"],
+    [JANE, "mapped-wth-family 12345"],
+    [JANE, "mapped-with-family 12345 31/02/26"],
+    [JANE, "mapped-with-family 12345 tomorrow"],
+    [JANE, "mapped-with-family 12345 2016-01-01"],
+    [JANE, "scale 12345 11"],
+    [JANE, "network 12345 -3"],
+    [JANE, "meeting 22345"],
+    [AH_HIN, "mapped-with-family 12345"],
+    [JANE, "open 70001 Ana 4 cp"],
+    [SAM, "open 12345 Ana 4 cp"],
+    [SAM, "assign 12345 nobody@demo-agency.example"],
+    [SAM, "assign 12345 jane.smith@demo-agency.example"],
+    [SAM, "close 12345 2016-01-01 safe-at-home"],
+    [SAM, "reopen 12345"],
+    [AH_HIN, "undo"],
+    [JANE, "undo #99999"],
+  ];
+
+  test.each(bad)("%s: %s", (who, text) => {
+    t = makeTestCtx();
+    const before = dbSnapshot(t.ctx.store);
+    const r = t.run(who, text);
+    expect(r.ok).toBe(false);
+    expect(r.text).toMatch(/^[^\n]+$/);
+    expect(dbSnapshot(t.ctx.store)).toBe(before);
+  });
+
+  test("an error thrown half-way through a write rolls the whole command back", () => {
+    t = makeTestCtx();
+    const before = dbSnapshot(t.ctx.store);
+    const original = t.ctx.repo.audit.record;
+    t.ctx.repo.audit.record = () => {
+      throw new Error("disk full");
+    };
+    try {
+      expect(() => t.run(JANE, "mapped-with-family 12345")).toThrow("disk full");
+    } finally {
+      t.ctx.repo.audit.record = original;
+    }
+    expect(dbSnapshot(t.ctx.store)).toBe(before);
+  });
+});
+
+describe("closing and reopening", () => {
+  test("a closed case leaves the dashboards and refuses new entries", () => {
+    t = makeTestCtx();
+    expect(t.run(SAM, "close 12345 safe at home").text).toBe(
+      "Closed case 12345 on 01/03/16 (today): Safety achieved, child living at home. It leaves the dashboards; `/sos reopen 12345` brings it back.",
+    );
+    expect(t.run(JANE, "mapped-with-family 12345").issue?.code).toBe("case_closed");
+    expect(t.run(JANE, "mine statutory-cp").dashboards![0]!.groups[0]!.rows.map((r) => r.caseId)).toEqual([
+      "12346",
+    ]);
+    expect(t.run(SAM, "reopen 12345").ok).toBe(true);
+    expect(t.run(JANE, "mapped-with-family 12345").ok).toBe(true);
+    const history = t.run(JANE, "case 12345").text;
+    expect(history).toContain("Closed by Sam Okafor: Safety achieved, child living at home.");
+    expect(history).toContain("Reopened by Sam Okafor.");
+  });
+
+  test("a transfer keeps the history and moves the case to the new worker's dashboard", () => {
+    t = makeTestCtx();
+    expect(t.run(SAM, `assign 12345 ${AH_HIN}`).text).toBe(
+      "Case 12345 is now allocated to Ah Hin Xeng (it was Jane Smith's).",
+    );
+    expect(t.run(JANE, "mapped-with-family 12345").issue?.code).toBe("not_your_case");
+    expect(t.run(AH_HIN, "mapped-with-family 12345").ok).toBe(true);
+    expect(t.run(SAM, "case 12345").text).toMatch(
+      /Allocated to Jane Smith[\s\S]*Allocated to Ah Hin Xeng \(North Team\) by Sam Okafor\./,
+    );
+  });
+});
