@@ -88,6 +88,7 @@ function check(rule: StuckRule, input: StuckCaseInput, days: number, today: IsoD
       if (missing.length === 0) return null;
       const a = input.states["mapping-internal"]?.firstOn ?? null;
       const b = input.states["mapping-with-family"]?.firstOn ?? null;
+      // biome-ignore lint/complexity/useMathMinMax: ISO date strings, not numbers
       const mapped = a !== null && b !== null ? (a < b ? a : b) : (a ?? b);
       if (mapped === null) return null;
       return finding(
