@@ -1,4 +1,4 @@
-import { type IsoDate, localDate } from "../domain/dates.ts";
+import { daysBetween, type IsoDate, localDate } from "../domain/dates.ts";
 
 /** The one source of "now". Passed in everywhere so tests and demos can set the day. */
 export interface Clock {
@@ -40,4 +40,14 @@ export function dayClock(date: IsoDate, timeZone: string): Clock {
 
 export function today(clock: Clock, timeZone: string): IsoDate {
   return localDate(clock.now(), timeZone);
+}
+
+/**
+ * Real time of day, on a calendar moved back so that today is `date`: the demo agency's clock. Its
+ * sample cases are from a 2016 document; seen from 2026 every child would be ten years older and every
+ * case stuck for years. Time still passes, so schedules and "yesterday" keep working.
+ */
+export function shiftedClock(date: IsoDate, timeZone: string, base: Clock = systemClock): Clock {
+  const shiftMs = daysBetween(localDate(base.now(), timeZone), date) * 86_400_000;
+  return { now: () => new Date(base.now().getTime() + shiftMs) };
 }

@@ -25,7 +25,9 @@ Runs the bot. With no Slack or Teams credentials in the environment it runs in l
   - an HTTP server on PORT (default 3978) with GET /healthz (and /api/messages for Teams tools);
   - when standard input is a terminal, a console chat as the first worker in the config
     (:as <email> switches person, :quit leaves); otherwise it keeps serving until stopped;
-  - with the demo config and a new database, it first loads the demo data (see \`sos demo\`).
+  - with the demo config and a new database, it first loads the demo data (see \`sos demo\`); the
+    demo agency runs on a calendar starting 2016-03-01, the time of its sample cases, unless
+    SOS_TODAY or --today says otherwise.
 Environment: PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, and the Slack/Teams variables in the README.`,
   chat: `Usage: sos chat --as <email> [--today YYYY-MM-DD]
 

@@ -1,8 +1,9 @@
 import { startConsoleChat } from "../../adapters/console/chat.ts";
-import { UsageError } from "../app/boot.ts";
+import { DEMO_TODAY, UsageError } from "../app/boot.ts";
 import { DEMO_CONFIG } from "../app/paths.ts";
 import { surfacesFromEnv } from "../app/surfaces.ts";
 import { loadDemoData } from "../demo/load.ts";
+import { formatDate } from "../domain/dates.ts";
 import { createApp, listen } from "../server/http.ts";
 import { readArgs } from "./args.ts";
 import { bootFromEnv, shown } from "./setup.ts";
@@ -13,7 +14,7 @@ export async function start(argv: string[]): Promise<number> {
   const port = Number(process.env.PORT ?? 3978);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`PORT must be a port number (got "${process.env.PORT}")`);
-  const { ctx, emptyDb, configPath, dbPath } = bootFromEnv({ today: values.today });
+  const { ctx, emptyDb, configPath, dbPath, demoClock } = bootFromEnv({ today: values.today });
   const say = (s: string) => process.stdout.write(`${s}\n`);
 
   const surfaces = surfacesFromEnv(ctx, process.env);
@@ -29,6 +30,12 @@ export async function start(argv: string[]): Promise<number> {
     dbNote = `new: loaded ${cases} demo cases from the Signs of Safety dashboards document`;
   }
   say(`Database:  ${shown(dbPath)} (${dbNote})`);
+  if (demoClock) {
+    say(
+      `Calendar:  the demo's sample cases are from 2016, so its calendar starts on ${formatDate(DEMO_TODAY, ctx.org.dates.format)}`,
+    );
+    say(`           (with your clock's time of day). SOS_TODAY=YYYY-MM-DD picks another day.`);
+  }
   for (const w of surfaces.warnings) say(`Warning:   ${w}`);
 
   const app = createApp(ctx, surfaces.mounts);
