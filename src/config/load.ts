@@ -120,7 +120,8 @@ function slugify(name: string): string {
 
 function resolve(cfg: ConfigFile, source: string): { org: Org; problems: string[] } {
   const problems: string[] = [];
-  const agencyDigest = { ...DEFAULT_DIGEST, ...cfg.digest };
+  const { quietWeeks, ...agencySchedule } = cfg.digest ?? {};
+  const agencyDigest = { ...DEFAULT_DIGEST, ...agencySchedule };
 
   const teams: TeamConfig[] = [];
   for (const [i, t] of cfg.teams.entries()) {
@@ -206,6 +207,7 @@ function resolve(cfg: ConfigFile, source: string): { org: Org; problems: string[
     escalateAfterDays: cfg.stuck?.escalateAfterDays ?? 14,
     managers: { channels: cfg.managers?.channels ?? {} },
     digest: agencyDigest,
+    quietWeeks: quietWeeks ?? "one-line",
     holidays: cfg.holidays ?? [],
   };
   return { org, problems };

@@ -19,6 +19,8 @@ export interface Org {
   readonly escalateAfterDays: number;
   readonly managers: { readonly channels: Channels };
   readonly digest: DigestSchedule;
+  /** a quiet week's team digest: one line, or the full digest anyway */
+  readonly quietWeeks: "one-line" | "full";
   readonly holidays: readonly IsoDate[];
 }
 

@@ -4,15 +4,16 @@ import { DASHBOARD_SLUGS, SERVICE_SLUGS } from "../domain/dashboards.ts";
 import { isValidDatePattern, isValidTimeZone } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
 import { STUCK_RULES } from "../domain/stuck.ts";
+import { isValidCron } from "../digest/schedule.ts";
 
 /**
  * `sos.config.yaml`, as written by an agency admin. Strict objects, so a misspelt key is an error
  * rather than a silently ignored setting. `load.ts` turns this into the resolved `Org`.
  */
 
-const cron = z
-  .string()
-  .regex(/^\S+(\s+\S+){4}$/, { message: 'must be a cron expression of five fields, e.g. "0 8 * * 1"' });
+const cron = z.string().refine(isValidCron, {
+  message: 'must be a cron expression of five fields (minute hour day month weekday), e.g. "0 8 * * 1"',
+});
 
 const channels = z.strictObject({
   slack: z.string().min(1).optional(),
@@ -25,6 +26,11 @@ const digestSchedule = z.strictObject({
   team: cron.optional(),
   agency: cron.optional(),
   nudges: cron.optional(),
+});
+
+const agencyDigest = digestSchedule.extend({
+  /** a week with no practice, no new and no closed cases: one line (default) or the full digest */
+  quietWeeks: z.enum(["one-line", "full"]).optional(),
 });
 
 const team = z.strictObject({
@@ -107,7 +113,7 @@ export const configSchema = z.strictObject({
     .min(1)
     .optional(),
   managers: z.strictObject({ channels: channels.optional() }).optional(),
-  digest: digestSchedule.optional(),
+  digest: agencyDigest.optional(),
   holidays: z.array(isoDate).optional(),
   teams: z.array(team).min(1),
   staff: z.array(staff).min(1),

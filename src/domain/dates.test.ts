@@ -4,10 +4,13 @@ import {
   daysBetween,
   formatDate,
   fullYears,
+  isoWeek,
   isValidDatePattern,
   localDate,
   parseDate,
   weekday,
+  weekStart,
+  zonedInstant,
 } from "./dates.ts";
 
 const TODAY = "2026-11-26";
@@ -103,4 +106,29 @@ test("day arithmetic agrees with the calendar over centuries", () => {
   expect(weekday("2026-11-26")).toBe(4);
   expect(weekday("1970-01-01")).toBe(4);
   expect(weekday("1969-12-28")).toBe(0);
+});
+
+describe("weeks and zones", () => {
+  test.each([
+    ["2026-11-26", "2026-W48", "2026-11-23"],
+    ["2026-11-23", "2026-W48", "2026-11-23"],
+    ["2026-11-29", "2026-W48", "2026-11-23"],
+    ["2021-01-03", "2020-W53", "2020-12-28"],
+    ["2024-12-30", "2025-W01", "2024-12-30"],
+    ["2016-03-01", "2016-W09", "2016-02-29"],
+  ])("%s is in %s, which starts %s", (day, week, monday) => {
+    expect(isoWeek(day)).toBe(week);
+    expect(weekStart(day)).toBe(monday);
+  });
+
+  test("08:00 local is a different UTC hour either side of a daylight-saving change", () => {
+    expect(zonedInstant("2026-03-23", 8, 0, "Europe/London").toISOString()).toBe("2026-03-23T08:00:00.000Z");
+    expect(zonedInstant("2026-03-30", 8, 0, "Europe/London").toISOString()).toBe("2026-03-30T07:00:00.000Z");
+    expect(zonedInstant("2026-03-30", 8, 0, "Australia/Sydney").toISOString()).toBe(
+      "2026-03-29T21:00:00.000Z",
+    );
+    expect(zonedInstant("2026-04-06", 8, 0, "Australia/Sydney").toISOString()).toBe(
+      "2026-04-05T22:00:00.000Z",
+    );
+  });
 });

@@ -219,3 +219,60 @@ export function looksLikeDate(token: string): boolean {
     word === "today" || word === "yesterday" || word === "tomorrow" || ISO.test(token) || NUMERIC.test(token)
   );
 }
+
+/** ISO 8601 week of a day, `2026-W48`: weeks start on Monday and belong to the year of their Thursday. */
+export function isoWeek(date: IsoDate): string {
+  const n = dayNumber(date);
+  const dow = (((n + 3) % 7) + 7) % 7; // Monday 0 … Sunday 6
+  const thursday = fromDayNumber(n - dow + 3);
+  const year = Number(thursday.slice(0, 4));
+  const week = Math.floor((dayNumber(thursday) - dayNumber(`${thursday.slice(0, 4)}-01-01`)) / 7) + 1;
+  return `${year}-W${String(week).padStart(2, "0")}`;
+}
+
+/** The Monday of a day's week. */
+export function weekStart(date: IsoDate): IsoDate {
+  const n = dayNumber(date);
+  return fromDayNumber(n - ((((n + 3) % 7) + 7) % 7));
+}
+
+/** Offset of `timeZone` from UTC at an instant, in minutes (London in summer: 60). */
+export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
+  let fmt = offsetFormats.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    offsetFormats.set(timeZone, fmt);
+  }
+  const p = Object.fromEntries(fmt.formatToParts(instant).map((x) => [x.type, x.value]));
+  const asUtc = Date.UTC(
+    Number(p.year),
+    Number(p.month) - 1,
+    Number(p.day),
+    Number(p.hour),
+    Number(p.minute),
+    Number(p.second),
+  );
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The instant a wall-clock time happens in a zone (08:00 on a Monday in London). A time skipped by a
+ * daylight-saving change has no instant; the caller checks with the cron matcher.
+ */
+export function zonedInstant(date: IsoDate, hour: number, minute: number, timeZone: string): Date {
+  const [y, m, d] = parts(date);
+  const wall = Date.UTC(y, m - 1, d, hour, minute);
+  let t = wall - zoneOffsetMinutes(new Date(wall), timeZone) * 60_000;
+  t = wall - zoneOffsetMinutes(new Date(t), timeZone) * 60_000;
+  return new Date(t);
+}

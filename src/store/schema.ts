@@ -150,3 +150,82 @@ export type CaseRow = typeof cases.$inferSelect;
 export type AllocationRow = typeof allocations.$inferSelect;
 export type PracticeEventRow = typeof practiceEvents.$inferSelect;
 export type AuditRow = typeof audit.$inferSelect;
+
+/**
+ * The digest ledger: one row per attempt to post a digest (kind, scope, period) to a platform. A row
+ * that is posting or posted for a period is what makes a digest go out once, across restarts.
+ */
+export const digestRuns = sqliteTable(
+  "digest_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: ["team", "agency", "nudge"] }).notNull(),
+    /** a team id, "agency", or a staff id for a nudge */
+    scope: text("scope").notNull(),
+    /** ISO week (`2026-W48`) for digests, the day for nudges */
+    period: text("period").notNull(),
+    platform: text("platform").notNull(),
+    status: text("status", { enum: ["posting", "posted", "failed", "skipped"] }).notNull(),
+    /** posted after its time because the app was down then */
+    late: integer("late", { mode: "boolean" }).notNull().default(false),
+    /** re-posted on purpose (`sos digest run --force`) */
+    forced: integer("forced", { mode: "boolean" }).notNull().default(false),
+    attempts: integer("attempts").notNull().default(0),
+    scheduledFor: text("scheduled_for").notNull(),
+    startedAt: text("started_at").notNull(),
+    finishedAt: text("finished_at"),
+    error: text("error"),
+    /** where it went (channel or user id, message ref) or why it was skipped; no child data */
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  },
+  (t) => [index("digest_runs_key").on(t.kind, t.scope, t.period, t.platform)],
+);
+
+/** Which stuck (case, rule) pairs a worker was nudged about, per ISO week: at most one nudge each. */
+export const nudgesSent = sqliteTable(
+  "nudges_sent",
+  {
+    caseId: text("case_id")
+      .notNull()
+      .references(() => cases.id),
+    rule: text("rule").notNull(),
+    week: text("week").notNull(),
+    staffId: integer("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    runId: integer("run_id").references(() => digestRuns.id),
+  },
+  (t) => [uniqueIndex("nudges_sent_once").on(t.caseId, t.rule, t.week)],
+);
+
+/** A case taken out of nudges until a day (one tap on a nudge, or `/sos snooze`). */
+export const snoozes = sqliteTable(
+  "snoozes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    caseId: text("case_id")
+      .notNull()
+      .references(() => cases.id),
+    until: text("until").notNull(),
+    by: integer("by").references(() => staff.id),
+    at: text("at").notNull(),
+  },
+  (t) => [index("snoozes_case").on(t.caseId)],
+);
+
+/** Leave recorded with `/sos away`: no nudges to that person on those days (config `away` too). */
+export const leave = sqliteTable(
+  "leave",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    staffId: integer("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    fromOn: text("from_on").notNull(),
+    toOn: text("to_on").notNull(),
+    at: text("at").notNull(),
+  },
+  (t) => [index("leave_staff").on(t.staffId)],
+);
+
+export type DigestRunRow = typeof digestRuns.$inferSelect;
