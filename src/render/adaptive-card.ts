@@ -36,6 +36,8 @@ export interface ReplyCardOptions {
   readonly command?: string;
   /** dashboards: which page to show, from 1 */
   readonly page?: number;
+  /** add a "Log practice" button that opens the logging form (for people who record practice) */
+  readonly logButton?: boolean;
 }
 
 const REPEATED = "This was already done when the same request came in before: nothing new was recorded.";
@@ -49,7 +51,7 @@ export function replyCard(reply: CardReply, opts: ReplyCardOptions): AdaptiveCar
 }
 
 /** Any reply as its text: a confirmation (green, with Undo), a refusal (red), or plain. */
-export function messageCard(reply: CardReply, opts: { nonce: string }): AdaptiveCard {
+export function messageCard(reply: CardReply, opts: { nonce: string; logButton?: boolean }): AdaptiveCard {
   const tone = reply.logged || reply.undone ? "Good" : reply.ok ? undefined : "Attention";
   const body: CardElement[] = lines(reply.text, tone ? { weight: "Bolder", color: tone } : {});
   if (reply.repeated) body.push(text(REPEATED, { color: "Warning", spacing: "Medium" }));
@@ -57,8 +59,12 @@ export function messageCard(reply: CardReply, opts: { nonce: string }): Adaptive
   if (reply.logged) {
     actions.push(action("Undo", VERB.undo, { entryId: reply.logged.entryId, nonce: opts.nonce }));
     actions.push(action("Log another", VERB.form, { nonce: opts.nonce }));
-  }
+  } else if (opts.logButton) actions.push(logAction(opts.nonce));
   return card(body, reply.text, { actions });
+}
+
+function logAction(nonce: string): ExecuteAction {
+  return action("Log practice", VERB.form, { nonce });
 }
 
 // ---- dashboards -------------------------------------------------------------------------------
