@@ -149,7 +149,7 @@ export function card(
     type: "AdaptiveCard",
     $schema: CARD_SCHEMA,
     version: CARD_VERSION,
-    fallbackText: plain(fallbackText),
+    fallbackText: shortened(plain(fallbackText), FALLBACK_MAX),
     body,
     ...(opts.actions && opts.actions.length > 0 ? { actions: opts.actions } : {}),
     ...(opts.wide ? { msteams: { width: "Full" as const } } : {}),
@@ -184,6 +184,20 @@ export function text(s: string, opts: Omit<TextBlock, "type" | "text" | "wrap"> 
  */
 export function teamsMarkdown(s: string): string {
   return s.replace(/\/sos\b/g, "sos").replace(/`([^`\n]+)`/g, "**$1**");
+}
+
+/**
+ * The longest fallback text a card carries: it is for clients that cannot draw cards, and a whole
+ * dashboard as text would crowd the card out of Teams' message size.
+ */
+export const FALLBACK_MAX = 2000;
+
+/** Cut at a line end, saying so: never mid-word, never silently. */
+export function shortened(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const more = "\n… (the rest is in the card)";
+  const cut = s.lastIndexOf("\n", max - more.length);
+  return `${s.slice(0, cut > 0 ? cut : max - more.length)}${more}`;
 }
 
 /** The same text without markup, for fallbacks and notifications. */

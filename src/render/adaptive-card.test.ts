@@ -3,9 +3,9 @@ import { actionsOf, cardProblems, cardText } from "../../test/helpers/cards.ts";
 import { AH_HIN, JANE, MORGAN, makeTestCtx, SAM, type TestCtx } from "../../test/helpers/ctx.ts";
 import { makeEnv } from "../commands/env.ts";
 import { casesToLog, logFormFor } from "../commands/log-form.ts";
-import { dashboardPages, HISTORY_LIMIT, PAGE_LIMITS, replyCard } from "./adaptive-card.ts";
+import { dashboardPages, HISTORY_LIMIT, PAGE_LIMITS, type Page, replyCard } from "./adaptive-card.ts";
 import { logFormCard, pickCaseCard } from "./adaptive-card-form.ts";
-import { type AdaptiveCard, teamsMarkdown } from "./adaptive-card-kit.ts";
+import { type AdaptiveCard, FALLBACK_MAX, shortened, teamsMarkdown } from "./adaptive-card-kit.ts";
 import type { DashboardView, LogFormView } from "./view.ts";
 
 let t: TestCtx;
@@ -56,6 +56,14 @@ describe("text as Teams shows it", () => {
     expect(teamsMarkdown("Wrong? `/sos undo` takes it back. * stuck: type /sos stuck")).toBe(
       "Wrong? **sos undo** takes it back. * stuck: type sos stuck",
     );
+  });
+
+  test("a long fallback is cut at a line end, saying so, so the card still fits in a message", () => {
+    const long = Array.from({ length: 300 }, (_, i) => `line ${i} of a long dashboard`).join("\n");
+    const c = replyCard({ ok: true, text: long }, { nonce });
+    expect(c.fallbackText.length).toBeLessThanOrEqual(FALLBACK_MAX);
+    expect(c.fallbackText).toMatch(/dashboard\n… \(the rest is in the card\)$/);
+    expect(shortened("short", 10)).toBe("short");
   });
 
   test("the fallback text is the whole reply, without markup", () => {
@@ -137,18 +145,19 @@ describe("dashboards", () => {
     const view = bigDashboard(3, 30);
     const pages = dashboardPages([view]);
     expect(pages.length).toBeGreaterThan(1);
-    const seen = pages.flatMap((p) => p.blocks.flatMap((b) => b.rows.map((r) => r.caseId)));
+    const blocks = (p: Page) => p.sections.flatMap((s) => s.blocks);
+    const seen = pages.flatMap((p) => blocks(p).flatMap((b) => b.rows.map((r) => r.caseId)));
     expect(seen).toEqual(view.groups.flatMap((g) => g.rows.map((r) => r.caseId)));
     for (const p of pages) {
-      expect(p.blocks.reduce((n, b) => n + b.rows.length, 0)).toBeLessThanOrEqual(PAGE_LIMITS.rows);
+      expect(blocks(p).reduce((n, b) => n + b.rows.length, 0)).toBeLessThanOrEqual(PAGE_LIMITS.rows);
     }
-    expect(pages[1]!.blocks[0]!.title).toMatch(/\(continued\)$/);
+    expect(blocks(pages[1]!)[0]!.title).toMatch(/\(continued\)$/);
 
     const reply = { ok: true, text: "North Team: 90 open cases.", dashboards: [view] };
     for (let page = 1; page <= pages.length; page++) {
       const c = replyCard(reply, { nonce, command: "sos team", page });
       expect(cardProblems(c)).toEqual([]);
-      expect(cardText(c)).toContain(`page ${page} of ${pages.length}`);
+      expect(cardText(c)).toContain(`North Team: 90 open cases. Page ${page} of ${pages.length}.`);
       const verbs = actionsOf(c).map((a) => `${a.title}:${a.data.page}`);
       expect(verbs).toEqual([
         ...(page > 1 ? [`Previous page:${page - 1}`] : []),
@@ -156,6 +165,16 @@ describe("dashboards", () => {
       ]);
       expect(actionsOf(c).every((a) => a.data.command === "sos team")).toBe(true);
     }
+  });
+
+  test("small dashboards share a page, each under its own title", () => {
+    const c = cardFor(JANE, "mine");
+    const text = cardText(c);
+    expect(text).not.toContain("Page 1");
+    expect(text).toContain("Front end statutory child protection");
+    expect(text).toContain("Statutory family support / preventative");
+    expect(text).toContain("Voluntary preventative");
+    expect(c.body.filter((b) => b.type === "Table")).toHaveLength(3);
   });
 
   test("a stuck case is marked and the note says how to see why", () => {

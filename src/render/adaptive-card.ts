@@ -77,52 +77,78 @@ interface Block {
   readonly rows: readonly RowView[];
 }
 
-interface Page {
+/** Part of one dashboard on a page: its title, then a table per worker. */
+interface Section {
   readonly view: DashboardView;
   readonly blocks: readonly Block[];
 }
 
+export interface Page {
+  readonly sections: readonly Section[];
+}
+
+/** Bytes a title or a "No open cases." line adds, with its JSON around it. */
+const LINE_BYTES = 120;
+
 /**
- * The seed's tables cut into pages: one table per worker ("Jane Smith's Cases"), a worker's rows
- * carried over to the next page when the page is full, never two dashboards on one page.
+ * The seed's tables cut into pages: one table per worker ("Jane Smith's Cases"), several dashboards
+ * on a page while they fit, a worker's rows carried over to the next page when the page is full.
  */
 export function dashboardPages(views: readonly DashboardView[]): Page[] {
   const pages: Page[] = [];
+  let sections: { view: DashboardView; blocks: Block[] }[] = [];
+  let rows = 0;
+  let bytes = 0;
+  const flush = () => {
+    if (sections.length > 0) pages.push({ sections });
+    sections = [];
+    rows = 0;
+    bytes = 0;
+  };
   for (const view of views) {
     const header = bytesOf(table(headerOf(view), []));
-    let blocks: Block[] = [];
-    let rows = 0;
-    let bytes = 0;
-    const flush = () => {
-      if (blocks.length > 0) pages.push({ view, blocks });
-      blocks = [];
-      rows = 0;
-      bytes = 0;
+    let section: { view: DashboardView; blocks: Block[] } | null = null;
+    const place = (block: Block, need: number, rowsNeeded: number) => {
+      const full = rows + rowsNeeded > PAGE_LIMITS.rows || bytes + need + LINE_BYTES > PAGE_LIMITS.bytes;
+      if (sections.length > 0 && full) {
+        flush();
+        section = null;
+      }
+      if (!section) {
+        section = { view, blocks: [] };
+        sections.push(section);
+        bytes += LINE_BYTES + (view.legend?.length ?? 0);
+      }
+      section.blocks.push(block);
+      rows += rowsNeeded;
+      bytes += need;
+      return block;
     };
     for (const g of view.groups) {
       if (g.rows.length === 0) {
-        blocks.push({ title: g.title, rows: [] });
-        bytes += g.title.length + 100;
+        place({ title: g.title, rows: [] }, 2 * LINE_BYTES, 0);
         continue;
       }
       let open: RowView[] | null = null;
       for (const [i, r] of g.rows.entries()) {
-        const need = bytesOf(table([], [rowCells(r)])) + (open ? 0 : header + g.title.length + 100);
-        if (blocks.length > 0 && (rows + 1 > PAGE_LIMITS.rows || bytes + need > PAGE_LIMITS.bytes)) {
-          flush();
-          open = null;
+        const row = bytesOf(table([], [rowCells(r)]));
+        const full = rows + 1 > PAGE_LIMITS.rows || bytes + row > PAGE_LIMITS.bytes;
+        if (open && !full) {
+          open.push(r);
+          rows += 1;
+          bytes += row;
+          continue;
         }
-        if (!open) {
-          open = [];
-          blocks.push({ title: i === 0 ? g.title : `${g.title} (continued)`, rows: open });
-        }
-        open.push(r);
-        rows += 1;
-        bytes += need;
+        open = [r];
+        place(
+          { title: i === 0 ? g.title : `${g.title} (continued)`, rows: open },
+          row + header + LINE_BYTES,
+          1,
+        );
       }
     }
-    flush();
   }
+  flush();
   return pages;
 }
 
@@ -131,26 +157,25 @@ export function dashboardCard(reply: CardReply, opts: ReplyCardOptions): Adaptiv
   const pages = dashboardPages(reply.dashboards ?? []);
   const n = Math.min(Math.max(1, opts.page ?? 1), pages.length);
   const page = pages[n - 1]!;
-  const { view } = page;
   const intro = reply.text.split("\n")[0] ?? "";
   const body: CardElement[] = [
-    text(intro, { weight: "Bolder" }),
-    text(pages.length > 1 ? `${view.title} · page ${n} of ${pages.length}` : view.title, {
-      size: "Medium",
-      weight: "Bolder",
-      style: "heading",
-    }),
+    text(pages.length > 1 ? `${intro} Page ${n} of ${pages.length}.` : intro, { weight: "Bolder" }),
   ];
-  for (const b of page.blocks) {
-    body.push(text(b.title, { weight: "Bolder", spacing: "Medium" }));
-    if (b.rows.length === 0) body.push(text("No open cases.", { isSubtle: true, spacing: "Small" }));
-    else body.push(table(headerOf(view), b.rows.map(rowCells), widthsOf(view)));
+  for (const { view, blocks } of page.sections) {
+    body.push(text(view.title, { size: "Medium", weight: "Bolder", style: "heading", spacing: "Medium" }));
+    for (const b of blocks) {
+      body.push(text(b.title, { weight: "Bolder", spacing: "Medium" }));
+      if (b.rows.length === 0) body.push(text("No open cases.", { isSubtle: true, spacing: "Small" }));
+      else body.push(table(headerOf(view), b.rows.map(rowCells), widthsOf(view)));
+    }
+    if (view.legend)
+      body.push(text(`*Abuse Type: ${view.legend}`, { size: "Small", isSubtle: true, spacing: "Small" }));
   }
-  const notes: string[] = [];
-  if (page.blocks.some((b) => b.rows.some((r) => r.stuck)))
-    notes.push("* stuck: type `/sos stuck` to see why");
-  if (view.legend) notes.push(`*Abuse Type: ${view.legend}`);
-  for (const s of notes) body.push(text(s, { size: "Small", isSubtle: true, spacing: "Small" }));
+  if (page.sections.some((s) => s.blocks.some((b) => b.rows.some((r) => r.stuck)))) {
+    body.push(
+      text("* stuck: type `/sos stuck` to see why", { size: "Small", isSubtle: true, spacing: "Small" }),
+    );
+  }
 
   const actions: ExecuteAction[] = [];
   if (opts.command !== undefined && pages.length > 1) {
@@ -158,6 +183,7 @@ export function dashboardCard(reply: CardReply, opts: ReplyCardOptions): Adaptiv
     if (n < pages.length)
       actions.push(action("Next page", VERB.page, { command: opts.command, page: n + 1 }));
   }
+  if (opts.logButton) actions.push(logAction(opts.nonce));
   return card(body, reply.text, { actions, wide: true });
 }
 

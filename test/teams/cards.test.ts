@@ -217,11 +217,11 @@ describe("dashboard pages", () => {
     const sam = { id: "29:sam", name: "Sam Okafor", aadObjectId: "aad-sam" };
     const r = await app.post(personalMessage(rec, "sos team statutory-cp", { from: sam }));
     let card = cardOf(sends(r.calls)[0]);
-    const pages = Number(/page 1 of (\d+)/.exec(cardText(card))?.[1]);
+    const pages = Number(/Page 1 of (\d+)\./.exec(cardText(card))?.[1]);
     expect(pages).toBeGreaterThan(1);
     const shown: string[] = [];
     for (let page = 1; ; page++) {
-      expect(cardText(card)).toContain(`page ${page} of ${pages}`);
+      expect(cardText(card)).toContain(`Page ${page} of ${pages}.`);
       expect(cardProblems(card)).toEqual([]);
       shown.push(
         ...cardText(card)
