@@ -25,8 +25,8 @@ export function createTeamsSurface(
   const describe =
     opts.describe ??
     (settings.appId
-      ? `Teams:     POST ${TEAMS_PATH} (bot ${settings.appId}; requests must carry a Microsoft token)`
-      : `Teams:     POST ${TEAMS_PATH} (anonymous, local mode only)`);
+      ? `POST ${TEAMS_PATH}: Microsoft Teams (bot ${settings.appId}; requests must carry a Microsoft token)`
+      : `POST ${TEAMS_PATH}: Microsoft Teams, anonymous`);
   return {
     bot,
     poster: createPoster(bot),
@@ -48,6 +48,6 @@ export function teamsFromEnv(
   const port = env.PORT || "3978";
   const describe = settings.appId
     ? undefined
-    : `Teams:     POST ${TEAMS_PATH} (anonymous, local mode). Try it: npx agentsplayground -e http://localhost:${port}${TEAMS_PATH} -c msteams`;
+    : `POST ${TEAMS_PATH}: Microsoft Teams, anonymous (local mode); try: npx agentsplayground -e http://localhost:${port}${TEAMS_PATH} -c msteams`;
   return { surface: createTeamsSurface(ctx, settings, describe ? { describe } : {}), warnings };
 }

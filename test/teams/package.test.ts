@@ -94,7 +94,9 @@ describe("the Teams app manifest", () => {
     for (const title of titles) {
       const parsed = parseFor(t.ctx, title);
       // "case" alone asks for the id, which the person types after picking it from the menu.
-      expect(parsed.ok || `${parsed.issue.code}: ${title}`).toSatisfy((x) => x === true || x === "usage: case");
+      expect(parsed.ok || `${parsed.issue.code}: ${title}`).toSatisfy(
+        (x) => x === true || x === "usage: case",
+      );
     }
     t.close();
   });
