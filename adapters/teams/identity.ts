@@ -45,7 +45,8 @@ export async function identify(
   const key = who.aadObjectId ?? who.id;
   let email = emails.get(key);
   if (email === undefined) {
-    const conversationId = turn.activity.conversation?.id;
+    // A channel thread's id ends in ";messageid=…": members belong to the conversation itself.
+    const conversationId = turn.activity.conversation?.id?.split(";")[0];
     const client = turn.turnState.get<ConnectorClient | undefined>(turn.adapter.ConnectorClientKey);
     if (client && conversationId) {
       try {

@@ -21,7 +21,7 @@ export async function onTextMessage(deps: BotDeps, turn: TurnContext): Promise<v
     return;
   }
   const env = makeEnv(deps.ctx, who.actor, "teams", audienceOf(a));
-  const text = withPeople(deps, turn, (a.text ?? "").trim());
+  const text = plainText(withPeople(deps, turn, a.text ?? ""));
 
   const form = formRequest(text);
   if (form !== null) {
@@ -84,4 +84,25 @@ function withPeople(deps: BotDeps, turn: TurnContext, text: string): string {
     out = out.replace(m.text, staff ? staff.email : `"${name}"`);
   }
   return out.replace(/<\/?at>/g, "");
+}
+
+const ENTITIES: Readonly<Record<string, string>> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  "#39": "'",
+  nbsp: " ",
+};
+
+/**
+ * What the person typed, as plain text: some Teams clients send a little HTML (a paragraph, a line
+ * break, escaped characters) even in plain-text messages.
+ */
+export function plainText(text: string): string {
+  return text
+    .replace(/<br\s*\/?>/gi, " ")
+    .replace(/<\/?(?:p|div|span)(?:\s[^>]*)?>/gi, " ")
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_m, e: string) => ENTITIES[e] ?? "")
+    .trim();
 }

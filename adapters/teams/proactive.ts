@@ -2,6 +2,7 @@ import type { ConversationParameters } from "@microsoft/agents-activity";
 import type { Actor } from "../../src/domain/access.ts";
 import type { AdaptiveCard } from "../../src/render/adaptive-card-kit.ts";
 import type { TeamsBot } from "./bot.ts";
+import type { Installation } from "./conversations.ts";
 import { cardMessage, errorName } from "./turn.ts";
 
 /**
@@ -14,7 +15,10 @@ export type PostResult =
   | { readonly ok: false; readonly reason: "not_installed" | "failed"; readonly message: string };
 
 export interface TeamsPoster {
-  /** a new post (thread) in a channel, e.g. `19:…@thread.tacv2` from `teams[].channels.teams` */
+  /**
+   * A new post (thread) in a channel, e.g. `19:…@thread.tacv2` from `teams[].channels.teams`; or a
+   * message in a group chat the app is in, by the chat's id.
+   */
   postToChannel(channelId: string, card: AdaptiveCard, text: string): Promise<PostResult>;
   /** a message in the person's personal chat with the app */
   postToUser(staff: Actor, card: AdaptiveCard, text: string): Promise<PostResult>;
@@ -39,6 +43,35 @@ export function createPoster(bot: TeamsBot): TeamsPoster {
     };
   };
 
+  /** A message of its own in a conversation the app is in (a personal or group chat). */
+  const continueIn = async (
+    row: Installation,
+    card: AdaptiveCard,
+    text: string,
+    where: string,
+  ): Promise<PostResult> => {
+    try {
+      let conversationId = row.id;
+      await bot.adapter.continueConversation(bot.appId, row.reference, async (turn) => {
+        // A proactive send would otherwise be a reply to an invented message id: post it on its own.
+        turn.onSendActivities(async (_t, activities, next) => {
+          for (const a of activities) delete a.replyToId;
+          return next();
+        });
+        await turn.sendActivity(cardMessage(card, text));
+        conversationId = turn.activity.conversation?.id ?? conversationId;
+      });
+      return { ok: true, conversationId };
+    } catch (e) {
+      const status = refused(e);
+      if (status === null) return failed(where, e);
+      installs.forget(row.id, now());
+      return notInstalled(
+        `Teams refused the post to ${where} (HTTP ${status}): the app is no longer installed there. It can be added again from Apps in Teams.`,
+      );
+    }
+  };
+
   return {
     async postToChannel(channelId, card, text) {
       const row = installs.get(channelId);
@@ -47,6 +80,7 @@ export function createPoster(bot: TeamsBot): TeamsPoster {
           `The app was removed from the team of Teams channel ${channelId} (${row.removedAt.slice(0, 10)}), so nothing can be posted there. Add the app to that team again.`,
         );
       }
+      if (row && row.kind !== "channel") return continueIn(row, card, text, `the Teams chat ${channelId}`);
       // A channel not seen yet: Teams itself says whether the app is in its team.
       const known = row ?? installs.anyChannel();
       if (!known) {
@@ -93,26 +127,7 @@ export function createPoster(bot: TeamsBot): TeamsPoster {
           `${staff.name} has not added the app in Teams (or has removed it), so they can't get a personal message. They can add it from Apps in Teams, or an admin can install it for them.`,
         );
       }
-      try {
-        let conversationId = row.id;
-        await bot.adapter.continueConversation(bot.appId, row.reference, async (turn) => {
-          // A proactive send would otherwise be a reply to an invented message id: post it on its own.
-          turn.onSendActivities(async (_t, activities, next) => {
-            for (const a of activities) delete a.replyToId;
-            return next();
-          });
-          await turn.sendActivity(cardMessage(card, text));
-          conversationId = turn.activity.conversation?.id ?? conversationId;
-        });
-        return { ok: true, conversationId };
-      } catch (e) {
-        const status = refused(e);
-        if (status === null) return failed(`${staff.name}'s personal chat`, e);
-        installs.forget(row.id, now());
-        return notInstalled(
-          `Teams refused the message to ${staff.name} (HTTP ${status}): the app is no longer in their personal chat. They can add it again from Apps in Teams.`,
-        );
-      }
+      return continueIn(row, card, text, `${staff.name}'s personal chat`);
     },
   };
 }

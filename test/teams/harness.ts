@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import type { TeamsSettings } from "../../adapters/teams/config.ts";
 import { createTeamsSurface, type TeamsSurface } from "../../adapters/teams/index.ts";
+import type { Clock } from "../../src/app/clock.ts";
 import type { AdaptiveCard } from "../../src/render/adaptive-card-kit.ts";
 import { createApp, listen, type RunningServer } from "../../src/server/http.ts";
 import { makeTestCtx, type TestCtx } from "../helpers/ctx.ts";
@@ -118,11 +119,11 @@ export interface TeamsApp {
 }
 
 export async function startTeamsApp(
-  opts: { settings?: TeamsSettings; config?: string; today?: string; rec?: Recorder } = {},
+  opts: { settings?: TeamsSettings; config?: string; clock?: Clock; rec?: Recorder } = {},
 ): Promise<TeamsApp> {
   const t = makeTestCtx({
     ...(opts.config ? { config: opts.config, demo: true } : {}),
-    ...(opts.today ? { today: opts.today } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const rec = opts.rec ?? (await startRecorder());
   const logs: string[] = [];

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { messageCard } from "../../src/render/adaptive-card.ts";
 import { cardText } from "../helpers/cards.ts";
-import { AH_HIN, JANE } from "../helpers/ctx.ts";
+import { AH_HIN, JANE, manualClock } from "../helpers/ctx.ts";
 import {
   activity,
   BOT,
@@ -96,6 +96,21 @@ describe("installing the app stores where it can post later", () => {
     expect(app.surface.bot.deps.installs.get(PERSONAL.id)?.removedAt).toBeNull();
   });
 
+  test("a message where nothing changed writes nothing", async () => {
+    const clock = manualClock("2016-03-01T12:00:00Z");
+    const timed = await startTeamsApp({ rec, clock });
+    try {
+      await timed.post(personalMessage(rec, "sos whoami"));
+      clock.advance(3_600_000);
+      await timed.post(personalMessage(rec, "sos whoami"));
+      expect(timed.surface.bot.deps.installs.all()[0]).toMatchObject({ staffId: timed.t.as(JANE).staffId });
+      const row = timed.t.ctx.store.sqlite.prepare("SELECT updated_at AS u FROM teams_conversations").get();
+      expect(row).toEqual({ u: "2016-03-01T12:00:00.000Z" });
+    } finally {
+      await timed.close();
+    }
+  });
+
   test("the bot removed from a team marks the channel", async () => {
     await installTeam();
     await app.post(
@@ -161,6 +176,22 @@ describe("posting when nobody asked (the digests' API)", () => {
     const r = await app.surface.poster.postToChannel(CHANNEL_ID, digest, "digest");
     expect(r).toMatchObject({ ok: false, reason: "not_installed" });
     expect(r.ok || r.message).toContain("was removed");
+  });
+
+  test("to a group chat the app is in, by its id: a message of its own there", async () => {
+    const chat = {
+      id: "19:group-1@thread.v2",
+      conversationType: "groupChat",
+      isGroup: true,
+      tenantId: TENANT,
+    };
+    await app.post(activity(rec, { type: "installationUpdate", action: "add", conversation: chat }));
+    const before = rec.calls.length;
+    const r = await app.surface.poster.postToChannel(chat.id, digest, "digest");
+    expect(r).toEqual({ ok: true, conversationId: chat.id });
+    expect(rec.calls.slice(before)).toMatchObject([
+      { method: "POST", path: `/v3/conversations/${chat.id}/activities` },
+    ]);
   });
 
   test("to a person in their personal chat: a message of its own, not a reply", async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { plainText } from "../../adapters/teams/messages.ts";
 import { DEMO_CONFIG } from "../../src/app/paths.ts";
 import { actionsOf, cardProblems, cardText } from "../helpers/cards.ts";
 import { AH_HIN, SAM } from "../helpers/ctx.ts";
@@ -167,6 +168,24 @@ describe("where and to whom", () => {
       "Sorry, I can't find you (Alex Wilber, alexw@example.com) on the staff list of Demo Family Services, so I can't show or record anything for you. Ask Robin Ellis (the admin) to add you with your work email.",
     );
     expect(card.body[0]).toMatchObject({ color: "Attention" });
+  });
+
+  test("in a channel the member lookup asks about the channel, not the thread", async () => {
+    app = await startTeamsApp({ rec });
+    const r = await app.post(
+      channelMessage(rec, "sos whoami", { from: { id: "29:nobody", name: "No Body" } }),
+    );
+    expect(r.calls[0]).toMatchObject({
+      method: "GET",
+      path: `/v3/conversations/${CHANNEL_ID}/members/29:nobody`,
+    });
+  });
+
+  test("a little HTML from a Teams client is read as the plain text it shows", async () => {
+    app = await startTeamsApp({ rec });
+    const { card } = await say("<p>sos&nbsp;case&nbsp;12345</p>");
+    expect(cardText(card)).toContain("Case 12345: Melli Majid 13");
+    expect(plainText("sos open 1 &quot;A &amp; B&quot;<br/>x")).toBe('sos open 1 "A & B" x');
   });
 
   test("a person's email is looked up once, not on every message", async () => {
