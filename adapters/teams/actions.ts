@@ -6,7 +6,7 @@ import { casesToLog, logField, logFormFor } from "../../src/commands/log-form.ts
 import { notStaffText } from "../../src/commands/messages.ts";
 import { parseFor, runCommand } from "../../src/commands/run.ts";
 import { isElementKey } from "../../src/domain/elements.ts";
-import { messageCard, replyCard } from "../../src/render/adaptive-card.ts";
+import { messageCard, noticeCard, replyCard } from "../../src/render/adaptive-card.ts";
 import {
   type FormProblem,
   type FormValues,
@@ -38,7 +38,7 @@ export async function onCardAction(
   const who = await whoIs(deps, turn);
   if (!who.actor) {
     return {
-      card: messageCard({ ok: false, text: notStaffText(deps.ctx.org, who.account) }, { nonce: "" }),
+      card: noticeCard(notStaffText(deps.ctx.org, who.account), "problem"),
       wrote: false,
     };
   }
@@ -54,17 +54,10 @@ export async function onCardAction(
       return log(deps, env, data);
     case VERB.page:
       return { card: page(deps, env, data), wrote: false };
-    default:
-      return {
-        card: messageCard(
-          {
-            ok: false,
-            text: "That button is from an older version of this app. Type `/sos help` to carry on.",
-          },
-          { nonce: "" },
-        ),
-        wrote: false,
-      };
+    default: {
+      const text = "That button is from an older version of this app. Type `/sos help` to carry on.";
+      return { card: noticeCard(text, "problem"), wrote: false };
+    }
   }
 }
 
@@ -146,10 +139,7 @@ function run(deps: BotDeps, env: Env, command: Command, idempotencyKey: string) 
 }
 
 function stale(): AdaptiveCard {
-  return messageCard(
-    { ok: false, text: "That button can't be used any more. Type `/sos help` to carry on." },
-    { nonce: "" },
-  );
+  return noticeCard("That button can't be used any more. Type `/sos help` to carry on.", "problem");
 }
 
 function str(x: unknown): string {

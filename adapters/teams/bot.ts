@@ -10,7 +10,7 @@ import {
   type TurnState,
 } from "@microsoft/agents-hosting";
 import type { Ctx } from "../../src/app/context.ts";
-import { messageCard } from "../../src/render/adaptive-card.ts";
+import { noticeCard } from "../../src/render/adaptive-card.ts";
 import type { AdaptiveCard } from "../../src/render/adaptive-card-kit.ts";
 import { type ActionData, onCardAction } from "./actions.ts";
 import type { TeamsSettings } from "./config.ts";
@@ -18,7 +18,7 @@ import { installations } from "./conversations.ts";
 import { EmailCache } from "./identity.ts";
 import { onInstallationUpdate, onMembersAdded, onMembersRemoved } from "./install.ts";
 import { onTextMessage } from "./messages.ts";
-import { type BotDeps, cardMessage, errorName } from "./turn.ts";
+import { audienceOf, type BotDeps, cardMessage, errorName, replaceCard } from "./turn.ts";
 
 /**
  * The Teams bot: a Microsoft 365 Agents SDK `AgentApplication` whose routes hand each activity to
@@ -72,9 +72,7 @@ export function createTeamsBot(
       } catch (e) {
         deps.log(`teams: ${route} failed: ${errorName(e)}`);
         if (turn.activity.type === ActivityTypes.Message) {
-          await turn
-            .sendActivity(cardMessage(messageCard({ ok: false, text: SORRY }, { nonce: "" })))
-            .catch(() => {});
+          await turn.sendActivity(cardMessage(noticeCard(SORRY, "problem"))).catch(() => {});
         }
       }
     };
@@ -101,18 +99,7 @@ async function onMessage(deps: BotDeps, turn: TurnContext): Promise<void> {
     const { verb, ...data } = value;
     const outcome = await onCardAction(deps, turn, typeof verb === "string" ? verb : "", data);
     // Show the outcome where the card was, as Action.Execute would; a new message if that fails.
-    const replyTo = turn.activity.replyToId;
-    if (replyTo) {
-      const update = cardMessage(outcome.card);
-      update.id = replyTo;
-      try {
-        await turn.updateActivity(update);
-        return;
-      } catch (e) {
-        deps.log(`teams: card update failed: ${errorName(e)}`);
-      }
-    }
-    await turn.sendActivity(cardMessage(outcome.card));
+    if (!(await replaceCard(deps, turn, outcome.card))) await turn.sendActivity(cardMessage(outcome.card));
     return;
   }
   await onTextMessage(deps, turn);
@@ -130,17 +117,10 @@ async function onExecute(deps: BotDeps, turn: TurnContext): Promise<void> {
     const data: ActionData = isRecord(action) && isRecord(action.data) ? action.data : {};
     const outcome = await onCardAction(deps, turn, verb, data);
     card = outcome.card;
-    const replyTo = turn.activity.replyToId;
-    if (outcome.wrote && replyTo && turn.activity.conversation?.conversationType !== "personal") {
-      const update = cardMessage(card);
-      update.id = replyTo;
-      await turn
-        .updateActivity(update)
-        .catch((e: unknown) => deps.log(`teams: card update failed: ${errorName(e)}`));
-    }
+    if (outcome.wrote && audienceOf(turn.activity) === "channel") await replaceCard(deps, turn, card);
   } catch (e) {
     deps.log(`teams: card action failed: ${errorName(e)}`);
-    card = messageCard({ ok: false, text: SORRY }, { nonce: "" });
+    card = noticeCard(SORRY, "problem");
   }
   await turn.sendActivity(
     Activity.fromObject({

@@ -1,5 +1,5 @@
 import type { TurnContext } from "@microsoft/agents-hosting";
-import { messageCard } from "../../src/render/adaptive-card.ts";
+import { noticeCard } from "../../src/render/adaptive-card.ts";
 import { placeOf } from "./conversations.ts";
 import { audienceOf, type BotDeps, cardMessage, rememberPlace, whoIs } from "./turn.ts";
 
@@ -17,9 +17,7 @@ export async function onInstallationUpdate(deps: BotDeps, turn: TurnContext): Pr
   }
   if (!action.startsWith("add")) return;
   const who = await whoIs(deps, turn);
-  await turn.sendActivity(
-    cardMessage(messageCard({ ok: true, text: welcome(deps, turn, who.actor?.name) }, { nonce: "" })),
-  );
+  await turn.sendActivity(cardMessage(noticeCard(welcome(deps, turn, who.actor?.name))));
 }
 
 export async function onMembersAdded(deps: BotDeps, turn: TurnContext): Promise<void> {

@@ -3,7 +3,7 @@ import { makeEnv } from "../../src/commands/env.ts";
 import { casesToLog, logFormFor } from "../../src/commands/log-form.ts";
 import { notStaffText } from "../../src/commands/messages.ts";
 import { parseFor, runCommand } from "../../src/commands/run.ts";
-import { messageCard, replyCard } from "../../src/render/adaptive-card.ts";
+import { noticeCard, replyCard } from "../../src/render/adaptive-card.ts";
 import { logFormCard, pickCaseCard } from "../../src/render/adaptive-card-form.ts";
 import { byTeamsAccount } from "./identity.ts";
 import { audienceOf, type BotDeps, cardMessage, whoIs } from "./turn.ts";
@@ -17,7 +17,7 @@ export async function onTextMessage(deps: BotDeps, turn: TurnContext): Promise<v
   const who = await whoIs(deps, turn);
   if (!who.actor) {
     const text = notStaffText(deps.ctx.org, who.account);
-    await turn.sendActivity(cardMessage(messageCard({ ok: false, text }, { nonce: "" })));
+    await turn.sendActivity(cardMessage(noticeCard(text, "problem")));
     return;
   }
   const env = makeEnv(deps.ctx, who.actor, "teams", audienceOf(a));

@@ -50,6 +50,21 @@ export function cardMessage(card: AdaptiveCard, summary?: string): Activity {
   return message;
 }
 
+/** Puts a card in place of the message `replyToId` names (the card whose button was pressed). */
+export async function replaceCard(deps: BotDeps, turn: TurnContext, card: AdaptiveCard): Promise<boolean> {
+  const replyTo = turn.activity.replyToId;
+  if (!replyTo) return false;
+  const update = cardMessage(card);
+  update.id = replyTo;
+  try {
+    await turn.updateActivity(update);
+    return true;
+  } catch (e) {
+    deps.log(`teams: card update failed: ${errorName(e)}`);
+    return false;
+  }
+}
+
 export function errorName(e: unknown): string {
   const status = (e as { status?: unknown }).status;
   const name = e instanceof Error ? e.name : typeof e;

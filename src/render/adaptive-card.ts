@@ -63,6 +63,11 @@ export function messageCard(reply: CardReply, opts: { nonce: string; logButton?:
   return card(body, reply.text, { actions });
 }
 
+/** A message of the app's own (a welcome, a refusal, a failure): text only, no buttons. */
+export function noticeCard(text: string, tone: "plain" | "problem" = "plain"): AdaptiveCard {
+  return messageCard({ ok: tone === "plain", text }, { nonce: "" });
+}
+
 function logAction(nonce: string): ExecuteAction {
   return action("Log practice", VERB.form, { nonce });
 }
