@@ -22,13 +22,21 @@ export const HELP: Readonly<Record<string, string>> = {
   start: `Usage: sos start [--today YYYY-MM-DD]
 
 Runs the bot. With no Slack or Teams credentials in the environment it runs in local mode:
-  - an HTTP server on PORT (default 3978) with GET /healthz (and /api/messages for Teams tools);
+  - an HTTP server on PORT (default 3978) with GET /healthz, and POST /api/messages answering
+    Microsoft Teams without tokens, for the Agents Playground:
+      npx agentsplayground -e http://localhost:3978/api/messages -c msteams
+    (never in production: with NODE_ENV=production the anonymous route is not served);
   - when standard input is a terminal, a console chat as the first worker in the config
     (:as <email> switches person, :quit leaves); otherwise it keeps serving until stopped;
   - with the demo config and a new database, it first loads the demo data (see \`sos demo\`); the
     demo agency runs on a calendar starting 2016-03-01, the time of its sample cases, unless
     SOS_TODAY or --today says otherwise.
-Environment: PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, and the Slack/Teams variables in the README.`,
+Microsoft Teams (docs/teams.md):
+  TEAMS_APP_ID         the bot's Microsoft Entra application (client) id; when set, every
+                       request to /api/messages must carry a valid Microsoft token
+  TEAMS_CLIENT_SECRET  that app's client secret, to send replies and posts
+  TEAMS_TENANT_ID      the Entra tenant id, for a single-tenant bot
+Environment: PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, the Teams variables above, and the Slack ones.`,
   chat: `Usage: sos chat --as <email> [--today YYYY-MM-DD]
 
 Reads one command per line from standard input, as the staff member with that email, and prints

@@ -1,3 +1,4 @@
+import { admins, type Org } from "../config/org.ts";
 import type { IsoDate } from "../domain/dates.ts";
 import type { Issue } from "./issues.ts";
 
@@ -102,6 +103,19 @@ export function describe(issue: Issue, fmt: (d: IsoDate) => string): string {
     case "needs_worker":
       return `Who will hold case ${issue.caseId}? Add their email at the end, for example \`… jane.smith@agency.example\`.`;
   }
+}
+
+/**
+ * What someone who is not on the staff list is told when they write to the bot: politely, with
+ * nothing about any case, and whom to ask (DESIGN §4). `account` is how the platform names them.
+ */
+export function notStaffText(org: Org, account: string): string {
+  const names = admins(org).map((s) => s.name);
+  const ask =
+    names.length > 0
+      ? `Ask ${orList(names)} (${names.length === 1 ? "the admin" : "admins"}) to add you`
+      : "Ask your administrator to add you";
+  return `Sorry, I can't find you (${account}) on the staff list of ${org.agency.name}, so I can't show or record anything for you. ${ask} with your work email.`;
 }
 
 function orList(items: readonly string[], joiner = "or"): string {

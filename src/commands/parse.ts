@@ -118,7 +118,8 @@ function parseElementCommand(
   return parseLog(m.element, m.word, tokens.slice(m.used), note, ctx);
 }
 
-function example(word: string, caseId: string, element: ElementKey): string {
+/** An example log command for replies: `/sos scale 12345 6`. */
+export function logExample(word: string, caseId: string, element: ElementKey): string {
   const rule = valueRule(ELEMENTS[element].kind);
   return `/sos ${word} ${caseId}${rule ? (ELEMENTS[element].kind === "rating" ? " 6" : " 7") : ""}`;
 }
@@ -140,12 +141,12 @@ function parseLog(
   const label = ctx.lexicon.labels.get(word) ?? def.name;
   const caseToken = rest[0];
   if (!caseToken)
-    return fail({ code: "missing_case", command: word, example: example(word, "12345", element) });
+    return fail({ code: "missing_case", command: word, example: logExample(word, "12345", element) });
   const caseId = readCaseId(caseToken);
   if (caseId === null) {
-    return fail({ code: "bad_case_id", token: caseToken.text, example: example(word, "12345", element) });
+    return fail({ code: "bad_case_id", token: caseToken.text, example: logExample(word, "12345", element) });
   }
-  const ex = example(word, caseId, element);
+  const ex = logExample(word, caseId, element);
   const rule = valueRule(def.kind);
   let date: IsoDate | null = null;
   let value: number | null = null;

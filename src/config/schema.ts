@@ -1,10 +1,10 @@
 import { z } from "zod";
+import { isValidCron } from "../digest/schedule.ts";
 import { ROLES } from "../domain/access.ts";
 import { DASHBOARD_SLUGS, SERVICE_SLUGS } from "../domain/dashboards.ts";
 import { isValidDatePattern, isValidTimeZone } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
 import { STUCK_RULES } from "../domain/stuck.ts";
-import { isValidCron } from "../digest/schedule.ts";
 
 /**
  * `sos.config.yaml`, as written by an agency admin. Strict objects, so a misspelt key is an error

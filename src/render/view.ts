@@ -1,4 +1,6 @@
 import type { DashboardSlug } from "../domain/dashboards.ts";
+import type { IsoDate } from "../domain/dates.ts";
+import type { ElementKey } from "../domain/elements.ts";
 import type { StuckRule } from "../domain/stuck.ts";
 
 /**
@@ -78,4 +80,31 @@ export interface HistoryLine {
   readonly text: string;
   /** struck out: a retracted entry */
   readonly retracted: boolean;
+}
+
+/** A case someone may record on, for a form's case picker. */
+export interface CaseChoice {
+  readonly caseId: string;
+  /** name cell as the dashboard shows it (respecting the audience's name rule) */
+  readonly child: string;
+  readonly worker: string;
+  readonly dashboard: string;
+}
+
+/** The second step of a logging form: one case, and only the elements on that case's dashboard. */
+export interface LogFormView {
+  readonly caseId: string;
+  readonly child: string;
+  readonly dashboard: string;
+  readonly openedOn: IsoDate;
+  /** openedOn as the agency writes dates */
+  readonly opened: string;
+  readonly today: IsoDate;
+  readonly elements: readonly {
+    readonly element: ElementKey;
+    /** the column's label on this dashboard */
+    readonly label: string;
+    /** the number it takes (a rating, a network size), or null when it is recorded with a date only */
+    readonly range: { readonly min: number; readonly max: number } | null;
+  }[];
 }

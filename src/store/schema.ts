@@ -144,6 +144,30 @@ export const audit = sqliteTable(
   (t) => [index("audit_case").on(t.caseId)],
 );
 
+/**
+ * Where the Teams app is installed: one row per personal chat, channel or group chat, with the
+ * conversation reference needed to post there later (digests, nudges). A channel is stored by its
+ * own id, never a thread's. Removing the app marks the row; it is not deleted.
+ */
+export const teamsConversations = sqliteTable(
+  "teams_conversations",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: ["personal", "channel", "groupChat"] }).notNull(),
+    /** the Teams team a channel belongs to */
+    teamId: text("team_id"),
+    /** personal chats: the Teams user and, once known, the staff member */
+    userId: text("user_id"),
+    staffId: integer("staff_id").references(() => staff.id),
+    /** the Bot Framework ConversationReference, as JSON: service URL, tenant, bot and conversation */
+    reference: text("reference", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    installedAt: text("installed_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    removedAt: text("removed_at"),
+  },
+  (t) => [index("teams_conversations_staff").on(t.staffId), index("teams_conversations_team").on(t.teamId)],
+);
+
 export type TeamRow = typeof teams.$inferSelect;
 export type StaffRow = typeof staff.$inferSelect;
 export type CaseRow = typeof cases.$inferSelect;
@@ -229,3 +253,4 @@ export const leave = sqliteTable(
 );
 
 export type DigestRunRow = typeof digestRuns.$inferSelect;
+export type TeamsConversationRow = typeof teamsConversations.$inferSelect;

@@ -1,0 +1,138 @@
+import { randomUUID } from "node:crypto";
+import { Activity, ActivityTypes } from "@microsoft/agents-activity";
+import {
+  AgentApplication,
+  type AuthConfiguration,
+  CloudAdapter,
+  createOutboundHostValidator,
+  getAuthConfigWithDefaults,
+  type TurnContext,
+  type TurnState,
+} from "@microsoft/agents-hosting";
+import type { Ctx } from "../../src/app/context.ts";
+import { noticeCard } from "../../src/render/adaptive-card.ts";
+import type { AdaptiveCard } from "../../src/render/adaptive-card-kit.ts";
+import { type ActionData, onCardAction } from "./actions.ts";
+import type { TeamsSettings } from "./config.ts";
+import { installations } from "./conversations.ts";
+import { EmailCache } from "./identity.ts";
+import { onInstallationUpdate, onMembersAdded, onMembersRemoved } from "./install.ts";
+import { onTextMessage } from "./messages.ts";
+import { audienceOf, type BotDeps, cardMessage, errorName, replaceCard } from "./turn.ts";
+
+/**
+ * The Teams bot: a Microsoft 365 Agents SDK `AgentApplication` whose routes hand each activity to
+ * the handlers here, which call the core and answer with cards. No HTTP in this file (see route.ts).
+ */
+export interface TeamsBot {
+  readonly adapter: CloudAdapter;
+  readonly agent: AgentApplication<TurnState>;
+  readonly authConfig: AuthConfiguration;
+  readonly deps: BotDeps;
+  /** the app id proactive sends present; any non-empty string when anonymous */
+  readonly appId: string;
+}
+
+const SORRY =
+  "Sorry, something went wrong on my side. If you were recording something, type `/sos mine` to check whether it was recorded before you try again.";
+
+export function createTeamsBot(
+  ctx: Ctx,
+  settings: TeamsSettings,
+  opts: { log?: (line: string) => void; nonce?: () => string } = {},
+): TeamsBot {
+  const authConfig = getAuthConfigWithDefaults({
+    clientId: settings.appId,
+    clientSecret: settings.clientSecret,
+    tenantId: settings.tenantId,
+  });
+  // With credentials, replies may only go to Microsoft's own hosts, whatever serviceUrl an activity names.
+  const hosts = settings.appId ? createOutboundHostValidator({ enabled: true }) : undefined;
+  const adapter = new CloudAdapter(authConfig, undefined, undefined, undefined, hosts);
+  // The SDK's default would tell the user to "fix the source code" and log the error's text; let the
+  // error reach the caller instead (the route answers 500, a proactive post reports a failure).
+  // (AgentApplication.onError would set this same handler.)
+  adapter.onTurnError = async (_turn, e) => {
+    throw e;
+  };
+  const agent = new AgentApplication<TurnState>({ adapter, removeRecipientMention: true });
+  const deps: BotDeps = {
+    ctx,
+    installs: installations(ctx),
+    emails: new EmailCache(),
+    nonce: opts.nonce ?? (() => randomUUID()),
+    log: opts.log ?? ((line) => process.stderr.write(`${line}\n`)),
+  };
+
+  const guard =
+    (route: string, handler: (d: BotDeps, turn: TurnContext) => Promise<void>) =>
+    async (turn: TurnContext) => {
+      try {
+        await handler(deps, turn);
+      } catch (e) {
+        deps.log(`teams: ${route} failed: ${errorName(e)}`);
+        if (turn.activity.type === ActivityTypes.Message) {
+          await turn.sendActivity(cardMessage(noticeCard(SORRY, "problem"))).catch(() => {});
+        }
+      }
+    };
+
+  // Invoke routes come first whatever the order: Action.Execute from our cards.
+  agent.addRoute(
+    async (turn) =>
+      turn.activity.type === ActivityTypes.Invoke && turn.activity.name === "adaptiveCard/action",
+    async (turn) => onExecute(deps, turn),
+    true,
+  );
+  agent.onActivity(ActivityTypes.InstallationUpdate, guard("installation", onInstallationUpdate));
+  agent.onConversationUpdate("membersAdded", guard("members added", onMembersAdded));
+  agent.onConversationUpdate("membersRemoved", guard("members removed", onMembersRemoved));
+  agent.onActivity(ActivityTypes.Message, guard("message", onMessage));
+
+  return { adapter, agent, authConfig, deps, appId: settings.appId ?? "sos-local" };
+}
+
+/** A message with no text and a value is an Action.Submit; anything else is a typed command. */
+async function onMessage(deps: BotDeps, turn: TurnContext): Promise<void> {
+  const { text, value } = turn.activity;
+  if (!text?.trim() && isRecord(value)) {
+    const { verb, ...data } = value;
+    const outcome = await onCardAction(deps, turn, typeof verb === "string" ? verb : "", data);
+    // Show the outcome where the card was, as Action.Execute would; a new message if that fails.
+    if (!(await replaceCard(deps, turn, outcome.card))) await turn.sendActivity(cardMessage(outcome.card));
+    return;
+  }
+  await onTextMessage(deps, turn);
+}
+
+/**
+ * Action.Execute: the answer is the card that replaces the pressed one for whoever pressed it. When
+ * the record changed in a shared conversation, the card is replaced for everyone too.
+ */
+async function onExecute(deps: BotDeps, turn: TurnContext): Promise<void> {
+  let card: AdaptiveCard;
+  try {
+    const action = (isRecord(turn.activity.value) ? turn.activity.value.action : undefined) ?? {};
+    const verb = isRecord(action) && typeof action.verb === "string" ? action.verb : "";
+    const data: ActionData = isRecord(action) && isRecord(action.data) ? action.data : {};
+    const outcome = await onCardAction(deps, turn, verb, data);
+    card = outcome.card;
+    if (outcome.wrote && audienceOf(turn.activity) === "channel") await replaceCard(deps, turn, card);
+  } catch (e) {
+    deps.log(`teams: card action failed: ${errorName(e)}`);
+    card = noticeCard(SORRY, "problem");
+  }
+  await turn.sendActivity(
+    Activity.fromObject({
+      type: ActivityTypes.InvokeResponse,
+      value: {
+        status: 200,
+        body: { statusCode: 200, type: "application/vnd.microsoft.card.adaptive", value: card },
+      },
+    }),
+  );
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}

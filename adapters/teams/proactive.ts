@@ -1,0 +1,133 @@
+import type { ConversationParameters } from "@microsoft/agents-activity";
+import type { Actor } from "../../src/domain/access.ts";
+import type { AdaptiveCard } from "../../src/render/adaptive-card-kit.ts";
+import type { TeamsBot } from "./bot.ts";
+import type { Installation } from "./conversations.ts";
+import { cardMessage, errorName } from "./turn.ts";
+
+/**
+ * Posting when nobody asked (digests, nudges): a card to a channel named in the config, or to a
+ * staff member's personal chat with the app. Teams allows this only where the app is installed, so
+ * the result says plainly when it is not, and what to do about it.
+ */
+export type PostResult =
+  | { readonly ok: true; readonly conversationId: string }
+  | { readonly ok: false; readonly reason: "not_installed" | "failed"; readonly message: string };
+
+export interface TeamsPoster {
+  /**
+   * A new post (thread) in a channel, e.g. `19:…@thread.tacv2` from `teams[].channels.teams`; or a
+   * message in a group chat the app is in, by the chat's id.
+   */
+  postToChannel(channelId: string, card: AdaptiveCard, text: string): Promise<PostResult>;
+  /** a message in the person's personal chat with the app */
+  postToUser(staff: Actor, card: AdaptiveCard, text: string): Promise<PostResult>;
+}
+
+const BOT_FRAMEWORK = "https://api.botframework.com";
+
+export function createPoster(bot: TeamsBot): TeamsPoster {
+  const { installs, ctx, log } = bot.deps;
+  const now = () => ctx.clock.now().toISOString();
+  const notInstalled = (message: string): PostResult => ({ ok: false, reason: "not_installed", message });
+  const refused = (e: unknown) => {
+    const status = (e as { status?: unknown }).status;
+    return status === 403 || status === 404 ? status : null;
+  };
+  const failed = (where: string, e: unknown): PostResult => {
+    log(`teams: posting to ${where} failed: ${errorName(e)}`);
+    return {
+      ok: false,
+      reason: "failed",
+      message: `Posting to ${where} failed (${errorName(e)}). Try again later.`,
+    };
+  };
+
+  /** A message of its own in a conversation the app is in (a personal or group chat). */
+  const continueIn = async (
+    row: Installation,
+    card: AdaptiveCard,
+    text: string,
+    where: string,
+  ): Promise<PostResult> => {
+    try {
+      let conversationId = row.id;
+      await bot.adapter.continueConversation(bot.appId, row.reference, async (turn) => {
+        // A proactive send would otherwise be a reply to an invented message id: post it on its own.
+        turn.onSendActivities(async (_t, activities, next) => {
+          for (const a of activities) delete a.replyToId;
+          return next();
+        });
+        await turn.sendActivity(cardMessage(card, text));
+        conversationId = turn.activity.conversation?.id ?? conversationId;
+      });
+      return { ok: true, conversationId };
+    } catch (e) {
+      const status = refused(e);
+      if (status === null) return failed(where, e);
+      installs.forget(row.id, now());
+      return notInstalled(
+        `Teams refused the post to ${where} (HTTP ${status}): the app is no longer installed there. It can be added again from Apps in Teams.`,
+      );
+    }
+  };
+
+  return {
+    async postToChannel(channelId, card, text) {
+      const row = installs.get(channelId);
+      if (row?.removedAt) {
+        return notInstalled(
+          `The app was removed from the team of Teams channel ${channelId} (${row.removedAt.slice(0, 10)}), so nothing can be posted there. Add the app to that team again.`,
+        );
+      }
+      if (row && row.kind !== "channel") return continueIn(row, card, text, `the Teams chat ${channelId}`);
+      // A channel not seen yet: Teams itself says whether the app is in its team.
+      const known = row ?? installs.anyChannel();
+      if (!known) {
+        return notInstalled(
+          `The app is not installed in any team yet, so it can't post to Teams channel ${channelId}. Add the app to the team that has this channel.`,
+        );
+      }
+      const ref = known.reference;
+      const tenantId = ref.conversation.tenantId;
+      const params = {
+        isGroup: true,
+        channelData: { channel: { id: channelId }, ...(tenantId ? { tenant: { id: tenantId } } : {}) },
+        activity: cardMessage(card, text),
+        ...(ref.agent ? { agent: ref.agent } : {}),
+        ...(tenantId ? { tenantId } : {}),
+      } as ConversationParameters;
+      try {
+        let conversationId = "";
+        await bot.adapter.createConversationAsync(
+          bot.appId,
+          "msteams",
+          ref.serviceUrl ?? "",
+          BOT_FRAMEWORK,
+          params,
+          async (turn) => {
+            conversationId = turn.activity.conversation?.id ?? "";
+          },
+        );
+        return { ok: true, conversationId };
+      } catch (e) {
+        const status = refused(e);
+        if (status === null) return failed(`Teams channel ${channelId}`, e);
+        if (row) installs.forget(channelId, now());
+        return notInstalled(
+          `Teams refused the post to channel ${channelId} (HTTP ${status}): the app is not installed in that channel's team. Add the app to the team.`,
+        );
+      }
+    },
+
+    async postToUser(staff, card, text) {
+      const row = installs.personal(staff.staffId);
+      if (!row) {
+        return notInstalled(
+          `${staff.name} has not added the app in Teams (or has removed it), so they can't get a personal message. They can add it from Apps in Teams, or an admin can install it for them.`,
+        );
+      }
+      return continueIn(row, card, text, `${staff.name}'s personal chat`);
+    },
+  };
+}

@@ -1,0 +1,327 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { actionsOf, cardProblems, cardText } from "../../test/helpers/cards.ts";
+import { AH_HIN, JANE, MORGAN, makeTestCtx, SAM, type TestCtx } from "../../test/helpers/ctx.ts";
+import { makeEnv } from "../commands/env.ts";
+import { casesToLog, logFormFor } from "../commands/log-form.ts";
+import { dashboardPages, HISTORY_LIMIT, PAGE_LIMITS, type Page, replyCard } from "./adaptive-card.ts";
+import { logFormCard, pickCaseCard } from "./adaptive-card-form.ts";
+import { type AdaptiveCard, FALLBACK_MAX, shortened, teamsMarkdown } from "./adaptive-card-kit.ts";
+import type { DashboardView, LogFormView } from "./view.ts";
+
+let t: TestCtx;
+beforeAll(() => {
+  t = makeTestCtx();
+});
+afterAll(() => t.close());
+
+const nonce = "n-1";
+const cardFor = (email: string, text: string, audience: "private" | "channel" = "private") =>
+  replyCard(t.run(email, text, { surface: "teams", audience }), { nonce, command: text });
+
+describe("every reply is an Adaptive Card 1.5 that Teams can draw", () => {
+  test.each([
+    [JANE, "help"],
+    [JANE, "help log"],
+    [JANE, "mine"],
+    [JANE, "case 12345"],
+    [JANE, "stuck"],
+    [JANE, "whoami"],
+    [JANE, "three-houses 99999"],
+    [SAM, "team"],
+    [MORGAN, "agency"],
+    [MORGAN, "stuck"],
+  ])("%s: %s", (email, text) => {
+    expect(cardProblems(cardFor(email, text))).toEqual([]);
+  });
+
+  test("the forms too", () => {
+    const env = makeEnv(t.ctx, t.as(JANE), "teams", "private");
+    const r = logFormFor(env, "12345");
+    if (!("form" in r)) throw new Error(r.reply.text);
+    expect(cardProblems(pickCaseCard(casesToLog(env), { nonce }))).toEqual([]);
+    expect(cardProblems(pickCaseCard([], { nonce }))).toEqual([]);
+    expect(cardProblems(logFormCard(r.form, { nonce }))).toEqual([]);
+  });
+
+  test("the checker itself refuses what Teams would not draw", () => {
+    const bad = { type: "AdaptiveCard", version: "1.6", body: [{ type: "Media", sources: [] }] };
+    expect(cardProblems(bad)).toEqual(
+      expect.arrayContaining(["version is 1.6", "no fallbackText", "$.body[0]: Media is not drawn by Teams"]),
+    );
+  });
+});
+
+describe("text as Teams shows it", () => {
+  test("commands lose their slash and code spans become bold", () => {
+    expect(teamsMarkdown("Wrong? `/sos undo` takes it back. * stuck: type /sos stuck")).toBe(
+      "Wrong? **sos undo** takes it back. * stuck: type sos stuck",
+    );
+  });
+
+  test("a long fallback is cut at a line end, saying so, so the card still fits in a message", () => {
+    const long = Array.from({ length: 300 }, (_, i) => `line ${i} of a long dashboard`).join("\n");
+    const c = replyCard({ ok: true, text: long }, { nonce });
+    expect(c.fallbackText.length).toBeLessThanOrEqual(FALLBACK_MAX);
+    expect(c.fallbackText).toMatch(/dashboard\n… \(the rest is in the card\)$/);
+    expect(shortened("short", 10)).toBe("short");
+  });
+
+  test("the fallback text is the whole reply, without markup", () => {
+    const c = cardFor(JANE, "whoami");
+    expect(c.fallbackText).toMatch(/^You are Jane Smith \(jane\.smith@demo-agency\.example\), a worker/);
+  });
+});
+
+describe("a confirmation", () => {
+  test("says what was stored, in green, with Undo (Action.Execute falling back to Action.Submit)", () => {
+    const r = t.run(JANE, "mapped-with-family 22345", { surface: "teams" });
+    const c = replyCard(r, { nonce });
+    expect(c.body[0]).toMatchObject({ color: "Good", weight: "Bolder" });
+    expect(cardText(c)).toContain("Recorded Mapping with Family on 01/03/16 (today) for case 22345");
+    expect(actionsOf(c)).toEqual([
+      {
+        title: "Undo",
+        verb: "undo",
+        data: { entryId: r.logged!.entryId, nonce },
+        fallback: {
+          type: "Action.Submit",
+          title: "Undo",
+          data: { entryId: r.logged!.entryId, nonce, verb: "undo" },
+        },
+      },
+      {
+        title: "Log another",
+        verb: "form",
+        data: { nonce },
+        fallback: { type: "Action.Submit", title: "Log another", data: { nonce, verb: "form" } },
+      },
+    ]);
+  });
+
+  test("a repeated delivery says nothing new was recorded", () => {
+    const r = t.run(JANE, "three-houses 22345", { surface: "teams", idempotencyKey: "k-rep" });
+    const again = t.run(JANE, "three-houses 22345", { surface: "teams", idempotencyKey: "k-rep" });
+    expect(cardText(replyCard(r, { nonce }))).not.toContain("nothing new was recorded");
+    expect(cardText(replyCard(again, { nonce }))).toContain("nothing new was recorded");
+  });
+
+  test("a refusal is red and has no buttons", () => {
+    const c = cardFor(JANE, "scale 12345 11");
+    expect(c.body[0]).toMatchObject({ color: "Attention" });
+    expect(c.actions).toBeUndefined();
+  });
+});
+
+describe("dashboards", () => {
+  test("one table per worker, the seed's columns after the case id, empty workers said so", () => {
+    const c = cardFor(SAM, "team statutory-cp");
+    const tables = c.body.filter((b) => b.type === "Table");
+    expect(tables).toHaveLength(1);
+    const text = cardText(c);
+    expect(text).toContain("Jane Smith's Cases");
+    expect(text).toContain("Ah Hin Xeng's Cases");
+    expect(text).toContain("No open cases.");
+    const table = tables[0] as Extract<AdaptiveCard["body"][number], { type: "Table" }>;
+    const header = table.rows[0]!.cells.map((x) => x.items[0]!.text);
+    expect(header.slice(0, 5)).toEqual([
+      "Case",
+      "Name/Age/ID #",
+      "Date Opened",
+      "Abuse Type",
+      "Mapping Internal",
+    ]);
+    expect(header).toContain("Participatory Conferences/Meetings including Network");
+    expect(table.rows.map((r) => r.cells[0]!.items[0]!.text)).toEqual(["Case", "12345*", "12346*"]);
+    expect(table.rows[1]!.cells[0]!.items[0]).toMatchObject({ color: "Attention" });
+  });
+
+  test("in a channel children show as the config says (initials)", () => {
+    expect(cardText(cardFor(SAM, "team", "channel"))).toContain("M.M. 13");
+    expect(cardText(cardFor(SAM, "team", "channel"))).not.toContain("Melli Majid");
+    expect(cardText(cardFor(SAM, "team", "private"))).toContain("Melli Majid 13");
+  });
+
+  test("a large dashboard is cut into pages that each fit in a Teams message", () => {
+    const view = bigDashboard(3, 30);
+    const pages = dashboardPages([view]);
+    expect(pages.length).toBeGreaterThan(1);
+    const blocks = (p: Page) => p.sections.flatMap((s) => s.blocks);
+    const seen = pages.flatMap((p) => blocks(p).flatMap((b) => b.rows.map((r) => r.caseId)));
+    expect(seen).toEqual(view.groups.flatMap((g) => g.rows.map((r) => r.caseId)));
+    for (const p of pages) {
+      expect(blocks(p).reduce((n, b) => n + b.rows.length, 0)).toBeLessThanOrEqual(PAGE_LIMITS.rows);
+    }
+    expect(blocks(pages[1]!)[0]!.title).toMatch(/\(continued\)$/);
+
+    const reply = { ok: true, text: "North Team: 90 open cases.", dashboards: [view] };
+    for (let page = 1; page <= pages.length; page++) {
+      const c = replyCard(reply, { nonce, command: "sos team", page });
+      expect(cardProblems(c)).toEqual([]);
+      expect(cardText(c)).toContain(`North Team: 90 open cases. Page ${page} of ${pages.length}.`);
+      const verbs = actionsOf(c).map((a) => `${a.title}:${a.data.page}`);
+      expect(verbs).toEqual([
+        ...(page > 1 ? [`Previous page:${page - 1}`] : []),
+        ...(page < pages.length ? [`Next page:${page + 1}`] : []),
+      ]);
+      expect(actionsOf(c).every((a) => a.data.command === "sos team")).toBe(true);
+    }
+  });
+
+  test("small dashboards share a page, each under its own title", () => {
+    const c = cardFor(JANE, "mine");
+    const text = cardText(c);
+    expect(text).not.toContain("Page 1");
+    expect(text).toContain("Front end statutory child protection");
+    expect(text).toContain("Statutory family support / preventative");
+    expect(text).toContain("Voluntary preventative");
+    expect(c.body.filter((b) => b.type === "Table")).toHaveLength(3);
+  });
+
+  test("a stuck case is marked and the note says how to see why", () => {
+    const view = bigDashboard(1, 2);
+    const stuck = {
+      ...view,
+      groups: [{ ...view.groups[0]!, rows: [{ ...view.groups[0]!.rows[0]!, stuck: true }] }],
+    };
+    const text = cardText(replyCard({ ok: true, text: "x", dashboards: [stuck] }, { nonce }));
+    expect(text).toContain("C0-0*");
+    expect(text).toContain("* stuck: type **sos stuck** to see why");
+  });
+});
+
+describe("a case", () => {
+  test("its details, its row as facts, its history, and a button to log on it", () => {
+    t.run(JANE, "undo", { surface: "teams" });
+    const c = cardFor(JANE, "case 12345");
+    const text = cardText(c);
+    expect(text).toContain("Case 12345: Melli Majid 13");
+    expect(text).toContain("Dashboard: Front end statutory child protection");
+    expect(text).toContain("Mapping Internal: 06/02/16");
+    expect(text).toMatch(/\*\*06\/02\/16\*\* Mapping Internal, recorded by/);
+    expect(actionsOf(c).map((a) => [a.verb, a.data.caseId])).toEqual([["form-case", "12345"]]);
+  });
+
+  test(`a long history shows the newest ${HISTORY_LIMIT} lines and counts the rest`, () => {
+    const base = t.run(JANE, "case 12345").caseView!;
+    const line = { on: "01/03/16", text: "Network Meetings, recorded by Jane Smith", retracted: false };
+    const view = { ...base, history: Array.from({ length: HISTORY_LIMIT + 5 }, () => line) };
+    const c = replyCard({ ok: true, text: "x", caseView: view }, { nonce });
+    expect(cardText(c)).toContain("5 earlier entries are not shown here.");
+    expect(cardProblems(c)).toEqual([]);
+  });
+});
+
+describe("the logging form", () => {
+  const form = (): LogFormView => {
+    const r = logFormFor(makeEnv(t.ctx, t.as(JANE), "teams", "private"), "32345");
+    if (!("form" in r)) throw new Error(r.reply.text);
+    return r.form;
+  };
+
+  test("step 1 lists the person's cases, naming the worker when there are several", () => {
+    const env = makeEnv(t.ctx, t.as(SAM), "teams", "private");
+    const c = pickCaseCard(casesToLog(env), { nonce });
+    const input = c.body.find((b) => b.type === "Input.ChoiceSet");
+    expect(input).toMatchObject({ id: "caseId", isRequired: true });
+    expect(input && "choices" in input && input.choices[0]).toEqual({
+      title: "12345 · Melli Majid 13 · Front end statutory child protection",
+      value: "12345",
+    });
+    expect(actionsOf(c).map((a) => a.verb)).toEqual(["form-case"]);
+    const two = [
+      { caseId: "1", child: "A.B. 3", worker: "Jane Smith", dashboard: "Voluntary preventative" },
+      { caseId: "2", child: "2", worker: "Ah Hin Xeng", dashboard: "Voluntary preventative" },
+    ];
+    const choices = pickCaseCard(two, { nonce }).body.find((b) => b.type === "Input.ChoiceSet");
+    expect(choices && "choices" in choices && choices.choices.map((x) => x.title)).toEqual([
+      "1 · A.B. 3 · Jane Smith · Voluntary preventative",
+      "2 · Ah Hin Xeng · Voluntary preventative",
+    ]);
+    const none = casesToLog(makeEnv(t.ctx, t.as(AH_HIN), "teams", "private"));
+    expect(cardText(pickCaseCard(none, { nonce }))).toContain("You have no open cases");
+  });
+
+  test("step 2 offers only that dashboard's elements, a date no later than today, a number, a note", () => {
+    const c = logFormCard(form(), { nonce });
+    const inputs = Object.fromEntries(
+      c.body.filter((b) => b.type.startsWith("Input.")).map((b) => [b.type, b]),
+    );
+    const element = inputs["Input.ChoiceSet"] as unknown as { choices: { title: string }[] };
+    expect(element.choices.map((x) => x.title)).toEqual([
+      "Mapping Internal",
+      "Mapping with Family",
+      "My Three Houses",
+      "Critical Worry",
+      "Wellbeing Goal",
+      "Wellbeing Scale",
+      "Word and Pictures",
+      "Network Provide number",
+      "Adult Success Plan",
+      "Child Wellbeing Plan",
+      "Case Trajectory",
+    ]);
+    expect(inputs["Input.Date"]).toMatchObject({ id: "date", value: "2016-03-01", max: "2016-03-01" });
+    expect(inputs["Input.Number"]).toMatchObject({
+      id: "value",
+      label: "Number, only for Wellbeing Scale (0 to 10) or Network Provide number (0 to 999)",
+    });
+    expect(inputs["Input.Text"]).toMatchObject({ id: "note", isMultiline: true });
+    expect(actionsOf(c).map((a) => [a.verb, a.data])).toEqual([
+      ["log", { caseId: "32345", nonce }],
+      ["form", { nonce }],
+    ]);
+  });
+
+  test("a problem shows under its own field, and what was typed is kept", () => {
+    const c = logFormCard(form(), {
+      nonce,
+      values: { element: "safety-scale", date: "2016-02-01", value: "11", note: "at home" },
+      problem: { field: "value", text: "Wellbeing Scale must be a whole number from 0 to 10." },
+    });
+    const ids = c.body.map((b) =>
+      "id" in b ? b.id : b.type === "TextBlock" && b.color === "Attention" ? "!" : "-",
+    );
+    expect(ids.indexOf("!")).toBe(ids.indexOf("value") + 1);
+    expect(c.body.find((b) => "id" in b && b.id === "value")).toMatchObject({ value: 11 });
+    expect(c.body.find((b) => "id" in b && b.id === "element")).toMatchObject({ value: "safety-scale" });
+    expect(c.body.find((b) => "id" in b && b.id === "note")).toMatchObject({ value: "at home" });
+  });
+});
+
+/** A dashboard as wide as the overview, `workers` groups of `rows` cases each, long cells. */
+function bigDashboard(workers: number, rows: number): DashboardView {
+  const columns = bigColumns;
+  return {
+    dashboard: "overview",
+    title: "Whole practice overview",
+    columns,
+    legend: "PA: Physical Abuse",
+    groups: Array.from({ length: workers }, (_, w) => ({
+      worker: `Worker ${w}`,
+      title: `Worker ${w}'s Cases`,
+      rows: Array.from({ length: rows }, (_, r) => ({
+        caseId: `C${w}-${r}`,
+        stuck: false,
+        cells: columns.map((_, i) => (i === 0 ? "Alexandra Montgomery-Smith 17" : "3 (latest 28/02/16)")),
+      })),
+    })),
+  };
+}
+
+const bigColumns = [
+  "Name/Age/ID #",
+  "Date Opened",
+  "Abuse Type",
+  "Mapping Internal",
+  "Mapping with Family",
+  "Three Houses",
+  "Danger Statement",
+  "Safety Goal",
+  "Safety Scale",
+  "Timeline and Trajectory",
+  "Word and Pictures",
+  "Network Provide number",
+  "Adult Safety Plan",
+  "Child Safety Plan",
+  "Participatory Conferences/Meetings including Network",
+];

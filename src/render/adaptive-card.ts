@@ -1,0 +1,307 @@
+import {
+  type AdaptiveCard,
+  action,
+  type CardElement,
+  card,
+  type ExecuteAction,
+  lines,
+  table,
+  text,
+  VERB,
+} from "./adaptive-card-kit.ts";
+import type { CaseView, CoverageView, DashboardView, RowView, StuckView } from "./view.ts";
+
+/**
+ * Replies as Adaptive Cards for Microsoft Teams (DESIGN §3): confirmations with Undo, dashboards as
+ * the seed's tables, a case with its history. Pure: view models and text in, card JSON out.
+ */
+
+/** The parts of a command's reply a card draws (a `Reply` fits). */
+export interface CardReply {
+  readonly ok: boolean;
+  readonly text: string;
+  readonly repeated?: boolean;
+  readonly logged?: { readonly entryId: number; readonly caseId: string };
+  readonly undone?: { readonly entryId: number };
+  readonly dashboards?: readonly DashboardView[];
+  readonly coverage?: CoverageView;
+  readonly stuck?: StuckView;
+  readonly caseView?: CaseView;
+}
+
+export interface ReplyCardOptions {
+  /** unique to this card, carried by its buttons: a double click repeats it, a new card does not */
+  readonly nonce: string;
+  /** the command that made the reply, so a page button can ask for the next page of it */
+  readonly command?: string;
+  /** dashboards: which page to show, from 1 */
+  readonly page?: number;
+  /** add a "Log practice" button that opens the logging form (for people who record practice) */
+  readonly logButton?: boolean;
+}
+
+const REPEATED = "This was already done when the same request came in before: nothing new was recorded.";
+
+export function replyCard(reply: CardReply, opts: ReplyCardOptions): AdaptiveCard {
+  if (reply.dashboards && reply.dashboards.length > 0) return dashboardCard(reply, opts);
+  if (reply.caseView) return caseCard(reply.caseView, reply.text, opts);
+  if (reply.stuck) return stuckCard(reply.stuck, reply.text);
+  if (reply.coverage) return coverageCard(reply.coverage, reply.text);
+  return messageCard(reply, opts);
+}
+
+/** Any reply as its text: a confirmation (green, with Undo), a refusal (red), or plain. */
+export function messageCard(reply: CardReply, opts: { nonce: string; logButton?: boolean }): AdaptiveCard {
+  const tone = reply.logged || reply.undone ? "Good" : reply.ok ? undefined : "Attention";
+  const body: CardElement[] = lines(reply.text, tone ? { weight: "Bolder", color: tone } : {});
+  if (reply.repeated) body.push(text(REPEATED, { color: "Warning", spacing: "Medium" }));
+  const actions: ExecuteAction[] = [];
+  if (reply.logged) {
+    actions.push(action("Undo", VERB.undo, { entryId: reply.logged.entryId, nonce: opts.nonce }));
+    actions.push(action("Log another", VERB.form, { nonce: opts.nonce }));
+  } else if (opts.logButton) actions.push(logAction(opts.nonce));
+  return card(body, reply.text, { actions });
+}
+
+/** A message of the app's own (a welcome, a refusal, a failure): text only, no buttons. */
+export function noticeCard(text: string, tone: "plain" | "problem" = "plain"): AdaptiveCard {
+  return messageCard({ ok: tone === "plain", text }, { nonce: "" });
+}
+
+function logAction(nonce: string): ExecuteAction {
+  return action("Log practice", VERB.form, { nonce });
+}
+
+// ---- dashboards -------------------------------------------------------------------------------
+
+/** Past either limit a dashboard goes on to another page: Teams takes about 28 KB per message. */
+export const PAGE_LIMITS = { rows: 20, bytes: 20_000 };
+
+interface Block {
+  readonly title: string;
+  readonly rows: readonly RowView[];
+}
+
+/** Part of one dashboard on a page: its title, then a table per worker. */
+interface Section {
+  readonly view: DashboardView;
+  readonly blocks: readonly Block[];
+}
+
+export interface Page {
+  readonly sections: readonly Section[];
+}
+
+/** Bytes a title or a "No open cases." line adds, with its JSON around it. */
+const LINE_BYTES = 120;
+
+/**
+ * The seed's tables cut into pages: one table per worker ("Jane Smith's Cases"), several dashboards
+ * on a page while they fit, a worker's rows carried over to the next page when the page is full.
+ */
+export function dashboardPages(views: readonly DashboardView[]): Page[] {
+  const pages: Page[] = [];
+  let sections: { view: DashboardView; blocks: Block[] }[] = [];
+  let rows = 0;
+  let bytes = 0;
+  const flush = () => {
+    if (sections.length > 0) pages.push({ sections });
+    sections = [];
+    rows = 0;
+    bytes = 0;
+  };
+  for (const view of views) {
+    const header = bytesOf(table(headerOf(view), []));
+    let section: { view: DashboardView; blocks: Block[] } | null = null;
+    const place = (block: Block, need: number, rowsNeeded: number) => {
+      const full = rows + rowsNeeded > PAGE_LIMITS.rows || bytes + need + LINE_BYTES > PAGE_LIMITS.bytes;
+      if (sections.length > 0 && full) {
+        flush();
+        section = null;
+      }
+      if (!section) {
+        section = { view, blocks: [] };
+        sections.push(section);
+        bytes += LINE_BYTES + (view.legend?.length ?? 0);
+      }
+      section.blocks.push(block);
+      rows += rowsNeeded;
+      bytes += need;
+      return block;
+    };
+    for (const g of view.groups) {
+      if (g.rows.length === 0) {
+        place({ title: g.title, rows: [] }, 2 * LINE_BYTES, 0);
+        continue;
+      }
+      let open: RowView[] | null = null;
+      for (const [i, r] of g.rows.entries()) {
+        const row = bytesOf(table([], [rowCells(r)]));
+        const full = rows + 1 > PAGE_LIMITS.rows || bytes + row > PAGE_LIMITS.bytes;
+        if (open && !full) {
+          open.push(r);
+          rows += 1;
+          bytes += row;
+          continue;
+        }
+        open = [r];
+        place(
+          { title: i === 0 ? g.title : `${g.title} (continued)`, rows: open },
+          row + header + LINE_BYTES,
+          1,
+        );
+      }
+    }
+  }
+  flush();
+  return pages;
+}
+
+/** One page of a reply's dashboards, with Previous and Next when there are more. */
+export function dashboardCard(reply: CardReply, opts: ReplyCardOptions): AdaptiveCard {
+  const pages = dashboardPages(reply.dashboards ?? []);
+  const n = Math.min(Math.max(1, opts.page ?? 1), pages.length);
+  const page = pages[n - 1]!;
+  const intro = reply.text.split("\n")[0] ?? "";
+  const body: CardElement[] = [
+    text(pages.length > 1 ? `${intro} Page ${n} of ${pages.length}.` : intro, { weight: "Bolder" }),
+  ];
+  for (const { view, blocks } of page.sections) {
+    body.push(text(view.title, { size: "Medium", weight: "Bolder", style: "heading", spacing: "Medium" }));
+    for (const b of blocks) {
+      body.push(text(b.title, { weight: "Bolder", spacing: "Medium" }));
+      if (b.rows.length === 0) body.push(text("No open cases.", { isSubtle: true, spacing: "Small" }));
+      else body.push(table(headerOf(view), b.rows.map(rowCells), widthsOf(view)));
+    }
+    if (view.legend)
+      body.push(text(`*Abuse Type: ${view.legend}`, { size: "Small", isSubtle: true, spacing: "Small" }));
+  }
+  if (page.sections.some((s) => s.blocks.some((b) => b.rows.some((r) => r.stuck)))) {
+    body.push(
+      text("* stuck: type `/sos stuck` to see why", { size: "Small", isSubtle: true, spacing: "Small" }),
+    );
+  }
+
+  const actions: ExecuteAction[] = [];
+  if (opts.command !== undefined && pages.length > 1) {
+    if (n > 1) actions.push(action("Previous page", VERB.page, { command: opts.command, page: n - 1 }));
+    if (n < pages.length)
+      actions.push(action("Next page", VERB.page, { command: opts.command, page: n + 1 }));
+  }
+  if (opts.logButton) actions.push(logAction(opts.nonce));
+  return card(body, reply.text, { actions, wide: true });
+}
+
+function headerOf(view: DashboardView): string[] {
+  return ["Case", ...view.columns];
+}
+
+/** The case id first (what a worker types), marked when stuck; the child's name cell a bit wider. */
+function rowCells(r: RowView): { cells: string[]; color?: "Attention" } {
+  return r.stuck
+    ? { cells: [`${r.caseId}*`, ...r.cells], color: "Attention" }
+    : { cells: [r.caseId, ...r.cells] };
+}
+
+function widthsOf(view: DashboardView): number[] {
+  return [1, 2, ...view.columns.slice(1).map(() => 1)];
+}
+
+function bytesOf(x: unknown): number {
+  return JSON.stringify(x).length;
+}
+
+// ---- one case ---------------------------------------------------------------------------------
+
+/** The most history lines a case card lists, newest kept; the text reply has them all. */
+export const HISTORY_LIMIT = 40;
+
+export function caseCard(view: CaseView, fallback: string, opts: { nonce: string }): AdaptiveCard {
+  const row = view.dashboard.groups[0]?.rows[0];
+  const body: CardElement[] = [
+    text(`Case ${view.caseId}${view.child === view.caseId ? "" : `: ${view.child}`}`, {
+      size: "Medium",
+      weight: "Bolder",
+      style: "heading",
+    }),
+    { type: "FactSet", facts: view.summary.map((s) => ({ title: s.label, value: s.value })) },
+    text(`On the ${view.dashboard.title} dashboard`, { weight: "Bolder", spacing: "Medium" }),
+    {
+      type: "FactSet",
+      spacing: "Small",
+      facts: view.dashboard.columns
+        .slice(1)
+        .map((label, i) => ({ title: label, value: row?.cells[i + 1] ?? "" })),
+    },
+    text("History", { weight: "Bolder", spacing: "Medium" }),
+  ];
+  const shown = view.history.slice(-HISTORY_LIMIT);
+  if (view.history.length > shown.length) {
+    body.push(
+      text(`${view.history.length - shown.length} earlier entries are not shown here.`, { isSubtle: true }),
+    );
+  }
+  if (shown.length === 0) body.push(text("Nothing recorded yet.", { isSubtle: true, spacing: "Small" }));
+  for (const h of shown) {
+    body.push(
+      text(`**${h.on}** ${h.retracted ? `(undone) ${h.text}` : h.text}`, {
+        spacing: "Small",
+        ...(h.retracted ? { isSubtle: true as const } : {}),
+      }),
+    );
+  }
+  const actions =
+    view.status === "open"
+      ? [action("Log practice on this case", VERB.formCase, { caseId: view.caseId, nonce: opts.nonce })]
+      : [];
+  return card(body, fallback, { actions, wide: true });
+}
+
+// ---- stuck cases and agency coverage ----------------------------------------------------------
+
+/** The most stuck cases one card lists; the rest are counted. */
+export const STUCK_LIMIT = 40;
+
+export function stuckCard(view: StuckView, fallback: string): AdaptiveCard {
+  const body: CardElement[] = [
+    text(view.items.length === 0 ? view.title : `${view.title} (${view.items.length})`, {
+      size: "Medium",
+      weight: "Bolder",
+      style: "heading",
+    }),
+  ];
+  if (view.items.length === 0) body.push(text("No stuck cases.", { color: "Good" }));
+  for (const item of view.items.slice(0, STUCK_LIMIT)) {
+    const child = item.child === item.caseId ? "" : ` ${item.child}`;
+    body.push({
+      type: "Container",
+      separator: true,
+      spacing: "Medium",
+      items: [
+        text(`**${item.caseId}**${child} · ${item.worker}, ${item.team} · ${item.dashboard}`),
+        ...item.findings.map((f) =>
+          text(
+            `- ${f.reason}: stuck ${f.days === 0 ? "since today" : `${f.days} day${f.days === 1 ? "" : "s"} (since ${f.since})`}`,
+            { spacing: "None", color: "Attention" },
+          ),
+        ),
+      ],
+    });
+  }
+  const more = view.items.length - STUCK_LIMIT;
+  if (more > 0) body.push(text(`${more} more stuck cases are not shown here.`, { isSubtle: true }));
+  return card(body, fallback, { wide: true });
+}
+
+export function coverageCard(view: CoverageView, fallback: string): AdaptiveCard {
+  const rows = [
+    ...view.rows.map((r) => [r.label, String(r.openCases), ...r.cells]),
+    { cells: [view.total.label, String(view.total.openCases), ...view.total.cells], bold: true },
+  ];
+  const body: CardElement[] = [
+    text(view.title, { size: "Medium", weight: "Bolder", style: "heading" }),
+    table(view.columns, rows, [2, ...view.columns.slice(1).map(() => 1)]),
+    text(view.note, { size: "Small", isSubtle: true }),
+  ];
+  return card(body, fallback, { wide: true });
+}

@@ -1,0 +1,96 @@
+import * as AC from "adaptivecards";
+import type { AdaptiveCard } from "../../src/render/adaptive-card-kit.ts";
+
+/** Elements and actions that Microsoft Teams draws in bot messages (Adaptive Cards 1.5). */
+export const TEAMS_ELEMENTS = new Set([
+  "TextBlock",
+  "RichTextBlock",
+  "Image",
+  "FactSet",
+  "Container",
+  "ColumnSet",
+  "Column",
+  "ActionSet",
+  "Table",
+  "TableRow",
+  "TableCell",
+  "Input.Text",
+  "Input.Number",
+  "Input.Date",
+  "Input.Time",
+  "Input.Toggle",
+  "Input.ChoiceSet",
+]);
+export const TEAMS_ACTIONS = new Set([
+  "Action.Execute",
+  "Action.Submit",
+  "Action.OpenUrl",
+  "Action.ShowCard",
+  "Action.ToggleVisibility",
+]);
+
+/** Teams refuses a message larger than about 28 KB. */
+export const TEAMS_MAX_BYTES = 28 * 1024;
+
+/**
+ * Problems with a card, empty when it is good: not version 1.5, a type Teams does not draw, too
+ * big, or anything the Adaptive Cards reference library (parsing for 1.5) objects to.
+ */
+export function cardProblems(card: unknown): string[] {
+  const problems: string[] = [];
+  const c = card as AdaptiveCard;
+  if (c.type !== "AdaptiveCard") problems.push(`type is ${String(c.type)}`);
+  if (c.version !== "1.5") problems.push(`version is ${String(c.version)}`);
+  if (!c.fallbackText) problems.push("no fallbackText");
+  const bytes = Buffer.byteLength(JSON.stringify(card));
+  if (bytes > TEAMS_MAX_BYTES) problems.push(`${bytes} bytes`);
+  const walk = (x: unknown, path: string): void => {
+    if (Array.isArray(x)) {
+      for (const [i, y] of x.entries()) walk(y, `${path}[${i}]`);
+      return;
+    }
+    if (x === null || typeof x !== "object") return;
+    const o = x as Record<string, unknown>;
+    if (typeof o.type === "string" && path !== "$" && !path.endsWith(".data")) {
+      const ok = o.type.startsWith("Action.") ? TEAMS_ACTIONS.has(o.type) : TEAMS_ELEMENTS.has(o.type);
+      if (!ok) problems.push(`${path}: ${o.type} is not drawn by Teams`);
+    }
+    for (const [k, v] of Object.entries(o)) if (k !== "data") walk(v, `${path}.${k}`);
+  };
+  walk(card, "$");
+
+  const ctx = new AC.SerializationContext(AC.Versions.v1_5);
+  const parsed = new AC.AdaptiveCard();
+  parsed.parse(card, ctx);
+  for (let i = 0; i < ctx.eventCount; i++) problems.push(`parse: ${ctx.getEventAt(i)!.message}`);
+  for (const e of parsed.validateProperties().validationEvents) problems.push(`validate: ${e.message}`);
+  return problems;
+}
+
+/** Every action's type, verb and data, with the Action.Submit fallback it carries. */
+export function actionsOf(card: AdaptiveCard) {
+  return (card.actions ?? []).map((a) => ({
+    title: a.title,
+    verb: a.verb,
+    data: a.data,
+    fallback: a.fallback,
+  }));
+}
+
+/** All the text a card shows, one string: for asserting on what a person reads. */
+export function cardText(card: unknown): string {
+  const out: string[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) for (const y of x) walk(y);
+    else if (x && typeof x === "object") {
+      const o = x as Record<string, unknown>;
+      if (o.type === "TextBlock" && typeof o.text === "string") out.push(o.text);
+      if (typeof o.label === "string") out.push(o.label);
+      if (o.type === "FactSet" && Array.isArray(o.facts))
+        for (const f of o.facts as { title: string; value: string }[]) out.push(`${f.title}: ${f.value}`);
+      for (const [k, v] of Object.entries(o)) if (k !== "fallback" && k !== "facts") walk(v);
+    }
+  };
+  walk(card);
+  return out.join("\n");
+}
