@@ -1,5 +1,5 @@
 import type { Statement } from "better-sqlite3";
-import { and, asc, desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gte, inArray, sql } from "drizzle-orm";
 import type { Store } from "./open.ts";
 import { allocations, type CaseRow, cases } from "./schema.ts";
 
@@ -21,6 +21,7 @@ function toCaseRow(raw: Record<string, unknown>): CaseRow {
 export function caseQueries(store: Store) {
   const { db } = store;
   const streams = new Map<string, Statement>();
+  const closedAll = store.sqlite.prepare("SELECT * FROM cases WHERE status = 'closed'");
   const byId = db
     .select()
     .from(cases)
@@ -133,6 +134,23 @@ export function caseQueries(store: Store) {
         streams.set(sql, stmt);
       }
       for (const raw of stmt.iterate(...params)) yield toCaseRow(raw as Record<string, unknown>);
+    },
+
+    /** Cases closed on or after a day, in scope: for "closed this week" and coverage as it was. */
+    closedSince(scope: { teamIds?: readonly string[] }, since: string): CaseRow[] {
+      const where = [eq(cases.status, "closed"), gte(cases.closedOn, since)];
+      if (scope.teamIds !== undefined) where.push(inArray(cases.teamId, [...scope.teamIds]));
+      return db
+        .select()
+        .from(cases)
+        .where(and(...where))
+        .orderBy(desc(cases.closedOn), asc(cases.id))
+        .all();
+    },
+
+    /** Every closed case with its outcome, streamed: for elements against outcomes. */
+    *eachClosed(): Generator<CaseRow> {
+      for (const raw of closedAll.iterate()) yield toCaseRow(raw as Record<string, unknown>);
     },
 
     /** Case ids someone may have meant, for "did you mean" on an unknown id. */

@@ -1,0 +1,90 @@
+import { boardViews, teamHolders } from "../commands/board.ts";
+import type { Env } from "../commands/env.ts";
+import { stuckItems } from "../commands/handlers/stuck.ts";
+import { elementHeading } from "../commands/handlers/agency.ts";
+import { addDays, type IsoDate } from "../domain/dates.ts";
+import { ELEMENT_KEYS } from "../domain/elements.ts";
+import { nameCell } from "../domain/names.ts";
+import type { StuckItem } from "../render/view.ts";
+import type { CaseRow } from "../store/schema.ts";
+import { change, coverageOn, share } from "./coverage.ts";
+import type { TeamDigestView } from "./views.ts";
+
+/** Stuck longer than this past a rule: the case is raised to the supervisor in the digest. */
+export function raisedItems(items: readonly StuckItem[], escalateAfterDays: number): StuckItem[] {
+  return items.filter((i) => i.findings.some((f) => f.days >= escalateAfterDays));
+}
+
+/**
+ * A team's weekly digest as of a day: the team dashboard grouped by worker, as in the seed; how much
+ * of each element is happening now and a week ago; new and closed cases; stuck cases and those
+ * raised to the supervisor. `env` decides how children are named (a channel: initials by default).
+ */
+export function teamDigest(
+  env: Env,
+  teamId: string,
+  opts: { asOf: IsoDate; period: string; late: boolean },
+): TeamDigestView {
+  const { ctx } = env;
+  const team = ctx.org.teams.find((t) => t.id === teamId);
+  if (!team) throw new Error(`no team ${teamId} in the config`);
+  const weekAgo = addDays(opts.asOf, -7);
+  const open = ctx.repo.cases.open({ teamIds: [teamId] });
+  const closed = ctx.repo.cases.closedSince({ teamIds: [teamId] }, addDays(weekAgo, 1));
+  const all: CaseRow[] = [...open, ...closed];
+
+  const now = coverageOn(ctx.org, all, opts.asOf);
+  const before = coverageOn(ctx.org, all, weekAgo);
+  const coverageRows = ELEMENT_KEYS.filter((el) => now.get(el)!.of + before.get(el)!.of > 0).map((el) => [
+    elementHeading(el),
+    share(now.get(el)!),
+    share(before.get(el)!),
+    change(now.get(el)!, before.get(el)!),
+  ]);
+
+  const inWeek = (d: string | null) => d !== null && d > weekAgo && d <= opts.asOf;
+  const newCases = open.filter((c) => inWeek(c.openedOn));
+  const closedCases = closed.filter((c) => inWeek(c.closedOn));
+  const practised = open.filter((c) => Object.values(c.states).some((s) => inWeek(s?.lastOn ?? null)));
+  const stuck = stuckItems(env, { cases: open });
+  const raised = raisedItems(stuck, ctx.org.escalateAfterDays);
+  const outcome = (code: string | null) => ctx.org.outcomes.find((o) => o.code === code)?.label ?? code ?? "";
+  const who = (c: CaseRow) => nameCell(c, env.today, env.names);
+  const describeCase = (c: CaseRow) => {
+    const child = who(c);
+    return `${c.id}${child === c.id ? "" : ` ${child}`}`;
+  };
+
+  const n = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`;
+  const headline = [
+    n(open.length, "open case"),
+    `${practised.length} with practice logged this week`,
+    `${newCases.length} new`,
+    `${closedCases.length} closed`,
+    `${stuck.length} stuck`,
+  ].join(" · ");
+  const quiet = practised.length === 0 && newCases.length === 0 && closedCases.length === 0;
+
+  return {
+    kind: "team",
+    teamId,
+    team: team.name,
+    title: `${team.name}: weekly practice dashboard`,
+    period: opts.period,
+    window: `week to ${env.fmt(opts.asOf)}`,
+    late: opts.late,
+    quiet: quiet && ctx.org.quietWeeks === "one-line",
+    headline,
+    coverage: {
+      title: "Practice coverage (open cases with the element recorded)",
+      columns: ["Element", "Now", "A week ago", "Change"],
+      rows: coverageRows,
+      note: "Counted over the open cases whose dashboard has the element.",
+    },
+    dashboards: boardViews(env, open, teamHolders(env, teamId), null),
+    newCases: newCases.map((c) => `${describeCase(c)} · ${ctx.org.dashboards[c.service].title} · ${ctx.people.nameOf(c.workerId)}`),
+    closedCases: closedCases.map((c) => `${describeCase(c)} · ${outcome(c.outcome)}`),
+    stuck,
+    raised,
+  };
+}
