@@ -162,7 +162,8 @@ export function checkMessage(m: { readonly text: string; readonly blocks: readon
 }
 
 /** A modal or Home view: its blocks plus the view's own fields. */
-export function checkView(view: Loose): string[] {
+export function checkView(input: object): string[] {
+  const view = input as Loose;
   const surface: LimitSurface = view.type === "home" ? "home" : "modal";
   const errs = checkBlocks(arr(view.blocks), surface);
   for (const k of ["title", "submit", "close"] as const) {

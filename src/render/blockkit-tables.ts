@@ -161,7 +161,7 @@ export function pageLabel(page: DashboardPage | undefined): string {
 export function dashboardMessage(
   pages: readonly DashboardPage[],
   index: number,
-  nav?: { value: (page: number) => string },
+  nav?: { value: (page: number) => string; actionId?: string },
   intro?: string,
 ): Message {
   const page = pages[index]!;
@@ -174,8 +174,12 @@ export function dashboardMessage(
   const notes = tableNotes(view);
   if (notes) blocks.push(notes);
   const buttons = nav
-    ? pageButtons(index, pages.length, nav.value, (i) =>
-        pages[i]!.view.title === view.title ? pageLabel(pages[i]) : pages[i]!.view.title,
+    ? pageButtons(
+        index,
+        pages.length,
+        nav.value,
+        (i) => (pages[i]!.view.title === view.title ? pageLabel(pages[i]) : pages[i]!.view.title),
+        nav.actionId,
       )
     : null;
   if (buttons) blocks.push(buttons);

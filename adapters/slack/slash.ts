@@ -1,0 +1,59 @@
+import type { App } from "@slack/bolt";
+import { runCommand } from "../../src/commands/run.ts";
+import { pageValue } from "./actions.ts";
+import type { SlackDeps } from "./deps.ts";
+import { reason } from "./log.ts";
+import { canLog, canOpen, openCaseModal, openLogModal } from "./modals.ts";
+import { outgoing, replyMessage } from "./reply.ts";
+
+/**
+ * `/sos …`: the core's whole grammar. Acknowledged at once (Slack allows 3 seconds), then carried
+ * out and answered privately through the command's response_url. `/sos` alone or `/sos log` opens
+ * the log form; `/sos open` alone, the open-case form.
+ */
+export function registerSlash(app: App, deps: SlackDeps): void {
+  const { ctx, identity, log } = deps;
+
+  app.command("/sos", async ({ command, ack, respond, client }) => {
+    await ack();
+    const text = command.text.trim();
+    const who = await identity.resolve(command.user_id, client);
+    if (!("actor" in who)) {
+      await respond({ response_type: "ephemeral", text: who.refusal });
+      return;
+    }
+    const { actor } = who;
+    const word = text.toLowerCase();
+    try {
+      if ((word === "" || word === "log") && canLog(actor)) {
+        await openLogModal(deps, client, command.trigger_id, command.response_url);
+        return;
+      }
+      if (word === "open" && canOpen(actor)) {
+        await openCaseModal(deps, client, actor, command.trigger_id, command.response_url);
+        return;
+      }
+    } catch (e) {
+      log(`views.open failed (${reason(e)})`);
+      await respond({
+        response_type: "ephemeral",
+        text: "I couldn't open the form just now. You can type the command instead: `/sos help log` shows how.",
+      });
+      return;
+    }
+    const reply = runCommand(ctx, {
+      actor,
+      text,
+      surface: "slack",
+      audience: "private",
+      // Slack does not resend slash commands, but a retried delivery carries the same trigger_id.
+      idempotencyKey: `slack:command:${command.team_id}:${command.trigger_id}`,
+    });
+    await respond({
+      response_type: "ephemeral",
+      ...outgoing(replyMessage(reply, { undoButton: true, pageValue: (p) => pageValue(text, p) }), log),
+    });
+    if (reply.ok && reply.changedCase && !reply.repeated)
+      await deps.home.refresh(command.user_id, actor, client);
+  });
+}
