@@ -301,3 +301,10 @@ export function viewOf(call: RecordedCall | undefined): SentView {
   if (!call) throw new Error("no such call was made");
   return call.body.view as SentView;
 }
+
+/** The block with this block_id in a sent view, typed as the test expects it to be. */
+export function blockIn<T>(view: SentView, blockId: string): T {
+  const b = view.blocks.find((x) => x.block_id === blockId);
+  if (!b) throw new Error(`no block ${blockId} in the view`);
+  return b as unknown as T;
+}
