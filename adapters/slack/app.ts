@@ -74,9 +74,11 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
     ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
     retryConfig: { retries: opts.retries ?? 2, factor: 2, minTimeout: 500, maxTimeout: 5000 },
     timeout: 10_000,
-    logger,
+    logger: boltLogger(log, true),
   };
   const client = new webApi.WebClient(settings.botToken, clientOptions);
+  // The background check asks once per attempt and reports failures itself.
+  const probe = new webApi.WebClient(settings.botToken, { ...clientOptions, retryConfig: { retries: 0 } });
   let auth: AuthWatch | undefined;
   // No auth.test while building (it crashes the process when Slack is unreachable): the ids come
   // from the background watch when Slack answers; requests are served with the token meanwhile.
@@ -104,7 +106,7 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
       name: "slack",
       describe: "Slack:     Socket Mode (the bot connects out to Slack; no public URL needed)",
       mount() {
-        auth = watchAuth(client, log, backoff);
+        auth = watchAuth(probe, log, backoff, settings.apiUrl);
         socket = superviseSocket(receiver, log, backoff);
       },
       async stop() {
@@ -133,7 +135,7 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
     mount(web) {
       web.post(EVENTS_PATH, ...verifySlack(settings.signingSecret!, ctx.clock));
       web.use(router);
-      auth = watchAuth(client, log, backoff);
+      auth = watchAuth(probe, log, backoff, settings.apiUrl);
     },
     stop() {
       auth?.stop();

@@ -37,6 +37,7 @@ export function watchAuth(
   client: webApi.WebClient,
   log: SlackLog,
   backoff: Backoff = DEFAULT_BACKOFF,
+  apiUrl = "https://slack.com/api/",
 ): AuthWatch {
   let ids: BotIds = {};
   let failures = 0;
@@ -64,7 +65,7 @@ export function watchAuth(
       const hint = /invalid_auth|not_authed|token_revoked|account_inactive/.test(why)
         ? " Check SLACK_BOT_TOKEN."
         : "";
-      log(`can't reach Slack (${why}); trying again in ${Math.round(wait / 1000)} s.${hint}`);
+      log(`can't reach Slack at ${apiUrl} (${why}); trying again in ${Math.round(wait / 1000)} s.${hint}`);
       timer = setTimeout(() => void attempt(), wait);
       timer.unref();
     } finally {

@@ -10,21 +10,33 @@ export const stderrLog: SlackLog = (line) => {
   process.stderr.write(`Slack: ${line}\n`);
 };
 
-/** What a thrown value says, without its payload: the Web API error code when there is one. */
+/**
+ * What a thrown value says, without its payload: the Web API error code (`invalid_auth`), or for a
+ * network failure the system's code (`ECONNREFUSED`, `ENOTFOUND`, a timeout).
+ */
 export function reason(e: unknown): string {
-  if (typeof e === "object" && e !== null) {
-    const err = e as { code?: unknown; data?: { error?: unknown }; message?: unknown };
-    const api = typeof err.data?.error === "string" ? err.data.error : undefined;
-    const message = typeof err.message === "string" ? err.message.split("\n")[0] : undefined;
-    return [api, typeof err.code === "string" ? err.code : undefined, api ? undefined : message]
-      .filter(Boolean)
-      .join(": ");
-  }
-  return String(e);
+  if (typeof e !== "object" || e === null) return String(e);
+  const err = e as {
+    code?: unknown;
+    data?: { error?: unknown };
+    message?: unknown;
+    original?: { code?: unknown; name?: unknown; cause?: { code?: unknown; message?: unknown } };
+  };
+  if (typeof err.data?.error === "string") return err.data.error;
+  const net = err.original?.cause?.code ?? err.original?.code ?? err.original?.cause?.message;
+  if (typeof net === "string") return net;
+  if (err.original?.name === "TimeoutError" || err.original?.name === "AbortError") return "timed out";
+  const message = typeof err.message === "string" ? err.message.split("\n")[0] : "";
+  return (
+    [typeof err.code === "string" ? err.code : "", message].filter(Boolean).join(": ") || "unknown error"
+  );
 }
 
-/** Bolt's logger, routed to ours: warnings and errors only, each as one line. */
-export function boltLogger(log: SlackLog): Logger {
+/**
+ * Bolt's logger, routed to ours, each message as one line: warnings and errors, or errors only for
+ * the Web API client (whose warnings repeat every failed attempt that we log once ourselves).
+ */
+export function boltLogger(log: SlackLog, quiet = false): Logger {
   let level = LogLevel.WARN;
   const text = (msg: unknown[]) =>
     msg
@@ -35,7 +47,9 @@ export function boltLogger(log: SlackLog): Logger {
   return {
     debug: () => {},
     info: () => {},
-    warn: (...msg: unknown[]) => log(`(bolt) ${text(msg)}`),
+    warn: (...msg: unknown[]) => {
+      if (!quiet) log(`(bolt) ${text(msg)}`);
+    },
     error: (...msg: unknown[]) => log(`(bolt) ${text(msg)}`),
     setLevel: (l: LogLevel) => {
       level = l;
