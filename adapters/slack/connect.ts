@@ -87,6 +87,9 @@ export interface SocketWatch {
   stop(): Promise<void>;
 }
 
+/** A connection that lasted this long was healthy: losing it is news, not a failure in a row. */
+const STABLE_MS = 30_000;
+
 /** Connects a Socket Mode receiver and keeps it connected, with pauses that grow on failure. */
 export function superviseSocket(
   receiver: SocketModeReceiver,
@@ -98,11 +101,12 @@ export function superviseSocket(
   let failures = 0;
   let timer: NodeJS.Timeout | undefined;
   let everConnected = false;
+  let connectedAt: number | undefined;
 
-  const schedule = (why: string) => {
+  /** `now`: straight away, after a healthy connection ended (Slack refreshes them every few hours). */
+  const schedule = (why: string, now = false) => {
     if (stopped || timer) return;
-    failures++;
-    const wait = failures === 1 && everConnected ? 0 : pause(backoff, failures);
+    const wait = now ? 0 : pause(backoff, ++failures);
     log(`Socket Mode ${why}; connecting again in ${Math.round(wait / 1000)} s.`);
     timer = setTimeout(() => void connect(), wait);
     timer.unref();
@@ -118,10 +122,13 @@ export function superviseSocket(
   client.on("connected", () => {
     log(`Socket Mode ${everConnected ? "connected again" : "connected"}.`);
     everConnected = true;
-    failures = 0;
+    connectedAt = Date.now();
   });
   client.on("disconnected", () => {
-    schedule("disconnected");
+    const lasted = connectedAt !== undefined && Date.now() - connectedAt >= STABLE_MS;
+    connectedAt = undefined;
+    if (lasted) failures = 0;
+    schedule("disconnected", lasted);
   });
   void connect();
   return {
