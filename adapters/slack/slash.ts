@@ -7,6 +7,21 @@ import { canLog, canOpen, openCaseModal, openLogModal } from "./modals.ts";
 import { outgoing, replyMessage } from "./reply.ts";
 
 /**
+ * What the person typed, as Slack sends it with escaping on (manifest `should_escape`): links and
+ * channels back to plain text, `&amp; &lt; &gt;` back to `& < >`; mentions stay `<@U…|name>`, which
+ * the core reads as a person.
+ */
+export function typedText(raw: string): string {
+  return raw
+    .replace(/<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>/g, "$1")
+    .replace(/<#[A-Z0-9]+\|([^>]*)>/g, "#$1")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&")
+    .trim();
+}
+
+/**
  * `/sos …`: the core's whole grammar. Acknowledged at once (Slack allows 3 seconds), then carried
  * out and answered privately through the command's response_url. `/sos` alone or `/sos log` opens
  * the log form; `/sos open` alone, the open-case form.
@@ -16,7 +31,7 @@ export function registerSlash(app: App, deps: SlackDeps): void {
 
   app.command("/sos", async ({ command, ack, respond, client }) => {
     await ack();
-    const text = command.text.trim();
+    const text = typedText(command.text);
     const who = await identity.resolve(command.user_id, client);
     if (!("actor" in who)) {
       await respond({ response_type: "ephemeral", text: who.refusal });

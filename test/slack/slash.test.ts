@@ -110,6 +110,22 @@ describe("/sos over signed HTTP", () => {
     expect(h.t.ctx.repo.cases.get("77001")?.status).toBe("open");
   });
 
+  test("text arrives as Slack escapes it: entities, links and mentions are read as typed", async () => {
+    const r = await h.command(
+      U.jane,
+      "adult-plan 12346 -- Mum &amp; Dad agreed, see <https://docs.example/plan|the plan>",
+    );
+    expect(r.reply?.body.text).toContain("Recorded Interim Adult Safety Plan");
+    expect(events("12346").at(-1)?.note).toBe("Mum & Dad agreed, see https://docs.example/plan");
+    await h.command(
+      U.sam,
+      'open 77002 "Ben Ora" 3 statutory-cp <mailto:jane.smith@demo-agency.example|jane.smith@demo-agency.example>',
+    );
+    const moved = await h.command(U.sam, "assign 77002 <@U0DEMOAHIN|ah.hin>");
+    expect(moved.reply?.body.text).toContain("Ah Hin Xeng");
+    expect(h.t.ctx.repo.cases.get("77002")?.workerId).toBe(h.t.as("ah.hin.xeng@demo-agency.example").staffId);
+  });
+
   test("a Slack retry of the same command is carried out once and says so", async () => {
     const words = () => events("12346").filter((e) => e.element === "words-and-pictures").length;
     const before = words();
