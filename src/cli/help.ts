@@ -26,7 +26,13 @@ Runs the bot. With no Slack or Teams credentials in the environment it runs in l
   - when standard input is a terminal, a console chat as the first worker in the config
     (:as <email> switches person, :quit leaves); otherwise it keeps serving until stopped;
   - with the demo config and a new database, it first loads the demo data (see \`sos demo\`).
-Environment: PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, and the Slack/Teams variables in the README.`,
+Slack (docs/slack.md) is served when these are set:
+  SLACK_BOT_TOKEN       the bot token, xoxb-… (always needed for Slack)
+  SLACK_SIGNING_SECRET  HTTP mode: Slack posts to POST /slack/events, signed with this secret
+  SLACK_APP_TOKEN       Socket Mode instead: an xapp-… token; the bot connects out to Slack
+  SLACK_API_URL         optional Web API base URL (default https://slack.com/api/)
+If Slack can't be reached the bot still starts, logs one line and keeps trying.
+Environment: PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, the Slack variables above and the Teams ones in the README.`,
   chat: `Usage: sos chat --as <email> [--today YYYY-MM-DD]
 
 Reads one command per line from standard input, as the staff member with that email, and prints
