@@ -31,6 +31,8 @@ export interface SlackOptions {
   readonly retries?: number;
   /** pauses between attempts to reach Slack after a failure */
   readonly backoff?: Backoff;
+  /** how long a form's answer waits on users.info before saying "try again" (default 2000 ms) */
+  readonly formWaitMs?: number;
 }
 
 export interface SlackSurface {
@@ -89,7 +91,7 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
 
   const identity = createIdentity(ctx, log);
   const home = createHome(ctx, identity, log);
-  const deps = { ctx, identity, log, home };
+  const deps = { ctx, identity, log, home, formWaitMs: opts.formWaitMs ?? 2000 };
   const poster = createPoster(ctx, client, log);
 
   if (settings.mode === "socket") {

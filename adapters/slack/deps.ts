@@ -10,6 +10,8 @@ export interface SlackDeps {
   readonly identity: Identity;
   readonly log: SlackLog;
   readonly home: HomeRefresher;
+  /** how long a form's answer may wait for Slack to say who the person is (Slack allows 3 s in all) */
+  readonly formWaitMs: number;
 }
 
 export interface HomeRefresher {

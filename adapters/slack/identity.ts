@@ -12,7 +12,11 @@ import { reason, type SlackLog } from "./log.ts";
 export type Who = { readonly actor: Actor } | { readonly refusal: string };
 
 export interface Identity {
-  resolve(userId: string, client: webApi.WebClient): Promise<Who>;
+  /**
+   * Who this is. `waitMs`: answer within this long (a form's reply must reach Slack within 3 s); a
+   * look-up still running then is answered "try again", and finishes and is remembered meanwhile.
+   */
+  resolve(userId: string, client: webApi.WebClient, waitMs?: number): Promise<Who>;
 }
 
 const UNREACHABLE =
@@ -74,7 +78,7 @@ export function createIdentity(ctx: Ctx, log: SlackLog): Identity {
   }
 
   return {
-    async resolve(userId, client) {
+    async resolve(userId, client, waitMs) {
       const configured = ctx.people.bySlackId(userId);
       if (configured) return { actor: configured };
       const now = ctx.clock.now().getTime();
@@ -89,7 +93,12 @@ export function createIdentity(ctx: Ctx, log: SlackLog): Identity {
         });
         pending.set(userId, p);
       }
-      return p;
+      if (waitMs === undefined) return p;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<Who>((resolve) => {
+        timer = setTimeout(() => resolve({ refusal: UNREACHABLE }), waitMs);
+      });
+      return Promise.race([p, late]).finally(() => clearTimeout(timer));
     },
   };
 }

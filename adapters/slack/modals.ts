@@ -148,12 +148,12 @@ export function registerModals(app: App, deps: SlackDeps): void {
   const { ctx, identity, log } = deps;
 
   app.options(LOG.case.action, async ({ ack, body, client }) => {
-    const who = await identity.resolve(body.user.id, client);
+    const who = await identity.resolve(body.user.id, client, deps.formWaitMs);
     await ack({ options: "actor" in who ? caseSearch(deps, who.actor, body.value) : [] });
   });
 
   app.options(OPEN.worker.action, async ({ ack, body, client }) => {
-    const who = await identity.resolve(body.user.id, client);
+    const who = await identity.resolve(body.user.id, client, deps.formWaitMs);
     if (!("actor" in who)) return ack({ options: [] });
     const q = body.value.trim().toLowerCase();
     const people = caseholdersFor(viewEnv(ctx, who.actor, "slack", "private"))
@@ -218,7 +218,7 @@ export function registerModals(app: App, deps: SlackDeps): void {
 
   app.view<ViewSubmitAction>(LOG.callback, async ({ ack, body, view, client }) => {
     const present = blockIds(view);
-    const who = await identity.resolve(body.user.id, client);
+    const who = await identity.resolve(body.user.id, client, deps.formWaitMs);
     if (!("actor" in who)) {
       await ack({ response_action: "errors", errors: { [LOG.case.block]: clip(who.refusal, 500) } });
       return;
@@ -270,7 +270,7 @@ export function registerModals(app: App, deps: SlackDeps): void {
 
   app.view<ViewSubmitAction>(OPEN.callback, async ({ ack, body, view, client }) => {
     const present = blockIds(view);
-    const who = await identity.resolve(body.user.id, client);
+    const who = await identity.resolve(body.user.id, client, deps.formWaitMs);
     if (!("actor" in who)) {
       await ack({ response_action: "errors", errors: { [OPEN.caseId.block]: clip(who.refusal, 500) } });
       return;

@@ -14,6 +14,8 @@ type Outgoing = { text: string; blocks: types.KnownBlock[] };
  * Posting outside a request, for the digests and nudges: a message to a channel, a dashboard as one
  * message per page (Slack takes one table per message), a direct message to a person, a file.
  * Every call throws when Slack refuses, so a digest run can record the failure and try again.
+ * What is posted to a channel must be built for `audience: "channel"` (the config's name rule):
+ * the poster sends what it is given.
  */
 export interface SlackPoster {
   /** posts to a channel id (C…); returns the message's ts */

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { createSlackSurface, type SlackSurface } from "../../adapters/slack/app.ts";
+import { createSlackSurface, type SlackOptions, type SlackSurface } from "../../adapters/slack/app.ts";
 import type { SlackSettings } from "../../adapters/slack/settings.ts";
 import { manualClock } from "../../src/app/clock.ts";
 import type { Org } from "../../src/config/org.ts";
@@ -77,7 +77,12 @@ export function sign(secret: string, ts: number, body: string): string {
 }
 
 export async function startSlack(
-  opts: { config?: string | Org; settings?: Partial<SlackSettings>; demo?: boolean } = {},
+  opts: {
+    config?: string | Org;
+    settings?: Partial<SlackSettings>;
+    demo?: boolean;
+    options?: Partial<SlackOptions>;
+  } = {},
 ): Promise<SlackHarness> {
   const clock = manualClock("2016-03-01T12:00:00Z");
   const t = makeTestCtx({
@@ -90,7 +95,7 @@ export async function startSlack(
   const surface = createSlackSurface(
     t.ctx,
     { mode: "http", botToken: "xoxb-test", signingSecret: SECRET, apiUrl: rec.apiUrl, ...opts.settings },
-    { log: (l) => logs.push(l), retries: 0, backoff: { firstMs: 20, maxMs: 100 } },
+    { log: (l) => logs.push(l), retries: 0, backoff: { firstMs: 20, maxMs: 100 }, ...opts.options },
   );
   const waiters: { match: (b: Record<string, unknown>) => boolean; resolve: () => void }[] = [];
   // Bolt resolves a global middleware's next() once every listener has settled.

@@ -15,7 +15,8 @@ import {
 
 let h: SlackHarness;
 beforeAll(async () => {
-  h = await startSlack();
+  // Forms wait 100 ms (not 2 s) on a slow users.info, so the test of that case is quick.
+  h = await startSlack({ options: { formWaitMs: 100 } });
 });
 afterAll(() => h.close());
 
@@ -314,6 +315,22 @@ describe("the log modal", () => {
     const twice = await h.interact(payload);
     await twice.done;
     expect(live("12345", "safety-scale")).toHaveLength(before + 1);
+  });
+
+  test("when Slack is slow to say who someone is, the form answers in time with 'try again', then works", async () => {
+    h.rec.users.set("USLOWJANE", { id: "USLOWJANE", email: "jane.smith@demo-agency.example" });
+    const release = h.rec.hold("users.info");
+    const view = await formFor("12345", "danger-statement");
+    const v = values({ caseId: "12345", element: "danger-statement", date: "2016-02-21" });
+    const slow = await h.interact(submission("USLOWJANE", view, v, "VSLOW"));
+    expect((slow.json as { errors: Record<string, string> }).errors.case).toContain(
+      "I couldn't check who you are",
+    );
+    release();
+    const again = await h.interact(submission("USLOWJANE", view, v, "VSLOW"));
+    expect(again.text).toBe("");
+    await again.done;
+    expect(h.rec.of("users.info").filter((c) => c.body.user === "USLOWJANE")).toHaveLength(1);
   });
 
   test("a form opened from App Home confirms by direct message", async () => {
