@@ -90,8 +90,10 @@ export function replyMessage(reply: Reply, opts: ReplyOptions = {}): Message {
  * nothing. The blocks are typed against @slack/types here, which checks the renderer's own types.
  */
 export function outgoing(m: Message, log: SlackLog): { text: string; blocks: types.KnownBlock[] } {
+  // Slack reads `text` as mrkdwn too: typed text must not turn into a mention or a link.
+  const text = clip(escapeMrkdwn(m.text), LIMITS.fallbackText).replace(/&[a-z]{0,3}…$/, "…");
   const problems = checkMessage(m);
-  if (problems.length === 0) return { text: m.text, blocks: m.blocks };
+  if (problems.length === 0) return { text, blocks: m.blocks };
   log(`a message broke Slack's limits (${problems[0]}); sent as text instead`);
-  return { text: m.text, blocks: sections(clip(escapeMrkdwn(m.text), LIMITS.messageChars - 1000)) };
+  return { text, blocks: sections(clip(text, LIMITS.messageChars - 1000)) };
 }

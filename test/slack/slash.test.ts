@@ -126,6 +126,13 @@ describe("/sos over signed HTTP", () => {
     expect(h.t.ctx.repo.cases.get("77002")?.workerId).toBe(h.t.as("ah.hin.xeng@demo-agency.example").staffId);
   });
 
+  test("typed text can't become a mention in the reply: it goes back escaped", async () => {
+    const r = await h.command(U.jane, "trajectory 32346 -- told &lt;!channel&gt; &amp; the school");
+    expect(events("32346").at(-1)?.note).toBe("told <!channel> & the school");
+    expect(JSON.stringify(r.reply?.body)).not.toContain("<!channel>");
+    expect(r.reply?.body.text).toContain('Note saved: "told &lt;!channel&gt; &amp; the school"');
+  });
+
   test("a Slack retry of the same command is carried out once and says so", async () => {
     const words = () => events("12346").filter((e) => e.element === "words-and-pictures").length;
     const before = words();
