@@ -114,12 +114,13 @@ export function fieldFor(
   reply: Reply,
   present: ReadonlySet<string>,
 ): string {
-  const code = reply.issue?.code;
-  let field = code ? map[code] : undefined;
-  if (code === "usage" && reply.issue?.code === "usage") {
-    field = /name/.test(reply.issue.problem)
+  const issue = reply.issue;
+  let field = issue ? map[issue.code] : undefined;
+  // The open form's "it needs …" problems name the field they are about.
+  if (issue?.code === "usage") {
+    field = /name/.test(issue.problem)
       ? OPEN.child.block
-      : /age|birth/.test(reply.issue.problem)
+      : /age|birth/.test(issue.problem)
         ? OPEN.age.block
         : undefined;
   }
