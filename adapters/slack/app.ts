@@ -1,5 +1,6 @@
 import { App, type AuthorizeResult, ExpressReceiver, SocketModeReceiver, webApi } from "@slack/bolt";
 import express from "express";
+import { type Clock, systemClock } from "../../src/app/clock.ts";
 import type { Ctx } from "../../src/app/context.ts";
 import type { Mount } from "../../src/server/http.ts";
 import { registerActions } from "./actions.ts";
@@ -33,6 +34,11 @@ export interface SlackOptions {
   readonly backoff?: Backoff;
   /** how long a form's answer waits on users.info before saying "try again" (default 2000 ms) */
   readonly formWaitMs?: number;
+  /**
+   * The clock request signatures are checked against: real time by default, not the app's clock,
+   * which `--today`/`SOS_TODAY` may stand on a demo day while Slack signs with the real time.
+   */
+  readonly signatureClock?: Clock;
 }
 
 export interface SlackSurface {
@@ -135,7 +141,7 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
     name: "slack",
     describe: `Slack:     POST ${EVENTS_PATH} (HTTP mode: slash command, buttons, forms, App Home)`,
     mount(web) {
-      web.post(EVENTS_PATH, ...verifySlack(settings.signingSecret!, ctx.clock));
+      web.post(EVENTS_PATH, ...verifySlack(settings.signingSecret!, opts.signatureClock ?? systemClock));
       web.use(router);
       auth = watchAuth(probe, log, backoff, settings.apiUrl);
     },

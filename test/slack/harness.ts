@@ -95,7 +95,13 @@ export async function startSlack(
   const surface = createSlackSurface(
     t.ctx,
     { mode: "http", botToken: "xoxb-test", signingSecret: SECRET, apiUrl: rec.apiUrl, ...opts.settings },
-    { log: (l) => logs.push(l), retries: 0, backoff: { firstMs: 20, maxMs: 100 }, ...opts.options },
+    {
+      log: (l) => logs.push(l),
+      retries: 0,
+      backoff: { firstMs: 20, maxMs: 100 },
+      signatureClock: clock,
+      ...opts.options,
+    },
   );
   const waiters: { match: (b: Record<string, unknown>) => boolean; resolve: () => void }[] = [];
   // Bolt resolves a global middleware's next() once every listener has settled.

@@ -86,7 +86,7 @@ describe("when Slack can't be reached", () => {
     const surface = createSlackSurface(
       t.ctx,
       { mode: "http", botToken: "xoxb-test", signingSecret: SECRET, apiUrl: `http://127.0.0.1:${port}/api/` },
-      { log, retries: 0, backoff: { firstMs: 10, maxMs: 40 } },
+      { log, retries: 0, backoff: { firstMs: 10, maxMs: 40 }, signatureClock: t.ctx.clock },
     );
     const running = await listen(createApp(t.ctx, [surface.mount]), 0, [surface.mount]);
     const responses = await new Recorder().start();
@@ -167,6 +167,32 @@ describe("when Slack can't be reached", () => {
       const served = Number(/Server: +http:\/\/localhost:(\d+)/.exec(out)![1]);
       expect((await fetch(`http://127.0.0.1:${served}/healthz`)).status).toBe(200);
       expect(err).toMatch(/^Slack: can't reach Slack at \S+ \(ECONNREFUSED\); trying again in \d+ s\.$/m);
+      // SOS_TODAY puts the app on a demo day; Slack signs with the real time, and that is what counts.
+      const responses = await new Recorder().start();
+      try {
+        const ts = Math.floor(Date.now() / 1000);
+        const body = new URLSearchParams({
+          team_id: "T1",
+          user_id: U.jane,
+          command: "/sos",
+          text: "whoami",
+          response_url: responses.responseUrl("spawned"),
+          trigger_id: "t-spawned",
+        }).toString();
+        const res = await fetch(`http://127.0.0.1:${served}/slack/events`, {
+          method: "POST",
+          headers: {
+            "content-type": FORM,
+            "x-slack-request-timestamp": String(ts),
+            "x-slack-signature": sign(SECRET, ts, body),
+          },
+          body,
+        });
+        expect(res.status).toBe(200);
+        expect((await responses.waitFor("response_url:spawned")).body.text).toContain("You are Jane Smith");
+      } finally {
+        await responses.stop();
+      }
       expect(err).not.toContain("http request failed");
     } finally {
       child.kill("SIGTERM");
