@@ -3,10 +3,11 @@ import express, { type Request, type RequestHandler } from "express";
 import type { Clock } from "../../src/app/clock.ts";
 
 /**
- * Slack's request signing (`v0:timestamp:body`, HMAC-SHA256 with the signing secret), checked with the
- * app's own clock in both directions: a timestamp more than five minutes old or ahead is refused, so
- * a captured request cannot be replayed. Bolt's own check reads Date.now() and only refuses old ones.
- * Runs before Bolt and hands it the raw body (Bolt reuses `req.rawBody`).
+ * Slack's request signing (`v0:timestamp:body`, HMAC-SHA256 with the signing secret), checked against
+ * a given clock (real time in production, the test's clock in tests) in both directions: a timestamp
+ * more than five minutes old or ahead is refused, so a captured request cannot be replayed. Bolt's
+ * own check reads Date.now() and only refuses old ones. Runs before Bolt and hands it the raw body
+ * (Bolt reuses `req.rawBody`).
  */
 export const MAX_SKEW_SECONDS = 300;
 
