@@ -133,3 +133,8 @@ test("the Home is published again after a change the person makes", async () => 
   // overview: Case, Name, Opened, Abuse, Mapping Internal, Mapping with Family, Three Houses, Danger Statement
   expect(row[7]).toBe("Yes");
 });
+
+test("every message and view sent in this file kept to Slack's limits", () => {
+  expect(h.rec.calls.length).toBeGreaterThan(0);
+  expect(limitProblems(h.rec.calls)).toEqual([]);
+});

@@ -424,3 +424,8 @@ describe("the open-case modal", () => {
     expect(dm?.body.text).toContain("allocated to Alison Camp");
   });
 });
+
+test("every message and view sent in this file kept to Slack's limits", () => {
+  expect(h.rec.calls.length).toBeGreaterThan(0);
+  expect(limitProblems(h.rec.calls)).toEqual([]);
+});

@@ -103,3 +103,8 @@ test("a message that would break Slack's limits is sent as its text instead, and
   expect((call.body.blocks as unknown[]).length).toBe(1);
   expect(h.logs.some((l) => l.includes("60 blocks > 50"))).toBe(true);
 });
+
+test("every message and view sent in this file kept to Slack's limits", () => {
+  expect(h.rec.calls.length).toBeGreaterThan(0);
+  expect(limitProblems(h.rec.calls)).toEqual([]);
+});

@@ -276,3 +276,8 @@ describe("forms from the command", () => {
     expect(m.reply?.body.text).toContain("What you can type as a manager");
   });
 });
+
+test("every message and view sent in this file kept to Slack's limits", () => {
+  expect(h.rec.calls.length).toBeGreaterThan(0);
+  expect(limitProblems(h.rec.calls)).toEqual([]);
+});
