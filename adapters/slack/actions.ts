@@ -1,9 +1,10 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { WRITES } from "../../src/commands/command.ts";
-import { parseFor, runCommand } from "../../src/commands/run.ts";
+import { parseFor } from "../../src/commands/run.ts";
 import { PAGE_ACTION } from "../../src/render/blockkit-tables.ts";
 import type { SlackDeps } from "./deps.ts";
 import { outgoing, replyMessage, UNDO_ACTION } from "./reply.ts";
+import { runForSlack } from "./run.ts";
 
 /**
  * Buttons on messages: Undo on a confirmation (takes back exactly that entry, once however often it
@@ -40,13 +41,17 @@ export function registerActions(app: App, deps: SlackDeps): void {
     if (!Number.isInteger(entryId) || entryId <= 0) return;
     // The same button on the same message is one undo, however often it is clicked.
     const where = String(body.container?.message_ts ?? body.message?.ts ?? action.action_ts);
-    const reply = runCommand(ctx, {
-      actor: who.actor,
-      command: { kind: "undo", entryId },
-      surface: "slack",
-      audience: "private",
-      idempotencyKey: `slack:action:${where}:${UNDO_ACTION}:${entryId}`,
-    });
+    const reply = runForSlack(
+      ctx,
+      {
+        actor: who.actor,
+        command: { kind: "undo", entryId },
+        surface: "slack",
+        audience: "private",
+        idempotencyKey: `slack:action:${where}:${UNDO_ACTION}:${entryId}`,
+      },
+      log,
+    );
     // Done: the confirmation turns into the undo notice. Refused: a new message, the original stays.
     await respond({
       response_type: "ephemeral",
@@ -66,12 +71,16 @@ export function registerActions(app: App, deps: SlackDeps): void {
       if (!parsed.ok || WRITES.has(parsed.command.kind)) return;
       const who = await identity.resolve(body.user.id, client);
       if (!("actor" in who)) return;
-      const reply = runCommand(ctx, {
-        actor: who.actor,
-        command: parsed.command,
-        surface: "slack",
-        audience: "private",
-      });
+      const reply = runForSlack(
+        ctx,
+        {
+          actor: who.actor,
+          command: parsed.command,
+          surface: "slack",
+          audience: "private",
+        },
+        log,
+      );
       await respond({
         response_type: "ephemeral",
         replace_original: true,

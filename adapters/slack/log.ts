@@ -26,10 +26,21 @@ export function reason(e: unknown): string {
   const net = err.original?.cause?.code ?? err.original?.code ?? err.original?.cause?.message;
   if (typeof net === "string") return net;
   if (err.original?.name === "TimeoutError" || err.original?.name === "AbortError") return "timed out";
-  const message = typeof err.message === "string" ? err.message.split("\n")[0] : "";
-  return (
-    [typeof err.code === "string" ? err.code : "", message].filter(Boolean).join(": ") || "unknown error"
-  );
+  // The Slack SDK's own messages hold no payload; any other error's message might quote one.
+  if (typeof err.code === "string" && err.code.startsWith("slack_") && typeof err.message === "string")
+    return `${err.code}: ${err.message.split("\n")[0]}`;
+  return errorKind(e);
+}
+
+/** `SqliteError SQLITE_BUSY at store/events.ts:120`: what failed and where, without the message. */
+export function errorKind(e: unknown): string {
+  if (!(e instanceof Error)) return typeof e;
+  const code = (e as { code?: unknown }).code;
+  const frame = e.stack?.split("\n").find((l) => /^\s+at /.test(l)) ?? "";
+  const where = /([\w.-]+\/[\w.-]+\.[jt]s):(\d+)/.exec(frame);
+  return [e.name, typeof code === "string" ? code : "", where ? `at ${where[1]}:${where[2]}` : ""]
+    .filter(Boolean)
+    .join(" ");
 }
 
 /**

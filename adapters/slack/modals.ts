@@ -8,7 +8,6 @@ import type {
 } from "@slack/bolt";
 import type { IssueCode } from "../../src/commands/issues.ts";
 import type { Reply } from "../../src/commands/reply.ts";
-import { runCommand } from "../../src/commands/run.ts";
 import { caseholdersFor, logForm, loggableCases, viewEnv } from "../../src/commands/views.ts";
 import { isAbuseCode } from "../../src/domain/abuse.ts";
 import type { Actor } from "../../src/domain/access.ts";
@@ -30,6 +29,7 @@ import {
 } from "./modal-views.ts";
 import { deliver } from "./post.ts";
 import { outgoing, replyMessage } from "./reply.ts";
+import { runForSlack } from "./run.ts";
 
 /**
  * The log and open-case modals: opening them, filling in the dependent fields (a case's elements,
@@ -239,20 +239,24 @@ export function registerModals(app: App, deps: SlackDeps): void {
     }
     const rawValue = v[LOG.value.block]?.[LOG.value.action]?.value?.trim();
     const note = v[LOG.note.block]?.[LOG.note.action]?.value?.trim();
-    const reply = runCommand(ctx, {
-      actor: who.actor,
-      command: {
-        kind: "log",
-        element: element as ElementKey,
-        caseId,
-        date: v[LOG.date.block]?.[LOG.date.action]?.selected_date ?? null,
-        value: rawValue ? Number(rawValue) : null,
-        note: note ? note : null,
+    const reply = runForSlack(
+      ctx,
+      {
+        actor: who.actor,
+        command: {
+          kind: "log",
+          element: element as ElementKey,
+          caseId,
+          date: v[LOG.date.block]?.[LOG.date.action]?.selected_date ?? null,
+          value: rawValue ? Number(rawValue) : null,
+          note: note ? note : null,
+        },
+        surface: "slack",
+        audience: "private",
+        idempotencyKey: `slack:view:${view.id}`,
       },
-      surface: "slack",
-      audience: "private",
-      idempotencyKey: `slack:view:${view.id}`,
-    });
+      log,
+    );
     if (!reply.ok) {
       const field = fieldFor(LOG_FIELD, LOG.case.block, reply, present);
       await ack({ response_action: "errors", errors: { [field]: clip(reply.text, 500) } });
@@ -287,23 +291,27 @@ export function registerModals(app: App, deps: SlackDeps): void {
       });
       return;
     }
-    const reply = runCommand(ctx, {
-      actor: who.actor,
-      command: {
-        kind: "open",
-        caseId: get(OPEN.caseId)?.value?.trim() ?? "",
-        childName: (get(OPEN.child)?.value ?? "").trim().replace(/\s+/g, " "),
-        age: age ? Number(age) : null,
-        dob: get(OPEN.dob)?.selected_date ?? null,
-        service,
-        abuse: (get(OPEN.abuse)?.selected_options ?? []).map((o) => o.value).filter(isAbuseCode),
-        openedOn: get(OPEN.opened)?.selected_date ?? null,
-        worker: get(OPEN.worker)?.selected_option?.value ?? null,
+    const reply = runForSlack(
+      ctx,
+      {
+        actor: who.actor,
+        command: {
+          kind: "open",
+          caseId: get(OPEN.caseId)?.value?.trim() ?? "",
+          childName: (get(OPEN.child)?.value ?? "").trim().replace(/\s+/g, " "),
+          age: age ? Number(age) : null,
+          dob: get(OPEN.dob)?.selected_date ?? null,
+          service,
+          abuse: (get(OPEN.abuse)?.selected_options ?? []).map((o) => o.value).filter(isAbuseCode),
+          openedOn: get(OPEN.opened)?.selected_date ?? null,
+          worker: get(OPEN.worker)?.selected_option?.value ?? null,
+        },
+        surface: "slack",
+        audience: "private",
+        idempotencyKey: `slack:view:${view.id}`,
       },
-      surface: "slack",
-      audience: "private",
-      idempotencyKey: `slack:view:${view.id}`,
-    });
+      log,
+    );
     if (!reply.ok) {
       const field = fieldFor(OPEN_FIELD, OPEN.caseId.block, reply, present);
       await ack({ response_action: "errors", errors: { [field]: clip(reply.text, 500) } });

@@ -1,10 +1,10 @@
 import type { App } from "@slack/bolt";
-import { runCommand } from "../../src/commands/run.ts";
 import { pageValue } from "./actions.ts";
 import type { SlackDeps } from "./deps.ts";
 import { reason } from "./log.ts";
 import { canLog, canOpen, openCaseModal, openLogModal } from "./modals.ts";
 import { outgoing, replyMessage } from "./reply.ts";
+import { runForSlack } from "./run.ts";
 
 /**
  * What the person typed, as Slack sends it with escaping on (manifest `should_escape`): links and
@@ -56,14 +56,18 @@ export function registerSlash(app: App, deps: SlackDeps): void {
       });
       return;
     }
-    const reply = runCommand(ctx, {
-      actor,
-      text,
-      surface: "slack",
-      audience: "private",
-      // Slack does not resend slash commands, but a retried delivery carries the same trigger_id.
-      idempotencyKey: `slack:command:${command.team_id}:${command.trigger_id}`,
-    });
+    const reply = runForSlack(
+      ctx,
+      {
+        actor,
+        text,
+        surface: "slack",
+        audience: "private",
+        // Slack does not resend slash commands, but a retried delivery carries the same trigger_id.
+        idempotencyKey: `slack:command:${command.team_id}:${command.trigger_id}`,
+      },
+      log,
+    );
     await respond({
       response_type: "ephemeral",
       ...outgoing(replyMessage(reply, { undoButton: true, pageValue: (p) => pageValue(text, p) }), log),

@@ -149,6 +149,22 @@ describe("/sos over signed HTTP", () => {
     expect(r.reply?.body.text).toContain('Note saved: "told &lt;!channel&gt; &amp; the school"');
   });
 
+  test("an unexpected failure is answered, says nothing was stored, and logs no child's data", async () => {
+    const { repo } = h.t.ctx;
+    const real = repo.transaction;
+    repo.transaction = () => {
+      throw new Error("SQLITE_BUSY: database is locked (case 12345, Melli Majid)");
+    };
+    try {
+      const r = await h.command(U.jane, "mapped-with-family 12345 yesterday");
+      expect(r.reply?.body.text).toContain("something went wrong on our side, so nothing was stored");
+    } finally {
+      repo.transaction = real;
+    }
+    expect(h.logs.at(-1)).toMatch(/^a typed command failed \(Error at [\w.-]+\/slash\.test\.ts:\d+\)$/);
+    expect(h.logs.join("\n")).not.toContain("Melli");
+  });
+
   test("a Slack retry of the same command is carried out once and says so", async () => {
     const words = () => events("12346").filter((e) => e.element === "words-and-pictures").length;
     const before = words();
