@@ -64,18 +64,13 @@ export function replyPageCount(reply: Reply): number {
   return 1;
 }
 
-/** The dashboards' intro ("Jane Smith: 6 open cases."): the reply's first paragraph, when it is one line. */
-function intro(reply: Reply): string | undefined {
-  const first = reply.text.split("\n\n")[0] ?? "";
-  return first.includes("\n") || first.length > 200 ? undefined : first;
-}
-
 export function replyMessage(reply: Reply, opts: ReplyOptions = {}): Message {
   let m: Message;
   if (reply.dashboards && reply.dashboards.length > 0) {
     const pages = dashboardPages(reply.dashboards);
     const index = Math.max(0, Math.min(opts.page ?? 0, pages.length - 1));
-    m = dashboardMessage(pages, index, opts.pageValue ? { value: opts.pageValue } : undefined, intro(reply));
+    // The reply's own first line counts every dashboard; each page says what it holds instead.
+    m = dashboardMessage(pages, index, opts.pageValue ? { value: opts.pageValue } : undefined);
   } else if (reply.coverage) m = coverageMessage(reply.coverage);
   else if (reply.stuck) m = stuckMessage(reply.stuck, opts);
   else if (reply.caseView) m = caseMessage(reply.caseView);

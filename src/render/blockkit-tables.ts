@@ -124,7 +124,10 @@ export function dashboardTable(page: DashboardPage): TableBlock {
 
 function groupSummary(view: DashboardView): string {
   return view.groups
-    .map((g) => `*${escapeMrkdwn(g.title)}*: ${g.rows.length === 0 ? "no open cases" : g.rows.length}`)
+    .map((g) => {
+      const n = g.rows.length;
+      return `*${escapeMrkdwn(g.title)}*: ${n === 0 ? "no open cases" : `${n} open case${n === 1 ? "" : "s"}`}`;
+    })
     .join("  ·  ");
 }
 

@@ -72,12 +72,12 @@ describe("/sos over signed HTTP", () => {
   });
 
   test.each([
-    [U.jane, "mine", "Jane Smith: 6 open cases."],
+    [U.jane, "mine", "Jane Smith's Cases*: 2 open cases  ·  page 1 of 3"],
     [U.jane, "case 12345", "Case 12345: Melli Majid 13"],
     [U.jane, "stuck", "Your stuck cases"],
     [U.jane, "help", "What you can type as a worker"],
     [U.jane, "whoami", "You are Jane Smith (jane.smith@demo-agency.example), a worker in North Team."],
-    [U.sam, "team", "North Team: 6 open cases."],
+    [U.sam, "team", "Alison Camp's Cases*: no open cases"],
     [U.morgan, "agency", "Demo Family Services: practice coverage by team"],
     [U.morgan, "stuck", "Stuck cases in Demo Family Services"],
   ])("%s: /sos %s answers privately with %j", async (user, text, expected) => {
