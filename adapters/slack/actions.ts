@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { WRITES } from "../../src/commands/command.ts";
 import { parseFor } from "../../src/commands/run.ts";
+import { escapeMrkdwn } from "../../src/render/blockkit.ts";
 import { PAGE_ACTION } from "../../src/render/blockkit-tables.ts";
 import type { SlackDeps } from "./deps.ts";
 import { outgoing, replyMessage, UNDO_ACTION } from "./reply.ts";
@@ -34,7 +35,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
     await ack();
     const who = await identity.resolve(body.user.id, client);
     if (!("actor" in who)) {
-      await respond({ response_type: "ephemeral", replace_original: false, text: who.refusal });
+      await respond({ response_type: "ephemeral", replace_original: false, text: escapeMrkdwn(who.refusal) });
       return;
     }
     const entryId = Number(action.value);

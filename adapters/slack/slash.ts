@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import { escapeMrkdwn } from "../../src/render/blockkit.ts";
 import { pageValue } from "./actions.ts";
 import type { SlackDeps } from "./deps.ts";
 import { reason } from "./log.ts";
@@ -34,7 +35,7 @@ export function registerSlash(app: App, deps: SlackDeps): void {
     const text = typedText(command.text);
     const who = await identity.resolve(command.user_id, client);
     if (!("actor" in who)) {
-      await respond({ response_type: "ephemeral", text: who.refusal });
+      await respond({ response_type: "ephemeral", text: escapeMrkdwn(who.refusal) });
       return;
     }
     const { actor } = who;
