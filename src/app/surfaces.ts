@@ -1,10 +1,11 @@
+import { type SlackPoster, slackFromEnv } from "../../adapters/slack/index.ts";
 import { hasTeamsCredentials, type TeamsPoster, teamsFromEnv } from "../../adapters/teams/index.ts";
 import type { Mount } from "../server/http.ts";
 import type { Ctx } from "./context.ts";
 
 /**
  * Which chat platforms to serve, chosen by environment variables. With none set, the app runs in
- * local mode (console chat and the HTTP server only).
+ * local mode: console chat, and Teams answered without tokens so the Agents Playground works.
  */
 export interface Surfaces {
   readonly mounts: Mount[];
@@ -12,17 +13,23 @@ export interface Surfaces {
   readonly local: boolean;
   /** set-up problems to print (a platform half-configured, say) */
   readonly warnings: string[];
+  /** posting to Slack channels and people, for digests and nudges; absent when Slack is off */
+  readonly slack?: SlackPoster;
   /** posting to Teams channels and personal chats (digests, nudges), when Teams is served */
   readonly teams?: TeamsPoster;
 }
 
 export function surfacesFromEnv(ctx: Ctx, env: NodeJS.ProcessEnv): Surfaces {
-  const local = !hasTeamsCredentials(env);
-  const mounts: Mount[] = [];
-  const warnings: string[] = [];
-  // Teams: token-checked with TEAMS_APP_ID; anonymous in local mode, so the Agents Playground works.
+  const slack = slackFromEnv(ctx, env);
+  const local = !slack.surface && !hasTeamsCredentials(env);
+  // Teams: token-checked with TEAMS_APP_ID; anonymous only in local mode.
   const teams = teamsFromEnv(ctx, env, local);
-  warnings.push(...teams.warnings);
-  if (teams.surface) mounts.push(teams.surface.mount);
-  return { mounts, local, warnings, ...(teams.surface ? { teams: teams.surface.poster } : {}) };
+  const mounts = [slack.surface?.mount, teams.surface?.mount].filter((m): m is Mount => m !== undefined);
+  return {
+    mounts,
+    local,
+    warnings: [...slack.warnings, ...teams.warnings],
+    ...(slack.surface ? { slack: slack.surface.poster } : {}),
+    ...(teams.surface ? { teams: teams.surface.poster } : {}),
+  };
 }

@@ -36,7 +36,13 @@ Microsoft Teams (docs/teams.md):
                        request to /api/messages must carry a valid Microsoft token
   TEAMS_CLIENT_SECRET  that app's client secret, to send replies and posts
   TEAMS_TENANT_ID      the Entra tenant id, for a single-tenant bot
-Environment: PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, the Teams variables above, and the Slack ones.`,
+Slack (docs/slack.md) is served when these are set:
+  SLACK_BOT_TOKEN       the bot token, xoxb-… (always needed for Slack)
+  SLACK_SIGNING_SECRET  HTTP mode: Slack posts to POST /slack/events, signed with this secret
+  SLACK_APP_TOKEN       Socket Mode instead: an xapp-… token; the bot connects out to Slack
+  SLACK_API_URL         optional Web API base URL (default https://slack.com/api/)
+If Slack can't be reached the bot still starts, logs one line and keeps trying.
+Environment: PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, and the Slack and Teams variables above.`,
   chat: `Usage: sos chat --as <email> [--today YYYY-MM-DD]
 
 Reads one command per line from standard input, as the staff member with that email, and prints

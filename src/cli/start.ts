@@ -19,7 +19,7 @@ export async function start(argv: string[]): Promise<number> {
 
   const surfaces = surfacesFromEnv(ctx, process.env);
   say(
-    `sos-dashboards: ${surfaces.local ? "local mode (no Slack or Teams credentials set)" : surfaces.mounts.map((m) => m.name).join(" and ")}`,
+    `sos-dashboards: ${surfaces.local ? (surfaces.warnings.length > 0 ? "local mode (see the warnings below)" : "local mode (no Slack or Teams credentials set)") : surfaces.mounts.map((m) => m.name).join(" and ")}`,
   );
   say(
     `Config:    ${shown(configPath)} (${ctx.org.agency.name}: ${ctx.org.teams.length} team${ctx.org.teams.length === 1 ? "" : "s"}, ${ctx.org.staff.length} staff)`,

@@ -124,6 +124,11 @@ export function logExample(word: string, caseId: string, element: ElementKey): s
   return `/sos ${word} ${caseId}${rule ? (ELEMENTS[element].kind === "rating" ? " 6" : " 7") : ""}`;
 }
 
+/** Whether a string is a case id as a form or button gives it (no leading `#`). */
+export function isCaseId(s: string): boolean {
+  return CASE_ID.test(s) && !s.startsWith("#") && !looksLikeDate(s);
+}
+
 function readCaseId(token: Token | undefined): string | null {
   if (!token) return null;
   const m = CASE_ID.exec(token.text);

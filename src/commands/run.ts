@@ -1,5 +1,6 @@
 import type { Ctx } from "../app/context.ts";
 import type { Actor } from "../domain/access.ts";
+import { checkCommand } from "./check.ts";
 import { type Command, WRITES } from "./command.ts";
 import { type Audience, type Env, makeEnv, refuse, type Surface } from "./env.ts";
 import { agency } from "./handlers/agency.ts";
@@ -87,6 +88,9 @@ export function runCommand(ctx: Ctx, input: CommandInput): Reply {
     });
     if (!parsed.ok) return refuse(env, parsed.issue);
     command = parsed.command;
+  } else {
+    const issue = checkCommand(command, env.today);
+    if (issue) return refuse(env, issue);
   }
   const cmd = command;
   if (!WRITES.has(cmd.kind)) return execute(env, cmd);

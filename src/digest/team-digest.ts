@@ -1,7 +1,7 @@
 import { boardViews, teamHolders } from "../commands/board.ts";
 import type { Env } from "../commands/env.ts";
-import { stuckItems } from "../commands/handlers/stuck.ts";
 import { elementHeading } from "../commands/handlers/agency.ts";
+import { stuckItems } from "../commands/handlers/stuck.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
 import { nameCell } from "../domain/names.ts";
@@ -82,7 +82,9 @@ export function teamDigest(
       note: "Counted over the open cases whose dashboard has the element.",
     },
     dashboards: boardViews(env, open, teamHolders(env, teamId), null),
-    newCases: newCases.map((c) => `${describeCase(c)} · ${ctx.org.dashboards[c.service].title} · ${ctx.people.nameOf(c.workerId)}`),
+    newCases: newCases.map(
+      (c) => `${describeCase(c)} · ${ctx.org.dashboards[c.service].title} · ${ctx.people.nameOf(c.workerId)}`,
+    ),
     closedCases: closedCases.map((c) => `${describeCase(c)} · ${outcome(c.outcome)}`),
     stuck,
     raised,

@@ -1,0 +1,92 @@
+import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import { WRITES } from "../../src/commands/command.ts";
+import { parseFor } from "../../src/commands/run.ts";
+import { escapeMrkdwn } from "../../src/render/blockkit.ts";
+import { PAGE_ACTION } from "../../src/render/blockkit-tables.ts";
+import type { SlackDeps } from "./deps.ts";
+import { outgoing, replyMessage, UNDO_ACTION } from "./reply.ts";
+import { runForSlack } from "./run.ts";
+
+/**
+ * Buttons on messages: Undo on a confirmation (takes back exactly that entry, once however often it
+ * is clicked) and Previous/Next on a paged dashboard (runs the same read-only command again).
+ */
+
+/** What a page button carries: the command typed, and the page to show. */
+export function pageValue(text: string, page: number): string {
+  return JSON.stringify({ q: text, p: page });
+}
+
+function readPageValue(value: string | undefined): { q: string; p: number } | null {
+  try {
+    const v: unknown = JSON.parse(value ?? "");
+    if (typeof v !== "object" || v === null) return null;
+    const { q, p } = v as { q?: unknown; p?: unknown };
+    return typeof q === "string" && typeof p === "number" && Number.isInteger(p) && p >= 0 ? { q, p } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function registerActions(app: App, deps: SlackDeps): void {
+  const { ctx, identity, log } = deps;
+
+  app.action<BlockAction<ButtonAction>>(UNDO_ACTION, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const who = await identity.resolve(body.user.id, client);
+    if (!("actor" in who)) {
+      await respond({ response_type: "ephemeral", replace_original: false, text: escapeMrkdwn(who.refusal) });
+      return;
+    }
+    const entryId = Number(action.value);
+    if (!Number.isInteger(entryId) || entryId <= 0) return;
+    // The same button on the same message is one undo, however often it is clicked.
+    const where = String(body.container?.message_ts ?? body.message?.ts ?? action.action_ts);
+    const reply = runForSlack(
+      ctx,
+      {
+        actor: who.actor,
+        command: { kind: "undo", entryId },
+        surface: "slack",
+        audience: "private",
+        idempotencyKey: `slack:action:${where}:${UNDO_ACTION}:${entryId}`,
+      },
+      log,
+    );
+    // Done: the confirmation turns into the undo notice. Refused: a new message, the original stays.
+    await respond({
+      response_type: "ephemeral",
+      replace_original: reply.ok,
+      ...outgoing(replyMessage(reply), log),
+    });
+    if (reply.ok && !reply.repeated) await deps.home.refresh(body.user.id, who.actor, client);
+  });
+
+  app.action<BlockAction<ButtonAction>>(
+    new RegExp(`^${PAGE_ACTION}_(prev|next)$`),
+    async ({ ack, body, action, respond, client }) => {
+      await ack();
+      const v = readPageValue(action.value);
+      if (!v) return;
+      const parsed = parseFor(ctx, v.q);
+      if (!parsed.ok || WRITES.has(parsed.command.kind)) return;
+      const who = await identity.resolve(body.user.id, client);
+      if (!("actor" in who)) return;
+      const reply = runForSlack(
+        ctx,
+        {
+          actor: who.actor,
+          command: parsed.command,
+          surface: "slack",
+          audience: "private",
+        },
+        log,
+      );
+      await respond({
+        response_type: "ephemeral",
+        replace_original: true,
+        ...outgoing(replyMessage(reply, { page: v.p, pageValue: (p) => pageValue(v.q, p) }), log),
+      });
+    },
+  );
+}

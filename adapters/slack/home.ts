@@ -1,0 +1,73 @@
+import type { App, BlockAction, ButtonAction, webApi } from "@slack/bolt";
+import type { Ctx } from "../../src/app/context.ts";
+import type { Actor } from "../../src/domain/access.ts";
+import { checkView } from "../../src/render/blockkit-limits.ts";
+import type { HomeRefresher, SlackDeps } from "./deps.ts";
+import { HOME, homeView } from "./home-view.ts";
+import type { Identity, Who } from "./identity.ts";
+import { reason, type SlackLog } from "./log.ts";
+import { canLog, canOpen, openCaseModal, openLogModal } from "./modals.ts";
+
+/** Publishes App Home views, remembering which table page each person is on. */
+export interface Home extends HomeRefresher {
+  publish(userId: string, client: webApi.WebClient, page?: number): Promise<void>;
+}
+
+export function createHome(ctx: Ctx, identity: Identity, log: SlackLog): Home {
+  const pages = new Map<string, number>();
+
+  async function publishAs(userId: string, who: Who, client: webApi.WebClient): Promise<void> {
+    const view = homeView(ctx, who, pages.get(userId) ?? 0);
+    const problems = checkView(view);
+    if (problems.length > 0) log(`the App Home for ${userId} breaks Slack's limits (${problems[0]})`);
+    try {
+      await client.views.publish({ user_id: userId, view });
+    } catch (e) {
+      log(`views.publish for ${userId} failed (${reason(e)})`);
+    }
+  }
+
+  return {
+    async publish(userId, client, page) {
+      if (page !== undefined) pages.set(userId, page);
+      await publishAs(userId, await identity.resolve(userId, client), client);
+    },
+    async refresh(userId: string, actor: Actor, client: webApi.WebClient) {
+      await publishAs(userId, { actor }, client);
+    },
+  };
+}
+
+export function registerHome(app: App, deps: SlackDeps & { home: Home }): void {
+  const { identity, home, log } = deps;
+
+  app.event("app_home_opened", async ({ event, client }) => {
+    if (event.tab !== "home") return;
+    await home.publish(event.user, client);
+  });
+
+  app.action<BlockAction<ButtonAction>>(HOME.log, async ({ ack, body, client }) => {
+    await ack();
+    const who = await identity.resolve(body.user.id, client);
+    if (!("actor" in who) || !canLog(who.actor)) return;
+    await openLogModal(deps, client, body.trigger_id).catch((e) => log(`views.open failed (${reason(e)})`));
+  });
+
+  app.action<BlockAction<ButtonAction>>(HOME.open, async ({ ack, body, client }) => {
+    await ack();
+    const who = await identity.resolve(body.user.id, client);
+    if (!("actor" in who) || !canOpen(who.actor)) return;
+    await openCaseModal(deps, client, who.actor, body.trigger_id).catch((e) =>
+      log(`views.open failed (${reason(e)})`),
+    );
+  });
+
+  app.action<BlockAction<ButtonAction>>(
+    new RegExp(`^${HOME.page}_(prev|next)$`),
+    async ({ ack, body, action, client }) => {
+      await ack();
+      const page = Number(action.value);
+      if (Number.isInteger(page) && page >= 0) await home.publish(body.user.id, client, page);
+    },
+  );
+}

@@ -1,0 +1,130 @@
+import type { types, webApi } from "@slack/bolt";
+import type { Ctx } from "../../src/app/context.ts";
+import { findStaffByEmail } from "../../src/config/org.ts";
+import type { Actor } from "../../src/domain/access.ts";
+import type { Message } from "../../src/render/blockkit.ts";
+import { dashboardMessage, dashboardPages } from "../../src/render/blockkit-tables.ts";
+import type { DashboardView } from "../../src/render/view.ts";
+import { reason, type SlackLog } from "./log.ts";
+import { outgoing } from "./reply.ts";
+
+type Outgoing = { text: string; blocks: types.KnownBlock[] };
+
+/**
+ * Posting outside a request, for the digests and nudges: a message to a channel, a dashboard as one
+ * message per page (Slack takes one table per message), a direct message to a person, a file.
+ * Every call throws when Slack refuses, so a digest run can record the failure and try again.
+ * What is posted to a channel must be built for `audience: "channel"` (the config's name rule):
+ * the poster sends what it is given.
+ */
+export interface SlackPoster {
+  /** posts to a channel id (C…); returns the message's ts */
+  post(channel: string, message: Message): Promise<string>;
+  /** one message per page, in order; returns their ts */
+  postDashboards(channel: string, views: readonly DashboardView[], intro?: string): Promise<string[]>;
+  /** a direct message to a Slack user id (U…) */
+  dm(userId: string, message: Message): Promise<string>;
+  /** a direct message to a staff member: their Slack id from the config, else found by email; null when not on Slack */
+  dmStaff(actor: Actor, message: Message): Promise<string | null>;
+  /** a file (CSV, PNG) into a channel, with a comment */
+  postFile(
+    channel: string,
+    file: { filename: string; content: Buffer | string; title?: string; comment?: string },
+  ): Promise<void>;
+}
+
+async function openDm(client: webApi.WebClient, userId: string): Promise<string> {
+  const im = await client.conversations.open({ users: userId });
+  const id = im.channel?.id;
+  if (!id) throw new Error("conversations.open gave no channel");
+  return id;
+}
+
+async function send(client: webApi.WebClient, channel: string, m: Outgoing): Promise<string> {
+  const r = await client.chat.postMessage({ channel, text: m.text, blocks: m.blocks, unfurl_links: false });
+  return r.ts ?? "";
+}
+
+/**
+ * A reply to a person after a form: where they typed /sos when the form came from there (the
+ * command's response_url), else as a direct message. Failures are logged: the record is already
+ * safe, and the worker sees it on App Home.
+ */
+export async function deliver(
+  client: webApi.WebClient,
+  userId: string,
+  m: Outgoing,
+  log: SlackLog,
+  responseUrl?: string,
+): Promise<void> {
+  if (responseUrl) {
+    try {
+      const r = await fetch(responseUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ response_type: "ephemeral", replace_original: false, ...m }),
+        signal: AbortSignal.timeout(5000),
+      });
+      if (r.ok) return;
+      log(`response_url answered ${r.status}; sending the reply as a direct message instead`);
+    } catch (e) {
+      log(`response_url failed (${reason(e)}); sending the reply as a direct message instead`);
+    }
+  }
+  try {
+    await send(client, await openDm(client, userId), m);
+  } catch (e) {
+    log(`could not send a direct message to ${userId} (${reason(e)})`);
+  }
+}
+
+export function createPoster(ctx: Ctx, client: webApi.WebClient, log: SlackLog): SlackPoster {
+  const byEmail = new Map<string, string | null>();
+
+  async function slackIdOf(actor: Actor): Promise<string | null> {
+    const configured = findStaffByEmail(ctx.org, actor.email)?.slackId;
+    if (configured) return configured;
+    if (byEmail.has(actor.email)) return byEmail.get(actor.email) ?? null;
+    try {
+      const r = await client.users.lookupByEmail({ email: actor.email });
+      const id = r.user?.id ?? null;
+      byEmail.set(actor.email, id);
+      return id;
+    } catch (e) {
+      const code = reason(e);
+      if (code.startsWith("users_not_found")) {
+        byEmail.set(actor.email, null);
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  const poster: SlackPoster = {
+    post: (channel, message) => send(client, channel, outgoing(message, log)),
+    async postDashboards(channel, views, intro) {
+      const pages = dashboardPages(views);
+      const out: string[] = [];
+      for (let i = 0; i < pages.length; i++)
+        out.push(await send(client, channel, outgoing(dashboardMessage(pages, i, undefined, intro), log)));
+      return out;
+    },
+    async dm(userId, message) {
+      return send(client, await openDm(client, userId), outgoing(message, log));
+    },
+    async dmStaff(actor, message) {
+      const id = await slackIdOf(actor);
+      return id === null ? null : poster.dm(id, message);
+    },
+    async postFile(channel, file) {
+      await client.filesUploadV2({
+        channel_id: channel,
+        file: typeof file.content === "string" ? Buffer.from(file.content, "utf8") : file.content,
+        filename: file.filename,
+        ...(file.title ? { title: file.title } : {}),
+        ...(file.comment ? { initial_comment: file.comment } : {}),
+      });
+    },
+  };
+  return poster;
+}

@@ -1,0 +1,22 @@
+import type { Ctx } from "../../src/app/context.ts";
+import type { Reply } from "../../src/commands/reply.ts";
+import { type CommandInput, runCommand } from "../../src/commands/run.ts";
+import { errorKind, type SlackLog } from "./log.ts";
+
+export const FAILED =
+  "Sorry, something went wrong on our side, so nothing was stored. Please try again in a minute; if it keeps happening, tell your admin.";
+
+/**
+ * `runCommand` for a Slack request: an unexpected error (a locked database, a bug) becomes a reply
+ * saying nothing was stored, which is true because the write's transaction rolled back, instead of
+ * silence after the ack. The error is logged by its kind and where it was thrown, never its message,
+ * which could quote a child's name or a note.
+ */
+export function runForSlack(ctx: Ctx, input: CommandInput, log: SlackLog): Reply {
+  try {
+    return runCommand(ctx, input);
+  } catch (e) {
+    log(`a ${input.command?.kind ?? "typed"} command failed (${errorKind(e)})`);
+    return { ok: false, text: FAILED };
+  }
+}
