@@ -1,10 +1,10 @@
 import type { types } from "@slack/bolt";
-import type { LogForm } from "../../src/commands/views.ts";
 import { ABUSE_TYPES } from "../../src/domain/abuse.ts";
 import type { Actor } from "../../src/domain/access.ts";
 import type { IsoDate } from "../../src/domain/dates.ts";
 import type { ElementKey } from "../../src/domain/elements.ts";
 import { clip } from "../../src/render/blockkit.ts";
+import type { LogFormView } from "../../src/render/view.ts";
 
 /**
  * The two forms, as Block Kit modals: log an element (case, then only that case's elements, the day
@@ -70,7 +70,7 @@ export function caseOption(caseId: string, child: string): types.PlainTextOption
 export interface LogModalInput {
   readonly today: IsoDate;
   /** the chosen case's form; null before a case is chosen */
-  readonly form: LogForm | null;
+  readonly form: LogFormView | null;
   readonly element: ElementKey | null;
   /** why the chosen case can't be used (not theirs, closed) */
   readonly problem?: string;
@@ -127,8 +127,8 @@ export function logModal(input: LogModalInput): types.ModalView {
     hint: text("Not in the future, and not before the case was opened.", 150),
     element: { type: "datepicker", action_id: LOG.date.action, initial_date: input.today },
   });
-  if (chosen?.value) {
-    const { min, max } = chosen.value;
+  if (chosen?.range) {
+    const { min, max } = chosen.range;
     const what = max <= 10 ? `${chosen.label} (${min}–${max})` : `${chosen.label}: people in the network`;
     blocks.push({
       type: "input",

@@ -7,8 +7,9 @@ import type {
   webApi,
 } from "@slack/bolt";
 import type { IssueCode } from "../../src/commands/issues.ts";
+import { caseholdersFor, logFormFor, loggableCases } from "../../src/commands/log-form.ts";
 import type { Reply } from "../../src/commands/reply.ts";
-import { caseholdersFor, logForm, loggableCases, viewEnv } from "../../src/commands/views.ts";
+import { viewEnv } from "../../src/commands/views.ts";
 import { isAbuseCode } from "../../src/domain/abuse.ts";
 import type { Actor } from "../../src/domain/access.ts";
 import { isServiceSlug, SERVICE_SLUGS } from "../../src/domain/dashboards.ts";
@@ -182,8 +183,8 @@ export function registerModals(app: App, deps: SlackDeps): void {
     if (!("actor" in who)) return;
     const env = viewEnv(ctx, who.actor, "slack", "private");
     const chosenCase = caseId ?? meta.c;
-    const found = chosenCase ? logForm(env, chosenCase) : null;
-    const form = found && !("reply" in found) ? found : null;
+    const found = chosenCase ? logFormFor(env, chosenCase) : null;
+    const form = found && "form" in found ? found.form : null;
     const el = element ?? (caseId ? undefined : meta.e);
     const next = logModal({
       today: env.today,

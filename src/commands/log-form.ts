@@ -1,4 +1,4 @@
-import { canRecord } from "../domain/access.ts";
+import { type Actor, canManageTeam, canRecord } from "../domain/access.ts";
 import { elementColumns } from "../domain/dashboards.ts";
 import { ELEMENTS, valueRule } from "../domain/elements.ts";
 import { nameCell } from "../domain/names.ts";
@@ -14,18 +14,24 @@ import type { Reply } from "./reply.ts";
  * on, then only the elements on the chosen case's dashboard. Same authorization as typed commands.
  */
 
-/** The open cases this person may record on, newest first as on the dashboards. */
+/**
+ * Open cases the person may record practice on, newest first: a worker's own, a supervisor's team's
+ * and their own. Managers and admins get none.
+ */
+export function loggableCases(env: Env): CaseRow[] {
+  const { actor, ctx } = env;
+  if (actor.role === "worker") return ctx.repo.cases.open({ workerId: actor.staffId });
+  if (actor.role !== "supervisor") return [];
+  const team = ctx.repo.cases.open({ teamIds: actor.teams });
+  const seen = new Set(team.map((c) => c.id));
+  const own = ctx.repo.cases.open({ workerId: actor.staffId }).filter((c) => !seen.has(c.id));
+  return own.length === 0 ? team : [...team, ...own].sort(newestFirst);
+}
+
+/** The same cases as choices for a picker, named as the audience may see them. */
 export function casesToLog(env: Env): CaseChoice[] {
   const { actor, ctx } = env;
-  let rows: CaseRow[];
-  if (actor.role === "worker") rows = ctx.repo.cases.open({ workerId: actor.staffId });
-  else if (actor.role === "supervisor") {
-    const team = ctx.repo.cases.open({ teamIds: actor.teams });
-    const seen = new Set(team.map((c) => c.id));
-    const own = ctx.repo.cases.open({ workerId: actor.staffId }).filter((c) => !seen.has(c.id));
-    rows = own.length === 0 ? team : [...team, ...own].sort(newestFirst);
-  } else rows = [];
-  return rows
+  return loggableCases(env)
     .filter((c) => canRecord(actor, c))
     .map((c) => ({
       caseId: c.id,
@@ -33,6 +39,19 @@ export function casesToLog(env: Env): CaseChoice[] {
       worker: ctx.people.nameOf(c.workerId),
       dashboard: ctx.org.dashboards[c.service].title,
     }));
+}
+
+/**
+ * The people a supervisor or admin may allocate a new case to: workers and supervisors of the teams
+ * they manage (every team, for an admin). Empty for anyone who cannot open cases.
+ */
+export function caseholdersFor(env: Env): Actor[] {
+  const { actor, ctx } = env;
+  return ctx.people
+    .all()
+    .filter(
+      (a) => (a.role === "worker" || a.role === "supervisor") && a.teams.some((t) => canManageTeam(actor, t)),
+    );
 }
 
 /** The form for one case, or the refusal a typed command on that case would get. */

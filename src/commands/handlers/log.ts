@@ -1,13 +1,10 @@
 import { elementCell } from "../../domain/cells.ts";
 import { elementColumn, elementColumns } from "../../domain/dashboards.ts";
-import { isIsoDate } from "../../domain/dates.ts";
-import { ELEMENTS, valueRule } from "../../domain/elements.ts";
+import { ELEMENTS } from "../../domain/elements.ts";
 import { nameCell } from "../../domain/names.ts";
 import { requireCase } from "../access.ts";
 import type { Command } from "../command.ts";
 import { dayWords, type Env, refuse } from "../env.ts";
-import type { Issue } from "../issues.ts";
-import { logExample } from "../parse.ts";
 import type { Reply } from "../reply.ts";
 
 type LogCommand = Extract<Command, { kind: "log" }>;
@@ -32,8 +29,6 @@ export function logElement(env: Env, cmd: LogCommand): Reply {
     });
   }
   const label = column.label;
-  const malformed = formIssue(cmd, label, c.id);
-  if (malformed) return refuse(env, malformed);
   const date = cmd.date ?? env.today;
   if (date > env.today) return refuse(env, { code: "future_date", date, what: label });
   if (date < c.openedOn)
@@ -91,31 +86,4 @@ export function logElement(env: Env, cmd: LogCommand): Reply {
     logged: { entryId: id, caseId: c.id, element: cmd.element, label, occurredOn: date, value: cmd.value },
     changedCase: c.id,
   };
-}
-
-/**
- * The checks the parser makes on typed text, for a command that comes from a form or a button: a
- * date that is not a real day, a number the element doesn't take, or a missing or out-of-range one.
- */
-function formIssue(cmd: LogCommand, label: string, caseId: string): Issue | null {
-  if (cmd.date !== null && !isIsoDate(cmd.date)) return { code: "impossible_date", token: cmd.date };
-  const rule = valueRule(ELEMENTS[cmd.element].kind);
-  const example = logExample(cmd.element, caseId, cmd.element);
-  if (!rule) {
-    return cmd.value === null
-      ? null
-      : { code: "value_not_allowed", label, value: String(cmd.value), example };
-  }
-  if (cmd.value === null) return { code: "missing_value", label, min: rule.min, max: rule.max, example };
-  if (!Number.isInteger(cmd.value) || cmd.value < rule.min || cmd.value > rule.max) {
-    return {
-      code: "value_out_of_range",
-      label,
-      value: String(cmd.value),
-      min: rule.min,
-      max: rule.max,
-      example,
-    };
-  }
-  return null;
 }

@@ -1,6 +1,7 @@
 import { afterEach, expect, test } from "vitest";
 import { ALISON, JANE, MORGAN, makeTestCtx, ROBIN, SAM, type TestCtx } from "../../test/helpers/ctx.ts";
-import { caseholdersFor, logForm, loggableCases, viewEnv } from "./views.ts";
+import { caseholdersFor, logFormFor, loggableCases } from "./log-form.ts";
+import { viewEnv } from "./views.ts";
 
 let t: TestCtx;
 afterEach(() => t?.close());
@@ -24,22 +25,23 @@ test("a worker may log on her own open cases only; managers on none", () => {
 
 test("the log form lists the elements of the case's own dashboard, with its labels and ranges", () => {
   t = makeTestCtx();
-  const form = logForm(env(JANE), "22345");
-  if ("reply" in form) throw new Error(form.reply.text);
+  const found = logFormFor(env(JANE), "22345");
+  if ("reply" in found) throw new Error(found.reply.text);
+  const { form } = found;
   expect(form.child).toBe("Melli Majid 13");
   expect(form.dashboard).toBe("Statutory family support / preventative");
   expect(form.elements.map((e) => e.label)).toContain("Success Scale");
-  expect(form.elements.find((e) => e.element === "safety-scale")?.value).toEqual({ min: 0, max: 10 });
-  expect(form.elements.find((e) => e.element === "three-houses")?.value).toBeNull();
+  expect(form.elements.find((e) => e.element === "safety-scale")?.range).toEqual({ min: 0, max: 10 });
+  expect(form.elements.find((e) => e.element === "three-houses")?.range).toBeNull();
   expect(form.elements.some((e) => e.element === "network-meeting")).toBe(false);
 });
 
 test("the log form refuses a case that is not the person's, or closed", () => {
   t = makeTestCtx();
-  const other = logForm(env(ALISON), "12345");
+  const other = logFormFor(env(ALISON), "12345");
   expect("reply" in other && other.reply.issue?.code).toBe("not_your_case");
   t.run(SAM, "close 12345 referred-on");
-  const closed = logForm(env(JANE), "12345");
+  const closed = logFormFor(env(JANE), "12345");
   expect("reply" in closed && closed.reply.issue?.code).toBe("case_closed");
 });
 
