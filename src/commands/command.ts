@@ -41,9 +41,26 @@ export type Command =
   | { kind: "close"; caseId: string; outcome: string; date: IsoDate | null; note: string | null }
   | { kind: "reopen"; caseId: string }
   | { kind: "whoami" }
-  | { kind: "help"; topic: string | null };
+  | { kind: "help"; topic: string | null }
+  /** leave a case out of nudges until `days` from today */
+  | { kind: "snooze"; caseId: string; days: number }
+  /** the person's own leave: no nudges from `from` to `to` */
+  | { kind: "away"; from: IsoDate; to: IsoDate }
+  /** what the next digest will say: a team's, the agency summary, or (for a worker) their nudge */
+  | { kind: "digest"; scope: "agency" | "mine" | null; team: string | null }
+  /** a dashboard as a CSV file */
+  | { kind: "export"; team: string | null };
 
 export type CommandKind = Command["kind"];
 
 /** Commands that change the record, and so run in a transaction and honour delivery ids. */
-export const WRITES: ReadonlySet<CommandKind> = new Set(["log", "open", "undo", "assign", "close", "reopen"]);
+export const WRITES: ReadonlySet<CommandKind> = new Set([
+  "log",
+  "open",
+  "undo",
+  "assign",
+  "close",
+  "reopen",
+  "snooze",
+  "away",
+]);

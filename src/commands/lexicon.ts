@@ -26,6 +26,12 @@ export const COMMAND_WORDS: Readonly<Record<string, string>> = {
   help: "help",
   "?": "help",
   log: "log",
+  snooze: "snooze",
+  away: "away",
+  leave: "away",
+  digest: "digest",
+  preview: "digest",
+  export: "export",
 };
 
 /** A word as the lexicon compares it: lower case, runs of spaces, underscores and slashes as one dash. */

@@ -39,6 +39,10 @@ export const USAGE: Readonly<Record<string, string>> = {
   reopen: "/sos reopen <case-id>",
   whoami: "/sos whoami",
   help: "/sos help [command]",
+  snooze: "/sos snooze <case-id> [days]",
+  away: "/sos away <first day> <last day>",
+  digest: "/sos digest [team name | agency] preview",
+  export: "/sos export [team name] csv",
 };
 
 /** Reads one command. Pure: it looks nothing up in the database, so it cannot change anything. */
@@ -270,6 +274,54 @@ function parseNamed(word: string, args: readonly Token[], note: string | null, c
       return parseOpen(args, ctx);
     case "whoami":
       return noExtra(0) ?? done({ kind: "whoami" });
+    case "snooze": {
+      const caseId = readCaseId(args[0]);
+      if (caseId === null)
+        return usage(args[0] ? `"${args[0].text}" is not a case id` : "it needs a case id");
+      const daysToken = args[1]?.text.replace(/^(\d+)(d|days?)$/i, "$1");
+      if (daysToken === undefined) return noExtra(1) ?? done({ kind: "snooze", caseId, days: 7 });
+      if (!/^\d+$/.test(daysToken) || Number(daysToken) < 1 || Number(daysToken) > 90) {
+        return usage(`snooze for 1 to 90 days, not "${args[1]!.text}"`);
+      }
+      const rest = args.slice(2).filter((t) => !/^days?$/i.test(t.text));
+      if (rest.length)
+        return fail({ code: "extra_words", words: rest.map((t) => t.text), example: USAGE.snooze! });
+      return done({ kind: "snooze", caseId, days: Number(daysToken) });
+    }
+    case "away": {
+      const dates = args.filter(
+        (t) => !FILLER.has(t.text.toLowerCase()) && !/^(until|till|from)$/i.test(t.text),
+      );
+      if (dates.length === 0 || dates.length > 2)
+        return usage("it needs the first and last day you are away");
+      const read: IsoDate[] = [];
+      for (const t of dates) {
+        const d = parseDate(t.text, ctx.today, ctx.org.dates.order);
+        if (!d.ok)
+          return fail(
+            d.reason === "impossible"
+              ? { code: "impossible_date", token: t.text }
+              : { code: "bad_date", token: t.text, example: USAGE.away! },
+          );
+        read.push(d.date);
+      }
+      // One date: away from today until then.
+      const [from, to] = read.length === 1 ? [ctx.today, read[0]!] : [read[0]!, read[1]!];
+      return done({ kind: "away", from, to });
+    }
+    case "digest": {
+      const words = args.map((t) => t.text).filter((w) => !/^preview$/i.test(w));
+      if (words.length === 0) return done({ kind: "digest", scope: null, team: null });
+      const w = normalWord(words.join("-"));
+      if (w === "agency" || w === "summary") return done({ kind: "digest", scope: "agency", team: null });
+      if (w === "mine" || w === "me" || w === "nudge" || w === "nudges")
+        return done({ kind: "digest", scope: "mine", team: null });
+      return done({ kind: "digest", scope: null, team: words.join(" ").replace(/^team\s+/i, "") });
+    }
+    case "export": {
+      const words = args.map((t) => t.text).filter((w) => !/^csv$/i.test(w));
+      return done({ kind: "export", team: words.length ? words.join(" ") : null });
+    }
     default: {
       const topic = args[0] ? normalWord(args[0].text) : null;
       if (topic === null) return done({ kind: "help", topic: null });

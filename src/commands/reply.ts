@@ -1,3 +1,4 @@
+import type { DigestView } from "../digest/views.ts";
 import type { ElementKey } from "../domain/elements.ts";
 import type { CaseView, CoverageView, DashboardView, StuckView } from "../render/view.ts";
 import type { Issue } from "./issues.ts";
@@ -30,4 +31,8 @@ export interface Reply {
   readonly coverage?: CoverageView;
   readonly stuck?: StuckView;
   readonly caseView?: CaseView;
+  /** a digest preview */
+  readonly digest?: DigestView;
+  /** a file to hand over (an export): surfaces upload it, the console prints it */
+  readonly file?: { readonly filename: string; readonly mime: string; readonly content: string };
 }

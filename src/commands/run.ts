@@ -8,9 +8,11 @@ import { assignCase } from "./handlers/assign.ts";
 import { showCase } from "./handlers/case.ts";
 import { closeCase, reopenCase } from "./handlers/close.ts";
 import { mine, team } from "./handlers/dashboards.ts";
+import { exportCsv, previewDigest } from "./handlers/digest.ts";
 import { help, whoami } from "./handlers/help.ts";
 import { logElement } from "./handlers/log.ts";
 import { openCase } from "./handlers/open.ts";
+import { away, snoozeCase } from "./handlers/reminders.ts";
 import { stuck } from "./handlers/stuck.ts";
 import { undoEntry } from "./handlers/undo.ts";
 import { buildLexicon, type Lexicon } from "./lexicon.ts";
@@ -70,6 +72,14 @@ function execute(env: Env, cmd: Command): Reply {
       return whoami(env);
     case "help":
       return help(env, cmd);
+    case "snooze":
+      return snoozeCase(env, cmd);
+    case "away":
+      return away(env, cmd);
+    case "digest":
+      return previewDigest(env, cmd);
+    case "export":
+      return exportCsv(env, cmd);
   }
 }
 

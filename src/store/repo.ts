@@ -1,5 +1,6 @@
 import { auditQueries } from "./audit.ts";
 import { caseQueries } from "./cases.ts";
+import { digestQueries } from "./digests.ts";
 import { eventQueries } from "./events.ts";
 import { idempotencyQueries } from "./idempotency.ts";
 import type { Store } from "./open.ts";
@@ -16,6 +17,7 @@ export function createRepo(store: Store) {
     audit: auditQueries(store.db),
     staff: staffQueries(store.db),
     idempotency: idempotencyQueries(store.db),
+    digests: digestQueries(store.db),
     /**
      * Runs `fn` in one transaction: all of it or none of it. Synchronous on purpose — never await in
      * here; platform calls happen after it returns.

@@ -18,10 +18,14 @@ const ABOUT: Readonly<Record<string, string>> = {
   reopen: "reopen a closed case (supervisors, admins)",
   whoami: "who the bot thinks you are, and what you can do",
   help: "this list, or help on one command",
+  snooze: "no reminders about a stuck case for some days (7 unless you say)",
+  away: "your leave: no reminders on those days",
+  digest: "what the next weekly digest will say (workers: your next reminder)",
+  export: "a dashboard as a CSV file",
 };
 
 const BY_ROLE: Readonly<Record<string, readonly string[]>> = {
-  worker: ["log", "mine", "case", "stuck", "undo", "whoami", "help"],
+  worker: ["log", "mine", "case", "stuck", "undo", "snooze", "away", "digest", "export", "whoami", "help"],
   supervisor: [
     "log",
     "mine",
@@ -33,11 +37,28 @@ const BY_ROLE: Readonly<Record<string, readonly string[]>> = {
     "assign",
     "close",
     "reopen",
+    "snooze",
+    "away",
+    "digest",
+    "export",
     "whoami",
     "help",
   ],
-  manager: ["agency", "team", "case", "stuck", "whoami", "help"],
-  admin: ["agency", "team", "case", "stuck", "open", "assign", "close", "reopen", "whoami", "help"],
+  manager: ["agency", "team", "case", "stuck", "digest", "export", "whoami", "help"],
+  admin: [
+    "agency",
+    "team",
+    "case",
+    "stuck",
+    "open",
+    "assign",
+    "close",
+    "reopen",
+    "digest",
+    "export",
+    "whoami",
+    "help",
+  ],
 };
 
 function elementWords(): string {

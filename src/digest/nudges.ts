@@ -1,0 +1,74 @@
+import type { Ctx } from "../app/context.ts";
+import { loadBoard } from "../commands/board.ts";
+import { makeEnv } from "../commands/env.ts";
+import { stuckItems } from "../commands/handlers/stuck.ts";
+import { teamMembers } from "../config/org.ts";
+import type { Actor } from "../domain/access.ts";
+import { type IsoDate, isoWeek, weekday } from "../domain/dates.ts";
+import type { NudgeView } from "./views.ts";
+
+export const SNOOZE_DAYS = 7;
+
+/** A nudge ready to send: to whom, what it says, and which (case, rule) pairs it uses up this week. */
+export interface PlannedNudge {
+  readonly actor: Actor;
+  readonly view: NudgeView;
+  readonly pairs: readonly { readonly caseId: string; readonly rule: string }[];
+}
+
+export type NudgePlan =
+  | { readonly skipped: string }
+  | { readonly nudges: readonly PlannedNudge[]; readonly away: readonly string[] };
+
+/** Whether a person is on leave on a day: config `away`, or `/sos away`. */
+export function isAway(ctx: Ctx, actor: Actor, day: IsoDate): boolean {
+  const staff = ctx.org.staff.find((s) => s.email === actor.email);
+  if (staff?.away.some((a) => a.from <= day && day <= a.to)) return true;
+  return ctx.repo.digests.awayOn(actor.staffId, day);
+}
+
+/**
+ * Today's nudges for a team's caseholders: each person's own stuck cases, except snoozed cases and
+ * any (case, rule) they were already nudged about this week. No nudges at weekends, on the config's
+ * holidays, or to someone on leave. A person with nothing new gets no message.
+ */
+export function planNudges(ctx: Ctx, teamId: string, day: IsoDate): NudgePlan {
+  const dow = weekday(day);
+  if (dow === 0 || dow === 6) return { skipped: "weekend" };
+  if (ctx.org.holidays.includes(day)) return { skipped: "public holiday" };
+  const week = isoWeek(day);
+  const already = ctx.repo.digests.nudged(week);
+  const snoozed = ctx.repo.digests.snoozedOn(day);
+  const nudges: PlannedNudge[] = [];
+  const away: string[] = [];
+  for (const member of teamMembers(ctx.org, teamId)) {
+    if (member.role !== "worker" && member.role !== "supervisor") continue;
+    const actor = ctx.people.byEmail(member.email);
+    if (!actor) continue;
+    // A DM to the person about their own cases: full names, as in any private reply.
+    const env = makeEnv(ctx, actor, "digest", "private");
+    const board = loadBoard(env, { workerId: actor.staffId });
+    if (board.cases.length === 0) continue;
+    if (isAway(ctx, actor, day)) {
+      away.push(actor.name);
+      continue;
+    }
+    const items = stuckItems(env, { cases: board.cases.filter((c) => !snoozed.has(c.id)) })
+      .map((i) => ({ ...i, findings: i.findings.filter((f) => !already.has(`${i.caseId} ${f.rule}`)) }))
+      .filter((i) => i.findings.length > 0);
+    if (items.length === 0) continue;
+    nudges.push({
+      actor,
+      view: {
+        kind: "nudge",
+        staffId: actor.staffId,
+        worker: actor.name,
+        title: `${items.length} of your cases ${items.length === 1 ? "is" : "are"} stuck`,
+        items,
+        snoozeDays: SNOOZE_DAYS,
+      },
+      pairs: items.flatMap((i) => i.findings.map((f) => ({ caseId: i.caseId, rule: f.rule }))),
+    });
+  }
+  return { nudges, away };
+}

@@ -1,0 +1,94 @@
+import { and, desc, eq, gte, lte, sql } from "drizzle-orm";
+import type { Db } from "./open.ts";
+import { type DigestRunRow, digestRuns, leave, nudgesSent, snoozes } from "./schema.ts";
+
+export type NewRun = Omit<typeof digestRuns.$inferInsert, "id">;
+
+/** The digest ledger, nudge caps, snoozes and leave. */
+export function digestQueries(db: Db) {
+  const live = db
+    .select()
+    .from(digestRuns)
+    .where(
+      and(
+        eq(digestRuns.kind, sql.placeholder("kind")),
+        eq(digestRuns.scope, sql.placeholder("scope")),
+        eq(digestRuns.period, sql.placeholder("period")),
+        eq(digestRuns.platform, sql.placeholder("platform")),
+      ),
+    )
+    .orderBy(desc(digestRuns.id))
+    .prepare();
+
+  return {
+    /** Every attempt for one digest on one platform, newest first. */
+    runs(key: { kind: string; scope: string; period: string; platform: string }): DigestRunRow[] {
+      return live.all(key);
+    },
+
+    start(run: NewRun): number {
+      return db.insert(digestRuns).values(run).returning({ id: digestRuns.id }).get()!.id;
+    },
+
+    finish(
+      id: number,
+      patch: Partial<Pick<DigestRunRow, "status" | "attempts" | "finishedAt" | "error" | "detail">>,
+    ): void {
+      db.update(digestRuns).set(patch).where(eq(digestRuns.id, id)).run();
+    },
+
+    recent(limit: number): DigestRunRow[] {
+      return db.select().from(digestRuns).orderBy(desc(digestRuns.id)).limit(limit).all();
+    },
+
+    /** (case, rule) pairs already nudged about in an ISO week. */
+    nudged(week: string): Set<string> {
+      const rows = db
+        .select({ caseId: nudgesSent.caseId, rule: nudgesSent.rule })
+        .from(nudgesSent)
+        .where(eq(nudgesSent.week, week))
+        .all();
+      return new Set(rows.map((r) => `${r.caseId} ${r.rule}`));
+    },
+
+    recordNudges(
+      pairs: readonly { caseId: string; rule: string }[],
+      week: string,
+      staffId: number,
+      runId: number,
+    ): void {
+      for (const p of pairs) {
+        db.insert(nudgesSent)
+          .values({ caseId: p.caseId, rule: p.rule, week, staffId, runId })
+          .onConflictDoNothing()
+          .run();
+      }
+    },
+
+    /** Cases snoozed on a day: ids whose latest snooze runs to that day or later. */
+    snoozedOn(day: string): Set<string> {
+      const rows = db.select({ caseId: snoozes.caseId }).from(snoozes).where(gte(snoozes.until, day)).all();
+      return new Set(rows.map((r) => r.caseId));
+    },
+
+    snooze(caseId: string, until: string, by: number, at: string): void {
+      db.insert(snoozes).values({ caseId, until, by, at }).run();
+    },
+
+    /** Whether a person has recorded leave covering a day. */
+    awayOn(staffId: number, day: string): boolean {
+      return (
+        db
+          .select({ id: leave.id })
+          .from(leave)
+          .where(and(eq(leave.staffId, staffId), lte(leave.fromOn, day), gte(leave.toOn, day)))
+          .limit(1)
+          .get() !== undefined
+      );
+    },
+
+    addLeave(staffId: number, fromOn: string, toOn: string, at: string): void {
+      db.insert(leave).values({ staffId, fromOn, toOn, at }).run();
+    },
+  };
+}
