@@ -1,0 +1,98 @@
+import { afterEach, expect, test } from "vitest";
+import { makeEnv } from "../../src/commands/env.ts";
+import { OPERATOR } from "../../src/commands/views.ts";
+import { agencySummary } from "../../src/digest/agency-summary.ts";
+import { teamDigest } from "../../src/digest/team-digest.ts";
+import { teamDigestText } from "../../src/digest/text.ts";
+import { JANE, makeTestCtx, SAM, type TestCtx } from "../helpers/ctx.ts";
+
+let t: TestCtx;
+afterEach(() => t?.close());
+
+const channel = () => makeEnv(t.ctx, OPERATOR, "digest", "channel");
+
+test("the seed team's weekly digest: coverage now and a week ago, what changed, stuck and raised cases", () => {
+  t = makeTestCtx({ today: "2016-03-07" });
+  t.run(JANE, "mapped-with-family 12345 2016-03-04");
+  t.run(SAM, "close 22345 referred-on 2016-03-03");
+  t.run(SAM, `open 40001 "Tia Brown" 7 cp ${JANE} 2016-03-02`);
+  const v = teamDigest(channel(), "north", { asOf: "2016-03-07", period: "2016-W10", late: false });
+  expect(v.headline).toBe("6 open cases · 1 with practice logged this week · 1 new · 1 closed · 5 stuck");
+  expect(v.coverage.rows.find((r) => r[0] === "Mapping with Family")).toEqual([
+    "Mapping with Family",
+    "67% (4/6)",
+    "50% (3/6)",
+    "+1",
+  ]);
+  expect(v.newCases).toEqual(["40001 T.B. 7 · Front end statutory child protection · Jane Smith"]);
+  expect(v.closedCases).toEqual(["22345 M.M. 13 · Referred to another service"]);
+  expect(v.raised.map((i) => i.caseId)).toEqual(["22346", "12346", "32346", "32345", "12345"]);
+  expect(v.dashboards.map((d) => d.title)).toEqual([
+    "Front end statutory child protection",
+    "Statutory family support / preventative",
+    "Voluntary preventative",
+  ]);
+  expect(v.dashboards[0]!.groups.map((g) => g.title)).toEqual([
+    "Jane Smith's Cases",
+    "Ah Hin Xeng's Cases",
+    "Alison Camp's Cases",
+  ]);
+  const text = teamDigestText(v);
+  expect(text).not.toMatch(/Melli|Mary|Tia/);
+  expect(text.split("\n").slice(0, 20).join("\n")).toMatchInlineSnapshot(`
+    "North Team: weekly practice dashboard, week to 07/03/16
+    6 open cases · 1 with practice logged this week · 1 new · 1 closed · 5 stuck
+
+    Practice coverage (open cases with the element recorded)
+
+    Element                  Now        A week ago  Change
+    -----------------------  ---------  ----------  ------
+    Mapping Internal         83% (5/6)  100% (6/6)  −1
+    Mapping with Family      67% (4/6)  50% (3/6)   +1
+    Three Houses             83% (5/6)  100% (6/6)  −1
+    Danger Statement         83% (5/6)  100% (6/6)  −1
+    Safety Goal              67% (4/6)  83% (5/6)   −1
+    Safety Scale             33% (2/6)  33% (2/6)   0
+    Timeline and Trajectory  0% (0/2)   0% (0/2)    0
+    Word and Pictures        67% (4/6)  67% (4/6)   0
+    Network Provide number   83% (5/6)  100% (6/6)  −1
+    Network Meetings         33% (1/3)  50% (1/2)   0
+    Adult Safety Plan        33% (2/6)  33% (2/6)   0
+    Child Safety Plan        17% (1/6)  17% (1/6)   0
+    "
+  `);
+});
+
+test("a week with nothing new says so in one line", () => {
+  t = makeTestCtx({ today: "2016-04-04" });
+  const v = teamDigest(channel(), "north", { asOf: "2016-04-04", period: "2016-W14", late: false });
+  expect(v.quiet).toBe(true);
+  expect(teamDigestText(v)).toBe(
+    "North Team: weekly practice dashboard, week to 04/04/16\nNothing changed this week: no practice logged, no new and no closed cases. 6 open cases · 0 with practice logged this week · 0 new · 0 closed · 6 stuck.",
+  );
+});
+
+test("the agency summary sets elements against outcomes and names no worker and no child", () => {
+  t = makeTestCtx({ today: "2016-03-07" });
+  t.run(SAM, "close 12345 safe-at-home");
+  t.run(SAM, "close 22346 referred-on");
+  const v = agencySummary(channel(), { asOf: "2016-03-07", period: "2016-W10", late: false });
+  expect(v.outcomes.columns).toEqual([
+    "Element",
+    "Safety achieved, child living at home (1)",
+    "Referred to another service (1)",
+  ]);
+  expect(v.outcomes.rows.find((r) => r[0] === "Danger Statement")).toEqual([
+    "Danger Statement",
+    "100% (1/1)",
+    "100% (1/1)",
+  ]);
+  expect(v.outcomes.rows.find((r) => r[0] === "Safety Goal")).toEqual([
+    "Safety Goal",
+    "0% (0/1)",
+    "100% (1/1)",
+  ]);
+  expect(v.trend.columns).toHaveLength(9);
+  expect(v.stuckCounts.rows.at(-1)).toEqual(["Whole agency", "4", "4", "4"]);
+  expect(JSON.stringify(v)).not.toMatch(/Jane|Ah Hin|Alison|Melli|Mary/);
+});
