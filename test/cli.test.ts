@@ -164,6 +164,28 @@ describe("sos, end to end as child processes", () => {
     ]);
   });
 
+  test("digest run --dry-run prints the digest and records nothing; without a platform it says so", () => {
+    const dry = sos(["digest", "run", "North Team", "--dry-run", "--at", "2016-03-07T08:00:00Z"]);
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain("--- North Team's digest for 2016-W10 (dry run: not posted, not recorded) ---");
+    expect(dry.out).toContain("North Team: weekly practice dashboard, week to 07/03/16");
+    expect(dry.out).not.toContain("Melli Majid");
+    const nowhere = sos(["digest", "run", "agency"]);
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.err).toContain("no Slack or Teams is configured, so there is nowhere to post");
+    const status = sos(["digest", "status"]);
+    expect(status.out).toContain("No digests have run yet.");
+    expect(status.out).toMatch(/North Team digest +0 8 \* \* 1/);
+    expect(sos(["digest", "run", "Nowhere Team"]).err).toContain('no team "Nowhere Team"');
+  });
+
+  test("export writes the dashboard as CSV", () => {
+    const r = sos(["export", "--team", "North Team", "--out", "north.csv", "--today", "2016-03-01"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe("Wrote north.csv: Whole practice overview, 6 open cases.\n");
+    expect(sos(["export", "--format", "csv"]).code).toBe(2);
+  });
+
   test("migrate reports the schema up to date", () => {
     const r = sos(["migrate"]);
     expect(r.code).toBe(0);

@@ -1,5 +1,6 @@
 import { type SlackPoster, slackFromEnv } from "../../adapters/slack/index.ts";
 import { hasTeamsCredentials, type TeamsPoster, teamsFromEnv } from "../../adapters/teams/index.ts";
+import type { DigestPoster } from "../digest/post.ts";
 import type { Mount } from "../server/http.ts";
 import type { Ctx } from "./context.ts";
 
@@ -17,6 +18,8 @@ export interface Surfaces {
   readonly slack?: SlackPoster;
   /** posting to Teams channels and personal chats (digests, nudges), when Teams is served */
   readonly teams?: TeamsPoster;
+  /** the digests' view of the platforms served: one poster each */
+  readonly posters: DigestPoster[];
 }
 
 export function surfacesFromEnv(ctx: Ctx, env: NodeJS.ProcessEnv): Surfaces {
@@ -29,6 +32,7 @@ export function surfacesFromEnv(ctx: Ctx, env: NodeJS.ProcessEnv): Surfaces {
     mounts,
     local,
     warnings: [...slack.warnings, ...teams.warnings],
+    posters: [],
     ...(slack.surface ? { slack: slack.surface.poster } : {}),
     ...(teams.surface ? { teams: teams.surface.poster } : {}),
   };

@@ -9,6 +9,8 @@ Commands:
   demo        create a database holding the demo agency and the seed's sample cases
   dashboard   print a dashboard as text, CSV or JSON
   stuck       print stuck cases and why
+  digest      run a digest now (or show it with --dry-run), and see what was posted when
+  export      write a dashboard to a file: CSV, a printable whiteboard page, or its picture
   migrate     create or update the database schema
 
 Every command finds its files the same way:
@@ -64,6 +66,21 @@ whole agency (the default; with --as, that person's own view). --dashboard defau
   stuck: `Usage: sos stuck [--team NAME] [--format text|json] [--today YYYY-MM-DD]
 
 Prints the stuck cases (whole agency, or one team), each with the rules it breaks and days stuck.`,
+  digest: `Usage: sos digest run <team name | agency | nudges <team name>> [--dry-run] [--at ISO-DATETIME] [--force]
+       sos digest status [--limit N]
+
+run     posts the digest now to every configured platform (Slack, Teams), as the schedule would;
+        a digest already posted this period is not posted again (it says when it was) unless --force.
+        --dry-run prints it without posting or recording; --at sets the moment (its week, its "as of" day).
+status  the latest runs (posted, late, failed and why, attempts) and the next scheduled times.
+Schedules (config digest / teams[].digest): team digest Monday 08:00, agency summary Monday 09:00,
+nudges weekdays 09:00, in the agency's time zone; \`sos start\` runs them and catches up missed ones.`,
+  export: `Usage: sos export --format csv|html|png [--team NAME] --out FILE [--today YYYY-MM-DD]
+
+csv   the overview dashboard (a team's, or the whole agency's without --team), one row per case
+html  a printable whiteboard page for a team: its dashboards and the heatmap
+png   the team's whiteboard picture (cases × elements: done, not done, stuck)
+Files hold children's full names: keep them where case records are kept.`,
   migrate: `Usage: sos migrate
 
 Creates the database if needed and applies any migrations not yet applied (start does this too).`,

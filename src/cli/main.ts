@@ -4,6 +4,8 @@ import { closest } from "../util/suggest.ts";
 import { chat } from "./chat.ts";
 import { dashboard } from "./dashboard.ts";
 import { demo } from "./demo.ts";
+import { digest } from "./digest.ts";
+import { exportFile } from "./export.ts";
 import { HELP, MAIN_HELP } from "./help.ts";
 import { migrate } from "./migrate.ts";
 import { start } from "./start.ts";
@@ -11,7 +13,16 @@ import { stuck } from "./stuck.ts";
 
 type Run = (argv: string[]) => Promise<number> | number;
 
-const COMMANDS: Readonly<Record<string, Run>> = { start, chat, demo, dashboard, stuck, migrate };
+const COMMANDS: Readonly<Record<string, Run>> = {
+  start,
+  chat,
+  demo,
+  dashboard,
+  stuck,
+  digest,
+  export: exportFile,
+  migrate,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

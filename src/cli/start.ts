@@ -3,8 +3,11 @@ import { DEMO_TODAY, UsageError } from "../app/boot.ts";
 import { DEMO_CONFIG } from "../app/paths.ts";
 import { surfacesFromEnv } from "../app/surfaces.ts";
 import { loadDemoData } from "../demo/load.ts";
-import { formatDate } from "../domain/dates.ts";
+import { createRunner } from "../digest/runner.ts";
+import { createScheduler, type Scheduler } from "../digest/scheduler.ts";
+import { formatDate, localDate, localTime } from "../domain/dates.ts";
 import { createApp, listen } from "../server/http.ts";
+import { startCheckpointer } from "../store/checkpointer.ts";
 import { readArgs } from "./args.ts";
 import { bootFromEnv, shown } from "./setup.ts";
 
@@ -43,8 +46,39 @@ export async function start(argv: string[]): Promise<number> {
   say(`Server:    http://localhost:${running.port}  (GET /healthz)`);
   for (const m of surfaces.mounts) say(`           ${m.describe}`);
 
+  // WAL checkpoints off the request path, and the digests on their schedules.
+  const checkpointer = startCheckpointer(ctx.store);
+  let scheduler: Scheduler | undefined;
+  if (surfaces.posters.length > 0) {
+    const log = (l: string) => process.stderr.write(`${l}\n`);
+    scheduler = createScheduler(ctx, createRunner({ ctx, posters: surfaces.posters, log }), { log });
+    const names = (k: string) => scheduler!.upcoming().filter((u) => u.spec.kind === k);
+    const next = (k: string) =>
+      names(k)
+        .map((u) => u.next)
+        .filter((d): d is Date => d !== null)
+        .sort((a, b) => a.getTime() - b.getTime())[0];
+    const when = (d: Date | undefined) =>
+      d
+        ? `${formatDate(localDate(d, ctx.org.agency.timeZone), ctx.org.dates.format)} ${localTime(d, ctx.org.agency.timeZone)}`
+        : "not scheduled";
+    say(
+      `Digests:   to ${surfaces.posters.map((p) => p.platform).join(" and ")}; next team digest ${when(next("team"))}, agency summary ${when(next("agency"))}, nudges ${when(next("nudge"))}`,
+    );
+    const caught = await scheduler.catchUp();
+    for (const o of caught)
+      for (const p of o.outcomes)
+        say(`           caught up: ${o.kind} ${o.scope} ${o.period} on ${p.platform}: ${p.status}`);
+  } else {
+    say(
+      "Digests:   nothing is posted without Slack or Teams; `/sos digest preview` shows what they would say.",
+    );
+  }
+
   const stop = async () => {
+    scheduler?.stop();
     await running.close();
+    await checkpointer.stop();
     ctx.store.close();
   };
   process.once("SIGTERM", () => void stop().then(() => process.exit(0)));

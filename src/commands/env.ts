@@ -1,6 +1,6 @@
 import type { Ctx } from "../app/context.ts";
 import type { Actor } from "../domain/access.ts";
-import { formatDate, type IsoDate, localDate } from "../domain/dates.ts";
+import { formatDate, type IsoDate, localDate, localTime } from "../domain/dates.ts";
 import type { NameDisplay } from "../domain/names.ts";
 import type { Issue } from "./issues.ts";
 import { describe } from "./messages.ts";
@@ -44,7 +44,7 @@ export function makeEnv(ctx: Ctx, actor: Actor, surface: Surface, audience: Audi
     fmtInstant: (iso) => {
       const t = new Date(iso);
       const day = formatDate(localDate(t, ctx.org.agency.timeZone), pattern);
-      const time = timeFormat(ctx.org.agency.timeZone).format(t);
+      const time = localTime(t, ctx.org.agency.timeZone);
       return `${day} ${time}`;
     },
   };
@@ -58,16 +58,5 @@ export function refuse(env: Env, issue: Issue): Reply {
 export function dayWords(env: Env, date: IsoDate): string {
   const f = env.fmt(date);
   if (date === env.today) return `${f} (today)`;
-  return f;
-}
-
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
-
-function timeFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = timeFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hour12: false });
-    timeFormats.set(timeZone, f);
-  }
   return f;
 }

@@ -92,6 +92,22 @@ export function localDate(instant: Date, timeZone: string): IsoDate {
  */
 const localDateFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** `08:05`: the 24-hour time at an instant in a zone. */
+export function localTime(instant: Date, timeZone: string): string {
+  let fmt = localTimeFormats.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    localTimeFormats.set(timeZone, fmt);
+  }
+  return fmt.format(instant);
+}
+const localTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function isValidTimeZone(timeZone: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone });

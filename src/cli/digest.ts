@@ -1,0 +1,174 @@
+import { UsageError } from "../app/boot.ts";
+import type { Ctx } from "../app/context.ts";
+import { surfacesFromEnv } from "../app/surfaces.ts";
+import { makeEnv } from "../commands/env.ts";
+import { OPERATOR } from "../commands/views.ts";
+import { findTeam } from "../config/org.ts";
+import { agencySummary } from "../digest/agency-summary.ts";
+import { planNudges } from "../digest/nudges.ts";
+import type { DigestPoster } from "../digest/post.ts";
+import { createRunner, type RunOutcome } from "../digest/runner.ts";
+import { type DigestKind, periodOf } from "../digest/schedule.ts";
+import { createScheduler } from "../digest/scheduler.ts";
+import { teamDigest } from "../digest/team-digest.ts";
+import { digestText } from "../digest/text.ts";
+import { localDate } from "../domain/dates.ts";
+import { table } from "../render/text.ts";
+import { readArgs } from "./args.ts";
+import { bootFromEnv } from "./setup.ts";
+
+/** `sos digest run …` and `sos digest status`. */
+export async function digest(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === "run") return run(rest);
+  if (sub === "status") return status(rest);
+  throw new UsageError(
+    `sos digest needs run or status${sub ? `, not "${sub}"` : ""}. See \`sos digest --help\`.`,
+  );
+}
+
+/** The scope words: a team's name or id, `agency`, or `nudges <team>`. */
+function target(ctx: Ctx, words: string[]): { kind: DigestKind; scope: string; label: string } {
+  if (words.length === 0) throw new UsageError("say which digest: a team's name, agency, or nudges <team>");
+  const first = words[0]!.toLowerCase();
+  if (first === "agency") return { kind: "agency", scope: "agency", label: "the agency summary" };
+  const nudges = first === "nudges" || first === "nudge";
+  const name = (nudges ? words.slice(1) : words).join(" ");
+  const team = findTeam(ctx.org, name);
+  if (!team) {
+    throw new UsageError(
+      `no team "${name}". Teams: ${ctx.org.teams.map((t) => t.name).join(", ")}; or agency, or nudges <team>`,
+    );
+  }
+  return nudges
+    ? { kind: "nudge", scope: team.id, label: `${team.name}'s nudges` }
+    : { kind: "team", scope: team.id, label: `${team.name}'s digest` };
+}
+
+function postersFromEnv(ctx: Ctx): { posters: DigestPoster[]; warnings: string[] } {
+  const surfaces = surfacesFromEnv(ctx, process.env);
+  return { posters: surfaces.posters, warnings: surfaces.warnings };
+}
+
+function printOutcome(o: RunOutcome): void {
+  for (const p of o.outcomes)
+    process.stdout.write(
+      `${o.kind} ${o.scope} ${o.period} · ${p.platform} · ${p.to}: ${p.status}, ${p.detail}\n`,
+    );
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = readArgs(
+    "digest",
+    argv,
+    {
+      "dry-run": { type: "boolean" },
+      at: { type: "string" },
+      force: { type: "boolean" },
+      today: { type: "string" },
+    },
+    true,
+  );
+  const { ctx } = bootFromEnv({ today: values.today });
+  try {
+    const at = values.at === undefined ? ctx.clock.now() : new Date(values.at);
+    if (Number.isNaN(at.getTime()))
+      throw new UsageError(`--at must be a date and time like 2026-11-30T08:00 (got "${values.at}")`);
+    const what = target(ctx, positionals);
+    const tz = ctx.org.agency.timeZone;
+    if (values["dry-run"]) {
+      const asOf = localDate(at, tz);
+      const period = periodOf(what.kind, at, tz);
+      const env = makeEnv(ctx, OPERATOR, "digest", "channel");
+      if (what.kind === "nudge") {
+        const plan = planNudges(ctx, what.scope, asOf);
+        if ("skipped" in plan) process.stdout.write(`No nudges on ${asOf}: ${plan.skipped}.\n`);
+        else if (plan.nudges.length === 0)
+          process.stdout.write(`No nudges on ${asOf}: nobody has a newly stuck case.\n`);
+        else
+          for (const n of plan.nudges)
+            process.stdout.write(`--- to ${n.actor.name} (not sent) ---\n${digestText(n.view)}\n\n`);
+      } else {
+        const view =
+          what.kind === "team"
+            ? teamDigest(env, what.scope, { asOf, period, late: false })
+            : agencySummary(env, { asOf, period, late: false });
+        process.stdout.write(
+          `--- ${what.label} for ${period} (dry run: not posted, not recorded) ---\n${digestText(view)}\n`,
+        );
+      }
+      return 0;
+    }
+    const { posters, warnings } = postersFromEnv(ctx);
+    for (const w of warnings) process.stderr.write(`sos: ${w}\n`);
+    if (posters.length === 0) {
+      process.stderr.write(
+        "sos: no Slack or Teams is configured, so there is nowhere to post. Add --dry-run to see the digest.\n",
+      );
+      return 1;
+    }
+    const runner = createRunner({ ctx, posters, log: (l) => process.stderr.write(`${l}\n`) });
+    const outcome = await runner.run({
+      kind: what.kind,
+      scope: what.scope,
+      at,
+      force: values.force === true,
+    });
+    printOutcome(outcome);
+    return outcome.outcomes.some((o) => o.status === "failed") ? 1 : 0;
+  } finally {
+    ctx.store.close();
+  }
+}
+
+function status(argv: string[]): number {
+  const { values } = readArgs("digest", argv, { limit: { type: "string" }, today: { type: "string" } });
+  const limit = Number(values.limit ?? 30);
+  const { ctx } = bootFromEnv({ today: values.today });
+  try {
+    const runs = ctx.repo.digests.recent(limit);
+    const team = (id: string) => ctx.org.teams.find((t) => t.id === id)?.name ?? id;
+    const person = (id: string) => ctx.people.byId(Number(id))?.name ?? `staff #${id}`;
+    const rows = runs.map((r) => [
+      r.startedAt.slice(0, 16).replace("T", " "),
+      r.kind,
+      r.kind === "nudge" && r.platform !== "all"
+        ? person(r.scope)
+        : r.kind === "agency"
+          ? "agency"
+          : team(r.scope),
+      r.period,
+      r.platform,
+      `${r.status}${r.late ? " (late)" : ""}${r.forced ? " (forced)" : ""}`,
+      String(r.attempts),
+      r.error ?? "",
+    ]);
+    const failed = runs.filter((r) => r.status === "failed").length;
+    const stuckPosting = runs.filter((r) => r.status === "posting").length;
+    process.stdout.write(
+      `${runs.length === 0 ? "No digests have run yet." : table(["started (UTC)", "kind", "for", "period", "platform", "status", "attempts", "error"], rows)}\n`,
+    );
+    if (failed)
+      process.stdout.write(
+        `\n${failed} failed: they are tried again at the next scheduled time or start-up; \`sos digest run\` tries now.\n`,
+      );
+    if (stuckPosting)
+      process.stdout.write(
+        `\n${stuckPosting} started but not known to have finished (the app stopped while posting); they are not re-posted automatically.\n`,
+      );
+    const upcoming = createScheduler(ctx, createRunner({ ctx, posters: [] }), { timers: false }).upcoming();
+    process.stdout.write("\nNext scheduled:\n");
+    for (const u of upcoming) {
+      const label =
+        u.spec.kind === "agency"
+          ? "agency summary"
+          : `${team(u.spec.scope)} ${u.spec.kind === "team" ? "digest" : "nudges"}`;
+      process.stdout.write(
+        `  ${label.padEnd(28)} ${u.spec.cron.padEnd(14)} ${u.next ? u.next.toISOString().slice(0, 16).replace("T", " ") : "-"} UTC\n`,
+      );
+    }
+    return 0;
+  } finally {
+    ctx.store.close();
+  }
+}

@@ -1,0 +1,54 @@
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { UsageError } from "../app/boot.ts";
+import { dashboardFor, OPERATOR, viewEnv } from "../commands/views.ts";
+import { findTeam } from "../config/org.ts";
+import { dashboardCsv } from "../render/csv.ts";
+import { oneOf, readArgs } from "./args.ts";
+import { bootFromEnv, shown } from "./setup.ts";
+
+/** `sos export --format csv|html|png [--team NAME] --out FILE`: a dashboard to keep, print or share. */
+export function exportFile(argv: string[]): number {
+  const { values } = readArgs("export", argv, {
+    format: { type: "string" },
+    team: { type: "string" },
+    out: { type: "string" },
+    today: { type: "string" },
+  });
+  const format = oneOf("--format", values.format, ["csv", "html", "png"] as const, "csv");
+  if (!values.out) throw new UsageError("sos export needs --out FILE: where to write it");
+  const { ctx } = bootFromEnv({ today: values.today });
+  try {
+    const env = viewEnv(ctx, OPERATOR, "cli", "private");
+    let teamId: string | null = null;
+    if (values.team !== undefined) {
+      const t = findTeam(ctx.org, values.team);
+      if (!t)
+        throw new UsageError(
+          `--team ${values.team}: no such team. Teams: ${ctx.org.teams.map((x) => x.name).join(", ")}`,
+        );
+      teamId = t.id;
+    } else if (format !== "csv") {
+      if (ctx.org.teams.length !== 1)
+        throw new UsageError(`--format ${format} is one team's whiteboard: add --team NAME`);
+      teamId = ctx.org.teams[0]!.id;
+    }
+    const out = resolve(process.cwd(), values.out);
+    if (format === "csv") {
+      const view = dashboardFor(
+        env,
+        teamId === null ? { kind: "agency" } : { kind: "team", teamId },
+        "overview",
+      )[0]!;
+      writeFileSync(out, dashboardCsv(view));
+      const rows = view.groups.reduce((n, g) => n + g.rows.length, 0);
+      process.stdout.write(
+        `Wrote ${shown(out)}: ${view.title}, ${rows} open case${rows === 1 ? "" : "s"}.\n`,
+      );
+      return 0;
+    }
+    throw new UsageError(`--format ${format} is not available yet`);
+  } finally {
+    ctx.store.close();
+  }
+}
