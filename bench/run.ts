@@ -8,8 +8,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { dayClock } from "../src/app/clock.ts";
+import { makeEnv } from "../src/commands/env.ts";
 import { runCommand } from "../src/commands/run.ts";
 import { dashboardFor, OPERATOR, viewEnv } from "../src/commands/views.ts";
+import { agencySummary } from "../src/digest/agency-summary.ts";
+import { teamDigest } from "../src/digest/team-digest.ts";
+import { digestText } from "../src/digest/text.ts";
 import { addDays } from "../src/domain/dates.ts";
 import { startCheckpointer } from "../src/store/checkpointer.ts";
 import { openStore } from "../src/store/open.ts";
@@ -121,6 +125,14 @@ try {
     0,
   );
 
+  // 5. every team's weekly digest and the agency summary, as the Monday runs build them (with text)
+  const digestEnv = makeEnv(ctx, OPERATOR, "digest", "channel");
+  const period = "2026-W48";
+  const digests = measure(5, () => {
+    for (const id of teamIds) digestText(teamDigest(digestEnv, id, { asOf: TODAY, period, late: false }));
+    digestText(agencySummary(digestEnv, { asOf: TODAY, period, late: false }));
+  });
+
   const rssMb = process.resourceUsage().maxRSS / 1024;
   const rows: [string, string, string, string, string][] = [
     [
@@ -144,6 +156,13 @@ try {
       ms(agency.p50),
       ms(agency.p99),
       "≤ 500 ms",
+      "",
+    ],
+    [
+      `all ${teamIds.length} team digests + agency summary, with text (5 runs)`,
+      ms(digests.p50),
+      ms(digests.p99),
+      "≤ 500 ms in total",
       "",
     ],
     ["peak RSS (whole run, MB)", rssMb.toFixed(0), "", "≤ 300 MB", ""],

@@ -18,12 +18,20 @@ export function loadBoard(env: Env, scope: Scope): Board {
   return { cases: env.ctx.repo.cases.open("all" in scope ? {} : scope) };
 }
 
+// A digest asks about the same case several times in one build (its dashboards, its stuck list):
+// the findings are kept per case row object and day, and forgotten with the row.
+const stuckCache = new WeakMap<CaseRow, { today: IsoDate; org: Org; findings: StuckFinding[] }>();
+
 export function stuckFor(org: Org, c: CaseRow, today: IsoDate): StuckFinding[] {
-  return stuckFindings(
+  const hit = stuckCache.get(c);
+  if (hit && hit.today === today && hit.org === org) return hit.findings;
+  const findings = stuckFindings(
     { openedOn: c.openedOn, states: c.states, dashboard: org.dashboards[c.service] },
     org.stuck[c.service],
     today,
   );
+  stuckCache.set(c, { today, org, findings });
+  return findings;
 }
 
 /** A worker heading on the dashboard: the seed shows every worker of the team, even with no cases. */

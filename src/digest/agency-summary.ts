@@ -1,19 +1,20 @@
+import { stuckFor } from "../commands/board.ts";
 import type { Env } from "../commands/env.ts";
-import { coverageCells, elementHeading } from "../commands/handlers/agency.ts";
-import { stuckItems } from "../commands/handlers/stuck.ts";
+import { elementHeading } from "../commands/handlers/agency.ts";
 import { elementColumn } from "../domain/dashboards.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS, type ElementKey } from "../domain/elements.ts";
+import type { CaseRow } from "../store/schema.ts";
 import { doneBy, emptyTallies, openOn, percent, share, type Tally, tallyCase } from "./coverage.ts";
-import { raisedItems } from "./team-digest.ts";
 import type { AgencySummaryView } from "./views.ts";
 
 const TREND_WEEKS = 8;
 
 /**
  * The managers' weekly summary as of a day: coverage by team and agency-wide, the agency's trend over
- * the last 8 weeks, stuck counts per team, and elements against closing outcomes. Built from counts
- * only: no child, and no worker, is named or ranked.
+ * the last 8 weeks, stuck counts per team, and elements against closing outcomes. Counts only: no
+ * child, and no worker, is named or ranked. One pass over the open cases (streamed: an agency has
+ * tens of thousands), one over the recently closed, one over the closed.
  */
 export function agencySummary(
   env: Env,
@@ -21,28 +22,32 @@ export function agencySummary(
 ): AgencySummaryView {
   const { ctx } = env;
   const { org } = ctx;
-  const open = ctx.repo.cases.open({});
   const weekEnds = Array.from({ length: TREND_WEEKS }, (_, i) =>
     addDays(opts.asOf, -7 * (TREND_WEEKS - 1 - i)),
   );
-  const recentlyClosed = ctx.repo.cases.closedSince({}, addDays(weekEnds[0]!, 1));
-
-  // Trend: for each week end, each element, over the cases open that day.
   const trend = weekEnds.map(() => emptyTallies());
-  for (const c of [...open, ...recentlyClosed]) {
+  const addToTrend = (c: CaseRow) =>
     weekEnds.forEach((day, i) => {
       if (openOn(c, day)) tallyCase(org, c, day, trend[i]!);
     });
-  }
 
-  const stuck = stuckItems(env, { cases: open });
-  const raised = raisedItems(stuck, org.escalateAfterDays);
-  const teamRows = org.teams.map((t) => {
-    const cases = open.filter((c) => c.teamId === t.id);
-    return { label: t.name, openCases: cases.length, cells: coverageCells(env, { cases }, cases) };
-  });
-  const count = (items: readonly { team: string }[], team: string) =>
-    String(items.filter((i) => i.team === team).length);
+  const perTeam = new Map(
+    org.teams.map((t) => [t.id, { open: 0, stuck: 0, raised: 0, tallies: emptyTallies() }]),
+  );
+  const total = { open: 0, stuck: 0, raised: 0, tallies: emptyTallies() };
+  for (const c of ctx.repo.cases.eachOpen({})) {
+    const findings = stuckFor(org, c, env.today);
+    const raised = findings.some((f) => f.days >= org.escalateAfterDays);
+    for (const t of [perTeam.get(c.teamId), total]) {
+      if (!t) continue;
+      t.open++;
+      if (findings.length > 0) t.stuck++;
+      if (raised) t.raised++;
+      tallyCase(org, c, opts.asOf, t.tallies);
+    }
+    addToTrend(c);
+  }
+  for (const c of ctx.repo.cases.closedSince({}, addDays(weekEnds[0]!, 1))) addToTrend(c);
 
   // Elements against outcomes: of the cases closed with each outcome, how many had each element.
   const byOutcome = new Map<string, { n: number; tallies: Map<ElementKey, Tally> }>();
@@ -62,6 +67,7 @@ export function agencySummary(
   }
   const outcomes = org.outcomes.filter((o) => byOutcome.has(o.code));
   const closedTotal = [...byOutcome.values()].reduce((n, o) => n + o.n, 0);
+  const cells = (tallies: Map<ElementKey, Tally>) => ELEMENT_KEYS.map((el) => share(tallies.get(el)!));
 
   return {
     kind: "agency",
@@ -72,12 +78,11 @@ export function agencySummary(
     coverage: {
       title: "Practice coverage by team (open cases with the element recorded)",
       columns: ["Team", "Open cases", ...ELEMENT_KEYS.map(elementHeading)],
-      rows: teamRows,
-      total: {
-        label: "Whole agency",
-        openCases: open.length,
-        cells: coverageCells(env, { cases: open }, open),
-      },
+      rows: org.teams.map((t) => {
+        const s = perTeam.get(t.id)!;
+        return { label: t.name, openCases: s.open, cells: cells(s.tallies) };
+      }),
+      total: { label: "Whole agency", openCases: total.open, cells: cells(total.tallies) },
       note: "Each cell: open cases with the element recorded, out of open cases whose dashboard has it.",
     },
     trend: {
@@ -90,13 +95,11 @@ export function agencySummary(
       title: "Stuck cases by team",
       columns: ["Team", "Open cases", "Stuck", `Stuck ${org.escalateAfterDays}+ days (raised)`],
       rows: [
-        ...org.teams.map((t) => [
-          t.name,
-          String(teamRows.find((r) => r.label === t.name)?.openCases ?? 0),
-          count(stuck, t.name),
-          count(raised, t.name),
-        ]),
-        ["Whole agency", String(open.length), String(stuck.length), String(raised.length)],
+        ...org.teams.map((t) => {
+          const s = perTeam.get(t.id)!;
+          return [t.name, String(s.open), String(s.stuck), String(s.raised)];
+        }),
+        ["Whole agency", String(total.open), String(total.stuck), String(total.raised)],
       ],
     },
     outcomes: {

@@ -1,5 +1,5 @@
 import type { Org } from "../config/org.ts";
-import { elementColumn } from "../domain/dashboards.ts";
+import { type DashboardDef, elementColumns } from "../domain/dashboards.ts";
 import type { IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS, type ElementKey } from "../domain/elements.ts";
 import type { ElementState } from "../domain/projection.ts";
@@ -28,11 +28,23 @@ export function emptyTallies(): Map<ElementKey, Tally> {
   return new Map(ELEMENT_KEYS.map((k) => [k, { has: 0, of: 0 }]));
 }
 
+// The elements each dashboard shows, listed once: a digest tallies every case against them, for
+// eight week-ends.
+const shown = new WeakMap<DashboardDef, readonly ElementKey[]>();
+
+function elementsOf(dashboard: DashboardDef): readonly ElementKey[] {
+  let list = shown.get(dashboard);
+  if (!list) {
+    list = elementColumns(dashboard).map((c) => c.id);
+    shown.set(dashboard, list);
+  }
+  return list;
+}
+
 /** Adds one case to per-element tallies: counted where its dashboard shows the element. */
 export function tallyCase(org: Org, c: CaseRow, day: IsoDate, into: Map<ElementKey, Tally>): void {
-  const dashboard = org.dashboards[c.service];
-  for (const [el, t] of into) {
-    if (!elementColumn(dashboard, el)) continue;
+  for (const el of elementsOf(org.dashboards[c.service])) {
+    const t = into.get(el)!;
     t.of++;
     if (doneBy(c.states[el], day)) t.has++;
   }

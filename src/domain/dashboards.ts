@@ -146,10 +146,19 @@ export const DASHBOARDS: Readonly<Record<DashboardSlug, DashboardDef>> = {
 };
 
 /** The element columns of a dashboard, for "is this element on the case's dashboard" questions. */
-export function elementColumn(dashboard: DashboardDef, element: ElementKey) {
-  return dashboard.columns.find((c) => c.id === element) as
-    | { readonly id: ElementKey; readonly label: string; readonly style: CellStyle }
-    | undefined;
+type ElementColumn = { readonly id: ElementKey; readonly label: string; readonly style: CellStyle };
+
+// Dashboards are immutable once built, and "is this element on the case's dashboard" is asked for
+// every case and element when a digest counts coverage: indexed once per dashboard.
+const columnIndex = new WeakMap<DashboardDef, ReadonlyMap<string, ElementColumn>>();
+
+export function elementColumn(dashboard: DashboardDef, element: ElementKey): ElementColumn | undefined {
+  let index = columnIndex.get(dashboard);
+  if (!index) {
+    index = new Map(dashboard.columns.filter(isElementColumn).map((c) => [c.id, c]));
+    columnIndex.set(dashboard, index);
+  }
+  return index.get(element);
 }
 
 export function elementColumns(dashboard: DashboardDef) {

@@ -29,8 +29,10 @@ export function ymd(y: number, m: number, d: number): IsoDate {
   return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }
 
+/** Year, month, day of `YYYY-MM-DD`, read digit by digit: called for every date of every case. */
 function parts(date: IsoDate): [number, number, number] {
-  return [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
+  const d = (i: number) => date.charCodeAt(i) - 48;
+  return [d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3), d(5) * 10 + d(6), d(8) * 10 + d(9)];
 }
 
 /**

@@ -1,9 +1,11 @@
+import { emptyTallies, share, tallyCase } from "../../digest/coverage.ts";
 import { canSeeAgency } from "../../domain/access.ts";
 import { DASHBOARDS, elementColumn } from "../../domain/dashboards.ts";
 import { ELEMENT_KEYS, ELEMENTS, type ElementKey } from "../../domain/elements.ts";
 import { coverageText } from "../../render/text.ts";
 import type { CoverageView } from "../../render/view.ts";
-import { type Board, loadBoard } from "../board.ts";
+import type { CaseRow } from "../../store/schema.ts";
+import { loadBoard } from "../board.ts";
 import { type Env, refuse } from "../env.ts";
 import type { Reply } from "../reply.ts";
 
@@ -13,18 +15,10 @@ export function elementHeading(element: ElementKey): string {
 }
 
 /** For each element: open cases that have it, out of open cases whose dashboard shows it. */
-export function coverageCells(env: Env, board: Board, cases = board.cases): string[] {
-  const { org } = env.ctx;
-  return ELEMENT_KEYS.map((el) => {
-    let has = 0;
-    let of = 0;
-    for (const c of cases) {
-      if (!elementColumn(org.dashboards[c.service], el)) continue;
-      of++;
-      if ((c.states[el]?.count ?? 0) > 0) has++;
-    }
-    return of === 0 ? "–" : `${Math.round((100 * has) / of)}% (${has}/${of})`;
-  });
+export function coverageCells(env: Env, cases: readonly CaseRow[]): string[] {
+  const tallies = emptyTallies();
+  for (const c of cases) tallyCase(env.ctx.org, c, env.today, tallies);
+  return ELEMENT_KEYS.map((el) => share(tallies.get(el)!));
 }
 
 /** The manager's picture: how much of each element is happening, per team and agency-wide. */
@@ -44,13 +38,13 @@ export function agency(env: Env): Reply {
   const board = loadBoard(env, { all: true });
   const rows = ctx.org.teams.map((t) => {
     const cases = board.cases.filter((c) => c.teamId === t.id);
-    return { label: t.name, openCases: cases.length, cells: coverageCells(env, board, cases) };
+    return { label: t.name, openCases: cases.length, cells: coverageCells(env, cases) };
   });
   const view: CoverageView = {
     title: `${ctx.org.agency.name}: practice coverage by team`,
     columns: ["Team", "Open cases", ...ELEMENT_KEYS.map(elementHeading)],
     rows,
-    total: { label: "Whole agency", openCases: board.cases.length, cells: coverageCells(env, board) },
+    total: { label: "Whole agency", openCases: board.cases.length, cells: coverageCells(env, board.cases) },
     note: "Each cell: open cases with the element recorded, out of open cases whose dashboard has it.",
   };
   return { ok: true, text: coverageText(view), coverage: view };
