@@ -3,13 +3,13 @@ import {
   escapeXml,
   FONT_FAMILY,
   fitText,
-  num,
   SvgText,
   type TextMode,
   textWidth,
 } from "./svg-text.ts";
+import { CellPaths } from "./whiteboard-cells.ts";
 import { compactSvg } from "./whiteboard-compact.ts";
-import { ALERT, FILL, LEGEND, MARKERS, MUTED, RULE, summaryLine, whiteboardAlt } from "./whiteboard-style.ts";
+import { ALERT, LEGEND, MARKERS, MUTED, RULE, summaryLine, whiteboardAlt } from "./whiteboard-style.ts";
 import { CELL_STATUSES, type CellStatus, type WhiteboardModel } from "./whiteboard-view.ts";
 
 /**
@@ -96,37 +96,6 @@ export function fullLayout(m: WhiteboardModel, frame = true, columnsFor: Whitebo
   return { frame, width, height, labelW, cellW, markerW, nameW, idW, gridX, markerX, headY, gridY, rowY };
 }
 
-/**
- * One cell's look, defined once and placed with <use>: fill, border, and its mark. Only fills, no
- * strokes: resvg strokes every placed copy anew, which cost a 400-case picture ~20 ms.
- */
-function cellDefs(w: number): string {
-  // whole-pixel boxes drawn without anti-aliasing: sharper and cheaper
-  const box = (fill: string) =>
-    `<rect x="1" y="1" width="${w - 2}" height="${ROW_H - 2}" fill="${fill}" shape-rendering="crispEdges"/>`;
-  const cx = w / 2;
-  const cy = ROW_H / 2;
-  const at = (pts: readonly [number, number][]) =>
-    pts.map(([x, y]) => `${num(cx + x)} ${num(cy + y)}`).join("L");
-  // a tick 2 px thick: down-stroke from the left, long up-stroke to the right
-  const tick = at([
-    [-3.3, -0.7],
-    [-1, 1.6],
-    [3.8, -3.7],
-    [5.2, -2.3],
-    [-1, 4.4],
-    [-4.7, 0.7],
-  ]);
-  return [
-    `<g id="c-done">${box(FILL.done)}<path d="M${tick}Z" fill="#fff"/></g>`,
-    `<g id="c-missing">${box(RULE)}<rect x="2" y="2" width="${w - 4}" height="${ROW_H - 4}" fill="${FILL.missing}" shape-rendering="crispEdges"/></g>`,
-    `<g id="c-stuck">${box(FILL.stuck)}<rect x="${num(cx - 1.1)}" y="${num(cy - 5)}" width="2.2" height="6.5" fill="#fff"/><rect x="${num(cx - 1.1)}" y="${num(cy + 2.8)}" width="2.2" height="2.2" fill="#fff"/></g>`,
-    `<g id="c-na">${box(FILL.na)}<rect x="${num(cx - 3.5)}" y="${num(cy - 0.7)}" width="7" height="1.4" fill="#6e7781"/></g>`,
-  ].join("");
-}
-
-const cell = (status: CellStatus, x: number, y: number) => `<use href="#c-${status}" x="${x}" y="${y}"/>`;
-
 /** "4/6": cases with the element done, of those whose dashboard has it. */
 function doneOf(m: WhiteboardModel, i: number): string {
   const c = m.counts.columns[i]!;
@@ -137,6 +106,9 @@ function doneOf(m: WhiteboardModel, i: number): string {
 function fullSvg(m: WhiteboardModel, t: SvgText, L: ReturnType<typeof fullLayout>): string {
   const { frame } = L;
   const out: string[] = [];
+  const cells = new CellPaths(L.cellW, ROW_H);
+  // every other row shaded, to follow a row across: one path, drawn under everything
+  const stripes: string[] = [];
   const colX = (i: number) => L.gridX + i * L.cellW;
   const markerCx = (k: number) => L.markerX + (k === 0 ? 0 : L.markerW[0]!) + L.markerW[k]! / 2;
 
@@ -146,7 +118,7 @@ function fullSvg(m: WhiteboardModel, t: SvgText, L: ReturnType<typeof fullLayout
     let x = PAD;
     const ly = PAD + 46;
     for (const s of CELL_STATUSES) {
-      out.push(cell(s, x, ly));
+      cells.add(s, x, ly);
       out.push(t.draw(LEGEND[s], x + L.cellW + 6, baseline(ly, ROW_H, LABEL_SIZE), { size: LABEL_SIZE }));
       x += legendStep(s, L.cellW);
     }
@@ -210,16 +182,13 @@ function fullSvg(m: WhiteboardModel, t: SvgText, L: ReturnType<typeof fullLayout
     out.push(t.draw(note, PAD + textWidth(g.title, 11) * 1.12 + 10, gy, { size: LABEL_SIZE, fill: MUTED }));
     y += GROUP_H;
     g.rows.forEach((r, k) => {
-      if (k % 2 === 1)
-        out.push(
-          `<rect x="${PAD}" y="${y}" width="${L.width - 2 * PAD}" height="${ROW_H}" fill="#f1f3f5" shape-rendering="crispEdges"/>`,
-        );
+      if (k % 2 === 1) stripes.push(`M${PAD} ${y}h${L.width - 2 * PAD}v${ROW_H}h${2 * PAD - L.width}z`);
       const by = baseline(y, ROW_H, LABEL_SIZE);
       out.push(t.draw(r.caseId, PAD, by, { size: LABEL_SIZE }));
       if (r.child !== r.caseId)
         out.push(t.draw(fitText(r.child, LABEL_SIZE, L.nameW), PAD + L.idW + 8, by, { size: LABEL_SIZE }));
       r.cells.forEach((s, i) => {
-        out.push(cell(s, colX(i), y));
+        cells.add(s, colX(i), y);
       });
       [r.quietDays, r.scaleDays].forEach((days, i) => {
         if (days !== null)
@@ -234,9 +203,11 @@ function fullSvg(m: WhiteboardModel, t: SvgText, L: ReturnType<typeof fullLayout
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${L.width}" height="${L.height}" viewBox="0 0 ${L.width} ${L.height}" role="img" font-family="${FONT_FAMILY}">`,
     `<title>${escapeXml(whiteboardAlt(m, "full"))}</title>`,
-    `<defs>${cellDefs(L.cellW)}${t.defs()}</defs>`,
+    `<defs>${t.defs()}</defs>`,
     `<rect width="${L.width}" height="${L.height}" fill="#fff"/>`,
+    stripes.length ? `<path d="${stripes.join("")}" fill="#f1f3f5" shape-rendering="crispEdges"/>` : "",
     ...out,
+    cells.svg(),
     "</svg>",
   ].join("\n");
 }
