@@ -1,3 +1,4 @@
+import { Resvg } from "@resvg/resvg-js";
 import { afterEach, describe, expect, test } from "vitest";
 import { makeTestCtx, SAM, type TestCtx } from "../../test/helpers/ctx.ts";
 import { decodePng, rgba } from "../../test/helpers/png.ts";
@@ -82,6 +83,9 @@ describe("full picture", () => {
     expect(svg).toContain(">张伟 Zhang 7</text>");
     const png = decodePng(svgToPng(svg).png);
     expect(png.height).toBe(fullLayout(m).height);
+    // on a server with no fonts at all that one name is left out; the picture is still drawn whole
+    const bare = new Resvg(svg, { font: { loadSystemFonts: false }, logLevel: "off" }).render();
+    expect([bare.width, bare.height]).toEqual([png.width, png.height]);
   });
 });
 
