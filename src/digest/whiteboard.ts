@@ -1,0 +1,139 @@
+import { type Holder, stuckFor, teamHolders } from "../commands/board.ts";
+import type { Env } from "../commands/env.ts";
+import { elementHeading } from "../commands/handlers/agency.ts";
+import { elementColumn, SERVICE_SLUGS } from "../domain/dashboards.ts";
+import { ELEMENT_KEYS, type ElementKey } from "../domain/elements.ts";
+import { groupTitle, nameCell } from "../domain/names.ts";
+import type { StuckFinding } from "../domain/stuck.ts";
+import { stuckElements } from "../domain/stuck-points.ts";
+import type {
+  CellStatus,
+  ColumnCounts,
+  WhiteboardColumn,
+  WhiteboardModel,
+  WhiteboardRow,
+} from "../render/whiteboard-view.ts";
+import type { CaseRow } from "../store/schema.ts";
+
+/** Short headings that fit a narrow column; the full overview label goes with them for alt text. */
+const HEADINGS: Readonly<Record<ElementKey, readonly string[]>> = {
+  "mapping-internal": ["Mapping", "internal"],
+  "mapping-with-family": ["Mapping", "family"],
+  "three-houses": ["Three", "houses"],
+  "danger-statement": ["Danger", "statement"],
+  "safety-goal": ["Safety", "goal"],
+  "safety-scale": ["Safety", "scale"],
+  trajectory: ["Trajectory"],
+  "words-and-pictures": ["Words &", "pictures"],
+  network: ["Network"],
+  "network-meeting": ["Network", "meetings"],
+  "adult-safety-plan": ["Adult", "plan"],
+  "child-safety-plan": ["Child", "plan"],
+};
+
+/**
+ * The whiteboard's columns: the elements in the overview's order (network meetings after network),
+ * leaving out any element no service dashboard of the agency shows (config can drop one).
+ */
+export function whiteboardColumns(env: Env): WhiteboardColumn[] {
+  const { dashboards } = env.ctx.org;
+  return ELEMENT_KEYS.filter((el) => SERVICE_SLUGS.some((s) => elementColumn(dashboards[s], el))).map(
+    (el) => ({ element: el, heading: HEADINGS[el], label: elementHeading(el) }),
+  );
+}
+
+/**
+ * Days counted from the last practice (or rating), not from when the rule fired, so a case quiet for
+ * months says so: the rule's threshold plus the days it has been stuck.
+ */
+function daysSince(env: Env, c: CaseRow, f: StuckFinding | undefined): number | null {
+  return f ? (env.ctx.org.stuck[c.service][f.rule] ?? 0) + f.days : null;
+}
+
+function row(env: Env, c: CaseRow, columns: readonly WhiteboardColumn[]): WhiteboardRow {
+  const { org } = env.ctx;
+  const dashboard = org.dashboards[c.service];
+  const findings = stuckFor(org, c, env.today);
+  const points = stuckElements(findings, c.states, dashboard);
+  const cells = columns.map(({ element }): CellStatus => {
+    if (!elementColumn(dashboard, element)) return "na";
+    if ((c.states[element]?.count ?? 0) > 0) return "done";
+    return points.has(element) ? "stuck" : "missing";
+  });
+  return {
+    caseId: c.id,
+    child: nameCell(c, env.today, env.names),
+    dashboard: c.service,
+    cells,
+    stuck: findings.length > 0,
+    quietDays: daysSince(
+      env,
+      c,
+      findings.find((f) => f.rule === "no-activity"),
+    ),
+    scaleDays: points.has("safety-scale")
+      ? null
+      : daysSince(
+          env,
+          c,
+          findings.find((f) => f.rule === "no-recent-scale"),
+        ),
+  };
+}
+
+/**
+ * A team's whiteboard as of `env.today`: its open cases (or the ones given, already loaded for the
+ * digest) grouped by worker as `boardViews` groups them (the team's workers in config order, even with
+ * no cases, then anyone else holding its cases, by name), each case against the elements. `env`
+ * decides how children are named: a channel's env gives initials by default.
+ */
+export function whiteboardModel(env: Env, teamId: string, cases?: readonly CaseRow[]): WhiteboardModel {
+  const { ctx } = env;
+  const team = ctx.org.teams.find((t) => t.id === teamId);
+  if (!team) throw new Error(`no team ${teamId} in the config`);
+  const open = cases ?? ctx.repo.cases.open({ teamIds: [teamId] });
+  const columns = whiteboardColumns(env);
+
+  const holders = teamHolders(env, teamId);
+  const listed = new Set(holders.map((h) => h.staffId));
+  const byWorker = new Map<number, WhiteboardRow[]>();
+  const extra = new Map<number, Holder>();
+  for (const c of open) {
+    const list = byWorker.get(c.workerId);
+    if (list) list.push(row(env, c, columns));
+    else byWorker.set(c.workerId, [row(env, c, columns)]);
+    if (!listed.has(c.workerId) && !extra.has(c.workerId))
+      extra.set(c.workerId, { staffId: c.workerId, name: ctx.people.nameOf(c.workerId) });
+  }
+  const order = [...holders, ...[...extra.values()].sort((a, b) => a.name.localeCompare(b.name))];
+  const groups = order.map((h) => ({
+    worker: h.name,
+    title: groupTitle(h.name),
+    rows: byWorker.get(h.staffId) ?? [],
+  }));
+
+  const rows = groups.flatMap((g) => g.rows);
+  const perColumn: ColumnCounts[] = columns.map((_, i) => {
+    const n = { done: 0, missing: 0, stuck: 0, na: 0 };
+    for (const r of rows) n[r.cells[i]!]++;
+    return n;
+  });
+  return {
+    teamId,
+    team: team.name,
+    title: `${team.name} whiteboard`,
+    asOf: env.today,
+    date: env.fmt(env.today),
+    names: env.names,
+    columns,
+    groups,
+    counts: {
+      cases: rows.length,
+      stuckCases: rows.filter((r) => r.stuck).length,
+      stuckCells: perColumn.reduce((n, c) => n + c.stuck, 0),
+      quiet: rows.filter((r) => r.quietDays !== null).length,
+      scaleOverdue: rows.filter((r) => r.scaleDays !== null).length,
+      columns: perColumn,
+    },
+  };
+}
