@@ -13,6 +13,8 @@ import { runCommand } from "../src/commands/run.ts";
 import { dashboardFor, OPERATOR, viewEnv } from "../src/commands/views.ts";
 import { agencySummary } from "../src/digest/agency-summary.ts";
 import { teamDigest } from "../src/digest/team-digest.ts";
+import { whiteboardModel } from "../src/digest/whiteboard.ts";
+import { whiteboardPng } from "../src/render/whiteboard-png.ts";
 import { digestText } from "../src/digest/text.ts";
 import { addDays } from "../src/domain/dates.ts";
 import { startCheckpointer } from "../src/store/checkpointer.ts";
@@ -133,6 +135,11 @@ try {
     digestText(agencySummary(digestEnv, { asOf: TODAY, period, late: false }));
   });
 
+  // 6. the whiteboard picture of a 400-case team: model, SVG, PNG
+  const picture = measure(20, () => whiteboardPng(whiteboardModel(digestEnv, teamIds[0]!), "full"));
+  const png = whiteboardPng(whiteboardModel(digestEnv, teamIds[0]!), "full");
+  const compact = whiteboardPng(whiteboardModel(digestEnv, teamIds[0]!), "compact");
+
   const rssMb = process.resourceUsage().maxRSS / 1024;
   const rows: [string, string, string, string, string][] = [
     [
@@ -163,6 +170,13 @@ try {
       ms(digests.p50),
       ms(digests.p99),
       "≤ 500 ms in total",
+      "",
+    ],
+    [
+      `whiteboard PNG, ${teamSize}-case team (20 runs; ${png.width}×${png.height} px, ${Math.round(png.png.length / 1024)} KB; compact ${Math.round(compact.png.length / 1024)} KB)`,
+      ms(picture.p50),
+      ms(picture.p99),
+      "≤ 200 ms",
       "",
     ],
     ["peak RSS (whole run, MB)", rssMb.toFixed(0), "", "≤ 300 MB", ""],

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -184,6 +184,19 @@ describe("sos, end to end as child processes", () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe("Wrote north.csv: Whole practice overview, 6 open cases.\n");
     expect(sos(["export", "--format", "csv"]).code).toBe(2);
+  });
+
+  test("export writes the whiteboard picture and the printable page", () => {
+    const png = sos(["export", "--format", "png", "--team", "north", "--out", "wb.png", "--today", "2016-03-01"]);
+    expect(png.code).toBe(0);
+    expect(png.out).toMatch(/^Wrote wb\.png: North Team's whiteboard, \d+ × \d+ px\.\n$/);
+    expect(readFileSync(join(dir, "wb.png")).subarray(1, 4).toString()).toBe("PNG");
+    const html = sos(["export", "--format", "html", "--out", "wb.html", "--today", "2016-03-01"]);
+    expect(html.code).toBe(0);
+    const page = readFileSync(join(dir, "wb.html"), "utf8");
+    expect(page).toContain("<!doctype html>");
+    expect(page).toContain("Jane Smith&#39;s Cases");
+    expect(page).toContain("Melli Majid 13");
   });
 
   test("migrate reports the schema up to date", () => {
