@@ -187,7 +187,17 @@ describe("sos, end to end as child processes", () => {
   });
 
   test("export writes the whiteboard picture and the printable page", () => {
-    const png = sos(["export", "--format", "png", "--team", "north", "--out", "wb.png", "--today", "2016-03-01"]);
+    const png = sos([
+      "export",
+      "--format",
+      "png",
+      "--team",
+      "north",
+      "--out",
+      "wb.png",
+      "--today",
+      "2016-03-01",
+    ]);
     expect(png.code).toBe(0);
     expect(png.out).toMatch(/^Wrote wb\.png: North Team's whiteboard, \d+ × \d+ px\.\n$/);
     expect(readFileSync(join(dir, "wb.png")).subarray(1, 4).toString()).toBe("PNG");

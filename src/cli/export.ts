@@ -3,11 +3,11 @@ import { resolve } from "node:path";
 import { UsageError } from "../app/boot.ts";
 import { boardViews, loadBoard, teamHolders } from "../commands/board.ts";
 import { dashboardFor, OPERATOR, viewEnv } from "../commands/views.ts";
+import { findTeam } from "../config/org.ts";
 import { whiteboardModel } from "../digest/whiteboard.ts";
+import { dashboardCsv } from "../render/csv.ts";
 import { whiteboardHtml } from "../render/whiteboard-html.ts";
 import { whiteboardPng } from "../render/whiteboard-png.ts";
-import { findTeam } from "../config/org.ts";
-import { dashboardCsv } from "../render/csv.ts";
 import { oneOf, readArgs } from "./args.ts";
 import { bootFromEnv, shown } from "./setup.ts";
 
@@ -56,13 +56,17 @@ export function exportFile(argv: string[]): number {
     if (format === "png") {
       const picture = whiteboardPng(model, "full");
       writeFileSync(out, picture.png);
-      process.stdout.write(`Wrote ${shown(out)}: ${team}'s whiteboard, ${picture.width} × ${picture.height} px.\n`);
+      process.stdout.write(
+        `Wrote ${shown(out)}: ${team}'s whiteboard, ${picture.width} × ${picture.height} px.\n`,
+      );
       return 0;
     }
     const board = loadBoard(env, { teamIds: [teamId!] });
     const dashboards = boardViews(env, board.cases, teamHolders(env, teamId!), null);
     writeFileSync(out, whiteboardHtml(model, dashboards, { agency: ctx.org.agency.name }));
-    process.stdout.write(`Wrote ${shown(out)}: ${team}'s printable whiteboard, ${board.cases.length} open cases. Open it in a browser and print.\n`);
+    process.stdout.write(
+      `Wrote ${shown(out)}: ${team}'s printable whiteboard, ${board.cases.length} open cases. Open it in a browser and print.\n`,
+    );
     return 0;
   } finally {
     ctx.store.close();
