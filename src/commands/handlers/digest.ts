@@ -6,6 +6,7 @@ import { teamDigest } from "../../digest/team-digest.ts";
 import { digestText } from "../../digest/text.ts";
 import { canSeeAgency, canSeeTeam } from "../../domain/access.ts";
 import { dashboardCsv } from "../../render/csv.ts";
+import type { DashboardView } from "../../render/view.ts";
 import { closest } from "../../util/suggest.ts";
 import type { Command } from "../command.ts";
 import { type Env, makeEnv, refuse } from "../env.ts";
@@ -91,7 +92,7 @@ export function previewDigest(env: Env, cmd: Extract<Command, { kind: "digest" }
 /** A dashboard as a CSV file: a worker's own cases, or a team's. */
 export function exportCsv(env: Env, cmd: Extract<Command, { kind: "export" }>): Reply {
   const { actor, ctx } = env;
-  let views;
+  let views: DashboardView[];
   let name: string;
   if (cmd.team === null && actor.role === "worker") {
     views = dashboardFor(env, { kind: "worker", worker: actor }, "overview");
