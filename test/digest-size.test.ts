@@ -104,7 +104,7 @@ describe("Teams", () => {
   afterAll(() => app.close());
 
   test("every card of the team digest and agency summary fits one Teams message", async () => {
-    const poster = teamsDigestPoster(app.t.ctx, app.surface.poster);
+    const poster = teamsDigestPoster(app.t.ctx, app.surface.poster, { pauseMs: 0 });
     const v = views(app.t);
     const before = app.rec.calls.length;
     await poster.toChannel(BIG.channel.teams, message(v.team, true));

@@ -129,7 +129,9 @@ export function slackDigestPoster(ctx: Ctx, slack: SlackPoster): DigestPoster {
     threaded: boolean,
   ): Promise<string> {
     const messages = digestMessages(message.view);
-    const picture = message.picture;
+    // A quiet week is one line: the whiteboard has not changed, so its picture is left out too.
+    const quiet = message.view.kind === "team" && message.view.quiet;
+    const picture = quiet ? undefined : message.picture;
     const first = threaded
       ? withThreadNote(messages[0]!, message.view, messages.length - 1, picture)
       : messages[0]!;
@@ -147,6 +149,7 @@ export function slackDigestPoster(ctx: Ctx, slack: SlackPoster): DigestPoster {
           filename: picture.filename,
           content: picture.png,
           title: picture.title,
+          altText: picture.title,
           ...opts,
         });
       }

@@ -36,6 +36,8 @@ export interface SlackFile {
   readonly filename: string;
   readonly content: Buffer | string;
   readonly title?: string;
+  /** what a picture shows, for screen readers */
+  readonly altText?: string;
   /** the message posted with the file */
   readonly comment?: string;
   readonly threadTs?: string;
@@ -50,6 +52,7 @@ export async function uploadFile(client: webApi.WebClient, channel: string, file
     file: content,
     filename: file.filename,
     ...(file.title ? { title: file.title } : {}),
+    ...(file.altText ? { alt_text: file.altText } : {}),
     ...(file.comment ? { initial_comment: file.comment } : {}),
   });
 }

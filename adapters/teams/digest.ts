@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Ctx } from "../../src/app/context.ts";
 import { type DigestMessage, type DigestPoster, PostError } from "../../src/digest/post.ts";
 import type { DigestView } from "../../src/digest/views.ts";
@@ -48,12 +49,20 @@ function incomplete(done: number, total: number, why: string): AdaptiveCard {
   );
 }
 
+/**
+ * The pause between the cards of one digest. Teams throttles a bot to 7 messages a second and 60
+ * in 30 seconds per conversation, and the SDK does not retry a 429; a big team's digest is dozens
+ * of cards, so they go out at two a second at most.
+ */
+export const CARD_PAUSE_MS = 500;
+
 export function teamsDigestPoster(
   ctx: Ctx,
   teams: TeamsPoster,
-  opts: { nonce?: () => string } = {},
+  opts: { nonce?: () => string; pauseMs?: number } = {},
 ): DigestPoster {
   const nonce = opts.nonce ?? (() => randomUUID());
+  const pauseMs = opts.pauseMs ?? CARD_PAUSE_MS;
 
   /** Sends the rest after the first went out; on a failure, says so where the rest was going. */
   async function rest(
@@ -63,6 +72,7 @@ export function teamsDigestPoster(
   ): Promise<void> {
     let done = 1;
     for (const c of cards.slice(1)) {
+      if (pauseMs > 0) await sleep(pauseMs);
       const r = await send(c);
       if (!r.ok) {
         await send(incomplete(done, cards.length, r.message)).catch(() => undefined);

@@ -95,6 +95,7 @@ describe("a team digest in the team's channel", () => {
     expect(url.body).toMatchObject({
       filename: "north-team-2016-W09.png",
       length: String(ONE_PIXEL_PNG.length),
+      alt_text: "North Team whiteboard, week to 01/03/16: cases by practice element",
     });
     const upload = calls.find((c) => c.method === "upload:F_north-team-2016-W09.png")!;
     expect(upload.raw.includes(ONE_PIXEL_PNG)).toBe(true);
@@ -115,12 +116,13 @@ describe("a team digest in the team's channel", () => {
     expect(all).not.toMatch(/Melli|Majid|Telis/);
   });
 
-  test("a quiet week: one line, one message, nothing in a thread", async () => {
+  test("a quiet week: one line, one message, nothing in a thread, no picture", async () => {
     const before = h.rec.calls.length;
-    await poster.toChannel("C0DEMONORTH", message({ ...teamView(), quiet: true }));
+    await poster.toChannel("C0DEMONORTH", message({ ...teamView(), quiet: true }, true));
     const sent = posts(since(before));
     expect(sent).toHaveLength(1);
     expect((sent[0]!.body.blocks as unknown[]).length).toBe(1);
+    expect(since(before).some((c) => c.method.startsWith("files."))).toBe(false);
   });
 });
 

@@ -56,7 +56,7 @@ beforeAll(async () => {
   rec = await startRecorder();
   app = await startTeamsApp({ rec, config: CONFIG });
   let n = 0;
-  poster = teamsDigestPoster(app.t.ctx, app.surface.poster, { nonce: () => `digest-${++n}` });
+  poster = teamsDigestPoster(app.t.ctx, app.surface.poster, { nonce: () => `digest-${++n}`, pauseMs: 0 });
   // The app added to the North team (its General channel) and to Jane's personal chat.
   await app.post(
     activity(rec, {
