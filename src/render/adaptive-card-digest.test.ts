@@ -84,7 +84,7 @@ describe("the demo agency", () => {
     expect(big[0]!.body.some((e) => e.type === "Image")).toBe(false);
     expect(cardText(big[0])).toContain(teamsMarkdown(PICTURE_ELSEWHERE));
     // The largest picture that still goes in keeps the card inside the budget.
-    const fits = teamDigestCards(team, fakePicture(pngOf(12_000)));
+    const fits = teamDigestCards(team, fakePicture(pngOf(9_000)));
     expect(fits[0]!.body.some((e) => e.type === "Image")).toBe(true);
     expect(cardBytes(fits[0]!)).toBeLessThanOrEqual(PICTURE_CARD_BYTES);
     expect(cardProblems(fits[0])).toEqual([]);

@@ -35,10 +35,11 @@ import type { StuckItem } from "./view.ts";
 export const CARD_BODY_BYTES = 20_000;
 
 /**
- * A card carrying the whiteboard picture may grow to this many bytes (Teams refuses about 28 KB
- * per message, activity included); a picture that would take the card past it is not embedded.
+ * A card carrying the whiteboard picture may grow to this many bytes; a picture that would take
+ * the card past it is not embedded. Teams documents about 28 KB per bot message, activity included;
+ * some paths are reported to stop at 25 KB, so the card stays under that with the activity around it.
  */
-export const PICTURE_CARD_BYTES = 26_000;
+export const PICTURE_CARD_BYTES = 24_000;
 
 /** Bytes of one table element at most: big tables go on in further tables, "(continued)". */
 const TABLE_BYTES = 9_000;
