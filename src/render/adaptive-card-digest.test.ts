@@ -174,6 +174,11 @@ describe("an agency-sized team (400 cases, 12 workers) and 40 teams", () => {
     }
     const all = JSON.stringify(cards);
     for (const name of BIG_CHILD_NAMES) expect(all).not.toContain(name);
+    // A preview adds its banner and buttons to any part and still fits.
+    for (const page of [1, 2, Math.floor(cards.length / 2), cards.length]) {
+      const preview = digestPreviewCard(team, { nonce, command: "digest preview", page });
+      expect(cardProblems(preview)).toEqual([]);
+    }
     // Every stuck case is listed, once.
     for (const i of team.stuck.slice(0, 40)) expect(all.split(`**${i.caseId}**`).length - 1).toBe(1);
   });
