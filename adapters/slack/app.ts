@@ -17,6 +17,7 @@ import { createHome, type Home, registerHome } from "./home.ts";
 import { createIdentity } from "./identity.ts";
 import { boltLogger, reason, type SlackLog, stderrLog } from "./log.ts";
 import { registerModals } from "./modals.ts";
+import { registerNudgeActions } from "./nudge.ts";
 import { createPoster, type SlackPoster } from "./post.ts";
 import type { SlackSettings } from "./settings.ts";
 import { registerSlash } from "./slash.ts";
@@ -71,6 +72,7 @@ function register(app: App, deps: SlackDeps & { home: Home }, log: SlackLog): vo
   registerSlash(app, deps);
   registerActions(app, deps);
   registerModals(app, deps);
+  registerNudgeActions(app, deps);
   registerHome(app, deps);
 }
 

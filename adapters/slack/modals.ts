@@ -46,18 +46,27 @@ export function canOpen(actor: Actor): boolean {
   return actor.role === "supervisor" || actor.role === "admin";
 }
 
+/**
+ * Opens the log form; with `preset`, on that case (a nudge's Log… button), or saying why that case
+ * can't be used (no longer theirs, closed) above the case field.
+ */
 export async function openLogModal(
   deps: SlackDeps,
   client: webApi.WebClient,
   triggerId: string,
   responseUrl?: string,
+  preset?: { readonly actor: Actor; readonly caseId: string },
 ): Promise<void> {
+  const found = preset
+    ? logFormFor(viewEnv(deps.ctx, preset.actor, "slack", "private"), preset.caseId)
+    : null;
   await client.views.open({
     trigger_id: triggerId,
     view: logModal({
       today: deps.ctx.today(),
-      form: null,
+      form: found && "form" in found ? found.form : null,
       element: null,
+      ...(found && "reply" in found ? { problem: found.reply.text } : {}),
       ...(responseUrl ? { responseUrl } : {}),
     }),
   });

@@ -18,30 +18,65 @@ type Outgoing = { text: string; blocks: types.KnownBlock[] };
  * the poster sends what it is given.
  */
 export interface SlackPoster {
-  /** posts to a channel id (C…); returns the message's ts */
-  post(channel: string, message: Message): Promise<string>;
+  /** posts to a channel id (C…), or into a thread of it; returns the message's ts */
+  post(channel: string, message: Message, opts?: { threadTs?: string }): Promise<string>;
   /** one message per page, in order; returns their ts */
   postDashboards(channel: string, views: readonly DashboardView[], intro?: string): Promise<string[]>;
   /** a direct message to a Slack user id (U…) */
   dm(userId: string, message: Message): Promise<string>;
   /** a direct message to a staff member: their Slack id from the config, else found by email; null when not on Slack */
   dmStaff(actor: Actor, message: Message): Promise<string | null>;
-  /** a file (CSV, PNG) into a channel, with a comment */
-  postFile(
-    channel: string,
-    file: { filename: string; content: Buffer | string; title?: string; comment?: string },
-  ): Promise<void>;
+  /** the direct-message channel (D…) with a staff member; null when they are not on Slack */
+  dmChannel(actor: Actor): Promise<string | null>;
+  /** a file (CSV, PNG) into a channel (or a thread of it), with a comment */
+  postFile(channel: string, file: SlackFile): Promise<void>;
 }
 
-async function openDm(client: webApi.WebClient, userId: string): Promise<string> {
+export interface SlackFile {
+  readonly filename: string;
+  readonly content: Buffer | string;
+  readonly title?: string;
+  /** what a picture shows, for screen readers */
+  readonly altText?: string;
+  /** the message posted with the file */
+  readonly comment?: string;
+  readonly threadTs?: string;
+}
+
+/** files.uploadV2: files.getUploadURLExternal, the upload itself, files.completeUploadExternal. */
+export async function uploadFile(client: webApi.WebClient, channel: string, file: SlackFile): Promise<void> {
+  const content = typeof file.content === "string" ? Buffer.from(file.content, "utf8") : file.content;
+  const where = file.threadTs ? { channel_id: channel, thread_ts: file.threadTs } : { channel_id: channel };
+  await client.filesUploadV2({
+    ...where,
+    file: content,
+    filename: file.filename,
+    ...(file.title ? { title: file.title } : {}),
+    ...(file.altText ? { alt_text: file.altText } : {}),
+    ...(file.comment ? { initial_comment: file.comment } : {}),
+  });
+}
+
+export async function openDm(client: webApi.WebClient, userId: string): Promise<string> {
   const im = await client.conversations.open({ users: userId });
   const id = im.channel?.id;
   if (!id) throw new Error("conversations.open gave no channel");
   return id;
 }
 
-async function send(client: webApi.WebClient, channel: string, m: Outgoing): Promise<string> {
-  const r = await client.chat.postMessage({ channel, text: m.text, blocks: m.blocks, unfurl_links: false });
+async function send(
+  client: webApi.WebClient,
+  channel: string,
+  m: Outgoing,
+  threadTs?: string,
+): Promise<string> {
+  const r = await client.chat.postMessage({
+    channel,
+    text: m.text,
+    blocks: m.blocks,
+    unfurl_links: false,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  });
   return r.ts ?? "";
 }
 
@@ -101,7 +136,7 @@ export function createPoster(ctx: Ctx, client: webApi.WebClient, log: SlackLog):
   }
 
   const poster: SlackPoster = {
-    post: (channel, message) => send(client, channel, outgoing(message, log)),
+    post: (channel, message, opts) => send(client, channel, outgoing(message, log), opts?.threadTs),
     async postDashboards(channel, views, intro) {
       const pages = dashboardPages(views);
       const out: string[] = [];
@@ -116,15 +151,11 @@ export function createPoster(ctx: Ctx, client: webApi.WebClient, log: SlackLog):
       const id = await slackIdOf(actor);
       return id === null ? null : poster.dm(id, message);
     },
-    async postFile(channel, file) {
-      await client.filesUploadV2({
-        channel_id: channel,
-        file: typeof file.content === "string" ? Buffer.from(file.content, "utf8") : file.content,
-        filename: file.filename,
-        ...(file.title ? { title: file.title } : {}),
-        ...(file.comment ? { initial_comment: file.comment } : {}),
-      });
+    async dmChannel(actor) {
+      const id = await slackIdOf(actor);
+      return id === null ? null : openDm(client, id);
     },
+    postFile: (channel, file) => uploadFile(client, channel, file),
   };
   return poster;
 }

@@ -1,5 +1,6 @@
 import type { types } from "@slack/bolt";
 import type { Reply } from "../../src/commands/reply.ts";
+import type { DigestView } from "../../src/digest/views.ts";
 import {
   type Block,
   button,
@@ -10,8 +11,14 @@ import {
   type Message,
   sections,
 } from "../../src/render/blockkit.ts";
+import { digestMessages } from "../../src/render/blockkit-digest.ts";
 import { checkMessage } from "../../src/render/blockkit-limits.ts";
-import { coverageMessage, dashboardMessage, dashboardPages } from "../../src/render/blockkit-tables.ts";
+import {
+  coverageMessage,
+  dashboardMessage,
+  dashboardPages,
+  pageButtons,
+} from "../../src/render/blockkit-tables.ts";
 import { caseMessage, stuckMessage, stuckPages } from "../../src/render/blockkit-views.ts";
 import type { SlackLog } from "./log.ts";
 
@@ -59,14 +66,41 @@ function textMessage(reply: Reply, opts: ReplyOptions): Message {
 
 /** How many pages the reply shows as: more than one only for long dashboards and stuck lists. */
 export function replyPageCount(reply: Reply): number {
+  if (reply.digest) return digestMessages(reply.digest).length;
   if (reply.dashboards && reply.dashboards.length > 0) return dashboardPages(reply.dashboards).length;
   if (reply.stuck) return stuckPages(reply.stuck).length;
   return 1;
 }
 
+/** What a preview says first: that nothing was posted, and whose eyes the names are for. */
+function previewBanner(view: DigestView): string {
+  if (view.kind === "nudge") return "Preview of the reminder you would get today: nothing was sent.";
+  if (view.kind === "team") return "Preview: nothing was posted. Names as the team's channel will see them.";
+  return "Preview: nothing was posted.";
+}
+
+/**
+ * A digest preview: one of the digest's messages at a time, exactly as it would be posted, under a
+ * line saying it is a preview, with buttons to the other parts.
+ */
+export function digestPreviewMessage(view: DigestView, opts: ReplyOptions = {}): Message {
+  const messages = digestMessages(view);
+  const index = Math.max(0, Math.min(opts.page ?? 0, messages.length - 1));
+  const m = messages[index]!;
+  const banner = previewBanner(view);
+  const part = messages.length > 1 ? `  ·  part ${index + 1} of ${messages.length}` : "";
+  const blocks: Block[] = [context(`:eyes: *${banner}*${part}`), ...m.blocks];
+  const nav = opts.pageValue
+    ? pageButtons(index, messages.length, opts.pageValue, (i) => `Part ${i + 1}`)
+    : null;
+  if (nav) blocks.push(nav);
+  return { text: clip(`${banner}\n\n${m.text}`, LIMITS.fallbackText), blocks };
+}
+
 export function replyMessage(reply: Reply, opts: ReplyOptions = {}): Message {
   let m: Message;
-  if (reply.dashboards && reply.dashboards.length > 0) {
+  if (reply.digest) m = digestPreviewMessage(reply.digest, opts);
+  else if (reply.dashboards && reply.dashboards.length > 0) {
     const pages = dashboardPages(reply.dashboards);
     const index = Math.max(0, Math.min(opts.page ?? 0, pages.length - 1));
     // The reply's own first line counts every dashboard; each page says what it holds instead.

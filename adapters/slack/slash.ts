@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import { escapeMrkdwn } from "../../src/render/blockkit.ts";
 import { pageValue } from "./actions.ts";
 import type { SlackDeps } from "./deps.ts";
+import { sendExport } from "./export.ts";
 import { reason } from "./log.ts";
 import { canLog, canOpen, openCaseModal, openLogModal } from "./modals.ts";
 import { outgoing, replyMessage } from "./reply.ts";
@@ -69,6 +70,13 @@ export function registerSlash(app: App, deps: SlackDeps): void {
       },
       log,
     );
+    if (reply.ok && reply.file) {
+      await respond({
+        response_type: "ephemeral",
+        text: await sendExport(client, command.user_id, reply.text, reply.file, log),
+      });
+      return;
+    }
     await respond({
       response_type: "ephemeral",
       ...outgoing(replyMessage(reply, { undoButton: true, pageValue: (p) => pageValue(text, p) }), log),

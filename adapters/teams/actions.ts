@@ -5,8 +5,10 @@ import { type Env, makeEnv } from "../../src/commands/env.ts";
 import { casesToLog, logField, logFormFor } from "../../src/commands/log-form.ts";
 import { notStaffText } from "../../src/commands/messages.ts";
 import { parseFor, runCommand } from "../../src/commands/run.ts";
+import { nudgeFor } from "../../src/digest/nudges.ts";
 import { isElementKey } from "../../src/domain/elements.ts";
 import { messageCard, noticeCard, replyCard } from "../../src/render/adaptive-card.ts";
+import { digestPreviewCard, nudgeCards } from "../../src/render/adaptive-card-digest.ts";
 import {
   type FormProblem,
   type FormValues,
@@ -25,6 +27,8 @@ export interface CardOutcome {
   readonly card: AdaptiveCard;
   /** the record changed: in a shared conversation everyone should see the new card */
   readonly wrote: boolean;
+  /** send the card as a message of its own and leave the pressed card as it is (a nudge's Log…) */
+  readonly separate?: { readonly note: string };
 }
 
 export type ActionData = Readonly<Record<string, unknown>>;
@@ -54,6 +58,16 @@ export async function onCardAction(
       return log(deps, env, data);
     case VERB.page:
       return { card: page(deps, env, data), wrote: false };
+    case VERB.snooze:
+      return snooze(deps, env, data);
+    case VERB.nudgeLog: {
+      const caseId = str(data.caseId);
+      return {
+        card: formFor(env, caseId, deps.nonce()),
+        wrote: false,
+        separate: { note: `The form for case ${caseId} is in a new message below.` },
+      };
+    }
     default: {
       const text = "That button is from an older version of this app. Type `/sos help` to carry on.";
       return { card: noticeCard(text, "problem"), wrote: false };
@@ -113,6 +127,34 @@ function log(deps: BotDeps, env: Env, data: ActionData): CardOutcome {
   return { card: formFor(env, caseId, nonce, { values, problem }), wrote: false };
 }
 
+/**
+ * A nudge's Snooze: `/sos snooze` for that case, once per card however often it is pressed (the
+ * card's nonce), then the nudge drawn again over the same cases as they stand now, that case saying
+ * what happened in place of its buttons.
+ */
+function snooze(deps: BotDeps, env: Env, data: ActionData): CardOutcome {
+  const caseId = str(data.caseId);
+  const days = Number(data.days);
+  const nonce = str(data.nonce);
+  if (!caseId || !nonce || !Number.isInteger(days)) return { card: stale(), wrote: false };
+  const reply = run(deps, env, { kind: "snooze", caseId, days }, `teams:snooze:${nonce}:${caseId}`);
+  const listed = str(data.cases).split(" ").filter(Boolean);
+  const cases = listed.includes(caseId) ? listed : [...listed, caseId];
+  const view = nudgeFor(env, cases);
+  const snoozed = deps.ctx.repo.digests.snoozedOn(env.today);
+  const notes = new Map<string, { text: string; tone: "good" | "problem" }>();
+  for (const id of cases)
+    if (snoozed.has(id))
+      notes.set(id, { text: "Snoozed: no reminders about this case for now.", tone: "good" });
+  notes.set(
+    caseId,
+    reply.ok ? { text: `Snoozed. ${reply.text}`, tone: "good" } : { text: reply.text, tone: "problem" },
+  );
+  const gone = cases.filter((id) => !view.items.some((i) => i.caseId === id));
+  const [card] = nudgeCards(view, { nonce: deps.nonce(), notes, gone });
+  return { card: card!, wrote: reply.ok && !reply.repeated };
+}
+
 /** Another page of a dashboard: the command is run again, so the page shows the record as it is now. */
 function page(deps: BotDeps, env: Env, data: ActionData): AdaptiveCard {
   const command = str(data.command);
@@ -125,7 +167,8 @@ function page(deps: BotDeps, env: Env, data: ActionData): AdaptiveCard {
     surface: "teams",
     audience: env.audience,
   });
-  return replyCard(reply, { nonce: deps.nonce(), command, page: Number(data.page) || 1 });
+  const opts = { nonce: deps.nonce(), command, page: Number(data.page) || 1 };
+  return reply.digest ? digestPreviewCard(reply.digest, opts) : replyCard(reply, opts);
 }
 
 function run(deps: BotDeps, env: Env, command: Command, idempotencyKey: string) {

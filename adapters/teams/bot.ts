@@ -11,10 +11,10 @@ import {
 } from "@microsoft/agents-hosting";
 import type { Ctx } from "../../src/app/context.ts";
 import { noticeCard } from "../../src/render/adaptive-card.ts";
-import type { AdaptiveCard } from "../../src/render/adaptive-card-kit.ts";
 import { type ActionData, onCardAction } from "./actions.ts";
 import type { TeamsSettings } from "./config.ts";
 import { installations } from "./conversations.ts";
+import { FILE_CONSENT_INVOKE, onFileConsent } from "./files.ts";
 import { EmailCache } from "./identity.ts";
 import { onInstallationUpdate, onMembersAdded, onMembersRemoved } from "./install.ts";
 import { onTextMessage } from "./messages.ts";
@@ -84,6 +84,12 @@ export function createTeamsBot(
     async (turn) => onExecute(deps, turn),
     true,
   );
+  // The file consent card of `sos export csv`: Allow or Decline.
+  agent.addRoute(
+    async (turn) => turn.activity.type === ActivityTypes.Invoke && turn.activity.name === FILE_CONSENT_INVOKE,
+    async (turn) => onFileConsent(deps, turn, { secure: Boolean(settings.appId) }),
+    true,
+  );
   agent.onActivity(ActivityTypes.InstallationUpdate, guard("installation", onInstallationUpdate));
   agent.onConversationUpdate("membersAdded", guard("members added", onMembersAdded));
   agent.onConversationUpdate("membersRemoved", guard("members removed", onMembersRemoved));
@@ -98,8 +104,10 @@ async function onMessage(deps: BotDeps, turn: TurnContext): Promise<void> {
   if (!text?.trim() && isRecord(value)) {
     const { verb, ...data } = value;
     const outcome = await onCardAction(deps, turn, typeof verb === "string" ? verb : "", data);
-    // Show the outcome where the card was, as Action.Execute would; a new message if that fails.
-    if (!(await replaceCard(deps, turn, outcome.card))) await turn.sendActivity(cardMessage(outcome.card));
+    // Show the outcome where the card was, as Action.Execute would; a new message if that fails
+    // or if the pressed card is to stay (a nudge's Log…).
+    if (outcome.separate || !(await replaceCard(deps, turn, outcome.card)))
+      await turn.sendActivity(cardMessage(outcome.card));
     return;
   }
   await onTextMessage(deps, turn);
@@ -110,26 +118,35 @@ async function onMessage(deps: BotDeps, turn: TurnContext): Promise<void> {
  * the record changed in a shared conversation, the card is replaced for everyone too.
  */
 async function onExecute(deps: BotDeps, turn: TurnContext): Promise<void> {
-  let card: AdaptiveCard;
+  let body: Record<string, unknown>;
   try {
     const action = (isRecord(turn.activity.value) ? turn.activity.value.action : undefined) ?? {};
     const verb = isRecord(action) && typeof action.verb === "string" ? action.verb : "";
     const data: ActionData = isRecord(action) && isRecord(action.data) ? action.data : {};
     const outcome = await onCardAction(deps, turn, verb, data);
-    card = outcome.card;
-    if (outcome.wrote && audienceOf(turn.activity) === "channel") await replaceCard(deps, turn, card);
+    if (outcome.separate) {
+      // The pressed card stays as it is; the answer is a message of its own, and a short note.
+      await turn.sendActivity(cardMessage(outcome.card));
+      body = {
+        statusCode: 200,
+        type: "application/vnd.microsoft.activity.message",
+        value: outcome.separate.note,
+      };
+    } else {
+      if (outcome.wrote && audienceOf(turn.activity) === "channel")
+        await replaceCard(deps, turn, outcome.card);
+      body = { statusCode: 200, type: "application/vnd.microsoft.card.adaptive", value: outcome.card };
+    }
   } catch (e) {
     deps.log(`teams: card action failed: ${errorName(e)}`);
-    card = noticeCard(SORRY, "problem");
+    body = {
+      statusCode: 200,
+      type: "application/vnd.microsoft.card.adaptive",
+      value: noticeCard(SORRY, "problem"),
+    };
   }
   await turn.sendActivity(
-    Activity.fromObject({
-      type: ActivityTypes.InvokeResponse,
-      value: {
-        status: 200,
-        body: { statusCode: 200, type: "application/vnd.microsoft.card.adaptive", value: card },
-      },
-    }),
+    Activity.fromObject({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } }),
   );
 }
 

@@ -4,7 +4,9 @@ import { casesToLog, logFormFor } from "../../src/commands/log-form.ts";
 import { notStaffText } from "../../src/commands/messages.ts";
 import { parseFor, runCommand } from "../../src/commands/run.ts";
 import { noticeCard, replyCard } from "../../src/render/adaptive-card.ts";
+import { digestPreviewCard } from "../../src/render/adaptive-card-digest.ts";
 import { logFormCard, pickCaseCard } from "../../src/render/adaptive-card-form.ts";
+import { exportActivity } from "./files.ts";
 import { byTeamsAccount } from "./identity.ts";
 import { audienceOf, type BotDeps, cardMessage, whoIs } from "./turn.ts";
 
@@ -47,6 +49,16 @@ export async function onTextMessage(deps: BotDeps, turn: TurnContext): Promise<v
     audience: env.audience,
     ...(key ? { idempotencyKey: key } : {}),
   });
+  if (reply.ok && reply.file) {
+    await turn.sendActivity(exportActivity(turn, { ...reply, file: reply.file }, text, deps.nonce()));
+    return;
+  }
+  if (reply.digest) {
+    await turn.sendActivity(
+      cardMessage(digestPreviewCard(reply.digest, { nonce: deps.nonce(), command: text })),
+    );
+    return;
+  }
   const parsed = parseFor(deps.ctx, text);
   const kind = parsed.ok ? parsed.command.kind : null;
   const logButton = (kind === "help" || kind === "mine") && casesToLog(env).length > 0;

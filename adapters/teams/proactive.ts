@@ -22,6 +22,11 @@ export interface TeamsPoster {
   postToChannel(channelId: string, card: AdaptiveCard, text: string): Promise<PostResult>;
   /** a message in the person's personal chat with the app */
   postToUser(staff: Actor, card: AdaptiveCard, text: string): Promise<PostResult>;
+  /**
+   * A reply in the thread a `postToChannel` started (its `conversationId`, `19:…;messageid=…`); for
+   * a group chat's id, one more message in the chat.
+   */
+  postInThread(conversationId: string, card: AdaptiveCard, text: string): Promise<PostResult>;
 }
 
 const BOT_FRAMEWORK = "https://api.botframework.com";
@@ -118,6 +123,28 @@ export function createPoster(bot: TeamsBot): TeamsPoster {
           `Teams refused the post to channel ${channelId} (HTTP ${status}): the app is not installed in that channel's team. Add the app to the team.`,
         );
       }
+    },
+
+    async postInThread(conversationId, card, text) {
+      const channelId = conversationId.split(";")[0]!;
+      const row = installs.get(channelId);
+      if (row && row.kind !== "channel") return continueIn(row, card, text, `the Teams chat ${channelId}`);
+      const known = row && !row.removedAt ? row : installs.anyChannel();
+      if (!known) {
+        return notInstalled(
+          `The app is not installed in any team any more, so it can't post to Teams channel ${channelId}. Add the app to the team that has this channel.`,
+        );
+      }
+      const reference = {
+        ...known.reference,
+        conversation: { ...known.reference.conversation, id: conversationId },
+      };
+      return continueIn(
+        { ...known, id: conversationId, reference },
+        card,
+        text,
+        `a thread in Teams channel ${channelId}`,
+      );
     },
 
     async postToUser(staff, card, text) {

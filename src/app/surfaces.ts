@@ -3,6 +3,7 @@ import { hasTeamsCredentials, type TeamsPoster, teamsFromEnv } from "../../adapt
 import type { DigestPoster } from "../digest/post.ts";
 import type { Mount } from "../server/http.ts";
 import type { Ctx } from "./context.ts";
+import { digestPosters } from "./posters.ts";
 
 /**
  * Which chat platforms to serve, chosen by environment variables. With none set, the app runs in
@@ -32,7 +33,13 @@ export function surfacesFromEnv(ctx: Ctx, env: NodeJS.ProcessEnv): Surfaces {
     mounts,
     local,
     warnings: [...slack.warnings, ...teams.warnings],
-    posters: [],
+    // In local mode Teams is only the Agents Playground: nothing to post digests to.
+    posters: local
+      ? []
+      : digestPosters(ctx, {
+          ...(slack.surface ? { slack: slack.surface.poster } : {}),
+          ...(teams.surface ? { teams: teams.surface.poster } : {}),
+        }),
     ...(slack.surface ? { slack: slack.surface.poster } : {}),
     ...(teams.surface ? { teams: teams.surface.poster } : {}),
   };

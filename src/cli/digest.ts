@@ -12,6 +12,7 @@ import { type DigestKind, periodOf } from "../digest/schedule.ts";
 import { createScheduler } from "../digest/scheduler.ts";
 import { teamDigest } from "../digest/team-digest.ts";
 import { digestText } from "../digest/text.ts";
+import { digestPictures } from "../digest/whiteboard.ts";
 import { localDate } from "../domain/dates.ts";
 import { table } from "../render/text.ts";
 import { readArgs } from "./args.ts";
@@ -107,7 +108,12 @@ async function run(argv: string[]): Promise<number> {
       );
       return 1;
     }
-    const runner = createRunner({ ctx, posters, log: (l) => process.stderr.write(`${l}\n`) });
+    const runner = createRunner({
+      ctx,
+      posters,
+      picture: digestPictures,
+      log: (l) => process.stderr.write(`${l}\n`),
+    });
     const outcome = await runner.run({
       kind: what.kind,
       scope: what.scope,

@@ -5,6 +5,7 @@ import { surfacesFromEnv } from "../app/surfaces.ts";
 import { loadDemoData } from "../demo/load.ts";
 import { createRunner } from "../digest/runner.ts";
 import { createScheduler, type Scheduler } from "../digest/scheduler.ts";
+import { digestPictures } from "../digest/whiteboard.ts";
 import { formatDate, localDate, localTime } from "../domain/dates.ts";
 import { createApp, listen } from "../server/http.ts";
 import { startCheckpointer } from "../store/checkpointer.ts";
@@ -51,7 +52,11 @@ export async function start(argv: string[]): Promise<number> {
   let scheduler: Scheduler | undefined;
   if (surfaces.posters.length > 0) {
     const log = (l: string) => process.stderr.write(`${l}\n`);
-    scheduler = createScheduler(ctx, createRunner({ ctx, posters: surfaces.posters, log }), { log });
+    scheduler = createScheduler(
+      ctx,
+      createRunner({ ctx, posters: surfaces.posters, picture: digestPictures, log }),
+      { log },
+    );
     const names = (k: string) => scheduler!.upcoming().filter((u) => u.spec.kind === k);
     const next = (k: string) =>
       names(k)
@@ -65,10 +70,15 @@ export async function start(argv: string[]): Promise<number> {
     say(
       `Digests:   to ${surfaces.posters.map((p) => p.platform).join(" and ")}; next team digest ${when(next("team"))}, agency summary ${when(next("agency"))}, nudges ${when(next("nudge"))}`,
     );
-    const caught = await scheduler.catchUp();
-    for (const o of caught)
-      for (const p of o.outcomes)
-        say(`           caught up: ${o.kind} ${o.scope} ${o.period} on ${p.platform}: ${p.status}`);
+    // Catching up can take a while (a platform down means retries): it runs beside everything else.
+    void scheduler
+      .catchUp()
+      .then((caught) => {
+        for (const o of caught)
+          for (const p of o.outcomes)
+            log(`digest: caught up ${o.kind} ${o.scope} ${o.period} on ${p.platform}: ${p.status}`);
+      })
+      .catch((e: unknown) => log(`digest: catching up failed (${e instanceof Error ? e.name : "error"})`));
   } else {
     say(
       "Digests:   nothing is posted without Slack or Teams; `/sos digest preview` shows what they would say.",

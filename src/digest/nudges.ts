@@ -1,10 +1,12 @@
 import type { Ctx } from "../app/context.ts";
 import { loadBoard } from "../commands/board.ts";
-import { makeEnv } from "../commands/env.ts";
+import { type Audience, type Env, makeEnv } from "../commands/env.ts";
 import { stuckItems } from "../commands/handlers/stuck.ts";
 import { teamMembers } from "../config/org.ts";
-import type { Actor } from "../domain/access.ts";
+import { type Actor, canSeeCase } from "../domain/access.ts";
 import { type IsoDate, isoWeek, weekday } from "../domain/dates.ts";
+import type { StuckItem } from "../render/view.ts";
+import type { CaseRow } from "../store/schema.ts";
 import type { NudgeView } from "./views.ts";
 
 export const SNOOZE_DAYS = 7;
@@ -32,7 +34,12 @@ export function isAway(ctx: Ctx, actor: Actor, day: IsoDate): boolean {
  * any (case, rule) they were already nudged about this week. No nudges at weekends, on the config's
  * holidays, or to someone on leave. A person with nothing new gets no message.
  */
-export function planNudges(ctx: Ctx, teamId: string, day: IsoDate): NudgePlan {
+export function planNudges(
+  ctx: Ctx,
+  teamId: string,
+  day: IsoDate,
+  audience: Audience = "private",
+): NudgePlan {
   const dow = weekday(day);
   if (dow === 0 || dow === 6) return { skipped: "weekend" };
   if (ctx.org.holidays.includes(day)) return { skipped: "public holiday" };
@@ -45,8 +52,9 @@ export function planNudges(ctx: Ctx, teamId: string, day: IsoDate): NudgePlan {
     if (member.role !== "worker" && member.role !== "supervisor") continue;
     const actor = ctx.people.byEmail(member.email);
     if (!actor) continue;
-    // A DM to the person about their own cases: full names, as in any private reply.
-    const env = makeEnv(ctx, actor, "digest", "private");
+    // A DM to the person about their own cases: full names, as in any private reply (a preview
+    // asked for in a channel names children as that channel may see them).
+    const env = makeEnv(ctx, actor, "digest", audience);
     const board = loadBoard(env, { workerId: actor.staffId });
     if (board.cases.length === 0) continue;
     if (isAway(ctx, actor, day)) {
@@ -59,16 +67,33 @@ export function planNudges(ctx: Ctx, teamId: string, day: IsoDate): NudgePlan {
     if (items.length === 0) continue;
     nudges.push({
       actor,
-      view: {
-        kind: "nudge",
-        staffId: actor.staffId,
-        worker: actor.name,
-        title: `${items.length} of your cases ${items.length === 1 ? "is" : "are"} stuck`,
-        items,
-        snoozeDays: SNOOZE_DAYS,
-      },
+      view: nudgeView(actor, items),
       pairs: items.flatMap((i) => i.findings.map((f) => ({ caseId: i.caseId, rule: f.rule }))),
     });
   }
   return { nudges, away };
+}
+
+function nudgeView(actor: Actor, items: readonly StuckItem[]): NudgeView {
+  return {
+    kind: "nudge",
+    staffId: actor.staffId,
+    worker: actor.name,
+    title: `${items.length} of your cases ${items.length === 1 ? "is" : "are"} stuck`,
+    items,
+    snoozeDays: SNOOZE_DAYS,
+  };
+}
+
+/**
+ * A nudge over some cases as they stand now, in the order given: for drawing a nudge again after
+ * one of its buttons. Cases that are no longer stuck, open, or the person's to see drop out.
+ */
+export function nudgeFor(env: Env, caseIds: readonly string[]): NudgeView {
+  const cases = caseIds
+    .map((id) => env.ctx.repo.cases.get(id))
+    .filter((c): c is CaseRow => c !== undefined && c.status === "open" && canSeeCase(env.actor, c));
+  const order = new Map(caseIds.map((id, i) => [id, i]));
+  const items = stuckItems(env, { cases }).sort((a, b) => order.get(a.caseId)! - order.get(b.caseId)!);
+  return nudgeView(env.actor, items);
 }

@@ -16,6 +16,8 @@ export interface DigestMessage {
   readonly view: DigestView;
   readonly text: string;
   readonly picture?: Picture;
+  /** the same picture, small enough to sit inside a card (Teams) */
+  readonly compactPicture?: Picture;
 }
 
 /**
@@ -43,6 +45,9 @@ export interface DigestPoster {
   /** the channel a team's digest, or the agency summary, goes to on this platform (from config) */
   channelFor(scope: { kind: "team"; teamId: string } | { kind: "agency" }): string | undefined;
   toChannel(channelId: string, message: DigestMessage): Promise<string>;
-  /** a direct message; resolves to null when the person cannot be reached on this platform */
+  /**
+   * A direct message; resolves to null when the person cannot be reached on this platform (no
+   * account found, or the app not added to their personal chat): recorded as skipped, not failed.
+   */
   toPerson(actor: Actor, message: DigestMessage): Promise<string | null>;
 }

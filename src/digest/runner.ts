@@ -17,8 +17,8 @@ export interface RunnerDeps {
   readonly posters: readonly DigestPoster[];
   /** between retries; tests pass one that does not wait */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** the team's whiteboard picture, when the platform can take one */
-  readonly picture?: (ctx: Ctx, teamId: string) => Picture | undefined;
+  /** the team's whiteboard picture, full and compact; omitted, digests go without one */
+  readonly picture?: (ctx: Ctx, teamId: string) => { full: Picture; compact: Picture } | undefined;
   readonly log?: (line: string) => void;
 }
 
@@ -176,8 +176,12 @@ export function createRunner(deps: RunnerDeps) {
           kind === "team"
             ? teamDigest(env, req.scope, { asOf, period, late: req.late ?? false })
             : agencySummary(env, { asOf, period, late: req.late ?? false });
-        const picture = kind === "team" ? deps.picture?.(ctx, req.scope) : undefined;
-        message = { view, text: digestText(view), ...(picture ? { picture } : {}) };
+        const pictures = kind === "team" ? deps.picture?.(ctx, req.scope) : undefined;
+        message = {
+          view,
+          text: digestText(view),
+          ...(pictures ? { picture: pictures.full, compactPicture: pictures.compact } : {}),
+        };
       }
       return message;
     };

@@ -1,11 +1,14 @@
+import type { Ctx } from "../app/context.ts";
 import { type Holder, stuckFor, teamHolders } from "../commands/board.ts";
-import type { Env } from "../commands/env.ts";
+import { type Env, makeEnv } from "../commands/env.ts";
 import { elementHeading } from "../commands/handlers/agency.ts";
+import { OPERATOR } from "../commands/views.ts";
 import { elementColumn, SERVICE_SLUGS } from "../domain/dashboards.ts";
 import { ELEMENT_KEYS, type ElementKey } from "../domain/elements.ts";
 import { groupTitle, nameCell } from "../domain/names.ts";
 import type { StuckFinding } from "../domain/stuck.ts";
 import { stuckElements } from "../domain/stuck-points.ts";
+import { whiteboardPng } from "../render/whiteboard-png.ts";
 import type {
   CellStatus,
   ColumnCounts,
@@ -14,6 +17,7 @@ import type {
   WhiteboardRow,
 } from "../render/whiteboard-view.ts";
 import type { CaseRow } from "../store/schema.ts";
+import type { Picture } from "./post.ts";
 
 /** Short headings that fit a narrow column; the full overview label goes with them for alt text. */
 const HEADINGS: Readonly<Record<ElementKey, readonly string[]>> = {
@@ -136,4 +140,13 @@ export function whiteboardModel(env: Env, teamId: string, cases?: readonly CaseR
       columns: perColumn,
     },
   };
+}
+
+/**
+ * The team's whiteboard as the digest shows it: names by the channel rule, full size for files and
+ * compact for cards. Built only when a team digest is posted.
+ */
+export function digestPictures(ctx: Ctx, teamId: string): { full: Picture; compact: Picture } {
+  const model = whiteboardModel(makeEnv(ctx, OPERATOR, "digest", "channel"), teamId);
+  return { full: whiteboardPng(model, "full"), compact: whiteboardPng(model, "compact") };
 }

@@ -46,6 +46,22 @@ export interface Container {
   readonly spacing?: Spacing;
 }
 
+/** A picture; Teams draws `data:` URIs too, which is how a rendered PNG travels inside a card. */
+export interface Image {
+  readonly type: "Image";
+  readonly url: string;
+  readonly altText: string;
+  readonly size?: "Auto" | "Stretch";
+  readonly spacing?: Spacing;
+}
+
+/** Buttons inside the body, beside what they act on (the card's own actions sit at the bottom). */
+export interface ActionSet {
+  readonly type: "ActionSet";
+  readonly actions: readonly ExecuteAction[];
+  readonly spacing?: Spacing;
+}
+
 interface InputBase {
   readonly id: string;
   readonly label: string;
@@ -90,6 +106,8 @@ export type CardElement =
   | FactSet
   | Table
   | Container
+  | Image
+  | ActionSet
   | ChoiceSetInput
   | DateInput
   | NumberInput
@@ -102,6 +120,10 @@ export const VERB = {
   formCase: "form-case",
   log: "log",
   page: "page",
+  /** a nudge's Snooze: `/sos snooze` for one case, the nudge redrawn */
+  snooze: "snooze",
+  /** a nudge's Log…: the log form on that case, in a message of its own (the nudge stays) */
+  nudgeLog: "nudge-log",
 } as const;
 
 /** What a button carries back: the verb, a per-card nonce and the verb's own fields. */

@@ -104,7 +104,8 @@ export function dashboardPages(
   return pages;
 }
 
-function table(rows: readonly (readonly string[])[], boldRows: ReadonlySet<number>): TableBlock {
+/** Rows of text as one table block, the rows in `boldRows` (a header, a total) in bold. */
+export function table(rows: readonly (readonly string[])[], boldRows: ReadonlySet<number>): TableBlock {
   const width = Math.max(...rows.map((r) => r.length));
   return {
     type: "table",

@@ -39,6 +39,9 @@ export class Recorder {
   private readonly gates = new Map<string, Promise<void>>();
   private ts = 1_456_833_600;
 
+  /** per-method HTTP status instead of an answer (a 500 from Slack, say) */
+  status: Record<string, number> = {};
+
   /** per-method answers; anything else answers {ok:true} */
   responses: Record<string, Answer> = {
     "auth.test": () => ({
@@ -140,7 +143,9 @@ export class Recorder {
       return false;
     });
     await this.gates.get(method);
-    if (method.startsWith("upload:")) res.writeHead(200, { "content-type": "text/plain" }).end("OK");
+    const status = this.status[method];
+    if (status) res.writeHead(status, { "content-type": "text/plain" }).end("error");
+    else if (method.startsWith("upload:")) res.writeHead(200, { "content-type": "text/plain" }).end("OK");
     else if (method.startsWith("response_url:"))
       res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
     else {

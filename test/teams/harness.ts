@@ -20,6 +20,8 @@ export interface Call {
   /** decoded, e.g. /v3/conversations/19:x@thread.tacv2;messageid=1/activities/m1 */
   readonly path: string;
   readonly body: Activityish;
+  /** the bytes of a body that is not JSON (a file upload) */
+  readonly raw?: Buffer;
 }
 
 export interface Activityish {
@@ -42,6 +44,8 @@ export interface Recorder {
   readonly refuse: Set<string>;
   /** answer every send with HTTP 500 */
   failSends: boolean;
+  /** answer the sends it picks with HTTP 500 */
+  failWhen: ((call: Call) => boolean) | null;
   close(): Promise<void>;
 }
 
@@ -52,10 +56,21 @@ export async function startRecorder(): Promise<Recorder> {
   let seq = 0;
   const app = express();
   app.use(express.json({ limit: "5mb" }));
-  const state = { failSends: false };
+  app.use(express.raw({ type: () => true, limit: "5mb" }));
+  const state: { failSends: boolean; failWhen: ((call: Call) => boolean) | null } = {
+    failSends: false,
+    failWhen: null,
+  };
   app.use((req, res) => {
     const path = decodeURIComponent(req.path);
-    calls.push({ method: req.method, path, body: (req.body ?? {}) as Activityish });
+    const raw = Buffer.isBuffer(req.body) ? req.body : undefined;
+    const call: Call = {
+      method: req.method,
+      path,
+      body: (raw ? {} : (req.body ?? {})) as Activityish,
+      ...(raw ? { raw } : {}),
+    };
+    calls.push(call);
     const conv = /^\/v3\/conversations\/([^/]+)/.exec(path)?.[1];
     const target = (req.body as Activityish | undefined)?.channelData?.channel?.id;
     if ((conv && refuse.has(conv.split(";")[0]!)) || (target && refuse.has(target))) {
@@ -69,7 +84,7 @@ export async function startRecorder(): Promise<Recorder> {
       else res.status(404).json({ error: { code: "MemberNotFound" } });
       return;
     }
-    if (state.failSends) {
+    if (state.failSends || state.failWhen?.(call)) {
       res.status(500).json({ error: { code: "ServiceError" } });
       return;
     }
@@ -93,6 +108,12 @@ export async function startRecorder(): Promise<Recorder> {
     },
     set failSends(v: boolean) {
       state.failSends = v;
+    },
+    get failWhen() {
+      return state.failWhen;
+    },
+    set failWhen(f: ((call: Call) => boolean) | null) {
+      state.failWhen = f;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -119,10 +140,10 @@ export interface TeamsApp {
 }
 
 export async function startTeamsApp(
-  opts: { settings?: TeamsSettings; config?: string; clock?: Clock; rec?: Recorder } = {},
+  opts: { settings?: TeamsSettings; config?: string; demo?: boolean; clock?: Clock; rec?: Recorder } = {},
 ): Promise<TeamsApp> {
   const t = makeTestCtx({
-    ...(opts.config ? { config: opts.config, demo: true } : {}),
+    ...(opts.config ? { config: opts.config, demo: opts.demo ?? true } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const rec = opts.rec ?? (await startRecorder());

@@ -48,7 +48,7 @@ export function previewDigest(env: Env, cmd: Extract<Command, { kind: "digest" }
   const period = (kind: "team" | "agency") => periodOf(kind, ctx.clock.now(), tz);
   if (cmd.scope === "mine" || (cmd.scope === null && cmd.team === null && actor.role === "worker")) {
     const teamId = actor.teams[0];
-    const plan = teamId === undefined ? { nudges: [] } : planNudges(ctx, teamId, env.today);
+    const plan = teamId === undefined ? { nudges: [] } : planNudges(ctx, teamId, env.today, env.audience);
     if ("skipped" in plan) return { ok: true, text: `No reminders go out today (${plan.skipped}).` };
     const mine = plan.nudges.find((n) => n.actor.staffId === actor.staffId);
     if (!mine)
