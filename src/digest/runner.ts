@@ -2,7 +2,7 @@ import type { Ctx } from "../app/context.ts";
 import { makeEnv } from "../commands/env.ts";
 import { OPERATOR } from "../commands/views.ts";
 import type { Actor } from "../domain/access.ts";
-import { isoWeek, localDate } from "../domain/dates.ts";
+import { formatDate, isoWeek, localDate, localTime } from "../domain/dates.ts";
 import type { DigestRunRow } from "../store/schema.ts";
 import { agencySummary } from "./agency-summary.ts";
 import { planNudges } from "./nudges.ts";
@@ -93,7 +93,7 @@ export function createRunner(deps: RunnerDeps) {
 
   function already(earlier: DigestRunRow, platform: string, to: string): PostOutcome {
     const when = earlier.finishedAt ?? earlier.startedAt;
-    const local = `${localDate(new Date(when), tz)} ${new Date(when).toISOString().slice(11, 16)} UTC`;
+    const local = `${formatDate(localDate(new Date(when), tz), ctx.org.dates.format)} ${localTime(new Date(when), tz)}`;
     return {
       platform,
       to,

@@ -66,9 +66,7 @@ describe("exactly once per period", () => {
     expect(slack.sent[0]!.to).toBe("slack-north");
     const again = await runner.run({ kind: "team", scope: "north", at: new Date("2016-03-09T10:00:00Z") });
     expect(again.outcomes.map((o) => o.status)).toEqual(["already", "already"]);
-    expect(again.outcomes[0]!.detail).toBe(
-      "already posted 2016-03-07 08:00 UTC. Use --force to post it again.",
-    );
+    expect(again.outcomes[0]!.detail).toBe("already posted 07/03/16 08:00. Use --force to post it again.");
     expect(slack.sent).toHaveLength(1);
     expect(teams.sent).toHaveLength(1);
   });

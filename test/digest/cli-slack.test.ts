@@ -1,0 +1,72 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { Recorder } from "../slack/recorder.ts";
+
+// `sos digest run` as an admin would try it: the demo config gives North Team a Slack channel, and
+// SLACK_API_URL points the Web API at a local recorder.
+const SOS = resolve(import.meta.dirname, "../../bin/sos.js");
+let dir: string;
+let slack: Recorder;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "sos-digest-cli-"));
+  slack = await new Recorder().start();
+});
+afterAll(async () => {
+  await slack.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function sos(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [SOS, ...args], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SOS_DB: join(dir, "sos.db"),
+        SLACK_BOT_TOKEN: "xoxb-test",
+        SLACK_SIGNING_SECRET: "secret",
+        SLACK_API_URL: slack.apiUrl,
+      },
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (b: Buffer) => {
+      out += b;
+    });
+    child.stderr.on("data", (b: Buffer) => {
+      err += b;
+    });
+    child.on("exit", (code) => done({ code, out, err }));
+  });
+}
+
+test("a team digest goes to the team's Slack channel once, with its picture; a second run says when", async () => {
+  expect((await sos(["demo", "--db", join(dir, "sos.db")])).code).toBe(0);
+  const first = await sos(["digest", "run", "North Team", "--at", "2016-02-29T08:00:00Z"]);
+  expect(first.err).toBe("");
+  expect(first.code).toBe(0);
+  expect(first.out).toBe("team north 2016-W09 · slack · C0DEMONORTH: posted, posted to C0DEMONORTH\n");
+  const posts = slack.of("chat.postMessage").filter((c) => c.body.channel === "C0DEMONORTH");
+  expect(posts.length).toBeGreaterThan(0);
+  expect(JSON.stringify(posts[0]!.body)).toContain("North Team: weekly practice dashboard");
+  // the children are initials in a channel, never their names
+  expect(JSON.stringify(posts.map((p) => p.body))).not.toMatch(/Melli|Mary Telis/);
+  expect(slack.of("files.completeUploadExternal")).toHaveLength(1);
+
+  const again = await sos(["digest", "run", "North Team", "--at", "2016-03-02T10:00:00Z"]);
+  expect(again.code).toBe(0);
+  expect(again.out).toMatch(
+    /^team north 2016-W09 · slack · C0DEMONORTH: already, already posted \d\d\/\d\d\/16 \d\d:\d\d\. Use --force to post it again\.\n$/,
+  );
+  expect(slack.of("chat.postMessage").filter((c) => c.body.channel === "C0DEMONORTH")).toHaveLength(
+    posts.length,
+  );
+
+  const status = await sos(["digest", "status"]);
+  expect(status.out).toMatch(/team +North Team +2016-W09 +slack +posted +1/);
+});
