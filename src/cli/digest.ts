@@ -14,6 +14,7 @@ import { teamDigest } from "../digest/team-digest.ts";
 import { digestText } from "../digest/text.ts";
 import { digestPictures } from "../digest/whiteboard.ts";
 import { localDate } from "../domain/dates.ts";
+import { isolatedRenderer } from "../render/png-renderer.ts";
 import { table } from "../render/text.ts";
 import { readArgs } from "./args.ts";
 import { bootFromEnv } from "./setup.ts";
@@ -108,18 +109,16 @@ async function run(argv: string[]): Promise<number> {
       );
       return 1;
     }
+    const renderer = isolatedRenderer();
     const runner = createRunner({
       ctx,
       posters,
-      picture: digestPictures,
+      picture: (c, id) => digestPictures(c, id, renderer),
       log: (l) => process.stderr.write(`${l}\n`),
     });
-    const outcome = await runner.run({
-      kind: what.kind,
-      scope: what.scope,
-      at,
-      force: values.force === true,
-    });
+    const outcome = await runner
+      .run({ kind: what.kind, scope: what.scope, at, force: values.force === true })
+      .finally(() => renderer.close());
     printOutcome(outcome);
     return outcome.outcomes.some((o) => o.status === "failed") ? 1 : 0;
   } finally {

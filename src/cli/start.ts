@@ -7,6 +7,7 @@ import { createRunner } from "../digest/runner.ts";
 import { createScheduler, type Scheduler } from "../digest/scheduler.ts";
 import { digestPictures } from "../digest/whiteboard.ts";
 import { formatDate, localDate, localTime } from "../domain/dates.ts";
+import { isolatedRenderer } from "../render/png-renderer.ts";
 import { createApp, listen } from "../server/http.ts";
 import { startCheckpointer } from "../store/checkpointer.ts";
 import { readArgs } from "./args.ts";
@@ -50,11 +51,17 @@ export async function start(argv: string[]): Promise<number> {
   // WAL checkpoints off the request path, and the digests on their schedules.
   const checkpointer = startCheckpointer(ctx.store);
   let scheduler: Scheduler | undefined;
+  const renderer = isolatedRenderer();
   if (surfaces.posters.length > 0) {
     const log = (l: string) => process.stderr.write(`${l}\n`);
     scheduler = createScheduler(
       ctx,
-      createRunner({ ctx, posters: surfaces.posters, picture: digestPictures, log }),
+      createRunner({
+        ctx,
+        posters: surfaces.posters,
+        picture: (c, id) => digestPictures(c, id, renderer),
+        log,
+      }),
       { log },
     );
     const names = (k: string) => scheduler!.upcoming().filter((u) => u.spec.kind === k);
@@ -87,6 +94,7 @@ export async function start(argv: string[]): Promise<number> {
 
   const stop = async () => {
     scheduler?.stop();
+    await renderer.close();
     await running.close();
     await checkpointer.stop();
     ctx.store.close();

@@ -1,11 +1,10 @@
 import { stuckFor } from "../commands/board.ts";
 import type { Env } from "../commands/env.ts";
 import { elementHeading } from "../commands/handlers/agency.ts";
-import { elementColumn } from "../domain/dashboards.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
-import { ELEMENT_KEYS, type ElementKey } from "../domain/elements.ts";
+import { ELEMENT_KEYS } from "../domain/elements.ts";
 import type { CaseRow } from "../store/schema.ts";
-import { doneBy, emptyTallies, openOn, percent, share, type Tally, tallyCase } from "./coverage.ts";
+import { emptyTallies, percent, share, type Tallies, tallyCase, tallyDays } from "./coverage.ts";
 import type { AgencySummaryView } from "./views.ts";
 
 const TREND_WEEKS = 8;
@@ -26,10 +25,7 @@ export function agencySummary(
     addDays(opts.asOf, -7 * (TREND_WEEKS - 1 - i)),
   );
   const trend = weekEnds.map(() => emptyTallies());
-  const addToTrend = (c: CaseRow) =>
-    weekEnds.forEach((day, i) => {
-      if (openOn(c, day)) tallyCase(org, c, day, trend[i]!);
-    });
+  const addToTrend = (c: CaseRow) => tallyDays(org, c, weekEnds, trend);
 
   const perTeam = new Map(
     org.teams.map((t) => [t.id, { open: 0, stuck: 0, raised: 0, tallies: emptyTallies() }]),
@@ -50,7 +46,7 @@ export function agencySummary(
   for (const c of ctx.repo.cases.closedSince({}, addDays(weekEnds[0]!, 1))) addToTrend(c);
 
   // Elements against outcomes: of the cases closed with each outcome, how many had each element.
-  const byOutcome = new Map<string, { n: number; tallies: Map<ElementKey, Tally> }>();
+  const byOutcome = new Map<string, { n: number; tallies: Tallies }>();
   for (const c of ctx.repo.cases.eachClosed()) {
     const code = c.outcome ?? "other";
     let o = byOutcome.get(code);
@@ -59,15 +55,12 @@ export function agencySummary(
       byOutcome.set(code, o);
     }
     o.n++;
-    for (const [el, t] of o.tallies) {
-      if (!elementColumn(org.dashboards[c.service], el)) continue;
-      t.of++;
-      if (doneBy(c.states[el], c.closedOn ?? opts.asOf)) t.has++;
-    }
+    // What was done by the day the case closed.
+    tallyCase(org, c, c.closedOn ?? opts.asOf, o.tallies);
   }
   const outcomes = org.outcomes.filter((o) => byOutcome.has(o.code));
   const closedTotal = [...byOutcome.values()].reduce((n, o) => n + o.n, 0);
-  const cells = (tallies: Map<ElementKey, Tally>) => ELEMENT_KEYS.map((el) => share(tallies.get(el)!));
+  const cells = (tallies: Tallies) => tallies.map(share);
 
   return {
     kind: "agency",
@@ -88,7 +81,7 @@ export function agencySummary(
     trend: {
       title: `Agency-wide coverage, last ${TREND_WEEKS} weeks`,
       columns: ["Element", ...weekEnds.map((d) => env.fmt(d))],
-      rows: ELEMENT_KEYS.map((el) => [elementHeading(el), ...trend.map((t) => percent(t.get(el)!))]),
+      rows: ELEMENT_KEYS.map((el, i) => [elementHeading(el), ...trend.map((t) => percent(t[i]!))]),
       note: "Each column: the cases open at the end of that week; an entry counts from the day it happened.",
     },
     stuckCounts: {
@@ -108,9 +101,9 @@ export function agencySummary(
       rows:
         outcomes.length === 0
           ? []
-          : ELEMENT_KEYS.map((el) => [
+          : ELEMENT_KEYS.map((el, i) => [
               elementHeading(el),
-              ...outcomes.map((o) => share(byOutcome.get(o.code)!.tallies.get(el)!)),
+              ...outcomes.map((o) => share(byOutcome.get(o.code)!.tallies[i]!)),
             ]),
       note:
         closedTotal === 0

@@ -24,34 +24,63 @@ export function openOn(c: CaseRow, day: IsoDate): boolean {
   return c.openedOn <= day && (c.closedOn === null || c.closedOn > day);
 }
 
-export function emptyTallies(): Map<ElementKey, Tally> {
-  return new Map(ELEMENT_KEYS.map((k) => [k, { has: 0, of: 0 }]));
+/** One tally per element, in `ELEMENT_KEYS` order: indexed, because digests add up every case. */
+export type Tallies = Tally[];
+
+export function emptyTallies(): Tallies {
+  return ELEMENT_KEYS.map(() => ({ has: 0, of: 0 }));
 }
 
-// The elements each dashboard shows, listed once: a digest tallies every case against them, for
-// eight week-ends.
-const shown = new WeakMap<DashboardDef, readonly ElementKey[]>();
+const INDEX = new Map<ElementKey, number>(ELEMENT_KEYS.map((k, i) => [k, i]));
 
-function elementsOf(dashboard: DashboardDef): readonly ElementKey[] {
+// The elements each dashboard shows, with their tally index, listed once: a digest tallies every
+// case against them, for eight week-ends.
+const shown = new WeakMap<DashboardDef, readonly { key: ElementKey; index: number }[]>();
+
+function elementsOf(dashboard: DashboardDef): readonly { key: ElementKey; index: number }[] {
   let list = shown.get(dashboard);
   if (!list) {
-    list = elementColumns(dashboard).map((c) => c.id);
+    list = elementColumns(dashboard).map((c) => ({ key: c.id, index: INDEX.get(c.id)! }));
     shown.set(dashboard, list);
   }
   return list;
 }
 
 /** Adds one case to per-element tallies: counted where its dashboard shows the element. */
-export function tallyCase(org: Org, c: CaseRow, day: IsoDate, into: Map<ElementKey, Tally>): void {
+export function tallyCase(org: Org, c: CaseRow, day: IsoDate, into: Tallies): void {
   for (const el of elementsOf(org.dashboards[c.service])) {
-    const t = into.get(el)!;
+    const t = into[el.index]!;
     t.of++;
-    if (doneBy(c.states[el], day)) t.has++;
+    if (doneBy(c.states[el.key], day)) t.has++;
+  }
+}
+
+/**
+ * Adds one case to tallies for several days at once (the trend's week-ends): the same counting as
+ * `tallyCase` on each day the case was open, reading the case's states once.
+ */
+export function tallyDays(org: Org, c: CaseRow, days: readonly IsoDate[], into: readonly Tallies[]): void {
+  const els = elementsOf(org.dashboards[c.service]);
+  // per element: when it was first done ("" for an undated entry), or null when never
+  const firsts = els.map((e) => {
+    const s = c.states[e.key];
+    return !s || s.count === 0 ? null : (s.firstOn ?? "");
+  });
+  for (let d = 0; d < days.length; d++) {
+    const day = days[d]!;
+    if (!openOn(c, day)) continue;
+    const tallies = into[d]!;
+    for (let k = 0; k < els.length; k++) {
+      const t = tallies[els[k]!.index]!;
+      t.of++;
+      const first = firsts[k];
+      if (first !== null && first !== undefined && first <= day) t.has++;
+    }
   }
 }
 
 /** Coverage of each element among the cases open on a day. */
-export function coverageOn(org: Org, cases: Iterable<CaseRow>, day: IsoDate): Map<ElementKey, Tally> {
+export function coverageOn(org: Org, cases: Iterable<CaseRow>, day: IsoDate): Tallies {
   const out = emptyTallies();
   for (const c of cases) if (openOn(c, day)) tallyCase(org, c, day, out);
   return out;

@@ -18,7 +18,7 @@ export interface RunnerDeps {
   /** between retries; tests pass one that does not wait */
   readonly sleep?: (ms: number) => Promise<void>;
   /** the team's whiteboard picture, full and compact; omitted, digests go without one */
-  readonly picture?: (ctx: Ctx, teamId: string) => { full: Picture; compact: Picture } | undefined;
+  readonly picture?: (ctx: Ctx, teamId: string) => Promise<{ full: Picture; compact: Picture } | undefined>;
   readonly log?: (line: string) => void;
 }
 
@@ -169,20 +169,21 @@ export function createRunner(deps: RunnerDeps) {
     const asOf = localDate(req.at, tz);
     // What a channel sees: names by the agency's channel rule.
     const env = makeEnv(ctx, OPERATOR, "digest", "channel");
-    let message: DigestMessage | undefined;
-    const build = (): DigestMessage => {
-      if (!message) {
+    let message: Promise<DigestMessage> | undefined;
+    // Built once, on the first platform that needs it; the others share it.
+    const build = (): Promise<DigestMessage> => {
+      message ??= (async () => {
         const view =
           kind === "team"
             ? teamDigest(env, req.scope, { asOf, period, late: req.late ?? false })
             : agencySummary(env, { asOf, period, late: req.late ?? false });
-        const pictures = kind === "team" ? deps.picture?.(ctx, req.scope) : undefined;
-        message = {
+        const pictures = kind === "team" ? await deps.picture?.(ctx, req.scope) : undefined;
+        return {
           view,
           text: digestText(view),
           ...(pictures ? { picture: pictures.full, compactPicture: pictures.compact } : {}),
         };
-      }
+      })();
       return message;
     };
     const outcomes = await Promise.all(
@@ -204,7 +205,7 @@ export function createRunner(deps: RunnerDeps) {
         if ("earlier" in claimed) return already(claimed.earlier, poster.platform, channel);
         let m: DigestMessage;
         try {
-          m = build();
+          m = await build();
         } catch (e) {
           ctx.repo.digests.finish(claimed.runId, {
             status: "failed",

