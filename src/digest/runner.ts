@@ -275,10 +275,14 @@ export function createRunner(deps: RunnerDeps) {
       }
     }
     const sent = outcomes.filter((o) => o.status === "posted").length;
+    const failed = outcomes.filter((o) => o.status === "failed").length;
+    // Some messages failed: the day's run stays due, and a sweep retries only those people (each
+    // person's message is claimed on its own, so the others are not sent twice).
     ctx.repo.digests.finish(whole.runId, {
-      status: "posted",
+      status: failed > 0 ? "failed" : "posted",
       finishedAt: now(),
-      detail: { people: plan.nudges.length, sent },
+      ...(failed > 0 ? { error: `${failed} message${failed === 1 ? "" : "s"} failed` } : {}),
+      detail: { people: plan.nudges.length, sent, failed },
     });
     if (plan.nudges.length === 0)
       outcomes.push({ platform: "-", to: team, status: "skipped", detail: "nobody has a newly stuck case" });
@@ -286,16 +290,22 @@ export function createRunner(deps: RunnerDeps) {
   }
 
   return {
-    run(req: RunRequest): Promise<RunOutcome> {
+    async run(req: RunRequest): Promise<RunOutcome> {
+      // Runs due in the same minute each build synchronously: let the others' timers in first.
+      await new Promise<void>((r) => setImmediate(r));
       return req.kind === "nudge" ? runNudges(req) : runDigest(req);
     },
-    /** Whether this period's run already happened (or is happening) on any platform: for catch-up. */
+    /**
+     * Whether this period's run has gone out (or is going out) on every platform that has somewhere
+     * to post it: what catch-up skips. A failure on one platform leaves the run due for that one.
+     */
     ranFor(kind: DigestKind, scope: string, at: Date): boolean {
       const period = periodOf(kind, at, tz);
-      const platforms = kind === "nudge" ? ["all"] : deps.posters.map((p) => p.platform);
-      return platforms.some((platform) =>
-        ctx.repo.digests.runs({ kind, scope, period, platform }).some((r) => r.status !== "failed"),
-      );
+      const done = (platform: string) =>
+        ctx.repo.digests.runs({ kind, scope, period, platform }).some((r) => r.status !== "failed");
+      if (kind === "nudge") return done("all");
+      const target = kind === "team" ? { kind: "team" as const, teamId: scope } : { kind: "agency" as const };
+      return deps.posters.every((p) => p.channelFor(target) === undefined || done(p.platform));
     },
   };
 }

@@ -4,6 +4,11 @@ import { addDays, localDate } from "../domain/dates.ts";
 import type { Runner, RunOutcome } from "./runner.ts";
 import { lastDue, occurrences, type ScheduleSpec, schedules } from "./schedule.ts";
 
+/** How late node-cron may start a run and still start it. */
+const MISSED_TOLERANCE_MS = 30 * 60_000;
+/** How often the running app looks for this period's runs that did not happen or failed. */
+const SWEEP_MS = 15 * 60_000;
+
 export interface Scheduler {
   /** Runs anything whose time came this period and did not run (the app was down), marked late. */
   catchUp(): Promise<RunOutcome[]>;
@@ -38,34 +43,55 @@ export function createScheduler(
     return outcome;
   };
 
-  const tasks =
-    opts.timers === false
-      ? []
-      : specs.map((spec) =>
-          cron.schedule(
-            spec.cron,
-            async () => {
-              try {
-                await fire(spec);
-              } catch (e) {
-                log(`digest: ${spec.kind} ${spec.scope} failed (${e instanceof Error ? e.name : "error"})`);
-              }
-            },
-            { timezone: tz, name: `${spec.kind}:${spec.scope}`, noOverlap: true },
-          ),
+  /** Runs whatever was due this period and has not gone out everywhere (missed, or failed). */
+  const catchUp = async (): Promise<RunOutcome[]> => {
+    const now = ctx.clock.now();
+    const due = specs.filter(
+      (spec) => lastDue(spec, now, tz) !== null && !runner.ranFor(spec.kind, spec.scope, now),
+    );
+    const settled = await Promise.allSettled(due.map((spec) => fire(spec, true)));
+    return settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  };
+
+  const timers = opts.timers !== false;
+  const tasks = timers
+    ? specs.map((spec) => {
+        const task = cron.schedule(
+          spec.cron,
+          async () => {
+            try {
+              await fire(spec);
+            } catch (e) {
+              log(`digest: ${spec.kind} ${spec.scope} failed (${e instanceof Error ? e.name : "error"})`);
+            }
+          },
+          // Every team's run is due in the same minute and each builds its digest before its first
+          // await: with node-cron's default 1 s tolerance most of them were skipped as "missed".
+          {
+            timezone: tz,
+            name: `${spec.kind}:${spec.scope}`,
+            noOverlap: true,
+            missedExecutionTolerance: MISSED_TOLERANCE_MS,
+          },
         );
+        task.on("execution:missed", () =>
+          log(`digest: ${spec.kind} ${spec.scope} missed its time; the next sweep catches it up`),
+        );
+        return task;
+      })
+    : [];
+  // A run that failed, or one that still slipped past its minute, goes out within its period; the
+  // ledger keeps a sweep from ever posting twice.
+  const sweep = timers
+    ? setInterval(() => {
+        catchUp().catch(() => log("digest: catching up failed"));
+      }, SWEEP_MS)
+    : undefined;
+  sweep?.unref();
 
   return {
     fire: (spec) => fire(spec),
-
-    async catchUp() {
-      const now = ctx.clock.now();
-      const due = specs.filter(
-        (spec) => lastDue(spec, now, tz) !== null && !runner.ranFor(spec.kind, spec.scope, now),
-      );
-      const settled = await Promise.allSettled(due.map((spec) => fire(spec, true)));
-      return settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
-    },
+    catchUp,
 
     upcoming() {
       // From the app's clock (a demo runs on a moved calendar), not node-cron's wall clock.
@@ -78,6 +104,7 @@ export function createScheduler(
     },
 
     stop() {
+      if (sweep) clearInterval(sweep);
       for (const t of tasks.splice(0)) void (t as ScheduledTask).destroy();
     },
   };

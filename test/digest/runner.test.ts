@@ -145,6 +145,49 @@ describe("failures", () => {
     expect((await scheduler.catchUp()).filter((o) => o.kind === "team")).toEqual([]);
   });
 
+  test("one platform failing leaves the digest due there: catch-up posts it on that platform only", async () => {
+    const { scheduler, slack, teams, clock } = setup(MONDAY_8);
+    teams.poster.toChannel = async () => {
+      throw new PostError("Teams is down", true);
+    };
+    await scheduler.fire(teamSpec);
+    expect(slack.sent).toHaveLength(1);
+    teams.poster.toChannel = async (to, message) => {
+      teams.sent.push({ to, message });
+      return "ok";
+    };
+    clock.set("2016-03-08T10:00:00Z");
+    const caught = (await scheduler.catchUp()).find((o) => o.kind === "team")!;
+    expect(caught.outcomes.map((o) => [o.platform, o.status])).toEqual([
+      ["slack", "already"],
+      ["teams", "posted"],
+    ]);
+    expect(slack.sent.filter((x) => x.message.view.kind === "team")).toHaveLength(1);
+    expect(teams.sent.filter((x) => x.message.view.kind === "team")).toHaveLength(1);
+    expect((await scheduler.catchUp()).filter((o) => o.kind === "team")).toEqual([]);
+  });
+
+  test("a nudge that failed to reach someone is sent again to them only", async () => {
+    const NUDGE = "2016-03-07T09:00:00Z";
+    const { clock } = setup(NUDGE);
+    // Slack only, so the failed message reached Jane nowhere.
+    const slack = recordingPoster("slack", [new PostError("down", false)]);
+    const scheduler = createScheduler(
+      t.ctx,
+      createRunner({ ctx: t.ctx, posters: [slack.poster], sleep: async () => {} }),
+      {
+        timers: false,
+      },
+    );
+    await scheduler.fire(nudgeSpec);
+    expect(slack.sent.filter((x) => x.message.view.kind === "nudge")).toHaveLength(0);
+    clock.set("2016-03-07T11:00:00Z");
+    await scheduler.catchUp();
+    expect(slack.sent.filter((x) => x.message.view.kind === "nudge").map((x) => x.to)).toEqual([JANE]);
+    await scheduler.catchUp();
+    expect(slack.sent.filter((x) => x.message.view.kind === "nudge")).toHaveLength(1);
+  });
+
   test("a channel the app is not in is not retried", async () => {
     const { runner, sleeps } = setup(MONDAY_8, [
       new PostError("The app is not in channel C0DEMONORTH: invite it", false),
