@@ -35,9 +35,10 @@ const MATRIX: Row[] = [
   ["robin (admin)", "mapped-with-family 12345", "role_cannot"],
   // undo (of an entry on 12345 by Jane, see `before`)
   ["jane (worker, her case)", "undo", "ok"],
-  ["ahhin (worker, not his case)", "undo #ENTRY", "not_your_case"],
+  // an entry on a case he may not see does not exist for him (entry numbers would list case ids)
+  ["ahhin (worker, not his case)", "undo #ENTRY", "unknown_entry"],
   ["sam (supervisor, own team)", "undo #ENTRY", "ok"],
-  ["sue (supervisor, other team)", "undo #ENTRY", "not_your_team"],
+  ["sue (supervisor, other team)", "undo #ENTRY", "unknown_entry"],
   ["morgan (manager)", "undo #ENTRY", "role_cannot"],
   ["robin (admin)", "undo #ENTRY", "role_cannot"],
   // open

@@ -52,6 +52,16 @@ describe("nothing lost, nothing invented", () => {
     );
   });
 
+  test("a value set back to an earlier one the same day is a correction, not a duplicate", () => {
+    t = makeTestCtx();
+    expect(t.run(JANE, "network 12345 7").ok).toBe(true);
+    expect(t.run(JANE, "network 12345 5").ok).toBe(true);
+    const back = t.run(JANE, "network 12345 7");
+    expect(back.ok).toBe(true);
+    expect(back.text).toContain("The dashboard now shows Network Number: 7.");
+    expect(t.run(JANE, "network 12345 7").issue?.code).toBe("already_recorded");
+  });
+
   test("the same delivery twice is carried out once", () => {
     t = makeTestCtx();
     const first = t.run(JANE, "mapped-with-family 12345", { idempotencyKey: "slack:T1:abc" });
@@ -88,8 +98,8 @@ describe("undo is a retraction, never a deletion", () => {
     t.run(JANE, "scale 12345 5");
     expect(t.run(JANE, "undo").text).toContain("Undone: Safety Scale 5");
     expect(t.run(JANE, "undo").text).toContain("Undone: Mapping with Family");
-    // Jane's imported demo entries are hers too, so undo keeps going back through them
-    expect(t.run(JANE, "undo").ok).toBe(true);
+    // Her imported paper records are not entries she typed: plain undo stops there.
+    expect(t.run(JANE, "undo").text).toBe("You have no entries left to undo. Nothing changed.");
     expect(t.run(AH_HIN, "undo").text).toBe("You have no entries left to undo. Nothing changed.");
   });
 

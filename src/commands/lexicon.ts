@@ -1,6 +1,6 @@
 import type { Org } from "../config/org.ts";
 import { DASHBOARD_SLUGS, type DashboardSlug, elementColumns } from "../domain/dashboards.ts";
-import { ELEMENT_KEYS, ELEMENTS, type ElementKey } from "../domain/elements.ts";
+import { builtInWords, ELEMENT_KEYS, ELEMENTS, type ElementKey, normalWord } from "../domain/elements.ts";
 
 /** The command words, each with the other ways people type it. */
 export const COMMAND_WORDS: Readonly<Record<string, string>> = {
@@ -34,15 +34,7 @@ export const COMMAND_WORDS: Readonly<Record<string, string>> = {
   export: "export",
 };
 
-/** A word as the lexicon compares it: lower case, runs of spaces, underscores and slashes as one dash. */
-export function normalWord(word: string): string {
-  return word
-    .toLowerCase()
-    .replace(/[\s_/]+/g, "-")
-    .replace(/[^a-z0-9&?-]/g, "")
-    .replace(/-+/g, "-")
-    .replace(/^-|-$/g, "");
-}
+export { normalWord };
 
 export interface Lexicon {
   /** element words: keys, aliases, and every label the agency's dashboards use */
@@ -55,12 +47,7 @@ export interface Lexicon {
 }
 
 export function buildLexicon(org: Org): Lexicon {
-  const elements = new Map<string, ElementKey>();
-  for (const key of ELEMENT_KEYS) {
-    elements.set(key, key);
-    for (const a of ELEMENTS[key].aliases) elements.set(normalWord(a), key);
-    elements.set(normalWord(ELEMENTS[key].name), key);
-  }
+  const elements = builtInWords();
   const labels = new Map<string, string>();
   for (const key of ELEMENT_KEYS) labels.set(normalWord(ELEMENTS[key].name), ELEMENTS[key].name);
   for (const slug of DASHBOARD_SLUGS) {

@@ -36,6 +36,8 @@ describe("every element word logs its element", () => {
     ["child wellbeing plan 12345", "child-safety-plan"],
     ["log three houses 12345", "three-houses"],
     ["sos danger 12345", "danger-statement"],
+    ["My Three Houses 32345", "three-houses"],
+    ["Case Trajectory 32345", "trajectory"],
   ])("dashboard labels and spaced phrases: %s", (text, key) => {
     expect(ok(text)).toMatchObject({ kind: "log", element: key });
   });

@@ -56,7 +56,14 @@ export function parseCommand(text: string, ctx: ParseContext): Parsed {
     if (tokens.length === 1) return done({ kind: "help", topic: "log" });
     return parseElementCommand(tokens.slice(1), note, ctx) ?? unknownWords(tokens.slice(1), ctx);
   }
-  if (word !== "") return parseNamed(word, tokens.slice(1), note, ctx);
+  if (word !== "") {
+    // "My Three Houses 32345", "Case Trajectory 32345": a dashboard's label that starts with a
+    // command word is still the label when the words after it complete it.
+    const phrase = matchElement(tokens, ctx.lexicon);
+    if (phrase && phrase.used > 1)
+      return parseLog(phrase.element, phrase.word, tokens.slice(phrase.used), note, ctx);
+    return parseNamed(word, tokens.slice(1), note, ctx);
+  }
 
   const asLog = parseElementCommand(tokens, note, ctx);
   if (asLog) return asLog;
@@ -296,7 +303,7 @@ function parseNamed(word: string, args: readonly Token[], note: string | null, c
         return usage("it needs the first and last day you are away");
       const read: IsoDate[] = [];
       for (const t of dates) {
-        const d = parseDate(t.text, ctx.today, ctx.org.dates.order);
+        const d = parseDate(t.text, ctx.today, ctx.org.dates.order, "future");
         if (!d.ok)
           return fail(
             d.reason === "impossible"

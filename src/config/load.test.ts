@@ -128,3 +128,28 @@ describe("dashboards are adopted or adapted", () => {
     expect(org.stuck.voluntary["no-child-plan"]).toBeUndefined();
   });
 });
+
+test("a label that is another element's word is refused, naming both", () => {
+  const base = `
+agency: { name: A, timeZone: Europe/London }
+teams: [{ name: North Team }]
+staff:
+  - { email: jane@agency.example, name: Jane, role: worker, team: North Team }
+`;
+  const clash = () =>
+    parseOrg(
+      `${base}dashboards: { statutory-cp: { relabel: { adult-safety-plan: Child Plan } } }\n`,
+      "sos.config.yaml",
+    );
+  expect(clash).toThrow(
+    'dashboards.statutory-cp: the label "Child Plan" for adult-safety-plan is already a word for child-safety-plan; people typing it would record child-safety-plan. Choose another label',
+  );
+  const across = () =>
+    parseOrg(
+      `${base}dashboards: { statutory-cp: { relabel: { adult-safety-plan: Family Plan } }, voluntary: { relabel: { child-safety-plan: Family Plan } } }\n`,
+      "sos.config.yaml",
+    );
+  expect(across).toThrow(
+    'the label "Family Plan" for child-safety-plan is the statutory-cp label for adult-safety-plan',
+  );
+});

@@ -6,10 +6,12 @@ import {
   DASHBOARDS,
   type DashboardDef,
   type DashboardSlug,
+  elementColumns,
   SERVICE_SLUGS,
   type ServiceSlug,
 } from "../domain/dashboards.ts";
 import { defaultDatePattern } from "../domain/dates.ts";
+import { builtInWords, type ElementKey, normalWord } from "../domain/elements.ts";
 import { DEFAULT_STUCK_DAYS, STUCK_RULES, type StuckThresholds } from "../domain/stuck.ts";
 import { closest } from "../util/suggest.ts";
 import { adaptDashboard } from "./adapt.ts";
@@ -111,6 +113,34 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
   return [];
 }
 
+/**
+ * A label people would type to record one element must not already mean another: an agency that
+ * relabels its adult plan "Safety Plan" would otherwise have `/sos safety plan 12345` land on
+ * whichever element owns that word first.
+ */
+function labelClashes(dashboards: Readonly<Record<DashboardSlug, DashboardDef>>): string[] {
+  const words = builtInWords();
+  const owner = new Map<string, { element: ElementKey; where: string }>();
+  const problems: string[] = [];
+  for (const slug of DASHBOARD_SLUGS) {
+    for (const col of elementColumns(dashboards[slug])) {
+      const word = normalWord(col.label);
+      const builtIn = words.get(word);
+      const earlier = owner.get(word);
+      if (builtIn && builtIn !== col.id) {
+        problems.push(
+          `dashboards.${slug}: the label "${col.label}" for ${col.id} is already a word for ${builtIn}; people typing it would record ${builtIn}. Choose another label`,
+        );
+      } else if (earlier && earlier.element !== col.id) {
+        problems.push(
+          `dashboards.${slug}: the label "${col.label}" for ${col.id} is the ${earlier.where} label for ${earlier.element}; one word cannot mean two elements`,
+        );
+      } else owner.set(word, { element: col.id, where: slug });
+    }
+  }
+  return problems;
+}
+
 function slugify(name: string): string {
   return name
     .toLowerCase()
@@ -182,6 +212,7 @@ function resolve(cfg: ConfigFile, source: string): { org: Org; problems: string[
     dashboards[slug] = def;
     problems.push(...p);
   }
+  problems.push(...labelClashes(dashboards));
 
   const stuck = {} as Record<ServiceSlug, StuckThresholds>;
   for (const slug of SERVICE_SLUGS) {

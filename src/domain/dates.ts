@@ -179,9 +179,16 @@ const NUMERIC = /^(\d{1,4})[/.-](\d{1,2})(?:[/.-](\d{1,4}))?$/;
 /**
  * Reads what a worker types for a date: `today`, `yesterday`, ISO `2016-01-06`, or numbers in the
  * agency's order (`6/1/16`, `06/01/2016`, `6.1.16`). A date without a year (`6/1`) is the most recent
- * such day, so "30/12" typed on 3 January means last December; the reply always shows the full date.
+ * such day, so "30/12" typed on 3 January means last December (or, for leave, the next such day);
+ * the reply always shows the full date.
  */
-export function parseDate(token: string, today: IsoDate, order: DateOrder): DateParse {
+export function parseDate(
+  token: string,
+  today: IsoDate,
+  order: DateOrder,
+  /** which way a date without a year goes: practice happened ("past"), leave is ahead ("future") */
+  yearless: "past" | "future" = "past",
+): DateParse {
   const word = token.toLowerCase();
   if (word === "today") return { ok: true, date: today };
   if (word === "yesterday") return { ok: true, date: addDays(today, -1) };
@@ -221,9 +228,13 @@ export function parseDate(token: string, today: IsoDate, order: DateOrder): Date
     return { ok: false, reason: "impossible" };
   }
   let date = ymd(y, m, d);
-  if (c === undefined && date > today) {
+  if (c === undefined && yearless === "past" && date > today) {
     if (!isRealDate(y - 1, m, d)) return { ok: false, reason: "impossible" };
     date = ymd(y - 1, m, d);
+  }
+  if (c === undefined && yearless === "future" && date < today) {
+    if (!isRealDate(y + 1, m, d)) return { ok: false, reason: "impossible" };
+    date = ymd(y + 1, m, d);
   }
   return { ok: true, date };
 }

@@ -115,7 +115,7 @@ export const ELEMENTS: Readonly<Record<ElementKey, ElementDef>> = {
     key: "child-safety-plan",
     kind: "date",
     name: "Child Safety Plan",
-    aliases: ["child-plan", "child-success-plan", "child-wellbeing-plan", "safety-plan"],
+    aliases: ["child-plan", "child-success-plan", "child-wellbeing-plan"],
   },
 };
 
@@ -128,4 +128,25 @@ export function valueRule(kind: ElementKind): { min: number; max: number } | nul
   if (kind === "rating") return { min: 0, max: 10 };
   if (kind === "count") return { min: 0, max: 999 };
   return null;
+}
+
+/** A word as people type it, made comparable: lower case, spaces, underscores and slashes as dashes. */
+export function normalWord(word: string): string {
+  return word
+    .toLowerCase()
+    .replace(/[\s_/]+/g, "-")
+    .replace(/[^a-z0-9&?-]/g, "")
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "");
+}
+
+/** Every built-in word for each element: its key, its name and its aliases, made comparable. */
+export function builtInWords(): Map<string, ElementKey> {
+  const words = new Map<string, ElementKey>();
+  for (const key of ELEMENT_KEYS) {
+    words.set(key, key);
+    words.set(normalWord(ELEMENTS[key].name), key);
+    for (const a of ELEMENTS[key].aliases) words.set(normalWord(a), key);
+  }
+  return words;
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, notExists, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, ne, notExists, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { ElementKey } from "../domain/elements.ts";
 import { type ElementState, foldElement } from "../domain/projection.ts";
@@ -52,6 +52,8 @@ export function eventQueries(store: Store) {
     .where(
       and(
         eq(practiceEvents.recordedBy, sql.placeholder("staffId")),
+        // Imported records (the paper dashboard) are not "my last entry".
+        ne(practiceEvents.surface, "import"),
         isNull(practiceEvents.retractsId),
         notRetracted,
       ),

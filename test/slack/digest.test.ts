@@ -192,14 +192,16 @@ describe("a nudge by direct message", () => {
     expect([a.status, b.status]).toEqual([200, 200]);
     await Promise.all([a.done, b.done]);
     const rows = h.t.ctx.store.sqlite.prepare("SELECT case_id AS c, until FROM snoozes").all();
-    expect(rows).toEqual([{ c: caseId, until: "2016-03-08" }]);
+    expect(rows).toEqual([{ c: caseId, until: "2016-03-07" }]);
     for (const id of ["nudge-1", "nudge-2"]) {
       const r = h.replyTo(id)!;
       expect(r.body.replace_original).toBe(true);
       const blocks = r.body.blocks as { type: string; block_id?: string }[];
       const row = blocks.find((x) => x.block_id === `nudge_${caseId}`)!;
       expect(row.type).toBe("context");
-      expect(textOf(row)).toContain(`Snoozed.* No reminders about case ${caseId} until 08/03/16 (7 days)`);
+      expect(textOf(row)).toContain(
+        `Snoozed.* No reminders about case ${caseId} for 7 days: they start again on 08/03/16`,
+      );
       // The other cases keep their buttons.
       expect(blocks.filter((x) => x.type === "actions")).toHaveLength(view.items.length - 1);
       expect(limitProblems([r])).toEqual([]);
@@ -388,7 +390,9 @@ describe("the digest commands in Slack", () => {
 
   test("/sos snooze and /sos away are plain confirmations", async () => {
     const s = await h.command(U.jane, "snooze 12345 3");
-    expect(textOf(s.reply!.body.blocks)).toContain("No reminders about case 12345 until 04/03/16 (3 days)");
+    expect(textOf(s.reply!.body.blocks)).toContain(
+      "No reminders about case 12345 for 3 days: they start again on 04/03/16",
+    );
     const a = await h.command(U.jane, "away 2016-03-07 2016-03-11");
     expect(textOf(a.reply!.body.blocks)).toContain("Away from 07/03/16 to 11/03/16");
   });

@@ -194,12 +194,12 @@ describe("a nudge in the personal chat", () => {
     const first = await app.post(execute(rec, VERB.snooze, snooze.data));
     const second = await app.post(execute(rec, VERB.snooze, snooze.data));
     const rows = app.t.ctx.store.sqlite.prepare("SELECT case_id AS c, until FROM snoozes").all();
-    expect(rows).toEqual([{ c: caseId, until: "2016-03-08" }]);
+    expect(rows).toEqual([{ c: caseId, until: "2016-03-07" }]);
     for (const r of [first, second]) {
       const after = invokeCard(r.body);
       expect(cardProblems(after)).toEqual([]);
       expect(cardText(after)).toContain(
-        `Snoozed. No reminders about case ${caseId} until 08/03/16 (7 days).`,
+        `Snoozed. No reminders about case ${caseId} for 7 days: they start again on 08/03/16.`,
       );
       // That case has no buttons any more; the others keep theirs.
       expect(executes(after).filter((a) => a.data.caseId === caseId)).toEqual([]);
@@ -386,7 +386,9 @@ describe("the digest commands in Teams", () => {
 
   test("sos snooze and sos away: plain confirmations", async () => {
     const [s] = await say("sos snooze 12346 3");
-    expect(cardText(cardOf(s))).toContain("No reminders about case 12346 until 04/03/16 (3 days)");
+    expect(cardText(cardOf(s))).toContain(
+      "No reminders about case 12346 for 3 days: they start again on 04/03/16",
+    );
     const [a] = await say("sos away 2016-03-07 2016-03-11");
     expect(cardText(cardOf(a))).toContain("Away from 07/03/16 to 11/03/16");
   });

@@ -2,6 +2,7 @@ import { elementCell } from "../../domain/cells.ts";
 import { elementColumn, elementColumns } from "../../domain/dashboards.ts";
 import { ELEMENTS } from "../../domain/elements.ts";
 import { nameCell } from "../../domain/names.ts";
+import { compareOccurrence } from "../../domain/projection.ts";
 import { requireCase } from "../access.ts";
 import type { Command } from "../command.ts";
 import { dayWords, type Env, refuse } from "../env.ts";
@@ -36,10 +37,14 @@ export function logElement(env: Env, cmd: LogCommand): Reply {
 
   const kind = ELEMENTS[cmd.element].kind;
   // A second identical entry is almost always a double send; a second meeting on one day is real.
+  // Only the latest entry of that day counts: a network of 7, then 5, then 7 again is a correction.
   if (kind !== "tally") {
-    const same = ctx.repo.events
+    const sameDay = ctx.repo.events
       .live(c.id, cmd.element)
-      .find((e) => e.occurredOn === date && (e.value ?? null) === cmd.value);
+      .filter((e) => e.occurredOn === date)
+      .sort(compareOccurrence);
+    const latest = sameDay[sameDay.length - 1];
+    const same = latest && (latest.value ?? null) === cmd.value ? latest : undefined;
     if (same) {
       return refuse(env, {
         code: "already_recorded",

@@ -11,7 +11,8 @@ export function snoozeCase(env: Env, cmd: Extract<Command, { kind: "snooze" }>):
   if ("reply" in found) return found.reply;
   const c = found.case;
   if (c.status === "closed") return refuse(env, { code: "case_closed", caseId: c.id, closedOn: c.closedOn });
-  const until = addDays(env.today, cmd.days);
+  // `until` is the last quiet day: snoozed for 7 days from Tuesday, reminders resume the next Tuesday.
+  const until = addDays(env.today, cmd.days - 1);
   env.ctx.repo.digests.snooze(c.id, until, env.actor.staffId, env.now);
   env.ctx.repo.audit.record({
     at: env.now,
@@ -23,7 +24,7 @@ export function snoozeCase(env: Env, cmd: Extract<Command, { kind: "snooze" }>):
   });
   return {
     ok: true,
-    text: `No reminders about case ${c.id} until ${env.fmt(until)} (${cmd.days} day${cmd.days === 1 ? "" : "s"}). It still shows as stuck on the dashboards.`,
+    text: `No reminders about case ${c.id} for ${cmd.days} day${cmd.days === 1 ? "" : "s"}: they start again on ${env.fmt(addDays(until, 1))}. It still shows as stuck on the dashboards.`,
     changedCase: c.id,
   };
 }

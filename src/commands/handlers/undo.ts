@@ -1,3 +1,4 @@
+import { canSeeCase } from "../../domain/access.ts";
 import { elementCell } from "../../domain/cells.ts";
 import { elementColumn } from "../../domain/dashboards.ts";
 import { ELEMENTS, type ElementKey, isElementKey } from "../../domain/elements.ts";
@@ -31,6 +32,14 @@ export function undoEntry(env: Env, cmd: UndoCommand): Reply {
     );
   }
   if (target.retractsId !== null) return refuse(env, { code: "unknown_entry", entryId: target.id });
+  // Entry numbers are sequential: an entry on a case this person may not see does not exist for
+  // them, or trying numbers would list other workers' case ids.
+  if (cmd.entryId !== null) {
+    const c = ctx.repo.cases.get(target.caseId);
+    if (!c || !canSeeCase(actor, { workerId: c.workerId, teamId: c.teamId })) {
+      return refuse(env, { code: "unknown_entry", entryId: cmd.entryId });
+    }
+  }
 
   const found = requireCase(env, target.caseId, "undo");
   if ("reply" in found) return found.reply;
