@@ -205,6 +205,9 @@ describe("the seed's dashboards, row for row", () => {
       "23/11/15",
     ]);
     expect(Object.keys(rows(v)).sort()).toEqual(["12345", "12346", "22345", "22346", "32345", "32346"]);
+    // an element the case's own dashboard does not have, never recorded: "–", not a missing "No"
+    expect(rows(v)["12345"]![9]).toBe("–");
+    expect(rows(v)["32345"]![9]).toBe("No");
   });
 
   test("in a channel, children show as initials", () => {

@@ -70,6 +70,7 @@ export function boardViews(
       showDate,
       names: env.names,
       stuck: stuckFor(org, c, env.today).length > 0,
+      ...(slug === "overview" ? { own: org.dashboards[c.service] } : {}),
     });
     const list = byWorker.get(c.workerId);
     if (list) list.push(row);

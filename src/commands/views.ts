@@ -2,6 +2,7 @@ import type { Ctx } from "../app/context.ts";
 import { type Actor, canSeeAgency, canSeeCase, canSeeTeam } from "../domain/access.ts";
 import type { DashboardSlug } from "../domain/dashboards.ts";
 import type { DashboardView, StuckView } from "../render/view.ts";
+import type { CaseRow } from "../store/schema.ts";
 import { boardViews, loadBoard, type Scope, teamHolders } from "./board.ts";
 import { type Audience, type Env, makeEnv, type Surface } from "./env.ts";
 import { stuckItems } from "./handlers/stuck.ts";
@@ -48,7 +49,15 @@ export function dashboardFor(env: Env, scope: ViewScope, slug: DashboardSlug | n
         ? teamHolders(env, scope.teamId)
         : [];
   const q = boardScope(scope);
-  return boardViews(env, env.ctx.repo.cases.eachOpen("all" in q ? {} : q), holders, slug);
+  return boardViews(env, visible(env.actor, env.ctx.repo.cases.eachOpen("all" in q ? {} : q)), holders, slug);
+}
+
+/**
+ * Only the cases the person may see, whatever the scope asked: a worker's cases can sit in a team
+ * the person viewing them does not supervise (a supervisor of two teams, a transfer).
+ */
+function* visible(actor: Actor, cases: Iterable<CaseRow>): Generator<CaseRow> {
+  for (const c of cases) if (canSeeCase(actor, { workerId: c.workerId, teamId: c.teamId })) yield c;
 }
 
 export function stuckFor(env: Env, scope: ViewScope, title: string): StuckView {

@@ -70,7 +70,7 @@ export function agencySummary(
     late: opts.late,
     coverage: {
       title: "Practice coverage by team (open cases with the element recorded)",
-      columns: ["Team", "Open cases", ...ELEMENT_KEYS.map(elementHeading)],
+      columns: ["Team", "Open cases", ...ELEMENT_KEYS.map((el) => elementHeading(org, el))],
       rows: org.teams.map((t) => {
         const s = perTeam.get(t.id)!;
         return { label: t.name, openCases: s.open, cells: cells(s.tallies) };
@@ -81,7 +81,7 @@ export function agencySummary(
     trend: {
       title: `Agency-wide coverage, last ${TREND_WEEKS} weeks`,
       columns: ["Element", ...weekEnds.map((d) => env.fmt(d))],
-      rows: ELEMENT_KEYS.map((el, i) => [elementHeading(el), ...trend.map((t) => percent(t[i]!))]),
+      rows: ELEMENT_KEYS.map((el, i) => [elementHeading(org, el), ...trend.map((t) => percent(t[i]!))]),
       note: "Each column: the cases open at the end of that week; an entry counts from the day it happened.",
     },
     stuckCounts: {
@@ -102,7 +102,7 @@ export function agencySummary(
         outcomes.length === 0
           ? []
           : ELEMENT_KEYS.map((el, i) => [
-              elementHeading(el),
+              elementHeading(org, el),
               ...outcomes.map((o) => share(byOutcome.get(o.code)!.tallies[i]!)),
             ]),
       note:

@@ -38,7 +38,7 @@ export function teamDigest(
   const coverageRows = ELEMENT_KEYS.flatMap((el, i) =>
     now[i]!.of + before[i]!.of === 0
       ? []
-      : [[elementHeading(el), share(now[i]!), share(before[i]!), change(now[i]!, before[i]!)]],
+      : [[elementHeading(ctx.org, el), share(now[i]!), share(before[i]!), change(now[i]!, before[i]!)]],
   );
 
   const inWeek = (d: string | null) => d !== null && d > weekAgo && d <= opts.asOf;

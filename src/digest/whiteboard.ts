@@ -43,7 +43,7 @@ const HEADINGS: Readonly<Record<ElementKey, readonly string[]>> = {
 export function whiteboardColumns(env: Env): WhiteboardColumn[] {
   const { dashboards } = env.ctx.org;
   return ELEMENT_KEYS.filter((el) => SERVICE_SLUGS.some((s) => elementColumn(dashboards[s], el))).map(
-    (el) => ({ element: el, heading: HEADINGS[el], label: elementHeading(el) }),
+    (el) => ({ element: el, heading: HEADINGS[el], label: elementHeading(env.ctx.org, el) }),
   );
 }
 

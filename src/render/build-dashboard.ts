@@ -1,6 +1,6 @@
 import { ABUSE_LEGEND, formatAbuseTypes } from "../domain/abuse.ts";
 import { elementCell } from "../domain/cells.ts";
-import type { ColumnDef, DashboardDef } from "../domain/dashboards.ts";
+import { type ColumnDef, type DashboardDef, elementColumn } from "../domain/dashboards.ts";
 import { formatDate, type IsoDate } from "../domain/dates.ts";
 import { ELEMENTS } from "../domain/elements.ts";
 import { groupTitle, type NameDisplay, nameCell } from "../domain/names.ts";
@@ -44,12 +44,17 @@ export function dateFormatter(pattern: string): (d: IsoDate) => string {
   };
 }
 
+/** Shown in the overview where an element is not on the case's own dashboard and was never recorded. */
+export const NOT_APPLICABLE = "–";
+
 export function cellFor(
   col: ColumnDef,
   c: DashboardCase,
   today: IsoDate,
   showDate: (d: IsoDate) => string,
   names: NameDisplay,
+  /** the case's own dashboard, when the table is another one (the overview) */
+  own?: DashboardDef,
 ): string {
   switch (col.id) {
     case "name":
@@ -58,8 +63,12 @@ export function cellFor(
       return showDate(c.openedOn);
     case "abuse":
       return formatAbuseTypes(c.abuseTypes);
-    default:
-      return elementCell(ELEMENTS[col.id].kind, col.style, c.states[col.id], showDate);
+    default: {
+      const state = c.states[col.id];
+      // "No" would say it is missing; it cannot be recorded on this case at all.
+      if (own && !elementColumn(own, col.id) && (state?.count ?? 0) === 0) return NOT_APPLICABLE;
+      return elementCell(ELEMENTS[col.id].kind, col.style, state, showDate);
+    }
   }
 }
 
@@ -67,11 +76,17 @@ export function cellFor(
 export function dashboardRow(
   def: DashboardDef,
   c: DashboardCase,
-  opts: { today: IsoDate; showDate: (d: IsoDate) => string; names: NameDisplay; stuck: boolean },
+  opts: {
+    today: IsoDate;
+    showDate: (d: IsoDate) => string;
+    names: NameDisplay;
+    stuck: boolean;
+    own?: DashboardDef;
+  },
 ): RowView {
   return {
     caseId: c.id,
-    cells: def.columns.map((col) => cellFor(col, c, opts.today, opts.showDate, opts.names)),
+    cells: def.columns.map((col) => cellFor(col, c, opts.today, opts.showDate, opts.names, opts.own)),
     stuck: opts.stuck,
   };
 }

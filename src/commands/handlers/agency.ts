@@ -1,6 +1,7 @@
+import type { Org } from "../../config/org.ts";
 import { emptyTallies, share, tallyCase } from "../../digest/coverage.ts";
 import { canSeeAgency } from "../../domain/access.ts";
-import { DASHBOARDS, elementColumn } from "../../domain/dashboards.ts";
+import { elementColumn } from "../../domain/dashboards.ts";
 import { ELEMENT_KEYS, ELEMENTS, type ElementKey } from "../../domain/elements.ts";
 import { coverageText } from "../../render/text.ts";
 import type { CoverageView } from "../../render/view.ts";
@@ -9,9 +10,9 @@ import { loadBoard } from "../board.ts";
 import { type Env, refuse } from "../env.ts";
 import type { Reply } from "../reply.ts";
 
-/** Column heading for an element in agency-wide views: the overview's label, else the element's name. */
-export function elementHeading(element: ElementKey): string {
-  return elementColumn(DASHBOARDS.overview, element)?.label ?? ELEMENTS[element].name;
+/** Column heading for an element in agency-wide views: the agency's overview label, else its name. */
+export function elementHeading(org: Org, element: ElementKey): string {
+  return elementColumn(org.dashboards.overview, element)?.label ?? ELEMENTS[element].name;
 }
 
 /** For each element: open cases that have it, out of open cases whose dashboard shows it. */
@@ -42,7 +43,7 @@ export function agency(env: Env): Reply {
   });
   const view: CoverageView = {
     title: `${ctx.org.agency.name}: practice coverage by team`,
-    columns: ["Team", "Open cases", ...ELEMENT_KEYS.map(elementHeading)],
+    columns: ["Team", "Open cases", ...ELEMENT_KEYS.map((el) => elementHeading(ctx.org, el))],
     rows,
     total: { label: "Whole agency", openCases: board.cases.length, cells: coverageCells(env, board.cases) },
     note: "Each cell: open cases with the element recorded, out of open cases whose dashboard has it.",
