@@ -13,11 +13,24 @@ import { createScheduler } from "../digest/scheduler.ts";
 import { teamDigest } from "../digest/team-digest.ts";
 import { digestText } from "../digest/text.ts";
 import { digestPictures } from "../digest/whiteboard.ts";
-import { localDate } from "../domain/dates.ts";
+import { isIsoDate, localDate, zonedInstant } from "../domain/dates.ts";
 import { isolatedRenderer } from "../render/png-renderer.ts";
 import { table } from "../render/text.ts";
 import { readArgs } from "./args.ts";
 import { bootFromEnv } from "./setup.ts";
+
+/**
+ * `--at`: with a zone (`Z`, `+01:00`) it is that instant; without one it is the agency's own wall
+ * clock, not this machine's (a server in UTC running a Sydney agency).
+ */
+export function readAt(text: string, timeZone: string): Date {
+  const local = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2}))?$/.exec(text.trim());
+  if (local)
+    return isIsoDate(local[1]!)
+      ? zonedInstant(local[1]!, Number(local[2] ?? 12), Number(local[3] ?? 0), timeZone)
+      : new Date(Number.NaN);
+  return new Date(text);
+}
 
 /** `sos digest run …` and `sos digest status`. */
 export async function digest(argv: string[]): Promise<number> {
@@ -73,7 +86,7 @@ async function run(argv: string[]): Promise<number> {
   );
   const { ctx } = bootFromEnv({ today: values.today });
   try {
-    const at = values.at === undefined ? ctx.clock.now() : new Date(values.at);
+    const at = values.at === undefined ? ctx.clock.now() : readAt(values.at, ctx.org.agency.timeZone);
     if (Number.isNaN(at.getTime()))
       throw new UsageError(`--at must be a date and time like 2026-11-30T08:00 (got "${values.at}")`);
     const what = target(ctx, positionals);

@@ -264,11 +264,14 @@ export const STUCK_LIMIT = 40;
 
 export function stuckCard(view: StuckView, fallback: string): AdaptiveCard {
   const body: CardElement[] = [
-    text(view.items.length === 0 ? view.title : `${view.title} (${view.items.length})`, {
-      size: "Medium",
-      weight: "Bolder",
-      style: "heading",
-    }),
+    text(
+      view.items.length === 0 ? view.title : `${view.title} (${view.items.length + (view.more?.count ?? 0)})`,
+      {
+        size: "Medium",
+        weight: "Bolder",
+        style: "heading",
+      },
+    ),
   ];
   if (view.items.length === 0) body.push(text("No stuck cases.", { color: "Good" }));
   for (const item of view.items.slice(0, STUCK_LIMIT)) {
@@ -288,8 +291,13 @@ export function stuckCard(view: StuckView, fallback: string): AdaptiveCard {
       ],
     });
   }
-  const more = view.items.length - STUCK_LIMIT;
-  if (more > 0) body.push(text(`${more} more stuck cases are not shown here.`, { isSubtle: true }));
+  const more = Math.max(0, view.items.length - STUCK_LIMIT) + (view.more?.count ?? 0);
+  if (more > 0)
+    body.push(
+      text(`${more} more stuck cases are not shown here. ${view.more?.hint ?? ""}`.trim(), {
+        isSubtle: true,
+      }),
+    );
   return card(body, fallback, { wide: true });
 }
 

@@ -72,10 +72,13 @@ export function stuckMessage(view: StuckView, opts: Paging = {}): Message {
   const pages = stuckPages(view);
   const index = Math.min(opts.page ?? 0, pages.length - 1);
   const page = pages[index]!;
-  const n = view.items.length;
+  const n = view.items.length + (view.more?.count ?? 0);
   const blocks: Block[] = [header(n === 0 ? view.title : `${view.title} (${n})`)];
   if (n === 0) blocks.push({ type: "section", text: mrkdwn("No stuck cases.") });
   else blocks.push(...stuckSections(page.items));
+  if (view.more && index === pages.length - 1) {
+    blocks.push(context(`…and ${view.more.count} more. ${view.more.hint}`));
+  }
   if (pages.length > 1) {
     blocks.push(context(`page ${index + 1} of ${pages.length}`));
     const nav = opts.pageValue

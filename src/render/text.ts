@@ -75,7 +75,7 @@ export function coverageText(view: CoverageView): string {
 
 export function stuckText(view: StuckView): string {
   if (view.items.length === 0) return `${view.title}\nNo stuck cases.`;
-  const lines = [`${view.title} (${view.items.length})`];
+  const lines = [`${view.title} (${view.items.length + (view.more?.count ?? 0)})`];
   for (const item of view.items) {
     lines.push(
       "",
@@ -90,6 +90,7 @@ export function stuckText(view: StuckView): string {
       );
     }
   }
+  if (view.more) lines.push("", `…and ${view.more.count} more. ${view.more.hint}`);
   return lines.join("\n");
 }
 

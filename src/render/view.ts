@@ -61,7 +61,10 @@ export interface StuckItem {
 
 export interface StuckView {
   readonly title: string;
+  /** the longest stuck first; a long list is cut (see `more`) */
   readonly items: readonly StuckItem[];
+  /** stuck cases left off the list, with where to see them */
+  readonly more?: { readonly count: number; readonly hint: string };
 }
 
 export interface CaseView {

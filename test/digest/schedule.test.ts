@@ -81,3 +81,11 @@ staff:
     t.close();
   }
 });
+
+test("sos digest run --at reads a time without a zone on the agency's clock", async () => {
+  const { readAt } = await import("../../src/cli/digest.ts");
+  expect(readAt("2026-11-30T02:00", "America/Los_Angeles").toISOString()).toBe("2026-11-30T10:00:00.000Z");
+  expect(readAt("2026-11-30T08:00Z", "America/Los_Angeles").toISOString()).toBe("2026-11-30T08:00:00.000Z");
+  expect(readAt("2026-11-30", "Europe/London").toISOString()).toBe("2026-11-30T12:00:00.000Z");
+  expect(Number.isNaN(readAt("2026-02-30T08:00", "Europe/London").getTime())).toBe(true);
+});

@@ -36,6 +36,9 @@ export function stuckItems(env: Env, board: Board): StuckItem[] {
   return items.map(({ worst: _, ...item }) => item);
 }
 
+/** The most stuck cases one chat reply lists. */
+export const STUCK_REPLY_LIMIT = 50;
+
 export function stuck(env: Env, cmd: Extract<Command, { kind: "stuck" }>): Reply {
   const { actor, ctx } = env;
   let scope: Scope;
@@ -75,6 +78,21 @@ export function stuck(env: Env, cmd: Extract<Command, { kind: "stuck" }>): Reply
     scope = { all: true };
     title = `Stuck cases in ${ctx.org.agency.name}`;
   }
-  const view: StuckView = { title, items: stuckItems(env, loadBoard(env, scope)) };
+  const items = stuckItems(env, loadBoard(env, scope));
+  // An agency's list can run to thousands: a chat reply carries the longest stuck, and says where
+  // the rest are (a team's own list, or the CLI for everything).
+  const shown = items.slice(0, STUCK_REPLY_LIMIT);
+  const view: StuckView = {
+    title,
+    items: shown,
+    ...(items.length > shown.length
+      ? {
+          more: {
+            count: items.length - shown.length,
+            hint: "Type `/sos stuck <team name>` for one team's; `sos stuck` at the server lists them all.",
+          },
+        }
+      : {}),
+  };
   return { ok: true, text: stuckText(view), stuck: view };
 }
