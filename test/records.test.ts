@@ -212,3 +212,11 @@ describe("closing and reopening", () => {
     );
   });
 });
+
+test("delivery ids are forgotten after a week, so stored replies do not pile up", () => {
+  t = makeTestCtx();
+  t.run(JANE, "mapped-with-family 12345", { idempotencyKey: "old" });
+  expect(t.ctx.repo.idempotency.prune("2016-03-01T11:00:00.000Z")).toBe(0);
+  expect(t.ctx.repo.idempotency.prune("2016-03-08T12:00:00.000Z")).toBe(1);
+  expect(t.ctx.repo.idempotency.get("old")).toBeUndefined();
+});

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { boot, UsageError } from "../app/boot.ts";
 import { DEMO_CONFIG, resolveDbPath } from "../app/paths.ts";
 import { loadDemoData } from "../demo/load.ts";
+import { openStore } from "../store/open.ts";
 import { readArgs } from "./args.ts";
 import { shown } from "./setup.ts";
 
@@ -10,6 +11,18 @@ export function demo(argv: string[]): number {
   const { values } = readArgs("demo", argv, { db: { type: "string" }, today: { type: "string" } });
   const dbPath = resolveDbPath(process.env, process.cwd(), values.db);
   const existed = dbPath !== ":memory:" && existsSync(dbPath);
+  // Refuse before anything is written: booting syncs the demo's staff into the database, which on a
+  // real agency's database would mark its own staff as gone.
+  if (existed) {
+    const store = openStore(dbPath);
+    const n = (store.sqlite.prepare("SELECT count(*) AS n FROM cases").get() as { n: number }).n;
+    store.close();
+    if (n > 0) {
+      throw new UsageError(
+        `${shown(dbPath)} already holds cases; sos demo only fills a new database. Use --db with a new path.`,
+      );
+    }
+  }
   const { ctx, emptyDb } = boot({
     configPath: DEMO_CONFIG,
     dbPath,

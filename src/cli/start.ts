@@ -48,6 +48,9 @@ export async function start(argv: string[]): Promise<number> {
   say(`Server:    http://localhost:${running.port}  (GET /healthz)`);
   for (const m of surfaces.mounts) say(`           ${m.describe}`);
 
+  // Delivery ids are only needed while a platform might still retry: a week is ample.
+  ctx.repo.idempotency.prune(new Date(ctx.clock.now().getTime() - 7 * 86_400_000).toISOString());
+
   // WAL checkpoints off the request path, and the digests on their schedules.
   const checkpointer = startCheckpointer(ctx.store);
   let scheduler: Scheduler | undefined;

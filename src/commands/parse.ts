@@ -445,8 +445,13 @@ function parseOpen(args: readonly Token[], ctx: ParseContext): Parsed {
       return d.reason === "impossible"
         ? fail({ code: "impossible_date", token: ageToken.text })
         : fail({ code: "bad_age", token: ageToken.text });
-    if (d.date > ctx.today) return fail({ code: "dob_in_future", date: d.date });
-    dob = d.date;
+    let born = d.date;
+    // "1/1/99": a two-digit year that would be in the future is the last century (a young adult
+    // leaving care, a parent's date given by mistake is still caught by the age check on screen).
+    if (born > ctx.today && /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$/.test(ageToken.text))
+      born = `${Number(born.slice(0, 4)) - 100}${born.slice(4)}`;
+    if (born > ctx.today) return fail({ code: "dob_in_future", date: born });
+    dob = born;
   }
   const serviceToken = args[i++];
   if (!serviceToken) return usage("it needs the service: statutory-cp, family-support or voluntary");

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import type { Db } from "./open.ts";
 import { idempotency } from "./schema.ts";
 
@@ -25,6 +25,13 @@ export function idempotencyQueries(db: Db) {
     },
     put(key: string, reply: unknown, at: string): void {
       put.run({ key, reply, createdAt: at });
+    },
+    /**
+     * Forgets deliveries older than `before`. Platforms retry within minutes; a stored reply holds
+     * what the person was told (children's names, notes), which is kept no longer than needed.
+     */
+    prune(before: string): number {
+      return db.delete(idempotency).where(lt(idempotency.createdAt, before)).run().changes;
     },
   };
 }

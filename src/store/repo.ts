@@ -23,7 +23,9 @@ export function createRepo(store: Store) {
      * here; platform calls happen after it returns.
      */
     transaction<T>(fn: () => T): T {
-      return store.sqlite.transaction(fn)();
+      // IMMEDIATE takes the write lock up front: with the CLI or a second process writing too, a
+      // deferred transaction could fail half-way with SQLITE_BUSY instead of waiting its turn.
+      return store.sqlite.transaction(fn).immediate();
     },
   };
 }
