@@ -1,4 +1,5 @@
-import { canManageTeam, canRecord, canSeeCase } from "../domain/access.ts";
+import { findTeam, type TeamConfig } from "../config/org.ts";
+import { canManageTeam, canRecord, canSeeCase, canSeeTeam } from "../domain/access.ts";
 import type { CaseRow } from "../store/schema.ts";
 import { closest } from "../util/suggest.ts";
 import { type Env, refuse } from "./env.ts";
@@ -62,4 +63,28 @@ function similarCaseIds(env: Env, caseId: string): string[] {
         ? { teamIds: actor.teams }
         : {};
   return closest(caseId, ctx.repo.cases.ids(scope), 3);
+}
+
+/**
+ * A team named in a command: found (with "did you mean" when not), and visible to the person. The
+ * refusal for a team they may not see is theirs to word (`denied`).
+ */
+export function requireTeam(
+  env: Env,
+  word: string,
+  denied?: (team: TeamConfig) => Reply,
+): { team: TeamConfig } | { reply: Reply } {
+  const { actor, ctx } = env;
+  const team = findTeam(ctx.org, word);
+  if (!team) {
+    const suggestions = closest(
+      word,
+      ctx.org.teams.map((t) => t.name),
+      2,
+    );
+    return { reply: refuse(env, { code: "unknown_team", word, suggestions }) };
+  }
+  if (!canSeeTeam(actor, team.id))
+    return { reply: denied?.(team) ?? refuse(env, { code: "no_team_access", team: team.name }) };
+  return { team };
 }

@@ -1,8 +1,6 @@
-import { findTeam } from "../../config/org.ts";
-import { canSeeTeam } from "../../domain/access.ts";
 import { dashboardText } from "../../render/text.ts";
 import type { DashboardView } from "../../render/view.ts";
-import { closest } from "../../util/suggest.ts";
+import { requireTeam } from "../access.ts";
 import { boardViews, loadBoard, teamHolders } from "../board.ts";
 import type { Command } from "../command.ts";
 import { type Env, refuse } from "../env.ts";
@@ -43,19 +41,9 @@ export function team(env: Env, cmd: Extract<Command, { kind: "team" }>): Reply {
   }
   let teamIds: string[];
   if (cmd.team !== null) {
-    const t = findTeam(ctx.org, cmd.team);
-    if (!t) {
-      return refuse(env, {
-        code: "unknown_team",
-        word: cmd.team,
-        suggestions: closest(
-          cmd.team,
-          ctx.org.teams.map((x) => x.name),
-          2,
-        ),
-      });
-    }
-    if (!canSeeTeam(actor, t.id)) return refuse(env, { code: "no_team_access", team: t.name });
+    const found = requireTeam(env, cmd.team);
+    if ("reply" in found) return found.reply;
+    const t = found.team;
     teamIds = [t.id];
   } else if (actor.role === "supervisor") {
     teamIds = [...actor.teams];

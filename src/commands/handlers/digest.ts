@@ -1,13 +1,12 @@
-import { findTeam } from "../../config/org.ts";
 import { agencySummary } from "../../digest/agency-summary.ts";
 import { planNudges } from "../../digest/nudges.ts";
 import { periodOf } from "../../digest/schedule.ts";
 import { teamDigest } from "../../digest/team-digest.ts";
 import { digestText } from "../../digest/text.ts";
-import { canSeeAgency, canSeeTeam } from "../../domain/access.ts";
+import { canSeeAgency } from "../../domain/access.ts";
 import { dashboardCsv } from "../../render/csv.ts";
 import type { DashboardView } from "../../render/view.ts";
-import { closest } from "../../util/suggest.ts";
+import { requireTeam } from "../access.ts";
 import type { Command } from "../command.ts";
 import { type Env, makeEnv, refuse } from "../env.ts";
 import type { Reply } from "../reply.ts";
@@ -21,21 +20,8 @@ function teamFor(env: Env, word: string | null): { teamId: string } | { reply: R
     if (ctx.org.teams.length === 1) return { teamId: ctx.org.teams[0]!.id };
     return { reply: refuse(env, { code: "which_team", teams: ctx.org.teams.map((t) => t.name) }) };
   }
-  const t = findTeam(ctx.org, word);
-  if (!t)
-    return {
-      reply: refuse(env, {
-        code: "unknown_team",
-        word,
-        suggestions: closest(
-          word,
-          ctx.org.teams.map((x) => x.name),
-          2,
-        ),
-      }),
-    };
-  if (!canSeeTeam(actor, t.id)) return { reply: refuse(env, { code: "no_team_access", team: t.name }) };
-  return { teamId: t.id };
+  const found = requireTeam(env, word);
+  return "reply" in found ? found : { teamId: found.team.id };
 }
 
 /**

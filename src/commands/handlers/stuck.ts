@@ -1,9 +1,7 @@
-import { findTeam } from "../../config/org.ts";
-import { canSeeTeam } from "../../domain/access.ts";
 import { nameCell } from "../../domain/names.ts";
 import { stuckText } from "../../render/text.ts";
 import type { StuckItem, StuckView } from "../../render/view.ts";
-import { closest } from "../../util/suggest.ts";
+import { requireTeam } from "../access.ts";
 import { type Board, loadBoard, type Scope, stuckFor } from "../board.ts";
 import type { Command } from "../command.ts";
 import { type Env, refuse } from "../env.ts";
@@ -44,28 +42,18 @@ export function stuck(env: Env, cmd: Extract<Command, { kind: "stuck" }>): Reply
   let scope: Scope;
   let title: string;
   if (cmd.team !== null) {
-    const t = findTeam(ctx.org, cmd.team);
-    if (!t) {
-      return refuse(env, {
-        code: "unknown_team",
-        word: cmd.team,
-        suggestions: closest(
-          cmd.team,
-          ctx.org.teams.map((x) => x.name),
-          2,
-        ),
-      });
-    }
-    if (!canSeeTeam(actor, t.id)) {
-      return actor.role === "worker"
+    const found = requireTeam(env, cmd.team, (team) =>
+      actor.role === "worker"
         ? refuse(env, {
             code: "role_cannot",
             role: "worker",
             action: "see a team's stuck cases",
             who: "type `/sos stuck` for your own",
           })
-        : refuse(env, { code: "no_team_access", team: t.name });
-    }
+        : refuse(env, { code: "no_team_access", team: team.name }),
+    );
+    if ("reply" in found) return found.reply;
+    const t = found.team;
     scope = { teamIds: [t.id] };
     title = `Stuck cases in ${t.name}`;
   } else if (actor.role === "worker") {
