@@ -67,3 +67,16 @@ export interface NudgeView {
 }
 
 export type DigestView = TeamDigestView | AgencySummaryView | NudgeView;
+
+/** The coverage view as a plain table (teams, then the agency total as the last row). */
+export function coverageTable(c: CoverageView): TableBlock {
+  return {
+    title: c.title,
+    columns: c.columns,
+    rows: [
+      ...c.rows.map((r) => [r.label, String(r.openCases), ...r.cells]),
+      [c.total.label, String(c.total.openCases), ...c.total.cells],
+    ],
+    note: c.note,
+  };
+}

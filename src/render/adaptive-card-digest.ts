@@ -6,6 +6,7 @@ import type {
   TableBlock as TableView,
   TeamDigestView,
 } from "../digest/views.ts";
+import { coverageTable } from "../digest/views.ts";
 import { dashboardCard, dashboardPages } from "./adaptive-card.ts";
 import {
   type AdaptiveCard,
@@ -250,15 +251,7 @@ export function teamDigestCards(v: TeamDigestView, picture?: Picture): AdaptiveC
 
 export function agencySummaryCards(v: AgencySummaryView): AdaptiveCard[] {
   const c = v.coverage;
-  const coverage: TableView = {
-    title: c.title,
-    columns: c.columns,
-    rows: [
-      ...c.rows.map((r) => [r.label, String(r.openCases), ...r.cells]),
-      [c.total.label, String(c.total.openCases), ...c.total.cells],
-    ],
-    note: c.note,
-  };
+  const coverage = coverageTable(c);
   const head: CardElement[] = [heading(v.title), subtle(v.window)];
   if (v.late) head.push(text(`⚠ ${LATE_LINE}`, { color: "Warning", weight: "Bolder" }));
   const last = (t: TableView) => new Set([t.rows.length - 1]);

@@ -6,6 +6,7 @@ import type {
   TableBlock as TableView,
   TeamDigestView,
 } from "../digest/views.ts";
+import { coverageTable } from "../digest/views.ts";
 import {
   type ActionsBlock,
   type Block,
@@ -292,15 +293,7 @@ export function teamDigestMessages(v: TeamDigestView): Message[] {
 export function agencySummaryMessages(v: AgencySummaryView): Message[] {
   const intro = `${escapeMrkdwn(v.window)}${v.late ? `  ·  :warning: *${LATE_LINE}*` : ""}`;
   const c = v.coverage;
-  const coverage: TableView = {
-    title: c.title,
-    columns: c.columns,
-    rows: [
-      ...c.rows.map((r) => [r.label, String(r.openCases), ...r.cells]),
-      [c.total.label, String(c.total.openCases), ...c.total.cells],
-    ],
-    note: c.note,
-  };
+  const coverage = coverageTable(c);
   const along = `${escapeMrkdwn(v.title)}  ·  ${escapeMrkdwn(v.window)}`;
   const last = (t: TableView) => new Set([t.rows.length - 1]);
   return [
