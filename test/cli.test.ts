@@ -159,6 +159,7 @@ describe("sos, end to end as child processes", () => {
         rule: "no-danger-or-goal",
         reason: "no Safety Goal 14 days after first mapping",
         since: "20/02/16",
+        sinceOn: "2016-02-20",
         days: 10,
       },
     ]);

@@ -26,18 +26,27 @@ export function startConsoleChat(
         rl.close();
         return;
       }
-      if (line.startsWith(":as")) {
+      if (line === ":as" || line.startsWith(":as ")) {
         const email = line.slice(3).trim();
-        const next = ctx.people.byEmail(email);
+        const next = email ? ctx.people.byEmail(email) : undefined;
+        const people = ctx.people.all().map((a) => `${a.email} (${a.role})`);
         if (!next) {
-          const people = ctx.people.all().map((a) => `${a.email} (${a.role})`);
-          say(`No one with the email "${email}". Staff in the config:\n  ${people.join("\n  ")}`);
+          say(
+            `${email ? `No one with the email "${email}".` : "Say who: :as <email>."} Staff in the config:\n  ${people.join("\n  ")}`,
+          );
         } else {
           actor = next;
           say(`You are now ${actor.name} (${actor.role}).`);
         }
+      } else if (line.startsWith(":")) {
+        say(
+          "Console commands: :as <email> switches person, :quit leaves. Everything else is a /sos command: type /sos help.",
+        );
       } else if (line !== "") {
-        say(runCommand(ctx, { actor, text: line, surface: "console", audience: "private" }).text);
+        const reply = runCommand(ctx, { actor, text: line, surface: "console", audience: "private" });
+        say(reply.text);
+        // The console has nowhere to hand a file over: it shows it.
+        if (reply.file) say(`\n--- ${reply.file.filename} ---\n${reply.file.content.trimEnd()}`);
       }
       say("");
       prompt();

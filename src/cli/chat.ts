@@ -23,7 +23,8 @@ export async function chat(argv: string[]): Promise<number> {
       const line = raw.trim();
       if (line === "" || line.startsWith("#")) continue;
       const reply = runCommand(ctx, { actor, text: line, surface: "cli", audience: "private" });
-      process.stdout.write(`${reply.text}\n\n`);
+      const file = reply.file ? `\n--- ${reply.file.filename} ---\n${reply.file.content.trimEnd()}\n` : "";
+      process.stdout.write(`${reply.text}\n${file}\n`);
     }
     return 0;
   } finally {

@@ -20,7 +20,20 @@ export function dashboard(argv: string[]): number {
     today: { type: "string" },
   });
   const format = oneOf("--format", values.format, ["text", "csv", "json"] as const, "text");
-  const slug = oneOf("--dashboard", values.dashboard, DASHBOARD_SLUGS, "overview");
+  // The chat's short names work here too: cp, fs, vol, all.
+  const alias: Readonly<Record<string, string>> = {
+    cp: "statutory-cp",
+    statutory: "statutory-cp",
+    fs: "family-support",
+    vol: "voluntary",
+    all: "overview",
+  };
+  const slug = oneOf(
+    "--dashboard",
+    values.dashboard && (alias[values.dashboard] ?? values.dashboard),
+    DASHBOARD_SLUGS,
+    "overview",
+  );
   const scopes = [values.worker !== undefined, values.team !== undefined, values.agency === true].filter(
     Boolean,
   ).length;

@@ -13,7 +13,7 @@ import { createScheduler } from "../digest/scheduler.ts";
 import { teamDigest } from "../digest/team-digest.ts";
 import { digestText } from "../digest/text.ts";
 import { digestPictures } from "../digest/whiteboard.ts";
-import { isIsoDate, localDate, zonedInstant } from "../domain/dates.ts";
+import { formatDate, isIsoDate, localDate, localTime, zonedInstant } from "../domain/dates.ts";
 import { isolatedRenderer } from "../render/png-renderer.ts";
 import { table } from "../render/text.ts";
 import { readArgs } from "./args.ts";
@@ -143,12 +143,15 @@ function status(argv: string[]): number {
   const { values } = readArgs("digest", argv, { limit: { type: "string" }, today: { type: "string" } });
   const limit = Number(values.limit ?? 30);
   const { ctx } = bootFromEnv({ today: values.today });
+  const tz = ctx.org.agency.timeZone;
+  // Times as the agency reads them: its schedules are in its own zone.
+  const local = (d: Date) => `${formatDate(localDate(d, tz), ctx.org.dates.format)} ${localTime(d, tz)}`;
   try {
     const runs = ctx.repo.digests.recent(limit);
     const team = (id: string) => ctx.org.teams.find((t) => t.id === id)?.name ?? id;
     const person = (id: string) => ctx.people.byId(Number(id))?.name ?? `staff #${id}`;
     const rows = runs.map((r) => [
-      r.startedAt.slice(0, 16).replace("T", " "),
+      local(new Date(r.startedAt)),
       r.kind,
       r.kind === "nudge" && r.platform !== "all"
         ? person(r.scope)
@@ -164,7 +167,7 @@ function status(argv: string[]): number {
     const failed = runs.filter((r) => r.status === "failed").length;
     const stuckPosting = runs.filter((r) => r.status === "posting").length;
     process.stdout.write(
-      `${runs.length === 0 ? "No digests have run yet." : table(["started (UTC)", "kind", "for", "period", "platform", "status", "attempts", "error"], rows)}\n`,
+      `${runs.length === 0 ? "No digests have run yet." : table([`started (${tz})`, "kind", "for", "period", "platform", "status", "attempts", "error"], rows)}\n`,
     );
     if (failed)
       process.stdout.write(
@@ -175,14 +178,14 @@ function status(argv: string[]): number {
         `\n${stuckPosting} started but not known to have finished (the app stopped while posting); they are not re-posted automatically.\n`,
       );
     const upcoming = createScheduler(ctx, createRunner({ ctx, posters: [] }), { timers: false }).upcoming();
-    process.stdout.write("\nNext scheduled:\n");
+    process.stdout.write(`\nNext scheduled (${tz}):\n`);
     for (const u of upcoming) {
       const label =
         u.spec.kind === "agency"
           ? "agency summary"
           : `${team(u.spec.scope)} ${u.spec.kind === "team" ? "digest" : "nudges"}`;
       process.stdout.write(
-        `  ${label.padEnd(28)} ${u.spec.cron.padEnd(14)} ${u.next ? u.next.toISOString().slice(0, 16).replace("T", " ") : "-"} UTC\n`,
+        `  ${label.padEnd(28)} ${u.spec.cron.padEnd(14)} ${u.next ? local(u.next) : "-"}\n`,
       );
     }
     return 0;

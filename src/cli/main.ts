@@ -45,6 +45,34 @@ async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
+// `sos stuck | head`: the reader went away; that is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+/** A system error someone can fix, in one plain sentence; null for anything else. */
+function plainSystemError(e: unknown): string | null {
+  const err = e as NodeJS.ErrnoException;
+  const where = err.path ? ` ${err.path}` : "";
+  switch (err.code) {
+    case "ENOENT":
+      return `can't find${where}: check the path (a folder to write into must already exist).`;
+    case "EACCES":
+    case "EPERM":
+      return `not allowed to use${where}: check its permissions.`;
+    case "EADDRINUSE":
+      return `port ${(err as { port?: number }).port ?? ""} is already in use: is sos already running? Stop it, or set PORT to another port.`.replace(
+        "port  is",
+        "the port is",
+      );
+    case "ENOSPC":
+      return "the disk is full: nothing more can be written until space is freed.";
+    default:
+      return null;
+  }
+}
+
 // One place where errors end up: known ones print plainly, anything else with its stack for an admin.
 try {
   process.exitCode = await main(process.argv.slice(2));
@@ -52,6 +80,9 @@ try {
   if (e instanceof UsageError) {
     process.stderr.write(`sos: ${e.message}\n`);
     process.exitCode = 2;
+  } else if (plainSystemError(e)) {
+    process.stderr.write(`sos: ${plainSystemError(e)}\n`);
+    process.exitCode = 1;
   } else if (e instanceof ConfigError) {
     process.stderr.write(`sos: the config can't be used. ${e.message}\n`);
     process.exitCode = 1;

@@ -46,7 +46,9 @@ export async function start(argv: string[]): Promise<number> {
   const app = createApp(ctx, surfaces.mounts);
   const running = await listen(app, port, surfaces.mounts);
   say(`Server:    http://localhost:${running.port}  (GET /healthz)`);
-  for (const m of surfaces.mounts) say(`           ${m.describe}`);
+  // PORT=0 takes any free port: the lines that name it say the one taken.
+  for (const m of surfaces.mounts)
+    say(`           ${m.describe.replaceAll(`localhost:${port}/`, `localhost:${running.port}/`)}`);
 
   // Delivery ids are only needed while a platform might still retry: a week is ample.
   ctx.repo.idempotency.prune(new Date(ctx.clock.now().getTime() - 7 * 86_400_000).toISOString());

@@ -101,7 +101,7 @@ export function describe(issue: Issue, fmt: (d: IsoDate) => string): string {
     case "dob_in_future":
       return `The date of birth ${fmt(issue.date)} is in the future. Check it and type it again.`;
     case "needs_worker":
-      return `Who will hold case ${issue.caseId}? Add their email at the end, for example \`… jane.smith@agency.example\`.`;
+      return `Who will hold case ${issue.caseId}? Add their work email at the end: \`/sos open ${issue.caseId} … <their email>\`.`;
   }
 }
 

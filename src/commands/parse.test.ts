@@ -107,7 +107,7 @@ describe("every bad input gets its own issue", () => {
     ['open 50001 "Ana Lee" 31/02/15 cp', "impossible_date"],
     ['open 50001 "Ana Lee" 2017-01-01 cp', "dob_in_future"],
     ["case", "usage"],
-    ["case 12345 now", "extra_words"],
+    ["case 12345 now", "usage"],
     ["mine everything", "unknown_dashboard"],
     ["undo twelve", "usage"],
     ["assign 12345", "usage"],

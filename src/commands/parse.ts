@@ -27,13 +27,13 @@ const done = (command: Command): Parsed => ({ ok: true, command });
 
 export const USAGE: Readonly<Record<string, string>> = {
   log: "/sos <element> <case-id> [date] [value] [-- note]",
-  open: '/sos open <case-id> "<child name>" <age or date of birth> <service> [abuse types] [worker email]',
+  open: '/sos open <case-id> "<child name>" <age or date of birth> <service> [abuse types] [date opened] [worker email]',
   case: "/sos case <case-id>",
   mine: "/sos mine [dashboard]",
   team: "/sos team [team name] [dashboard]",
   agency: "/sos agency",
   stuck: "/sos stuck [team name]",
-  undo: "/sos undo",
+  undo: "/sos undo [#entry]",
   assign: "/sos assign <case-id> <email or @person>",
   close: "/sos close <case-id> <outcome> [date] [-- note]",
   reopen: "/sos reopen <case-id>",
@@ -225,9 +225,15 @@ function parseLog(
 function parseNamed(word: string, args: readonly Token[], note: string | null, ctx: ParseContext): Parsed {
   const usage = (problem: string) =>
     fail({ code: "usage", command: word, problem, usage: USAGE[word] ?? "" });
+  // Only logs take a note: for other commands, extra words are a slip, not a note.
   const noExtra = (from: number): Parsed | null =>
     args.length > from
-      ? fail({ code: "extra_words", words: args.slice(from).map((t) => t.text), example: USAGE[word] ?? "" })
+      ? usage(
+          `${args
+            .slice(from)
+            .map((t) => `"${t.text}"`)
+            .join(" ")} is not part of it`,
+        )
       : null;
 
   switch (word) {

@@ -4,7 +4,7 @@ import { elementHeading } from "../commands/handlers/agency.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
 import type { CaseRow } from "../store/schema.ts";
-import { emptyTallies, percent, share, type Tallies, tallyCase, tallyDays } from "./coverage.ts";
+import { emptyTallies, openOn, percent, share, type Tallies, tallyCase, tallyDays } from "./coverage.ts";
 import type { AgencySummaryView } from "./views.ts";
 
 const TREND_WEEKS = 8;
@@ -16,9 +16,11 @@ const TREND_WEEKS = 8;
  * tens of thousands), one over the recently closed, one over the closed.
  */
 export function agencySummary(
-  env: Env,
+  envNow: Env,
   opts: { asOf: IsoDate; period: string; late: boolean },
 ): AgencySummaryView {
+  // As of the summary's day, like the team digest (see there).
+  const env: Env = { ...envNow, today: opts.asOf };
   const { ctx } = env;
   const { org } = ctx;
   const weekEnds = Array.from({ length: TREND_WEEKS }, (_, i) =>
@@ -31,7 +33,7 @@ export function agencySummary(
     org.teams.map((t) => [t.id, { open: 0, stuck: 0, raised: 0, tallies: emptyTallies() }]),
   );
   const total = { open: 0, stuck: 0, raised: 0, tallies: emptyTallies() };
-  for (const c of ctx.repo.cases.eachOpen({})) {
+  const count = (c: CaseRow) => {
     const findings = stuckFor(org, c, env.today);
     const raised = findings.some((f) => f.days >= org.escalateAfterDays);
     for (const t of [perTeam.get(c.teamId), total]) {
@@ -41,9 +43,17 @@ export function agencySummary(
       if (raised) t.raised++;
       tallyCase(org, c, opts.asOf, t.tallies);
     }
+  };
+  // One pass over the open cases, one over those closed in the trend's weeks (a case closed since
+  // the summary's day was still open on it).
+  for (const c of ctx.repo.cases.eachOpen({})) {
     addToTrend(c);
+    if (openOn(c, opts.asOf)) count(c);
   }
-  for (const c of ctx.repo.cases.closedSince({}, addDays(weekEnds[0]!, 1))) addToTrend(c);
+  for (const c of ctx.repo.cases.closedSince({}, addDays(weekEnds[0]!, 1))) {
+    addToTrend(c);
+    if (openOn(c, opts.asOf)) count(c);
+  }
 
   // Elements against outcomes: of the cases closed with each outcome, how many had each element.
   const byOutcome = new Map<string, { n: number; tallies: Tallies }>();

@@ -7,7 +7,7 @@ import { ELEMENT_KEYS } from "../domain/elements.ts";
 import { nameCell } from "../domain/names.ts";
 import type { StuckItem } from "../render/view.ts";
 import type { CaseRow } from "../store/schema.ts";
-import { change, coverageOn, share } from "./coverage.ts";
+import { change, coverageOn, openOn, share } from "./coverage.ts";
 import type { TeamDigestView } from "./views.ts";
 
 /** Stuck longer than this past a rule: the case is raised to the supervisor in the digest. */
@@ -21,17 +21,21 @@ export function raisedItems(items: readonly StuckItem[], escalateAfterDays: numb
  * raised to the supervisor. `env` decides how children are named (a channel: initials by default).
  */
 export function teamDigest(
-  env: Env,
+  envNow: Env,
   teamId: string,
   opts: { asOf: IsoDate; period: string; late: boolean },
 ): TeamDigestView {
+  // The digest's day is its "today": ages, stuck days and the open cases are as of then, so a run
+  // for an earlier week (`--at`, catch-up) counts what was open that week. Entries recorded since
+  // still show in the cells: the record is read as it stands now.
+  const env: Env = { ...envNow, today: opts.asOf };
   const { ctx } = env;
   const team = ctx.org.teams.find((t) => t.id === teamId);
   if (!team) throw new Error(`no team ${teamId} in the config`);
   const weekAgo = addDays(opts.asOf, -7);
-  const open = ctx.repo.cases.open({ teamIds: [teamId] });
   const closed = ctx.repo.cases.closedSince({ teamIds: [teamId] }, addDays(weekAgo, 1));
-  const all: CaseRow[] = [...open, ...closed];
+  const all: CaseRow[] = [...ctx.repo.cases.open({ teamIds: [teamId] }), ...closed];
+  const open = all.filter((c) => openOn(c, opts.asOf));
 
   const now = coverageOn(ctx.org, all, opts.asOf);
   const before = coverageOn(ctx.org, all, weekAgo);
@@ -76,7 +80,7 @@ export function teamDigest(
     headline,
     coverage: {
       title: "Practice coverage (open cases with the element recorded)",
-      columns: ["Element", "Now", "A week ago", "Change"],
+      columns: ["Element", "Now", "A week ago", "Change (cases)"],
       rows: coverageRows,
       note: "Counted over the open cases whose dashboard has the element.",
     },

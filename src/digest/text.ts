@@ -27,10 +27,14 @@ export function teamDigestText(v: TeamDigestView): string {
   const parts = [[...head, v.headline].join("\n"), tableBlockText(v.coverage)];
   if (v.newCases.length) parts.push(["New cases", ...v.newCases.map((c) => `  - ${c}`)].join("\n"));
   if (v.closedCases.length) parts.push(["Closed cases", ...v.closedCases.map((c) => `  - ${c}`)].join("\n"));
-  if (v.raised.length) {
+  // Each stuck case once: the raised ones, then the others.
+  const raised = new Set(v.raised.map((i) => i.caseId));
+  if (v.raised.length)
     parts.push(stuckText({ title: "Raised to the supervisor: stuck a long time", items: v.raised }));
+  const others = v.stuck.filter((i) => !raised.has(i.caseId));
+  if (others.length || !v.raised.length) {
+    parts.push(stuckText({ title: v.raised.length ? "Other stuck cases" : "Stuck cases", items: others }));
   }
-  parts.push(stuckText({ title: "Stuck cases", items: v.stuck }));
   parts.push(...v.dashboards.map(dashboardText));
   return parts.join("\n\n");
 }

@@ -199,9 +199,16 @@ describe("other views", () => {
             rule: "no-family-mapping" as const,
             reason: "No mapping with family",
             since: "01/02/16",
+            sinceOn: "2016-02-01",
             days: 28,
           },
-          { rule: "no-activity" as const, reason: "No practice logged", since: "01/02/16", days: 21 },
+          {
+            rule: "no-activity" as const,
+            reason: "No practice logged",
+            since: "01/02/16",
+            sinceOn: "2016-02-01",
+            days: 21,
+          },
         ],
       })),
     };

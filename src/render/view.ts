@@ -54,7 +54,10 @@ export interface StuckItem {
   readonly findings: readonly {
     readonly rule: StuckRule;
     readonly reason: string;
+    /** the day it became stuck, as the agency writes dates */
     readonly since: string;
+    /** the same day, `YYYY-MM-DD`, for tools reading `sos stuck --format json` */
+    readonly sinceOn: string;
     readonly days: number;
   }[];
 }

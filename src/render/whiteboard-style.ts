@@ -33,8 +33,9 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 /** Beside the element columns: stuck rules that point at no missing element, as days. */
 export const MARKERS = [
-  { key: "quietDays", heading: ["Nothing", "logged", "(days)"], label: "nothing logged" },
-  { key: "scaleDays", heading: ["Scale", "overdue", "(days)"], label: "scale overdue" },
+  // Days since, not days past a rule's deadline (as /sos stuck counts): named so, to read right.
+  { key: "quietDays", heading: ["Days since", "last", "entry"], label: "days since the last entry" },
+  { key: "scaleDays", heading: ["Days since", "scale", "rated"], label: "days since the scale was rated" },
 ] as const;
 
 /** "01/03/16 · 6 open cases · 2 stuck": the line under the title. */

@@ -37,6 +37,7 @@ export function startCheckpointer(store: Store, intervalMs = 1000): { stop(): Pr
     stop: () =>
       new Promise<void>((resolve) => {
         worker.once("exit", () => resolve());
+        worker.ref(); // wait for it: an idle worker does not hold the process open
         worker.postMessage("stop");
       }),
   };

@@ -45,8 +45,9 @@ test("the seed team's weekly digest: coverage now and a week ago, what changed, 
 
     Practice coverage (open cases with the element recorded)
 
-    Element                  Now        A week ago  Change
-    -----------------------  ---------  ----------  ------
+                                                    Change
+    Element                  Now        A week ago  (cases)
+    -----------------------  ---------  ----------  --------
     Mapping Internal         83% (5/6)  100% (6/6)  −1
     Mapping with Family      67% (4/6)  50% (3/6)   +1
     Three Houses             83% (5/6)  100% (6/6)  −1
@@ -58,8 +59,7 @@ test("the seed team's weekly digest: coverage now and a week ago, what changed, 
     Network Provide number   83% (5/6)  100% (6/6)  −1
     Network Meetings         33% (1/3)  50% (1/2)   0
     Adult Safety Plan        33% (2/6)  33% (2/6)   0
-    Child Safety Plan        17% (1/6)  17% (1/6)   0
-    "
+    Child Safety Plan        17% (1/6)  17% (1/6)   0"
   `);
 });
 
@@ -95,4 +95,19 @@ test("the agency summary sets elements against outcomes and names no worker and 
   expect(v.trend.columns).toHaveLength(9);
   expect(v.stuckCounts.rows.at(-1)).toEqual(["Whole agency", "4", "4", "4"]);
   expect(JSON.stringify(v)).not.toMatch(/Jane|Ah Hin|Alison|Melli|Mary/);
+});
+
+test("a digest for an earlier week counts what was open then, and stuck days as of then", () => {
+  t = makeTestCtx({ today: "2016-03-07" });
+  t.run(SAM, `open 40001 "Tia Brown" 7 cp ${JANE} 2016-02-20`);
+  const v = teamDigest(channel(), "north", { asOf: "2016-02-10", period: "2016-W06", late: false });
+  expect(v.headline.startsWith("6 open cases")).toBe(true);
+  expect(v.dashboards.flatMap((d) => d.groups.flatMap((g) => g.rows.map((r) => r.caseId)))).not.toContain(
+    "40001",
+  );
+  const melli = v.stuck.find((i) => i.caseId === "22345")!;
+  expect(melli.findings.find((f) => f.rule === "no-family-mapping")).toMatchObject({
+    since: "31/01/16",
+    days: 10,
+  });
 });

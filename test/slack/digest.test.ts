@@ -86,7 +86,7 @@ describe("a team digest in the team's channel", () => {
     const first = textOf(sent[0]!.body.blocks);
     expect(first).toContain("North Team: weekly practice dashboard");
     expect(first).toContain("6 open cases · 1 with practice logged this week");
-    expect(tableRows(sent[0]!.body.blocks)[0]).toEqual(["Element", "Now", "A week ago", "Change"]);
+    expect(tableRows(sent[0]!.body.blocks)[0]).toEqual(["Element", "Now", "A week ago", "Change (cases)"]);
     expect(first).toContain(
       `The rest of this digest is in the thread: the whiteboard picture and ${sent.length - 1} more messages`,
     );

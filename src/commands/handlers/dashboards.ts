@@ -6,6 +6,13 @@ import type { Command } from "../command.ts";
 import { type Env, refuse } from "../env.ts";
 import type { Reply } from "../reply.ts";
 
+/** "6 open cases", or with one dashboard asked for, how many of them it shows: "2 of 6 open cases". */
+function countLine(n: number, views: readonly DashboardView[], only: string | null): string {
+  const shown = views.reduce((k, d) => k + d.groups.reduce((m, g) => m + g.rows.length, 0), 0);
+  if (only === null || only === "overview" || shown === n) return `${n} open case${n === 1 ? "" : "s"}`;
+  return `${shown} of ${n} open cases on this dashboard`;
+}
+
 function dashboardsReply(intro: string, views: readonly DashboardView[]): Reply {
   return { ok: true, text: [intro, ...views.map(dashboardText)].join("\n\n"), dashboards: views };
 }
@@ -24,8 +31,7 @@ export function mine(env: Env, cmd: Extract<Command, { kind: "mine" }>): Reply {
     return { ok: true, text: `You have no open cases allocated to you.${more}`, dashboards: [] };
   }
   const views = boardViews(env, board.cases, [{ staffId: actor.staffId, name: actor.name }], cmd.dashboard);
-  const n = board.cases.length;
-  return dashboardsReply(`${actor.name}: ${n} open case${n === 1 ? "" : "s"}.`, views);
+  return dashboardsReply(`${actor.name}: ${countLine(board.cases.length, views, cmd.dashboard)}.`, views);
 }
 
 /** The team dashboard, grouped by worker as on the whiteboard. */
@@ -66,7 +72,7 @@ export function team(env: Env, cmd: Extract<Command, { kind: "team" }>): Reply {
     }
     const v = boardViews(env, board.cases, holders, cmd.dashboard);
     views.push(...v);
-    parts.push(`${t.name}: ${n} open case${n === 1 ? "" : "s"}.`, ...v.map(dashboardText));
+    parts.push(`${t.name}: ${countLine(n, v, cmd.dashboard)}.`, ...v.map(dashboardText));
   }
   return { ok: true, text: parts.join("\n\n"), dashboards: views };
 }

@@ -12,7 +12,7 @@ const ABOUT: Readonly<Record<string, string>> = {
   team: "your team's dashboard, grouped by worker (supervisors, managers)",
   agency: "practice coverage by team across the agency (managers, admins)",
   stuck: "cases that are stuck, and why",
-  undo: "take back your last entry",
+  undo: "take back your last entry (or, with its number, exactly that entry: #42)",
   assign: "allocate a case to another worker (supervisors, admins)",
   close: "close a case with its outcome (supervisors, admins)",
   reopen: "reopen a closed case (supervisors, admins)",
@@ -74,7 +74,7 @@ export function help(env: Env, cmd: Extract<Command, { kind: "help" }>): Reply {
     const text = [
       `Record an element: \`${USAGE.log}\``,
       "For example `/sos mapped-with-family 12345`, `/sos scale 12345 6`, `/sos network 12345 yesterday 7`, `/sos three-houses 12345 06/01/16 -- drawn with both children`.",
-      "Dates: today, yesterday, 06/01/16, 6/1/16, 06/01/2016 or 2016-01-06 (day first). Leave it out for today.",
+      "Dates: today, yesterday, 06/01/16, 6/1/16, 6.1.16, 06/01/2016 or 2016-01-06 (day first), or 6/1 for the most recent 6 January. Leave it out for today.",
       "Elements:",
       elementWords(),
       "Each dashboard's own labels work too, e.g. `critical-worry` or `success-scale`.",

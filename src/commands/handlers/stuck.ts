@@ -25,6 +25,7 @@ export function stuckItems(env: Env, board: Board): StuckItem[] {
         rule: f.rule,
         reason: f.reason,
         since: env.fmt(f.since),
+        sinceOn: f.since,
         days: f.days,
       })),
       worst: Math.max(...findings.map((f) => f.days)),
