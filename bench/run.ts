@@ -16,8 +16,8 @@ import { teamDigest } from "../src/digest/team-digest.ts";
 import { digestText } from "../src/digest/text.ts";
 import { whiteboardModel } from "../src/digest/whiteboard.ts";
 import { addDays, isoWeek } from "../src/domain/dates.ts";
-import { isolatedRenderer } from "../src/render/png-renderer.ts";
-import { whiteboardPngIsolated } from "../src/render/whiteboard-png.ts";
+import { isolatedRenderer } from "../src/pictures/png-renderer.ts";
+import { whiteboardPngIsolated } from "../src/pictures/whiteboard-png.ts";
 import { startCheckpointer } from "../src/store/checkpointer.ts";
 import { openStore } from "../src/store/open.ts";
 import { SHAPE, syntheticContext, TODAY } from "./synthetic.ts";
@@ -156,7 +156,7 @@ try {
   });
 
   // 6. the whiteboard picture of a 400-case team: model and SVG here, PNG in the renderer's own
-  // process as the server does it (src/render/png-renderer.ts); the first render starts that process.
+  // process as the server does it (src/pictures/png-renderer.ts); the first render starts that process.
   const renderer = isolatedRenderer();
   const t0 = performance.now();
   const png = await whiteboardPngIsolated(whiteboardModel(digestEnv, teamIds[0]!), "full", renderer);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { slackDigestPoster } from "../adapters/slack/digest.ts";
+import { LIMITS } from "../adapters/slack/render/blockkit.ts";
 import { teamsDigestPoster } from "../adapters/teams/digest.ts";
 import { makeEnv } from "../src/commands/env.ts";
 import { agencySummary } from "../src/digest/agency-summary.ts";
@@ -8,7 +9,6 @@ import type { DigestMessage } from "../src/digest/post.ts";
 import { teamDigest } from "../src/digest/team-digest.ts";
 import { digestText } from "../src/digest/text.ts";
 import type { DigestView } from "../src/digest/views.ts";
-import { LIMITS } from "../src/render/blockkit.ts";
 import { BIG, BIG_CHILD_NAMES, bigAgencyConfig, seedBigAgency } from "./helpers/big-agency.ts";
 import { cardProblems, TEAMS_MAX_BYTES } from "./helpers/cards.ts";
 import type { TestCtx } from "./helpers/ctx.ts";

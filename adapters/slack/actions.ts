@@ -1,9 +1,9 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { WRITES } from "../../src/commands/command.ts";
 import { parseFor } from "../../src/commands/run.ts";
-import { escapeMrkdwn } from "../../src/render/blockkit.ts";
-import { PAGE_ACTION } from "../../src/render/blockkit-tables.ts";
 import type { SlackDeps } from "./deps.ts";
+import { escapeMrkdwn } from "./render/blockkit.ts";
+import { PAGE_ACTION } from "./render/blockkit-tables.ts";
 import { outgoing, replyMessage, UNDO_ACTION } from "./reply.ts";
 import { runForSlack } from "./run.ts";
 

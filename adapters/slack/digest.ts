@@ -2,9 +2,9 @@ import type { Ctx } from "../../src/app/context.ts";
 import { type DigestMessage, type DigestPoster, type Picture, PostError } from "../../src/digest/post.ts";
 import type { DigestView } from "../../src/digest/views.ts";
 import type { Actor } from "../../src/domain/access.ts";
-import { context, type Message } from "../../src/render/blockkit.ts";
-import { digestMessages } from "../../src/render/blockkit-digest.ts";
 import type { SlackPoster } from "./post.ts";
+import { context, type Message } from "./render/blockkit.ts";
+import { digestMessages } from "./render/blockkit-digest.ts";
 
 /**
  * The digests on Slack. A channel gets one message (the headline, the coverage table and what

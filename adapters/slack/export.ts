@@ -1,8 +1,8 @@
 import type { webApi } from "@slack/bolt";
 import type { Reply } from "../../src/commands/reply.ts";
-import { escapeMrkdwn } from "../../src/render/blockkit.ts";
 import { reason, type SlackLog } from "./log.ts";
 import { openDm, uploadFile } from "./post.ts";
+import { escapeMrkdwn } from "./render/blockkit.ts";
 
 /**
  * `/sos export csv`: the file goes to the person in their direct message with the app, wherever

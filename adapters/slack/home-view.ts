@@ -3,6 +3,8 @@ import type { Ctx } from "../../src/app/context.ts";
 import { runCommand } from "../../src/commands/run.ts";
 import { dashboardFor, stuckFor, viewEnv } from "../../src/commands/views.ts";
 import type { Actor } from "../../src/domain/access.ts";
+import type { DashboardView, StuckItem } from "../../src/render/view.ts";
+import type { Who } from "./identity.ts";
 import {
   type Block,
   button,
@@ -13,11 +15,9 @@ import {
   LIMITS,
   mrkdwn,
   sections,
-} from "../../src/render/blockkit.ts";
-import { coverageMessage, dashboardMessage, dashboardPages } from "../../src/render/blockkit-tables.ts";
-import { stuckItemText } from "../../src/render/blockkit-views.ts";
-import type { DashboardView, StuckItem } from "../../src/render/view.ts";
-import type { Who } from "./identity.ts";
+} from "./render/blockkit.ts";
+import { coverageMessage, dashboardMessage, dashboardPages } from "./render/blockkit-tables.ts";
+import { stuckItemText } from "./render/blockkit-views.ts";
 
 /**
  * The App Home, by role: a worker's own cases as the seed's table with their stuck cases and a

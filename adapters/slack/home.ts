@@ -1,12 +1,12 @@
 import type { App, BlockAction, ButtonAction, webApi } from "@slack/bolt";
 import type { Ctx } from "../../src/app/context.ts";
 import type { Actor } from "../../src/domain/access.ts";
-import { checkView } from "../../src/render/blockkit-limits.ts";
 import type { HomeRefresher, SlackDeps } from "./deps.ts";
 import { HOME, homeView } from "./home-view.ts";
 import type { Identity, Who } from "./identity.ts";
 import { reason, type SlackLog } from "./log.ts";
 import { canLog, canOpen, openCaseModal, openLogModal } from "./modals.ts";
+import { checkView } from "./render/blockkit-limits.ts";
 
 /** Publishes App Home views, remembering which table page each person is on. */
 export interface Home extends HomeRefresher {

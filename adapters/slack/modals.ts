@@ -15,9 +15,10 @@ import type { Actor } from "../../src/domain/access.ts";
 import { isServiceSlug, SERVICE_SLUGS } from "../../src/domain/dashboards.ts";
 import { type ElementKey, isElementKey } from "../../src/domain/elements.ts";
 import { initials, nameCell } from "../../src/domain/names.ts";
-import { clip } from "../../src/render/blockkit.ts";
 import type { SlackDeps } from "./deps.ts";
 import { reason } from "./log.ts";
+import { deliver } from "./post.ts";
+import { clip } from "./render/blockkit.ts";
 import {
   caseOption,
   LOG,
@@ -27,8 +28,7 @@ import {
   OPEN,
   openModal,
   readMeta,
-} from "./modal-views.ts";
-import { deliver } from "./post.ts";
+} from "./render/modal-views.ts";
 import { outgoing, replyMessage } from "./reply.ts";
 import { runForSlack } from "./run.ts";
 

@@ -1,15 +1,15 @@
 import type { App, BlockAction, ButtonAction, types } from "@slack/bolt";
-import { context, escapeMrkdwn } from "../../src/render/blockkit.ts";
+import type { SlackDeps } from "./deps.ts";
+import { reason } from "./log.ts";
+import { openLogModal } from "./modals.ts";
+import { context, escapeMrkdwn } from "./render/blockkit.ts";
 import {
   NUDGE_LOG_ACTION,
   NUDGE_SNOOZE_ACTION,
   nudgeBlockId,
   readSnoozeValue,
-} from "../../src/render/blockkit-digest.ts";
-import { checkMessage } from "../../src/render/blockkit-limits.ts";
-import type { SlackDeps } from "./deps.ts";
-import { reason } from "./log.ts";
-import { openLogModal } from "./modals.ts";
+} from "./render/blockkit-digest.ts";
+import { checkMessage } from "./render/blockkit-limits.ts";
 import { outgoing, replyMessage } from "./reply.ts";
 import { runForSlack } from "./run.ts";
 

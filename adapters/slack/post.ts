@@ -2,10 +2,10 @@ import type { types, webApi } from "@slack/bolt";
 import type { Ctx } from "../../src/app/context.ts";
 import { findStaffByEmail } from "../../src/config/org.ts";
 import type { Actor } from "../../src/domain/access.ts";
-import type { Message } from "../../src/render/blockkit.ts";
-import { dashboardMessage, dashboardPages } from "../../src/render/blockkit-tables.ts";
 import type { DashboardView } from "../../src/render/view.ts";
 import { reason, type SlackLog } from "./log.ts";
+import type { Message } from "./render/blockkit.ts";
+import { dashboardMessage, dashboardPages } from "./render/blockkit-tables.ts";
 import { outgoing } from "./reply.ts";
 
 type Outgoing = { text: string; blocks: types.KnownBlock[] };

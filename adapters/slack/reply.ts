@@ -1,6 +1,7 @@
 import type { types } from "@slack/bolt";
 import type { Reply } from "../../src/commands/reply.ts";
 import type { DigestView } from "../../src/digest/views.ts";
+import type { SlackLog } from "./log.ts";
 import {
   type Block,
   button,
@@ -10,17 +11,11 @@ import {
   LIMITS,
   type Message,
   sections,
-} from "../../src/render/blockkit.ts";
-import { digestMessages } from "../../src/render/blockkit-digest.ts";
-import { checkMessage } from "../../src/render/blockkit-limits.ts";
-import {
-  coverageMessage,
-  dashboardMessage,
-  dashboardPages,
-  pageButtons,
-} from "../../src/render/blockkit-tables.ts";
-import { caseMessage, stuckMessage, stuckPages } from "../../src/render/blockkit-views.ts";
-import type { SlackLog } from "./log.ts";
+} from "./render/blockkit.ts";
+import { digestMessages } from "./render/blockkit-digest.ts";
+import { checkMessage } from "./render/blockkit-limits.ts";
+import { coverageMessage, dashboardMessage, dashboardPages, pageButtons } from "./render/blockkit-tables.ts";
+import { caseMessage, stuckMessage, stuckPages } from "./render/blockkit-views.ts";
 
 /**
  * A command's Reply as a Slack message: tables as table blocks (paged), a recorded entry with its

@@ -1,10 +1,10 @@
 import type { App } from "@slack/bolt";
-import { escapeMrkdwn } from "../../src/render/blockkit.ts";
 import { pageValue } from "./actions.ts";
 import type { SlackDeps } from "./deps.ts";
 import { sendExport } from "./export.ts";
 import { reason } from "./log.ts";
 import { canLog, canOpen, openCaseModal, openLogModal } from "./modals.ts";
+import { escapeMrkdwn } from "./render/blockkit.ts";
 import { outgoing, replyMessage } from "./reply.ts";
 import { runForSlack } from "./run.ts";
 

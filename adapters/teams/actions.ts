@@ -7,16 +7,16 @@ import { notStaffText } from "../../src/commands/messages.ts";
 import { parseFor, runCommand } from "../../src/commands/run.ts";
 import { nudgeFor } from "../../src/digest/nudges.ts";
 import { isElementKey } from "../../src/domain/elements.ts";
-import { messageCard, noticeCard, replyCard } from "../../src/render/adaptive-card.ts";
-import { digestPreviewCard, nudgeCards } from "../../src/render/adaptive-card-digest.ts";
+import { messageCard, noticeCard, replyCard } from "./render/adaptive-card.ts";
+import { digestPreviewCard, nudgeCards } from "./render/adaptive-card-digest.ts";
 import {
   type FormProblem,
   type FormValues,
   logFormCard,
   NOTE_MAX,
   pickCaseCard,
-} from "../../src/render/adaptive-card-form.ts";
-import { type AdaptiveCard, VERB } from "../../src/render/adaptive-card-kit.ts";
+} from "./render/adaptive-card-form.ts";
+import { type AdaptiveCard, VERB } from "./render/adaptive-card-kit.ts";
 import { audienceOf, type BotDeps, whoIs } from "./turn.ts";
 
 /**

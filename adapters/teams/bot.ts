@@ -10,7 +10,6 @@ import {
   type TurnState,
 } from "@microsoft/agents-hosting";
 import type { Ctx } from "../../src/app/context.ts";
-import { noticeCard } from "../../src/render/adaptive-card.ts";
 import { type ActionData, onCardAction } from "./actions.ts";
 import type { TeamsSettings } from "./config.ts";
 import { installations } from "./conversations.ts";
@@ -18,6 +17,7 @@ import { FILE_CONSENT_INVOKE, onFileConsent } from "./files.ts";
 import { EmailCache } from "./identity.ts";
 import { onInstallationUpdate, onMembersAdded, onMembersRemoved } from "./install.ts";
 import { onTextMessage } from "./messages.ts";
+import { noticeCard } from "./render/adaptive-card.ts";
 import { audienceOf, type BotDeps, cardMessage, errorName, replaceCard } from "./turn.ts";
 
 /**

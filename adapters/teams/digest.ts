@@ -4,10 +4,10 @@ import type { Ctx } from "../../src/app/context.ts";
 import { type DigestMessage, type DigestPoster, PostError } from "../../src/digest/post.ts";
 import type { DigestView } from "../../src/digest/views.ts";
 import type { Actor } from "../../src/domain/access.ts";
-import { noticeCard } from "../../src/render/adaptive-card.ts";
-import { digestCards } from "../../src/render/adaptive-card-digest.ts";
-import { type AdaptiveCard, text } from "../../src/render/adaptive-card-kit.ts";
 import type { PostResult, TeamsPoster } from "./proactive.ts";
+import { noticeCard } from "./render/adaptive-card.ts";
+import { digestCards } from "./render/adaptive-card-digest.ts";
+import { type AdaptiveCard, text } from "./render/adaptive-card-kit.ts";
 
 /**
  * The digests on Teams. A channel gets one new post (the first card: headline, coverage, the

@@ -2,9 +2,9 @@ import { Activity, ActivityTypes } from "@microsoft/agents-activity";
 import { MessageFactory, type TurnContext } from "@microsoft/agents-hosting";
 import type { Reply } from "../../src/commands/reply.ts";
 import { parseFor, runCommand } from "../../src/commands/run.ts";
-import { noticeCard } from "../../src/render/adaptive-card.ts";
-import { plain } from "../../src/render/adaptive-card-kit.ts";
 import { kindOf } from "./conversations.ts";
+import { noticeCard } from "./render/adaptive-card.ts";
+import { plain } from "./render/adaptive-card-kit.ts";
 import { type BotDeps, cardMessage, errorName, whoIs } from "./turn.ts";
 
 /**

@@ -1,6 +1,6 @@
 import type { TurnContext } from "@microsoft/agents-hosting";
-import { noticeCard } from "../../src/render/adaptive-card.ts";
 import { placeOf } from "./conversations.ts";
+import { noticeCard } from "./render/adaptive-card.ts";
 import { audienceOf, type BotDeps, cardMessage, rememberPlace, whoIs } from "./turn.ts";
 
 /**

@@ -3,11 +3,11 @@ import { makeEnv } from "../../src/commands/env.ts";
 import { casesToLog, logFormFor } from "../../src/commands/log-form.ts";
 import { notStaffText } from "../../src/commands/messages.ts";
 import { parseFor, runCommand } from "../../src/commands/run.ts";
-import { noticeCard, replyCard } from "../../src/render/adaptive-card.ts";
-import { digestPreviewCard } from "../../src/render/adaptive-card-digest.ts";
-import { logFormCard, pickCaseCard } from "../../src/render/adaptive-card-form.ts";
 import { exportActivity } from "./files.ts";
 import { byTeamsAccount } from "./identity.ts";
+import { noticeCard, replyCard } from "./render/adaptive-card.ts";
+import { digestPreviewCard } from "./render/adaptive-card-digest.ts";
+import { logFormCard, pickCaseCard } from "./render/adaptive-card-form.ts";
 import { audienceOf, type BotDeps, cardMessage, whoIs } from "./turn.ts";
 
 /**

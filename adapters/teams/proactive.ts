@@ -1,8 +1,8 @@
 import type { ConversationParameters } from "@microsoft/agents-activity";
 import type { Actor } from "../../src/domain/access.ts";
-import type { AdaptiveCard } from "../../src/render/adaptive-card-kit.ts";
 import type { TeamsBot } from "./bot.ts";
 import type { Installation } from "./conversations.ts";
+import type { AdaptiveCard } from "./render/adaptive-card-kit.ts";
 import { cardMessage, errorName } from "./turn.ts";
 
 /**

@@ -2,9 +2,9 @@ import type { Activity } from "@microsoft/agents-activity";
 import { CardFactory, MessageFactory, type TurnContext } from "@microsoft/agents-hosting";
 import type { Ctx } from "../../src/app/context.ts";
 import type { Audience } from "../../src/commands/env.ts";
-import type { AdaptiveCard } from "../../src/render/adaptive-card-kit.ts";
 import { type Installations, kindOf, placeOf } from "./conversations.ts";
 import { type EmailCache, type Identity, identify } from "./identity.ts";
+import type { AdaptiveCard } from "./render/adaptive-card-kit.ts";
 
 /** What every Teams handler needs, made once when the bot is created. */
 export interface BotDeps {

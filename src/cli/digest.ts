@@ -14,7 +14,7 @@ import { teamDigest } from "../digest/team-digest.ts";
 import { digestText } from "../digest/text.ts";
 import { digestPictures } from "../digest/whiteboard.ts";
 import { formatDate, isIsoDate, localDate, localTime, zonedInstant } from "../domain/dates.ts";
-import { isolatedRenderer } from "../render/png-renderer.ts";
+import { isolatedRenderer } from "../pictures/png-renderer.ts";
 import { table } from "../render/text.ts";
 import { readArgs } from "./args.ts";
 import { bootFromEnv } from "./setup.ts";

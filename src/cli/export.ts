@@ -5,9 +5,9 @@ import { boardViews, loadBoard, teamHolders } from "../commands/board.ts";
 import { dashboardFor, OPERATOR, viewEnv } from "../commands/views.ts";
 import { findTeam } from "../config/org.ts";
 import { whiteboardModel } from "../digest/whiteboard.ts";
+import { whiteboardHtml } from "../pictures/whiteboard-html.ts";
+import { whiteboardPng } from "../pictures/whiteboard-png.ts";
 import { dashboardCsv } from "../render/csv.ts";
-import { whiteboardHtml } from "../render/whiteboard-html.ts";
-import { whiteboardPng } from "../render/whiteboard-png.ts";
 import { oneOf, readArgs } from "./args.ts";
 import { bootFromEnv, shown } from "./setup.ts";
 

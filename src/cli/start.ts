@@ -7,7 +7,7 @@ import { createRunner } from "../digest/runner.ts";
 import { createScheduler, type Scheduler } from "../digest/scheduler.ts";
 import { digestPictures } from "../digest/whiteboard.ts";
 import { formatDate, localDate, localTime } from "../domain/dates.ts";
-import { isolatedRenderer } from "../render/png-renderer.ts";
+import { isolatedRenderer } from "../pictures/png-renderer.ts";
 import { createApp, listen } from "../server/http.ts";
 import { startCheckpointer } from "../store/checkpointer.ts";
 import { readArgs } from "./args.ts";

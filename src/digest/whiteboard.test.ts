@@ -3,7 +3,7 @@ import { JANE, makeTestCtx, SAM, type TestCtx } from "../../test/helpers/ctx.ts"
 import { loadBoard } from "../commands/board.ts";
 import { stuckItems } from "../commands/handlers/stuck.ts";
 import { OPERATOR, viewEnv } from "../commands/views.ts";
-import type { CellStatus } from "../render/whiteboard-view.ts";
+import type { CellStatus } from "../pictures/whiteboard-view.ts";
 import { whiteboardModel } from "./whiteboard.ts";
 
 let t: TestCtx;

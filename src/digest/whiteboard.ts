@@ -8,15 +8,15 @@ import { ELEMENT_KEYS, type ElementKey } from "../domain/elements.ts";
 import { groupTitle, nameCell } from "../domain/names.ts";
 import type { StuckFinding } from "../domain/stuck.ts";
 import { stuckElements } from "../domain/stuck-points.ts";
-import type { PngRenderer } from "../render/png-renderer.ts";
-import { whiteboardPngIsolated } from "../render/whiteboard-png.ts";
+import type { PngRenderer } from "../pictures/png-renderer.ts";
+import { whiteboardPngIsolated } from "../pictures/whiteboard-png.ts";
 import type {
   CellStatus,
   ColumnCounts,
   WhiteboardColumn,
   WhiteboardModel,
   WhiteboardRow,
-} from "../render/whiteboard-view.ts";
+} from "../pictures/whiteboard-view.ts";
 import type { CaseRow } from "../store/schema.ts";
 import type { Picture } from "./post.ts";
 

@@ -1,5 +1,5 @@
 import * as AC from "adaptivecards";
-import type { AdaptiveCard } from "../../src/render/adaptive-card-kit.ts";
+import type { AdaptiveCard } from "../../adapters/teams/render/adaptive-card-kit.ts";
 
 /** Elements and actions that Microsoft Teams draws in bot messages (Adaptive Cards 1.5). */
 export const TEAMS_ELEMENTS = new Set([

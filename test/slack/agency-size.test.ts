@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { LIMITS } from "../../adapters/slack/render/blockkit.ts";
 import { SERVICE_SLUGS } from "../../src/domain/dashboards.ts";
 import type { ElementKey } from "../../src/domain/elements.ts";
-import { LIMITS } from "../../src/render/blockkit.ts";
 import {
   buttonPress,
   findButton,

@@ -4,6 +4,7 @@ import { webApi } from "@slack/bolt";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { slackDigestPoster } from "../../adapters/slack/digest.ts";
 import { createPoster } from "../../adapters/slack/post.ts";
+import { NUDGE_LOG_ACTION, NUDGE_SNOOZE_ACTION } from "../../adapters/slack/render/blockkit-digest.ts";
 import { makeEnv } from "../../src/commands/env.ts";
 import { agencySummary } from "../../src/digest/agency-summary.ts";
 import { planNudges } from "../../src/digest/nudges.ts";
@@ -11,7 +12,6 @@ import { type DigestMessage, type DigestPoster, PostError } from "../../src/dige
 import { teamDigest } from "../../src/digest/team-digest.ts";
 import { digestText } from "../../src/digest/text.ts";
 import type { DigestView, NudgeView } from "../../src/digest/views.ts";
-import { NUDGE_LOG_ACTION, NUDGE_SNOOZE_ACTION } from "../../src/render/blockkit-digest.ts";
 import { AH_HIN, JANE, MORGAN, SAM } from "../helpers/ctx.ts";
 import { fakePicture, ONE_PIXEL_PNG } from "../helpers/picture.ts";
 import {

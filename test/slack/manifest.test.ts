@@ -85,7 +85,8 @@ test("every Web API method the adapter calls is covered by a scope in the manife
   };
   const dir = "adapters/slack";
   const used = new Set<string>();
-  for (const f of readdirSync(dir)) {
+  for (const f of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+    if (!f.endsWith(".ts")) continue;
     const src = readFileSync(join(dir, f), "utf8");
     for (const m of src.matchAll(/client\.(\w+)\.(\w+)\(/g)) used.add(`${m[1]}.${m[2]}`);
     if (src.includes("filesUploadV2(")) used.add("filesUploadV2");

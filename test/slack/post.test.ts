@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { header } from "../../adapters/slack/render/blockkit.ts";
 import { runCommand } from "../../src/commands/run.ts";
 import { dashboardFor, viewEnv } from "../../src/commands/views.ts";
-import { header } from "../../src/render/blockkit.ts";
 import { limitProblems, type SlackHarness, startSlack, tableRows, textOf } from "./harness.ts";
 
 /** The posting API the digests will use: channels, direct messages, dashboards page by page, files. */

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import type { AdaptiveCard } from "../../src/render/adaptive-card-kit.ts";
+import type { AdaptiveCard } from "../../adapters/teams/render/adaptive-card-kit.ts";
 import { actionsOf, cardProblems, cardText } from "../helpers/cards.ts";
 import { JANE, SAM } from "../helpers/ctx.ts";
 import {

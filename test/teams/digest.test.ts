@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { teamsDigestPoster } from "../../adapters/teams/digest.ts";
 import { FILE_CONSENT, FILE_INFO } from "../../adapters/teams/files.ts";
+import type { AdaptiveCard } from "../../adapters/teams/render/adaptive-card-kit.ts";
+import { VERB } from "../../adapters/teams/render/adaptive-card-kit.ts";
 import { DEMO_CONFIG } from "../../src/app/paths.ts";
 import { makeEnv } from "../../src/commands/env.ts";
 import { agencySummary } from "../../src/digest/agency-summary.ts";
@@ -10,8 +12,6 @@ import type { DigestMessage, DigestPoster, PostError } from "../../src/digest/po
 import { teamDigest } from "../../src/digest/team-digest.ts";
 import { digestText } from "../../src/digest/text.ts";
 import type { DigestView, NudgeView } from "../../src/digest/views.ts";
-import type { AdaptiveCard } from "../../src/render/adaptive-card-kit.ts";
-import { VERB } from "../../src/render/adaptive-card-kit.ts";
 import { cardProblems, cardText } from "../helpers/cards.ts";
 import { AH_HIN, JANE, MORGAN, SAM } from "../helpers/ctx.ts";
 import { fakePicture } from "../helpers/picture.ts";

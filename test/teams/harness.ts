@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import type { TeamsSettings } from "../../adapters/teams/config.ts";
 import { createTeamsSurface, type TeamsSurface } from "../../adapters/teams/index.ts";
+import type { AdaptiveCard } from "../../adapters/teams/render/adaptive-card-kit.ts";
 import type { Clock } from "../../src/app/clock.ts";
-import type { AdaptiveCard } from "../../src/render/adaptive-card-kit.ts";
 import { createApp, listen, type RunningServer } from "../../src/server/http.ts";
 import { makeTestCtx, type TestCtx } from "../helpers/ctx.ts";
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { messageCard } from "../../src/render/adaptive-card.ts";
+import { messageCard } from "../../adapters/teams/render/adaptive-card.ts";
 import { cardText } from "../helpers/cards.ts";
 import { AH_HIN, JANE, manualClock } from "../helpers/ctx.ts";
 import {

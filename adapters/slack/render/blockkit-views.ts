@@ -1,3 +1,5 @@
+import { caseText, stuckText } from "../../../src/render/text.ts";
+import type { CaseView, StuckItem, StuckView } from "../../../src/render/view.ts";
 import {
   type Block,
   clip,
@@ -12,8 +14,6 @@ import {
   sections,
 } from "./blockkit.ts";
 import { dashboardTable, pageButtons, tableNotes } from "./blockkit-tables.ts";
-import { caseText, stuckText } from "./text.ts";
-import type { CaseView, StuckItem, StuckView } from "./view.ts";
 
 /**
  * Stuck lists and single cases as Slack messages. Long stuck lists are cut into pages like the

@@ -1,10 +1,10 @@
-import type { types } from "@slack/bolt";
-import { ABUSE_TYPES } from "../../src/domain/abuse.ts";
-import type { Actor } from "../../src/domain/access.ts";
-import type { IsoDate } from "../../src/domain/dates.ts";
-import type { ElementKey } from "../../src/domain/elements.ts";
-import { clip } from "../../src/render/blockkit.ts";
-import type { LogFormView } from "../../src/render/view.ts";
+import type * as types from "@slack/types";
+import { ABUSE_TYPES } from "../../../src/domain/abuse.ts";
+import type { Actor } from "../../../src/domain/access.ts";
+import type { IsoDate } from "../../../src/domain/dates.ts";
+import type { ElementKey } from "../../../src/domain/elements.ts";
+import type { LogFormView } from "../../../src/render/view.ts";
+import { clip } from "./blockkit.ts";
 
 /**
  * The two forms, as Block Kit modals: log an element (case, then only that case's elements, the day

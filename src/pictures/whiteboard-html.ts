@@ -1,5 +1,5 @@
+import type { DashboardView } from "../render/view.ts";
 import { escapeXml as esc } from "./svg-text.ts";
-import type { DashboardView } from "./view.ts";
 import { FILL, LEGEND, MARK, summaryLine } from "./whiteboard-style.ts";
 import { whiteboardSvg } from "./whiteboard-svg.ts";
 import { CELL_STATUSES, type WhiteboardGroup, type WhiteboardModel } from "./whiteboard-view.ts";

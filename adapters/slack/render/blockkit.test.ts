@@ -1,11 +1,17 @@
 import { afterEach, describe, expect, test } from "vitest";
-import { JANE, makeTestCtx, type TestCtx } from "../../test/helpers/ctx.ts";
-import { DASHBOARDS } from "../domain/dashboards.ts";
+import { DASHBOARDS } from "../../../src/domain/dashboards.ts";
+import type {
+  CaseView,
+  CoverageView,
+  DashboardView,
+  GroupView,
+  StuckView,
+} from "../../../src/render/view.ts";
+import { JANE, makeTestCtx, type TestCtx } from "../../../test/helpers/ctx.ts";
 import { type Block, cellText, escapeMrkdwn, LIMITS, sections, type TableBlock } from "./blockkit.ts";
 import { checkBlocks, checkMessage, checkView } from "./blockkit-limits.ts";
 import { coverageMessage, dashboardMessage, dashboardPages } from "./blockkit-tables.ts";
 import { caseMessage, stuckMessage, stuckPages } from "./blockkit-views.ts";
-import type { CaseView, CoverageView, DashboardView, GroupView, StuckView } from "./view.ts";
 
 let t: TestCtx | undefined;
 afterEach(() => {

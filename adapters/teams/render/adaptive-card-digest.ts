@@ -1,12 +1,13 @@
-import type { Picture } from "../digest/post.ts";
+import type { Picture } from "../../../src/digest/post.ts";
 import type {
   AgencySummaryView,
   DigestView,
   NudgeView,
   TableBlock as TableView,
   TeamDigestView,
-} from "../digest/views.ts";
-import { coverageTable } from "../digest/views.ts";
+} from "../../../src/digest/views.ts";
+import { coverageTable } from "../../../src/digest/views.ts";
+import type { StuckItem } from "../../../src/render/view.ts";
 import { dashboardCard, dashboardPages } from "./adaptive-card.ts";
 import {
   type AdaptiveCard,
@@ -21,7 +22,6 @@ import {
   text,
   VERB,
 } from "./adaptive-card-kit.ts";
-import type { StuckItem } from "./view.ts";
 
 /**
  * The digests as Adaptive Cards (1.5) for Teams. Teams takes about 28 KB per message, so a digest

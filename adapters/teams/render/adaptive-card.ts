@@ -1,3 +1,4 @@
+import type { CaseView, CoverageView, DashboardView, RowView, StuckView } from "../../../src/render/view.ts";
 import {
   type AdaptiveCard,
   action,
@@ -9,7 +10,6 @@ import {
   text,
   VERB,
 } from "./adaptive-card-kit.ts";
-import type { CaseView, CoverageView, DashboardView, RowView, StuckView } from "./view.ts";
 
 /**
  * Replies as Adaptive Cards for Microsoft Teams (DESIGN §3): confirmations with Undo, dashboards as

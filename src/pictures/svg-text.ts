@@ -1,4 +1,4 @@
-import { GLYPH_EM, GLYPHS } from "./glyphs.ts";
+import { GLYPH_EM, GLYPHS } from "./generated/glyphs.ts";
 
 /**
  * Text in our SVG pictures. Two ways to draw it:

@@ -1,5 +1,5 @@
+import type { CaseChoice, LogFormView } from "../../../src/render/view.ts";
 import { type AdaptiveCard, action, type CardElement, card, text, VERB } from "./adaptive-card-kit.ts";
-import type { CaseChoice, LogFormView } from "./view.ts";
 
 /**
  * The logging form as two cards: pick one of your cases, then record an element of that case's

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { actionsOf, cardProblems, cardText } from "../../test/helpers/cards.ts";
-import { AH_HIN, JANE, MORGAN, makeTestCtx, SAM, type TestCtx } from "../../test/helpers/ctx.ts";
-import { makeEnv } from "../commands/env.ts";
-import { casesToLog, logFormFor } from "../commands/log-form.ts";
+import { makeEnv } from "../../../src/commands/env.ts";
+import { casesToLog, logFormFor } from "../../../src/commands/log-form.ts";
+import type { DashboardView, LogFormView } from "../../../src/render/view.ts";
+import { actionsOf, cardProblems, cardText } from "../../../test/helpers/cards.ts";
+import { AH_HIN, JANE, MORGAN, makeTestCtx, SAM, type TestCtx } from "../../../test/helpers/ctx.ts";
 import { dashboardPages, HISTORY_LIMIT, PAGE_LIMITS, type Page, replyCard } from "./adaptive-card.ts";
 import { logFormCard, pickCaseCard } from "./adaptive-card-form.ts";
 import { type AdaptiveCard, FALLBACK_MAX, shortened, teamsMarkdown } from "./adaptive-card-kit.ts";
-import type { DashboardView, LogFormView } from "./view.ts";
 
 let t: TestCtx;
 beforeAll(() => {

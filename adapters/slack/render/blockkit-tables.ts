@@ -1,3 +1,5 @@
+import { coverageText, dashboardText } from "../../../src/render/text.ts";
+import type { CoverageView, DashboardView, GroupView, RowView } from "../../../src/render/view.ts";
 import {
   type ActionsBlock,
   type Block,
@@ -13,8 +15,6 @@ import {
   type RichTextCell,
   type TableBlock,
 } from "./blockkit.ts";
-import { coverageText, dashboardText } from "./text.ts";
-import type { CoverageView, DashboardView, GroupView, RowView } from "./view.ts";
 
 /**
  * The seed's tables as Block Kit table blocks. Slack takes one table per message, at most 100 rows

@@ -1,12 +1,14 @@
-import { tableBlockText } from "../digest/text.ts";
+import { tableBlockText } from "../../../src/digest/text.ts";
 import type {
   AgencySummaryView,
   DigestView,
   NudgeView,
   TableBlock as TableView,
   TeamDigestView,
-} from "../digest/views.ts";
-import { coverageTable } from "../digest/views.ts";
+} from "../../../src/digest/views.ts";
+import { coverageTable } from "../../../src/digest/views.ts";
+import { stuckText } from "../../../src/render/text.ts";
+import type { StuckItem } from "../../../src/render/view.ts";
 import {
   type ActionsBlock,
   type Block,
@@ -23,8 +25,6 @@ import {
 } from "./blockkit.ts";
 import { dashboardMessage, dashboardPages, PAGE_BUDGET, type PageBudget, table } from "./blockkit-tables.ts";
 import { stuckItemText } from "./blockkit-views.ts";
-import { stuckText } from "./text.ts";
-import type { StuckItem } from "./view.ts";
 
 /**
  * The digests as Slack messages (no SDK). Slack takes one table per message, so a digest is a

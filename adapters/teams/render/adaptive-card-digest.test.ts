@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { BIG, BIG_CHILD_NAMES, bigAgencyConfig, seedBigAgency } from "../../test/helpers/big-agency.ts";
-import { cardProblems, cardText, TEAMS_MAX_BYTES } from "../../test/helpers/cards.ts";
-import { JANE, MORGAN, makeTestCtx, SAM, type TestCtx } from "../../test/helpers/ctx.ts";
-import { fakePicture } from "../../test/helpers/picture.ts";
-import { makeEnv } from "../commands/env.ts";
-import { agencySummary } from "../digest/agency-summary.ts";
-import { planNudges } from "../digest/nudges.ts";
-import { teamDigest } from "../digest/team-digest.ts";
-import type { NudgeView, TeamDigestView } from "../digest/views.ts";
+import { makeEnv } from "../../../src/commands/env.ts";
+import { agencySummary } from "../../../src/digest/agency-summary.ts";
+import { planNudges } from "../../../src/digest/nudges.ts";
+import { teamDigest } from "../../../src/digest/team-digest.ts";
+import type { NudgeView, TeamDigestView } from "../../../src/digest/views.ts";
+import { BIG, BIG_CHILD_NAMES, bigAgencyConfig, seedBigAgency } from "../../../test/helpers/big-agency.ts";
+import { cardProblems, cardText, TEAMS_MAX_BYTES } from "../../../test/helpers/cards.ts";
+import { JANE, MORGAN, makeTestCtx, SAM, type TestCtx } from "../../../test/helpers/ctx.ts";
+import { fakePicture } from "../../../test/helpers/picture.ts";
 import {
   agencySummaryCards,
   digestPreviewCard,
