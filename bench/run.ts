@@ -28,12 +28,12 @@ function percentile(sorted: number[], p: number): number {
 
 async function measureAsync(
   n: number,
-  fn: () => Promise<unknown>,
+  fn: (i: number) => Promise<unknown>,
 ): Promise<{ p50: number; p99: number; n: number }> {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
-    await fn();
+    await fn(i);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   times.sort((a, b) => a - b);
@@ -83,15 +83,15 @@ try {
   const byId = new Map(workers.map((w) => [w.staffId, w]));
   let refused = 0;
   for (let i = 0; i < 200; i++)
-    runCommand(ctx, {
+    await runCommand(ctx, {
       actor: byId.get(cases[i]!.workerId)!,
       text: `mapped-with-family ${cases[i]!.id} ${addDays(TODAY, -1)}`,
       surface: "cli",
       audience: "private",
     });
-  const log = measure(LOGS, (i) => {
+  const log = await measureAsync(LOGS, async (i) => {
     const c = cases[(i * 7919 + 1000) % cases.length]!;
-    const r = runCommand(ctx, {
+    const r = await runCommand(ctx, {
       actor: byId.get(c.workerId)!,
       text: `/sos mapped-with-family ${c.id} ${addDays(TODAY, -(i % 20))}`,
       surface: "slack",
@@ -122,7 +122,7 @@ try {
     dashboardFor(env, { kind: "team", teamId: teamIds[i % teamIds.length]! }, "overview"),
   );
   const supervisors = ctx.people.all().filter((a) => a.role === "supervisor");
-  const teamCommand = measure(100, (i) =>
+  const teamCommand = await measureAsync(100, (i) =>
     runCommand(ctx, {
       actor: supervisors[i % supervisors.length]!,
       text: "team overview",

@@ -66,11 +66,11 @@ const input = fc.oneof(
   fc.array(fc.oneof(vocabulary, fc.string({ maxLength: 8 })), { maxLength: 6 }).map((w) => w.join(" ")),
 );
 
-test("random input never throws, always answers, and a refused command never writes", () => {
-  fc.assert(
-    fc.property(input, fc.constantFrom(JANE, SAM, MORGAN), (text, who) => {
+test("random input never throws, always answers, and a refused command never writes", async () => {
+  await fc.assert(
+    fc.asyncProperty(input, fc.constantFrom(JANE, SAM, MORGAN), async (text, who) => {
       const before = dbSnapshot(t.ctx.store);
-      const reply = t.run(who, text);
+      const reply = await t.run(who, text);
       expect(reply.text.length).toBeGreaterThan(0);
       if (!reply.ok) expect(dbSnapshot(t.ctx.store)).toBe(before);
     }),
@@ -78,14 +78,14 @@ test("random input never throws, always answers, and a refused command never wri
   );
 });
 
-test("read-only commands never write, whatever follows them", () => {
-  fc.assert(
-    fc.property(
+test("read-only commands never write, whatever follows them", async () => {
+  await fc.assert(
+    fc.asyncProperty(
       fc.constantFrom("case", "mine", "team", "stuck", "agency", "whoami", "help"),
       fc.string({ maxLength: 30 }),
-      (cmd, rest) => {
+      async (cmd, rest) => {
         const before = dbSnapshot(t.ctx.store);
-        t.run(SAM, `${cmd} ${rest}`);
+        await t.run(SAM, `${cmd} ${rest}`);
         expect(dbSnapshot(t.ctx.store)).toBe(before);
       },
     ),

@@ -6,9 +6,9 @@ let t: TestCtx;
 afterEach(() => t?.close());
 
 describe("nothing lost, nothing invented", () => {
-  test("each log replies with exactly what was stored", () => {
+  test("each log replies with exactly what was stored", async () => {
     t = makeTestCtx();
-    const r = t.run(JANE, "scale 12345 yesterday 7 -- after the family meeting");
+    const r = await t.run(JANE, "scale 12345 yesterday 7 -- after the family meeting");
     expect(r.text).toBe(
       [
         "Recorded Safety Scale 7 on 29/02/16 for case 12345 (Melli Majid 13).",
@@ -30,53 +30,53 @@ describe("nothing lost, nothing invented", () => {
     });
   });
 
-  test("in a channel the reply shows initials and does not echo the note", () => {
+  test("in a channel the reply shows initials and does not echo the note", async () => {
     t = makeTestCtx();
-    const r = t.run(JANE, "three-houses 12345 -- drawn with Melli", { audience: "channel" });
+    const r = await t.run(JANE, "three-houses 12345 -- drawn with Melli", { audience: "channel" });
     expect(r.text).toContain("for case 12345 (M.M. 13)");
     expect(r.text).not.toContain("Melli");
     expect(r.text).toContain("Note saved.");
   });
 
-  test("a second identical entry is refused; a second meeting the same day is counted", () => {
+  test("a second identical entry is refused; a second meeting the same day is counted", async () => {
     t = makeTestCtx();
-    expect(t.run(JANE, "mapped-with-family 12345").ok).toBe(true);
-    const again = t.run(JANE, "mapped-with-family 12345");
+    expect((await t.run(JANE, "mapped-with-family 12345")).ok).toBe(true);
+    const again = await t.run(JANE, "mapped-with-family 12345");
     expect(again.issue?.code).toBe("already_recorded");
     expect(again.text).toBe(
       "Mapping with Family is already recorded for case 12345 on 01/03/16 (by you), so I didn't record it twice. Nothing changed.",
     );
-    expect(t.run(JANE, "meeting 12345").ok).toBe(true);
-    expect(t.run(JANE, "meeting 12345").text).toContain(
+    expect((await t.run(JANE, "meeting 12345")).ok).toBe(true);
+    expect((await t.run(JANE, "meeting 12345")).text).toContain(
       "The dashboard now shows Participatory Conferences/Meetings including Network: 3.",
     );
   });
 
-  test("a value set back to an earlier one the same day is a correction, not a duplicate", () => {
+  test("a value set back to an earlier one the same day is a correction, not a duplicate", async () => {
     t = makeTestCtx();
-    expect(t.run(JANE, "network 12345 7").ok).toBe(true);
-    expect(t.run(JANE, "network 12345 5").ok).toBe(true);
-    const back = t.run(JANE, "network 12345 7");
+    expect((await t.run(JANE, "network 12345 7")).ok).toBe(true);
+    expect((await t.run(JANE, "network 12345 5")).ok).toBe(true);
+    const back = await t.run(JANE, "network 12345 7");
     expect(back.ok).toBe(true);
     expect(back.text).toContain("The dashboard now shows Network Number: 7.");
-    expect(t.run(JANE, "network 12345 7").issue?.code).toBe("already_recorded");
+    expect((await t.run(JANE, "network 12345 7")).issue?.code).toBe("already_recorded");
   });
 
-  test("the same delivery twice is carried out once", () => {
+  test("the same delivery twice is carried out once", async () => {
     t = makeTestCtx();
-    const first = t.run(JANE, "mapped-with-family 12345", { idempotencyKey: "slack:T1:abc" });
+    const first = await t.run(JANE, "mapped-with-family 12345", { idempotencyKey: "slack:T1:abc" });
     const before = dbSnapshot(t.ctx.store);
-    const retry = t.run(JANE, "mapped-with-family 12345", { idempotencyKey: "slack:T1:abc" });
+    const retry = await t.run(JANE, "mapped-with-family 12345", { idempotencyKey: "slack:T1:abc" });
     expect(retry).toEqual({ ...first, repeated: true });
     expect(dbSnapshot(t.ctx.store)).toBe(before);
   });
 });
 
 describe("undo is a retraction, never a deletion", () => {
-  test("undo takes back my last entry and the dashboard goes back", () => {
+  test("undo takes back my last entry and the dashboard goes back", async () => {
     t = makeTestCtx();
-    const logged = t.run(JANE, "mapped-with-family 12345").logged!;
-    const r = t.run(JANE, "undo");
+    const logged = (await t.run(JANE, "mapped-with-family 12345")).logged!;
+    const r = await t.run(JANE, "undo");
     expect(r.text).toBe(
       "Undone: Mapping with Family on 01/03/16 for case 12345. The entry stays in the case history, marked as undone.\nThe dashboard now shows Mapping with Family: No.",
     );
@@ -87,45 +87,46 @@ describe("undo is a retraction, never a deletion", () => {
       { id: logged.entryId + 1, retracts_id: logged.entryId },
       { id: logged.entryId, retracts_id: null },
     ]);
-    expect(t.run(JANE, "case 12345").text).toContain(
+    expect((await t.run(JANE, "case 12345")).text).toContain(
       `[undone] Mapping with Family, recorded by Jane Smith 01/03/16 12:00 via cli (entry #${logged.entryId}).`,
     );
   });
 
-  test("undo twice goes one entry further back; with nothing left it says so", () => {
+  test("undo twice goes one entry further back; with nothing left it says so", async () => {
     t = makeTestCtx();
-    t.run(JANE, "mapped-with-family 12345");
-    t.run(JANE, "scale 12345 5");
-    expect(t.run(JANE, "undo").text).toContain("Undone: Safety Scale 5");
-    expect(t.run(JANE, "undo").text).toContain("Undone: Mapping with Family");
+    await t.run(JANE, "mapped-with-family 12345");
+    await t.run(JANE, "scale 12345 5");
+    expect((await t.run(JANE, "undo")).text).toContain("Undone: Safety Scale 5");
+    expect((await t.run(JANE, "undo")).text).toContain("Undone: Mapping with Family");
     // Her imported paper records are not entries she typed: plain undo stops there.
-    expect(t.run(JANE, "undo").text).toBe("You have no entries left to undo. Nothing changed.");
-    expect(t.run(AH_HIN, "undo").text).toBe("You have no entries left to undo. Nothing changed.");
+    expect((await t.run(JANE, "undo")).text).toBe("You have no entries left to undo. Nothing changed.");
+    expect((await t.run(AH_HIN, "undo")).text).toBe("You have no entries left to undo. Nothing changed.");
   });
 
-  test("an Undo button retracts exactly its entry, once", () => {
+  test("an Undo button retracts exactly its entry, once", async () => {
     t = makeTestCtx();
-    const a = t.run(JANE, "mapped-with-family 12345").logged!.entryId;
-    t.run(JANE, "scale 12345 5");
-    const r = t.run(JANE, `undo #${a}`);
+    const a = (await t.run(JANE, "mapped-with-family 12345")).logged!.entryId;
+    await t.run(JANE, "scale 12345 5");
+    const r = await t.run(JANE, `undo #${a}`);
     expect(r.undone).toEqual({ entryId: a, caseId: "12345", label: "Mapping with Family" });
-    const again = t.run(JANE, `undo #${a}`);
+    const again = await t.run(JANE, `undo #${a}`);
     expect(again.issue?.code).toBe("already_undone");
     expect(again.text).toBe(
       "That Mapping with Family entry on case 12345 was already undone by you (01/03/16 12:00). Nothing changed.",
     );
     expect(
-      t.run(JANE, "mine statutory-cp").dashboards![0]!.groups[0]!.rows.find((r) => r.caseId === "12345")!
-        .cells[8],
+      (await t.run(JANE, "mine statutory-cp")).dashboards![0]!.groups[0]!.rows.find(
+        (r) => r.caseId === "12345",
+      )!.cells[8],
     ).toBe("5");
   });
 
-  test("a supervisor may undo a worker's entry on the team's case", () => {
+  test("a supervisor may undo a worker's entry on the team's case", async () => {
     t = makeTestCtx();
-    const a = t.run(JANE, "mapped-with-family 12345").logged!.entryId;
-    const r = t.run(SAM, `undo #${a}`);
+    const a = (await t.run(JANE, "mapped-with-family 12345")).logged!.entryId;
+    const r = await t.run(SAM, `undo #${a}`);
     expect(r.ok).toBe(true);
-    expect(t.run(JANE, `undo #${a}`).text).toContain("already undone by Sam Okafor");
+    expect((await t.run(JANE, `undo #${a}`)).text).toContain("already undone by Sam Okafor");
   });
 
   test("the database refuses to edit or delete a practice event", () => {
@@ -158,16 +159,16 @@ describe("a failing command changes nothing", () => {
     [JANE, "undo #99999"],
   ];
 
-  test.each(bad)("%s: %s", (who, text) => {
+  test.each(bad)("%s: %s", async (who, text) => {
     t = makeTestCtx();
     const before = dbSnapshot(t.ctx.store);
-    const r = t.run(who, text);
+    const r = await t.run(who, text);
     expect(r.ok).toBe(false);
     expect(r.text).toMatch(/^[^\n]+$/);
     expect(dbSnapshot(t.ctx.store)).toBe(before);
   });
 
-  test("an error thrown half-way through a write rolls the whole command back", () => {
+  test("an error thrown half-way through a write rolls the whole command back", async () => {
     t = makeTestCtx();
     const before = dbSnapshot(t.ctx.store);
     const original = t.ctx.repo.audit.record;
@@ -175,7 +176,7 @@ describe("a failing command changes nothing", () => {
       throw new Error("disk full");
     };
     try {
-      expect(() => t.run(JANE, "mapped-with-family 12345")).toThrow("disk full");
+      await expect(t.run(JANE, "mapped-with-family 12345")).rejects.toThrow("disk full");
     } finally {
       t.ctx.repo.audit.record = original;
     }
@@ -184,38 +185,38 @@ describe("a failing command changes nothing", () => {
 });
 
 describe("closing and reopening", () => {
-  test("a closed case leaves the dashboards and refuses new entries", () => {
+  test("a closed case leaves the dashboards and refuses new entries", async () => {
     t = makeTestCtx();
-    expect(t.run(SAM, "close 12345 safe at home").text).toBe(
+    expect((await t.run(SAM, "close 12345 safe at home")).text).toBe(
       "Closed case 12345 on 01/03/16 (today): Safety achieved, child living at home. It leaves the dashboards; `/sos reopen 12345` brings it back.",
     );
-    expect(t.run(JANE, "mapped-with-family 12345").issue?.code).toBe("case_closed");
-    expect(t.run(JANE, "mine statutory-cp").dashboards![0]!.groups[0]!.rows.map((r) => r.caseId)).toEqual([
-      "12346",
-    ]);
-    expect(t.run(SAM, "reopen 12345").ok).toBe(true);
-    expect(t.run(JANE, "mapped-with-family 12345").ok).toBe(true);
-    const history = t.run(JANE, "case 12345").text;
+    expect((await t.run(JANE, "mapped-with-family 12345")).issue?.code).toBe("case_closed");
+    expect(
+      (await t.run(JANE, "mine statutory-cp")).dashboards![0]!.groups[0]!.rows.map((r) => r.caseId),
+    ).toEqual(["12346"]);
+    expect((await t.run(SAM, "reopen 12345")).ok).toBe(true);
+    expect((await t.run(JANE, "mapped-with-family 12345")).ok).toBe(true);
+    const history = (await t.run(JANE, "case 12345")).text;
     expect(history).toContain("Closed by Sam Okafor: Safety achieved, child living at home.");
     expect(history).toContain("Reopened by Sam Okafor.");
   });
 
-  test("a transfer keeps the history and moves the case to the new worker's dashboard", () => {
+  test("a transfer keeps the history and moves the case to the new worker's dashboard", async () => {
     t = makeTestCtx();
-    expect(t.run(SAM, `assign 12345 ${AH_HIN}`).text).toBe(
+    expect((await t.run(SAM, `assign 12345 ${AH_HIN}`)).text).toBe(
       "Case 12345 is now allocated to Ah Hin Xeng (it was Jane Smith's).",
     );
-    expect(t.run(JANE, "mapped-with-family 12345").issue?.code).toBe("not_your_case");
-    expect(t.run(AH_HIN, "mapped-with-family 12345").ok).toBe(true);
-    expect(t.run(SAM, "case 12345").text).toMatch(
+    expect((await t.run(JANE, "mapped-with-family 12345")).issue?.code).toBe("unknown_case");
+    expect((await t.run(AH_HIN, "mapped-with-family 12345")).ok).toBe(true);
+    expect((await t.run(SAM, "case 12345")).text).toMatch(
       /Allocated to Jane Smith[\s\S]*Allocated to Ah Hin Xeng \(North Team\) by Sam Okafor\./,
     );
   });
 });
 
-test("delivery ids are forgotten after a week, so stored replies do not pile up", () => {
+test("delivery ids are forgotten after a week, so stored replies do not pile up", async () => {
   t = makeTestCtx();
-  t.run(JANE, "mapped-with-family 12345", { idempotencyKey: "old" });
+  await t.run(JANE, "mapped-with-family 12345", { idempotencyKey: "old" });
   expect(t.ctx.repo.idempotency.prune("2016-03-01T11:00:00.000Z")).toBe(0);
   expect(t.ctx.repo.idempotency.prune("2016-03-08T12:00:00.000Z")).toBe(1);
   expect(t.ctx.repo.idempotency.get("old")).toBeUndefined();

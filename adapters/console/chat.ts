@@ -19,13 +19,12 @@ export function startConsoleChat(
     rl.setPrompt(`${actor.name}> `);
     rl.prompt();
   };
-  return new Promise((resolve) => {
-    rl.on("line", (raw) => {
+  // One line at a time, in order: a command's reply is printed before the next line is read.
+  return (async () => {
+    prompt();
+    for await (const raw of rl) {
       const line = raw.trim();
-      if (line === ":quit" || line === ":q" || line === ":exit") {
-        rl.close();
-        return;
-      }
+      if (line === ":quit" || line === ":q" || line === ":exit") break;
       if (line === ":as" || line.startsWith(":as ")) {
         const email = line.slice(3).trim();
         const next = email ? ctx.people.byEmail(email) : undefined;
@@ -43,15 +42,14 @@ export function startConsoleChat(
           "Console commands: :as <email> switches person, :quit leaves. Everything else is a /sos command: type /sos help.",
         );
       } else if (line !== "") {
-        const reply = runCommand(ctx, { actor, text: line, surface: "console", audience: "private" });
+        const reply = await runCommand(ctx, { actor, text: line, surface: "console", audience: "private" });
         say(reply.text);
         // The console has nowhere to hand a file over: it shows it.
         if (reply.file) say(`\n--- ${reply.file.filename} ---\n${reply.file.content.trimEnd()}`);
       }
       say("");
       prompt();
-    });
-    rl.on("close", () => resolve());
-    prompt();
-  });
+    }
+    rl.close();
+  })();
 }

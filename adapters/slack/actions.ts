@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
-import { WRITES } from "../../src/commands/command.ts";
+import { WRITES } from "../../src/commands/registry.ts";
 import { parseFor } from "../../src/commands/run.ts";
 import type { SlackDeps } from "./deps.ts";
 import { escapeMrkdwn } from "./render/blockkit.ts";
@@ -42,7 +42,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
     if (!Number.isInteger(entryId) || entryId <= 0) return;
     // The same button on the same message is one undo, however often it is clicked.
     const where = String(body.container?.message_ts ?? body.message?.ts ?? action.action_ts);
-    const reply = runForSlack(
+    const reply = await runForSlack(
       ctx,
       {
         actor: who.actor,
@@ -72,7 +72,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
       if (!parsed.ok || WRITES.has(parsed.command.kind)) return;
       const who = await identity.resolve(body.user.id, client);
       if (!("actor" in who)) return;
-      const reply = runForSlack(
+      const reply = await runForSlack(
         ctx,
         {
           actor: who.actor,

@@ -77,7 +77,7 @@ function count(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? "" : "s"}`;
 }
 
-export function homeBlocks(ctx: Ctx, who: Who, page = 0): Block[] {
+export async function homeBlocks(ctx: Ctx, who: Who, page = 0): Promise<Block[]> {
   if (!("actor" in who)) {
     return [
       header("Signs of Safety dashboards"),
@@ -131,7 +131,7 @@ export function homeBlocks(ctx: Ctx, who: Who, page = 0): Block[] {
   }
 
   // Managers and admins: the agency picture.
-  const reply = runCommand(ctx, {
+  const reply = await runCommand(ctx, {
     actor,
     command: { kind: "agency" },
     surface: "slack",
@@ -166,6 +166,6 @@ export function homeBlocks(ctx: Ctx, who: Who, page = 0): Block[] {
   return blocks;
 }
 
-export function homeView(ctx: Ctx, who: Who, page = 0): types.HomeView {
-  return { type: "home", blocks: homeBlocks(ctx, who, page) };
+export async function homeView(ctx: Ctx, who: Who, page = 0): Promise<types.HomeView> {
+  return { type: "home", blocks: await homeBlocks(ctx, who, page) };
 }

@@ -17,7 +17,7 @@ export function createHome(ctx: Ctx, identity: Identity, log: SlackLog): Home {
   const pages = new Map<string, number>();
 
   async function publishAs(userId: string, who: Who, client: webApi.WebClient): Promise<void> {
-    const view = homeView(ctx, who, pages.get(userId) ?? 0);
+    const view = await homeView(ctx, who, pages.get(userId) ?? 0);
     const problems = checkView(view);
     if (problems.length > 0) log(`the App Home for ${userId} breaks Slack's limits (${problems[0]})`);
     try {

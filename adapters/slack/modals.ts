@@ -58,7 +58,7 @@ export async function openLogModal(
   preset?: { readonly actor: Actor; readonly caseId: string },
 ): Promise<void> {
   const found = preset
-    ? logFormFor(viewEnv(deps.ctx, preset.actor, "slack", "private"), preset.caseId)
+    ? await logFormFor(viewEnv(deps.ctx, preset.actor, "slack", "private"), preset.caseId)
     : null;
   await client.views.open({
     trigger_id: triggerId,
@@ -143,11 +143,11 @@ function blockIds(view: ViewSubmitAction["view"]): Set<string> {
 }
 
 /** What a person may pick in the case field: their cases matching what they typed. */
-export function caseSearch(deps: SlackDeps, actor: Actor, query: string) {
+export async function caseSearch(deps: SlackDeps, actor: Actor, query: string) {
   const env = viewEnv(deps.ctx, actor, "slack", "private");
   const q = query.trim().toLowerCase();
   const compact = q.replace(/[.\s]/g, "");
-  const hits = loggableCases(env).filter((c) => {
+  const hits = (await loggableCases(env)).filter((c) => {
     if (q === "") return true;
     if (c.id.toLowerCase().includes(q) || c.childName.toLowerCase().includes(q)) return true;
     return compact !== "" && initials(c.childName).replace(/\./g, "").toLowerCase().startsWith(compact);
@@ -160,7 +160,7 @@ export function registerModals(app: App, deps: SlackDeps): void {
 
   app.options(LOG.case.action, async ({ ack, body, client }) => {
     const who = await identity.resolve(body.user.id, client, deps.formWaitMs);
-    await ack({ options: "actor" in who ? caseSearch(deps, who.actor, body.value) : [] });
+    await ack({ options: "actor" in who ? await caseSearch(deps, who.actor, body.value) : [] });
   });
 
   app.options(OPEN.worker.action, async ({ ack, body, client }) => {
@@ -192,7 +192,7 @@ export function registerModals(app: App, deps: SlackDeps): void {
     if (!("actor" in who)) return;
     const env = viewEnv(ctx, who.actor, "slack", "private");
     const chosenCase = caseId ?? meta.c;
-    const found = chosenCase ? logFormFor(env, chosenCase) : null;
+    const found = chosenCase ? await logFormFor(env, chosenCase) : null;
     const form = found && "form" in found ? found.form : null;
     const el = element ?? (caseId ? undefined : meta.e);
     const next = logModal({
@@ -249,7 +249,7 @@ export function registerModals(app: App, deps: SlackDeps): void {
     }
     const rawValue = v[LOG.value.block]?.[LOG.value.action]?.value?.trim();
     const note = v[LOG.note.block]?.[LOG.note.action]?.value?.trim();
-    const reply = runForSlack(
+    const reply = await runForSlack(
       ctx,
       {
         actor: who.actor,
@@ -301,7 +301,7 @@ export function registerModals(app: App, deps: SlackDeps): void {
       });
       return;
     }
-    const reply = runForSlack(
+    const reply = await runForSlack(
       ctx,
       {
         actor: who.actor,

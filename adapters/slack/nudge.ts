@@ -73,7 +73,7 @@ export function registerNudgeActions(app: App, deps: SlackDeps): void {
       if (!v) return;
       // The same button on the same message is one snooze, however often it is clicked.
       const where = String(body.container?.message_ts ?? body.message?.ts ?? action.action_ts);
-      const reply = runForSlack(
+      const reply = await runForSlack(
         ctx,
         {
           actor: who.actor,

@@ -12,9 +12,9 @@ export const FAILED =
  * silence after the ack. The error is logged by its kind and where it was thrown, never its message,
  * which could quote a child's name or a note.
  */
-export function runForSlack(ctx: Ctx, input: CommandInput, log: SlackLog): Reply {
+export async function runForSlack(ctx: Ctx, input: CommandInput, log: SlackLog): Promise<Reply> {
   try {
-    return runCommand(ctx, input);
+    return await runCommand(ctx, input);
   } catch (e) {
     log(`a ${input.command?.kind ?? "typed"} command failed (${errorKind(e)})`);
     return { ok: false, text: FAILED };

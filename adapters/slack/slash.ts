@@ -58,7 +58,7 @@ export function registerSlash(app: App, deps: SlackDeps): void {
       });
       return;
     }
-    const reply = runForSlack(
+    const reply = await runForSlack(
       ctx,
       {
         actor,

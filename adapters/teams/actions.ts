@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import type { TurnContext } from "@microsoft/agents-hosting";
-import { type Command, WRITES } from "../../src/commands/command.ts";
+import { z } from "zod";
 import { type Env, makeEnv } from "../../src/commands/env.ts";
 import { casesToLog, logField, logFormFor } from "../../src/commands/log-form.ts";
 import { notStaffText } from "../../src/commands/messages.ts";
+import { type Command, WRITES } from "../../src/commands/registry.ts";
 import { parseFor, runCommand } from "../../src/commands/run.ts";
 import { nudgeFor } from "../../src/digest/nudges.ts";
 import { isElementKey } from "../../src/domain/elements.ts";
@@ -51,19 +52,19 @@ export async function onCardAction(
     case VERB.undo:
       return undo(deps, env, data);
     case VERB.form:
-      return { card: pickCaseCard(casesToLog(env), { nonce: deps.nonce() }), wrote: false };
+      return { card: pickCaseCard(await casesToLog(env), { nonce: deps.nonce() }), wrote: false };
     case VERB.formCase:
-      return { card: formFor(env, str(data.caseId), deps.nonce()), wrote: false };
+      return { card: await formFor(env, str(data.caseId), deps.nonce()), wrote: false };
     case VERB.log:
       return log(deps, env, data);
     case VERB.page:
-      return { card: page(deps, env, data), wrote: false };
+      return { card: await page(deps, env, data), wrote: false };
     case VERB.snooze:
       return snooze(deps, env, data);
     case VERB.nudgeLog: {
       const caseId = str(data.caseId);
       return {
-        card: formFor(env, caseId, deps.nonce()),
+        card: await formFor(env, caseId, deps.nonce()),
         wrote: false,
         separate: { note: `The form for case ${caseId} is in a new message below.` },
       };
@@ -75,41 +76,61 @@ export async function onCardAction(
   }
 }
 
-function undo(deps: BotDeps, env: Env, data: ActionData): CardOutcome {
-  const entryId = Number(data.entryId);
-  const nonce = str(data.nonce);
-  if (!Number.isInteger(entryId) || !nonce) return { card: stale(), wrote: false };
-  const reply = run(deps, env, { kind: "undo", entryId }, `teams:undo:${nonce}:${entryId}`);
+// What each button's data must hold. The client sends back what the card carried, so anything else is
+// an old card or a crafted request: it gets "that button can't be used", never a half-read command.
+const text = z.union([z.string(), z.number().transform(String)]);
+const UndoData = z.object({ entryId: z.coerce.number().int().positive(), nonce: z.string().min(1) });
+const LogData = z.object({
+  caseId: text.default(""),
+  nonce: z.string().min(1),
+  element: text.optional(),
+  date: text.optional(),
+  value: text.optional(),
+  note: text.optional(),
+});
+const SnoozeData = z.object({
+  caseId: z.string().min(1),
+  days: z.coerce.number(),
+  nonce: z.string().min(1),
+  cases: z.string().default(""),
+});
+const PageData = z.object({ command: z.string().min(1), page: z.coerce.number().int().positive().catch(1) });
+
+async function undo(deps: BotDeps, env: Env, raw: ActionData): Promise<CardOutcome> {
+  const data = UndoData.safeParse(raw);
+  if (!data.success) return { card: stale(), wrote: false };
+  const { entryId, nonce } = data.data;
+  const reply = await run(deps, env, { kind: "undo", entryId }, `teams:undo:${nonce}:${entryId}`);
   return { card: messageCard(reply, { nonce: deps.nonce() }), wrote: reply.ok };
 }
 
 /** Step 2 of the form for a case, or step 1 again saying why that case can't be used. */
-function formFor(
+async function formFor(
   env: Env,
   caseId: string,
   nonce: string,
   again: { values?: FormValues; problem?: FormProblem } = {},
-): AdaptiveCard {
-  const found = caseId ? logFormFor(env, caseId) : null;
+): Promise<AdaptiveCard> {
+  const found = caseId ? await logFormFor(env, caseId) : null;
   if (found && "form" in found) return logFormCard(found.form, { nonce, ...again });
   const text = found ? found.reply.text : "Choose a case.";
-  return pickCaseCard(casesToLog(env), { nonce, problem: { field: "case", text } });
+  return pickCaseCard(await casesToLog(env), { nonce, problem: { field: "case", text } });
 }
 
-function log(deps: BotDeps, env: Env, data: ActionData): CardOutcome {
-  const caseId = str(data.caseId);
-  const nonce = str(data.nonce);
-  if (!nonce) return { card: stale(), wrote: false };
+async function log(deps: BotDeps, env: Env, raw: ActionData): Promise<CardOutcome> {
+  const data = LogData.safeParse(raw);
+  if (!data.success) return { card: stale(), wrote: false };
+  const { caseId, nonce } = data.data;
   const values: FormValues = {
-    element: str(data.element),
-    date: str(data.date),
-    value: str(data.value),
-    note: str(data.note).slice(0, NOTE_MAX),
+    element: data.data.element ?? "",
+    date: data.data.date ?? "",
+    value: data.data.value ?? "",
+    note: (data.data.note ?? "").slice(0, NOTE_MAX),
   };
   const element = values.element ?? "";
   if (!isElementKey(element)) {
     const problem = { field: "element" as const, text: "Choose what was done." };
-    return { card: formFor(env, caseId, nonce, { values, problem }), wrote: false };
+    return { card: await formFor(env, caseId, nonce, { values, problem }), wrote: false };
   }
   const command: Command = {
     kind: "log",
@@ -121,10 +142,10 @@ function log(deps: BotDeps, env: Env, data: ActionData): CardOutcome {
   };
   // The same card sent twice (a double click) carries the same nonce and the same entries: one key.
   const digest = createHash("sha256").update(JSON.stringify(command)).digest("hex").slice(0, 16);
-  const reply = run(deps, env, command, `teams:log:${nonce}:${digest}`);
+  const reply = await run(deps, env, command, `teams:log:${nonce}:${digest}`);
   if (reply.ok) return { card: messageCard(reply, { nonce: deps.nonce() }), wrote: true };
   const problem = { field: reply.issue ? logField(reply.issue.code) : null, text: reply.text };
-  return { card: formFor(env, caseId, nonce, { values, problem }), wrote: false };
+  return { card: await formFor(env, caseId, nonce, { values, problem }), wrote: false };
 }
 
 /**
@@ -132,16 +153,16 @@ function log(deps: BotDeps, env: Env, data: ActionData): CardOutcome {
  * card's nonce), then the nudge drawn again over the same cases as they stand now, that case saying
  * what happened in place of its buttons.
  */
-function snooze(deps: BotDeps, env: Env, data: ActionData): CardOutcome {
-  const caseId = str(data.caseId);
-  const days = Number(data.days);
-  const nonce = str(data.nonce);
-  if (!caseId || !nonce || !Number.isInteger(days)) return { card: stale(), wrote: false };
-  const reply = run(deps, env, { kind: "snooze", caseId, days }, `teams:snooze:${nonce}:${caseId}`);
-  const listed = str(data.cases).split(" ").filter(Boolean);
+async function snooze(deps: BotDeps, env: Env, raw: ActionData): Promise<CardOutcome> {
+  const data = SnoozeData.safeParse(raw);
+  if (!data.success) return { card: stale(), wrote: false };
+  const { caseId, days, nonce } = data.data;
+  // The days go to the snooze command's own schema: the same range as typed `/sos snooze`.
+  const reply = await run(deps, env, { kind: "snooze", caseId, days }, `teams:snooze:${nonce}:${caseId}`);
+  const listed = data.data.cases.split(" ").filter(Boolean);
   const cases = listed.includes(caseId) ? listed : [...listed, caseId];
   const view = nudgeFor(env, cases);
-  const snoozed = deps.ctx.repo.digests.snoozedOn(env.today);
+  const snoozed = await env.reads.snoozedOn(env.today);
   const notes = new Map<string, { text: string; tone: "good" | "problem" }>();
   for (const id of cases)
     if (snoozed.has(id))
@@ -156,18 +177,20 @@ function snooze(deps: BotDeps, env: Env, data: ActionData): CardOutcome {
 }
 
 /** Another page of a dashboard: the command is run again, so the page shows the record as it is now. */
-function page(deps: BotDeps, env: Env, data: ActionData): AdaptiveCard {
-  const command = str(data.command);
+async function page(deps: BotDeps, env: Env, raw: ActionData): Promise<AdaptiveCard> {
+  const data = PageData.safeParse(raw);
+  if (!data.success) return stale();
+  const { command } = data.data;
   const parsed = parseFor(deps.ctx, command);
   // Only a read runs from a page button: its data comes back from the client.
-  if (!command || !parsed.ok || WRITES.has(parsed.command.kind)) return stale();
-  const reply = runCommand(deps.ctx, {
+  if (!parsed.ok || WRITES.has(parsed.command.kind)) return stale();
+  const reply = await runCommand(deps.ctx, {
     actor: env.actor,
     command: parsed.command,
     surface: "teams",
     audience: env.audience,
   });
-  const opts = { nonce: deps.nonce(), command, page: Number(data.page) || 1 };
+  const opts = { nonce: deps.nonce(), command, page: data.data.page };
   return reply.digest ? digestPreviewCard(reply.digest, opts) : replyCard(reply, opts);
 }
 

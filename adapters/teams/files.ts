@@ -120,7 +120,7 @@ export async function onFileConsent(
       await say("The file could not be saved: Teams gave an address that is not secure.", "problem");
       return;
     }
-    const reply = runCommand(deps.ctx, {
+    const reply = await runCommand(deps.ctx, {
       actor: who.actor,
       command: parsed.command,
       surface: "teams",

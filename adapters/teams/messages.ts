@@ -28,11 +28,11 @@ export async function onTextMessage(deps: BotDeps, turn: TurnContext): Promise<v
   const form = formRequest(text);
   if (form !== null) {
     const nonce = deps.nonce();
-    const found = form === "" ? null : logFormFor(env, form);
+    const found = form === "" ? null : await logFormFor(env, form);
     const card =
       found && "form" in found
         ? logFormCard(found.form, { nonce })
-        : pickCaseCard(casesToLog(env), {
+        : pickCaseCard(await casesToLog(env), {
             nonce,
             ...(found ? { problem: { field: "case" as const, text: found.reply.text } } : {}),
           });
@@ -42,7 +42,7 @@ export async function onTextMessage(deps: BotDeps, turn: TurnContext): Promise<v
 
   // Teams sends a message again, with the same id, when the first delivery was not answered in time.
   const key = a.id && a.conversation?.id ? `teams:${a.conversation.id}:${a.id}` : undefined;
-  const reply = runCommand(deps.ctx, {
+  const reply = await runCommand(deps.ctx, {
     actor: who.actor,
     text,
     surface: "teams",
@@ -61,7 +61,7 @@ export async function onTextMessage(deps: BotDeps, turn: TurnContext): Promise<v
   }
   const parsed = parseFor(deps.ctx, text);
   const kind = parsed.ok ? parsed.command.kind : null;
-  const logButton = (kind === "help" || kind === "mine") && casesToLog(env).length > 0;
+  const logButton = (kind === "help" || kind === "mine") && (await casesToLog(env)).length > 0;
   await turn.sendActivity(cardMessage(replyCard(reply, { nonce: deps.nonce(), command: text, logButton })));
 }
 

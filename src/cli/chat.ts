@@ -22,7 +22,7 @@ export async function chat(argv: string[]): Promise<number> {
     for await (const raw of rl) {
       const line = raw.trim();
       if (line === "" || line.startsWith("#")) continue;
-      const reply = runCommand(ctx, { actor, text: line, surface: "cli", audience: "private" });
+      const reply = await runCommand(ctx, { actor, text: line, surface: "cli", audience: "private" });
       const file = reply.file ? `\n--- ${reply.file.filename} ---\n${reply.file.content.trimEnd()}\n` : "";
       process.stdout.write(`${reply.text}\n${file}\n`);
     }

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../app/boot.ts";
-import { boardViews, loadBoard, teamHolders } from "../commands/board.ts";
+import { boardViews, loadBoardSync, teamHolders } from "../commands/board.ts";
 import { dashboardFor, OPERATOR, viewEnv } from "../commands/views.ts";
 import { findTeam } from "../config/org.ts";
 import { whiteboardModel } from "../digest/whiteboard.ts";
@@ -61,7 +61,7 @@ export function exportFile(argv: string[]): number {
       );
       return 0;
     }
-    const board = loadBoard(env, { teamIds: [teamId!] });
+    const board = loadBoardSync(env, { teamIds: [teamId!] });
     const dashboards = boardViews(env, board.cases, teamHolders(env, teamId!), null);
     writeFileSync(out, whiteboardHtml(model, dashboards, { agency: ctx.org.agency.name }));
     process.stdout.write(

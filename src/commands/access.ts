@@ -5,44 +5,29 @@ import { closest } from "../util/suggest.ts";
 import { type Env, refuse } from "./env.ts";
 import type { Reply } from "./reply.ts";
 
-export type CaseAction = "log" | "undo" | "see" | "manage";
-
-const WHO: Readonly<Record<CaseAction, string>> = {
-  log: "only the allocated worker or their supervisor can",
-  undo: "only the allocated worker or their supervisor can",
-  see: "",
-  manage: "a supervisor of the case's team or an admin can",
-};
+export type CaseAction = "log" | "see" | "manage";
 
 /**
  * Finds a case and checks the actor may do `action` to it: the authorization every case command
- * starts with. Returns the case, or the refusal to send back.
+ * starts with (the command's role was checked before it ran). A case the person may not see gets the
+ * same answer as one that does not exist, with suggestions from their own cases only: "not allocated
+ * to you" would tell a worker which ids are real. Returns the case, or the refusal to send back.
  */
-export function requireCase(
+export async function requireCase(
   env: Env,
   caseId: string,
   action: CaseAction,
-): { case: CaseRow } | { reply: Reply } {
-  const { actor, ctx } = env;
-  if (action !== "see" && (actor.role === "manager" || (actor.role === "admin" && action !== "manage"))) {
-    const what = action === "manage" ? "change cases" : "record practice";
-    return { reply: refuse(env, { code: "role_cannot", role: actor.role, action: what, who: WHO[action] }) };
-  }
-  if (action === "manage" && actor.role === "worker") {
+): Promise<{ case: CaseRow } | { reply: Reply }> {
+  const { actor } = env;
+  const c = await env.reads.case(caseId);
+  const scope = c ? { workerId: c.workerId, teamId: c.teamId } : undefined;
+  if (!c || !scope || !canSeeCase(actor, scope)) {
     return {
-      reply: refuse(env, { code: "role_cannot", role: actor.role, action: "change cases", who: WHO.manage }),
+      reply: refuse(env, { code: "unknown_case", caseId, suggestions: await similarCaseIds(env, caseId) }),
     };
   }
-  const c = ctx.repo.cases.get(caseId);
-  if (!c)
-    return { reply: refuse(env, { code: "unknown_case", caseId, suggestions: similarCaseIds(env, caseId) }) };
-  const scope = { workerId: c.workerId, teamId: c.teamId };
   const allowed =
-    action === "see"
-      ? canSeeCase(actor, scope)
-      : action === "manage"
-        ? canManageTeam(actor, c.teamId)
-        : canRecord(actor, scope);
+    action === "see" ? true : action === "manage" ? canManageTeam(actor, c.teamId) : canRecord(actor, scope);
   if (!allowed) {
     const issue =
       actor.role === "worker"
@@ -54,15 +39,17 @@ export function requireCase(
 }
 
 /** Case ids close to a mistyped one, among the cases this person may see: never hint at others. */
-function similarCaseIds(env: Env, caseId: string): string[] {
-  const { actor, ctx } = env;
+async function similarCaseIds(env: Env, caseId: string): Promise<string[]> {
+  const { actor } = env;
   const scope =
     actor.role === "worker"
       ? { workerId: actor.staffId }
       : actor.role === "supervisor"
         ? { teamIds: actor.teams }
         : {};
-  return closest(caseId, ctx.repo.cases.ids(scope), 3);
+  const ids = await env.reads.caseIds(scope);
+  if (actor.role === "supervisor") ids.push(...(await env.reads.caseIds({ workerId: actor.staffId })));
+  return closest(caseId, ids, 3);
 }
 
 /**
@@ -82,9 +69,26 @@ export function requireTeam(
       ctx.org.teams.map((t) => t.name),
       2,
     );
-    return { reply: refuse(env, { code: "unknown_team", word, suggestions }) };
+    const teams = ctx.org.teams.map((t) => t.name);
+    return { reply: refuse(env, { code: "unknown_team", word, suggestions, teams }) };
   }
   if (!canSeeTeam(actor, team.id))
     return { reply: denied?.(team) ?? refuse(env, { code: "no_team_access", team: team.name }) };
   return { team };
+}
+
+/** A team's name for replies. */
+export function teamName(env: Env, teamId: string): string {
+  return env.ctx.org.teams.find((t) => t.id === teamId)?.name ?? teamId;
+}
+/** The team a supervisor means when they name none; for others, the named team, checked. */
+export function teamFor(env: Env, word: string | null): { teamId: string } | { reply: Reply } {
+  const { actor, ctx } = env;
+  if (word === null) {
+    if (actor.role === "supervisor") return { teamId: actor.teams[0]! };
+    if (ctx.org.teams.length === 1) return { teamId: ctx.org.teams[0]!.id };
+    return { reply: refuse(env, { code: "which_team", teams: ctx.org.teams.map((t) => t.name) }) };
+  }
+  const found = requireTeam(env, word);
+  return "reply" in found ? found : { teamId: found.team.id };
 }

@@ -1,7 +1,8 @@
-import type { Ctx } from "../app/context.ts";
 import type { Actor } from "../domain/access.ts";
 import { formatDate, type IsoDate, localDate, localTime } from "../domain/dates.ts";
 import type { NameDisplay } from "../domain/names.ts";
+import type { RecordReads } from "../store/records.ts";
+import type { Ctx } from "./ctx.ts";
 import type { Issue } from "./issues.ts";
 import { describe } from "./messages.ts";
 import type { Reply } from "./reply.ts";
@@ -18,6 +19,8 @@ export type Audience = "private" | "channel";
 /** One command's surroundings: the context plus who asked, from where, and the day it is. */
 export interface Env {
   readonly ctx: Ctx;
+  /** the record, as this command may read it */
+  readonly reads: RecordReads;
   readonly actor: Actor;
   readonly surface: Surface;
   readonly audience: Audience;
@@ -34,6 +37,7 @@ export function makeEnv(ctx: Ctx, actor: Actor, surface: Surface, audience: Audi
   const pattern = ctx.org.dates.format;
   return {
     ctx,
+    reads: ctx.records.reads,
     actor,
     surface,
     audience,

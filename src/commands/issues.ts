@@ -21,11 +21,16 @@ export type Issue =
   | { code: "unknown_outcome"; word: string; suggestions: string[]; outcomes: string[] }
   | { code: "unknown_dashboard"; word: string; suggestions: string[] }
   | { code: "unknown_help_topic"; word: string; suggestions: string[] }
+  | { code: "too_long"; what: string; length: number; max: number }
+  /** a command built by a button or form that is not well formed (an old card, a crafted request) */
+  | { code: "malformed"; command: string; field: string }
   // carrying it out
+  /** also the answer for a case the person may not see: whether it exists is not theirs to know */
   | { code: "unknown_case"; caseId: string; suggestions: string[] }
   | { code: "not_your_case"; caseId: string; action: "log" | "undo" | "see" }
   | { code: "not_your_team"; caseId: string; action: "log" | "undo" | "see" | "manage" }
-  | { code: "role_cannot"; role: string; action: string; who: string }
+  /** `can`: what this role may type instead, from the registry */
+  | { code: "role_cannot"; role: string; action: string; who: string; can?: string[] }
   | { code: "not_on_dashboard"; label: string; caseId: string; dashboard: string; labels: string[] }
   | { code: "future_date"; date: IsoDate; what: string }
   | { code: "before_opened"; date: IsoDate; openedOn: IsoDate; caseId: string }
@@ -49,7 +54,7 @@ export type Issue =
   | { code: "already_closed"; caseId: string; closedOn: IsoDate | null }
   | { code: "already_open"; caseId: string }
   | { code: "which_team"; teams: string[] }
-  | { code: "unknown_team"; word: string; suggestions: string[] }
+  | { code: "unknown_team"; word: string; suggestions: string[]; teams: string[] }
   | { code: "no_team_access"; team: string }
   | { code: "bad_age"; token: string }
   | { code: "dob_in_future"; date: IsoDate }

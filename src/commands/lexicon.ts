@@ -1,38 +1,7 @@
 import type { Org } from "../config/org.ts";
 import { DASHBOARD_SLUGS, type DashboardSlug, elementColumns } from "../domain/dashboards.ts";
 import { builtInWords, ELEMENT_KEYS, ELEMENTS, type ElementKey, normalWord } from "../domain/elements.ts";
-
-/** The command words, each with the other ways people type it. */
-export const COMMAND_WORDS: Readonly<Record<string, string>> = {
-  open: "open",
-  new: "open",
-  case: "case",
-  show: "case",
-  mine: "mine",
-  my: "mine",
-  "my-cases": "mine",
-  me: "mine",
-  team: "team",
-  agency: "agency",
-  stuck: "stuck",
-  undo: "undo",
-  assign: "assign",
-  transfer: "assign",
-  allocate: "assign",
-  close: "close",
-  reopen: "reopen",
-  whoami: "whoami",
-  "who-am-i": "whoami",
-  help: "help",
-  "?": "help",
-  log: "log",
-  snooze: "snooze",
-  away: "away",
-  leave: "away",
-  digest: "digest",
-  preview: "digest",
-  export: "export",
-};
+import type { Token } from "./tokenize.ts";
 
 export { normalWord };
 
@@ -68,4 +37,22 @@ export function buildLexicon(org: Org): Lexicon {
   dashboards.set("vol", "voluntary");
   dashboards.set("all", "overview");
   return { elements, longestPhrase, dashboards, labels };
+}
+
+/**
+ * The element the leading words name, reading the longest phrase first ("mapped with family" across
+ * three words), with how many words it took and the word as normalised.
+ */
+export function matchElement(
+  tokens: readonly Token[],
+  lex: Lexicon,
+): { element: ElementKey; used: number; word: string } | null {
+  for (let n = Math.min(lex.longestPhrase, tokens.length); n >= 1; n--) {
+    const slice = tokens.slice(0, n);
+    if (slice.some((t) => t.quoted || (n > 1 && /\d/.test(t.text)))) continue;
+    const word = normalWord(slice.map((t) => t.text).join("-"));
+    const element = lex.elements.get(word);
+    if (element) return { element, used: n, word };
+  }
+  return null;
 }

@@ -18,20 +18,20 @@ import type { Reply } from "./reply.ts";
  * Open cases the person may record practice on, newest first: a worker's own, a supervisor's team's
  * and their own. Managers and admins get none.
  */
-export function loggableCases(env: Env): CaseRow[] {
-  const { actor, ctx } = env;
-  if (actor.role === "worker") return ctx.repo.cases.open({ workerId: actor.staffId });
+export async function loggableCases(env: Env): Promise<CaseRow[]> {
+  const { actor } = env;
+  if (actor.role === "worker") return env.reads.openCases({ workerId: actor.staffId });
   if (actor.role !== "supervisor") return [];
-  const team = ctx.repo.cases.open({ teamIds: actor.teams });
+  const team = await env.reads.openCases({ teamIds: actor.teams });
   const seen = new Set(team.map((c) => c.id));
-  const own = ctx.repo.cases.open({ workerId: actor.staffId }).filter((c) => !seen.has(c.id));
+  const own = (await env.reads.openCases({ workerId: actor.staffId })).filter((c) => !seen.has(c.id));
   return own.length === 0 ? team : [...team, ...own].sort(newestFirst);
 }
 
 /** The same cases as choices for a picker, named as the audience may see them. */
-export function casesToLog(env: Env): CaseChoice[] {
+export async function casesToLog(env: Env): Promise<CaseChoice[]> {
   const { actor, ctx } = env;
-  return loggableCases(env)
+  return (await loggableCases(env))
     .filter((c) => canRecord(actor, c))
     .map((c) => ({
       caseId: c.id,
@@ -55,8 +55,11 @@ export function caseholdersFor(env: Env): Actor[] {
 }
 
 /** The form for one case, or the refusal a typed command on that case would get. */
-export function logFormFor(env: Env, caseId: string): { form: LogFormView } | { reply: Reply } {
-  const found = requireCase(env, caseId, "log");
+export async function logFormFor(
+  env: Env,
+  caseId: string,
+): Promise<{ form: LogFormView } | { reply: Reply }> {
+  const found = await requireCase(env, caseId, "log");
   if ("reply" in found) return found;
   const c = found.case;
   if (c.status === "closed") {

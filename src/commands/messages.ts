@@ -1,6 +1,7 @@
 import { admins, type Org } from "../config/org.ts";
 import type { IsoDate } from "../domain/dates.ts";
 import type { Issue } from "./issues.ts";
+import { AGE_MAX, ECHO_MAX } from "./limits.ts";
 
 /**
  * The English for every issue: one plain sentence saying what was wrong, then what to type instead.
@@ -11,11 +12,11 @@ export function describe(issue: Issue, fmt: (d: IsoDate) => string): string {
     s.length ? ` Did you mean ${orList(s.map((x) => `\`${x}\``))}?` : "";
   switch (issue.code) {
     case "unknown_word":
-      return `I don't know "${issue.word}".${meant(issue.suggestions)} Type \`/sos help\` to see what you can type.`;
+      return `I don't know "${echo(issue.word)}".${meant(issue.suggestions)} Type \`/sos help\` to see what you can type.`;
     case "missing_case":
       return `Which case? Put the case id after ${issue.command}, for example \`${issue.example}\`.`;
     case "bad_case_id":
-      return `"${issue.token}" is not a case id. Case ids are letters and numbers, for example \`${issue.example}\`.`;
+      return `"${echo(issue.token)}" is not a case id. Case ids are letters and numbers, for example \`${issue.example}\`.`;
     case "missing_value":
       return `${issue.label} needs a number from ${issue.min} to ${issue.max}, for example \`${issue.example}\`.`;
     case "value_out_of_range":
@@ -25,29 +26,33 @@ export function describe(issue: Issue, fmt: (d: IsoDate) => string): string {
     case "value_not_allowed":
       return `${issue.label} is recorded with a date, not a number, so I don't know what "${issue.value}" means. Type \`${issue.example}\`, with a date after it if it wasn't today.`;
     case "bad_date":
-      return `I can't read "${issue.token}" as a date. Type it like 06/01/16, 2016-01-06, today or yesterday, for example \`${issue.example}\`.`;
+      return `I can't read "${echo(issue.token)}" as a date. Type it like 06/01/16, 2016-01-06, today or yesterday, for example \`${issue.example}\`.`;
     case "impossible_date":
-      return `"${issue.token}" is not a real date. Check the day and month and type it again.`;
+      return `"${echo(issue.token)}" is not a real date. Check the day and month and type it again.`;
     case "extra_words":
       return `I didn't understand ${orList(
-        issue.words.map((w) => `"${w}"`),
+        issue.words.slice(0, 5).map((w) => `"${echo(w)}"`),
         "and",
       )}. To add a note, put it after \`--\`, for example \`${issue.example}\`.`;
     case "usage":
       return `That ${issue.command} command is not complete: ${issue.problem}. Type it as \`${issue.usage}\`.`;
     case "unknown_service":
-      return `"${issue.word}" is not a service.${meant(issue.suggestions)} The services are statutory-cp, family-support and voluntary.`;
+      return `"${echo(issue.word)}" is not a service.${meant(issue.suggestions)} The services are statutory-cp, family-support and voluntary.`;
     case "unknown_abuse":
       return `${orList(
         issue.words.map((w) => `"${w}"`),
         "and",
       )} ${issue.words.length === 1 ? "is not an abuse type" : "are not abuse types"}. Use PA, SA, EA, N or FDV.`;
     case "unknown_outcome":
-      return `"${issue.word}" is not one of the closing outcomes.${meant(issue.suggestions)} The outcomes are ${issue.outcomes.join(", ")}.`;
+      return `"${echo(issue.word)}" is not one of the closing outcomes.${meant(issue.suggestions)} The outcomes are ${issue.outcomes.join(", ")}.`;
     case "unknown_dashboard":
-      return `"${issue.word}" is not a dashboard.${meant(issue.suggestions)} The dashboards are overview, statutory-cp, family-support and voluntary.`;
+      return `"${echo(issue.word)}" is not a dashboard.${meant(issue.suggestions)} The dashboards are overview, statutory-cp, family-support and voluntary.`;
     case "unknown_help_topic":
-      return `There is no help on "${issue.word}".${meant(issue.suggestions)} Type \`/sos help\` for everything.`;
+      return `There is no help on "${echo(issue.word)}".${meant(issue.suggestions)} Type \`/sos help\` for everything.`;
+    case "too_long":
+      return `That ${issue.what} is ${issue.length.toLocaleString("en-GB")} characters long, and the most I take is ${issue.max.toLocaleString("en-GB")}. Nothing was stored: shorten it and send it again.`;
+    case "malformed":
+      return `That ${issue.command} request is missing its ${issue.field} or it can't be read, so nothing was done. If it came from a button, the message may be from an older version of this app: type \`/sos help ${issue.command}\` to carry on.`;
     case "unknown_case":
       return `I can't find case ${issue.caseId}.${meant(issue.suggestions)} Type \`/sos mine\` to see your cases.`;
     case "not_your_case":
@@ -58,8 +63,12 @@ export function describe(issue: Issue, fmt: (d: IsoDate) => string): string {
       return issue.action === "manage"
         ? `Case ${issue.caseId} is not in your team, so you can't change it. Its own supervisor or an admin can.`
         : `Case ${issue.caseId} is not in your team, so you can't ${issue.action === "see" ? "see" : "record on"} it.`;
-    case "role_cannot":
-      return `As ${article(issue.role)} ${issue.role} you can't ${issue.action}; ${issue.who}.`;
+    case "role_cannot": {
+      const can = issue.can?.length
+        ? ` What you can type: ${issue.can.map((c) => `\`${c}\``).join(", ")}.`
+        : "";
+      return `As ${article(issue.role)} ${issue.role} you can't ${issue.action}; ${issue.who}.${can}`;
+    }
     case "not_on_dashboard":
       return `${issue.label} is not on the ${issue.dashboard} dashboard that case ${issue.caseId} uses. Its columns are: ${issue.labels.join(", ")}.`;
     case "future_date":
@@ -79,7 +88,7 @@ export function describe(issue: Issue, fmt: (d: IsoDate) => string): string {
     case "case_exists":
       return `Case ${issue.caseId} already exists, so I didn't open it again. Type \`/sos case ${issue.caseId}\` to see it.`;
     case "unknown_person":
-      return `I don't know "${issue.token}" in this agency.${meant(issue.suggestions)} Use their work email address.`;
+      return `I don't know "${echo(issue.token)}" in this agency.${meant(issue.suggestions)} Use their work email address.`;
     case "not_a_caseholder":
       return `${issue.name} is ${article(issue.role)} ${issue.role}, and only workers and supervisors hold cases.`;
     case "outside_team":
@@ -93,11 +102,11 @@ export function describe(issue: Issue, fmt: (d: IsoDate) => string): string {
     case "which_team":
       return `Which team? Type one of: ${issue.teams.map((t) => `\`/sos team ${t}\``).join(", ")}.`;
     case "unknown_team":
-      return `There is no team "${issue.word}".${meant(issue.suggestions)}`;
+      return `There is no team "${echo(issue.word)}".${meant(issue.suggestions)} The teams are ${orList(issue.teams, "and")}.`;
     case "no_team_access":
       return `You can only see your own team's dashboard, and ${issue.team} is not your team.`;
     case "bad_age":
-      return `"${issue.token}" is not an age or a date of birth. Type the age in years (0 to 25) or the date of birth, like 14/03/2012.`;
+      return `"${echo(issue.token)}" is not an age or a date of birth. Type the age in years (0 to ${AGE_MAX}) or the date of birth, like 14/03/2012.`;
     case "dob_in_future":
       return `The date of birth ${fmt(issue.date)} is in the future. Check it and type it again.`;
     case "needs_worker":
@@ -116,6 +125,11 @@ export function notStaffText(org: Org, account: string): string {
       ? `Ask ${orList(names)} (${names.length === 1 ? "the admin" : "admins"}) to add you`
       : "Ask your administrator to add you";
   return `Sorry, I can't find you (${account}) on the staff list of ${org.agency.name}, so I can't show or record anything for you. ${ask} with your work email.`;
+}
+
+/** A word someone typed, said back: never a whole pasted page. */
+export function echo(word: string): string {
+  return word.length > ECHO_MAX ? `${word.slice(0, ECHO_MAX)}…` : word;
 }
 
 function orList(items: readonly string[], joiner = "or"): string {

@@ -1,22 +1,13 @@
-import type { Ctx } from "../app/context.ts";
 import type { Actor } from "../domain/access.ts";
-import { checkCommand } from "./check.ts";
-import { type Command, WRITES } from "./command.ts";
+import { may } from "../domain/access.ts";
+import { Conflict, isChange } from "../store/records.ts";
+import type { Ctx } from "./ctx.ts";
+import type { CommandDef } from "./def.ts";
 import { type Audience, type Env, makeEnv, refuse, type Surface } from "./env.ts";
-import { agency } from "./handlers/agency.ts";
-import { assignCase } from "./handlers/assign.ts";
-import { showCase } from "./handlers/case.ts";
-import { closeCase, reopenCase } from "./handlers/close.ts";
-import { mine, team } from "./handlers/dashboards.ts";
-import { exportCsv, previewDigest } from "./handlers/digest.ts";
-import { help, whoami } from "./handlers/help.ts";
-import { logElement } from "./handlers/log.ts";
-import { openCase } from "./handlers/open.ts";
-import { away, snoozeCase } from "./handlers/reminders.ts";
-import { stuck } from "./handlers/stuck.ts";
-import { undoEntry } from "./handlers/undo.ts";
 import { buildLexicon, type Lexicon } from "./lexicon.ts";
-import { parseCommand } from "./parse.ts";
+import { CONFLICT_RETRIES } from "./limits.ts";
+import { parseCommand, validateCommand } from "./parse.ts";
+import { type Command, REGISTRY } from "./registry.ts";
 import type { Reply } from "./reply.ts";
 
 export interface CommandInput {
@@ -44,79 +35,64 @@ function lexiconFor(ctx: Ctx): Lexicon {
   return lex;
 }
 
-function execute(env: Env, cmd: Command): Reply {
-  switch (cmd.kind) {
-    case "log":
-      return logElement(env, cmd);
-    case "undo":
-      return undoEntry(env, cmd);
-    case "open":
-      return openCase(env, cmd);
-    case "assign":
-      return assignCase(env, cmd);
-    case "close":
-      return closeCase(env, cmd);
-    case "reopen":
-      return reopenCase(env, cmd);
-    case "case":
-      return showCase(env, cmd);
-    case "mine":
-      return mine(env, cmd);
-    case "team":
-      return team(env, cmd);
-    case "agency":
-      return agency(env);
-    case "stuck":
-      return stuck(env, cmd);
-    case "whoami":
-      return whoami(env);
-    case "help":
-      return help(env, cmd);
-    case "snooze":
-      return snoozeCase(env, cmd);
-    case "away":
-      return away(env, cmd);
-    case "digest":
-      return previewDigest(env, cmd);
-    case "export":
-      return exportCsv(env, cmd);
-  }
+/** The refusal for a role that may not run a command at all, saying what that role can type instead. */
+function roleRefusal(env: Env, def: CommandDef): Reply {
+  const can = REGISTRY.forRole(env.actor.role)
+    .filter((d) => d.kind !== "help" && d.kind !== "whoami")
+    .slice(0, 5)
+    .map((d) => `/sos ${d.words[0]}`);
+  return refuse(env, {
+    code: "role_cannot",
+    role: env.actor.role,
+    action: def.action,
+    who: def.who,
+    can: can.length ? can : ["/sos help"],
+  });
 }
 
 /**
- * The one way in for every surface: read → authorize → carry out → reply. Synchronous, so a write
- * runs in one transaction with nothing awaited inside it; the caller talks to the platform after.
+ * The one way in for every surface: read and check (the same schema whatever the route) → the role
+ * may run it → carry it out → for a write, apply its change in one transaction. Nothing is awaited
+ * inside a transaction; the platform is talked to after this returns.
  */
-export function runCommand(ctx: Ctx, input: CommandInput): Reply {
+export async function runCommand(ctx: Ctx, input: CommandInput): Promise<Reply> {
   const env = makeEnv(ctx, input.actor, input.surface, input.audience);
-  let command = input.command;
-  if (!command) {
-    const parsed = parseCommand(input.text ?? "", {
-      lexicon: lexiconFor(ctx),
-      org: ctx.org,
-      today: env.today,
-    });
-    if (!parsed.ok) return refuse(env, parsed.issue);
-    command = parsed.command;
-  } else {
-    const issue = checkCommand(command, env.today);
-    if (issue) return refuse(env, issue);
+  const parsed = input.command
+    ? validateCommand(input.command)
+    : parseCommand(input.text ?? "", { lexicon: lexiconFor(ctx), org: ctx.org, today: env.today });
+  if (!parsed.ok) return refuse(env, parsed.issue);
+  const cmd = parsed.command;
+  const def = REGISTRY.byKind(cmd.kind)!;
+  if (!may(env.actor.role, def.ability)) return roleRefusal(env, def);
+  const { kind: _kind, ...args } = cmd;
+
+  const key = def.writes ? input.idempotencyKey : undefined;
+  if (key !== undefined) {
+    const prior = await ctx.records.priorReply(key);
+    if (prior !== undefined) return { ...(prior as Reply), repeated: true };
   }
-  const cmd = command;
-  if (!WRITES.has(cmd.kind)) return execute(env, cmd);
-  const key = input.idempotencyKey;
-  return ctx.repo.transaction(() => {
-    if (key !== undefined) {
-      const prior = ctx.repo.idempotency.get(key) as Reply | undefined;
-      if (prior) return { ...prior, repeated: true };
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await def.run(env, args as never, REGISTRY);
+    if (!isChange(outcome)) return outcome;
+    if (!def.writes) throw new Error(`${def.kind} is a read but asked to write`);
+    try {
+      const applied = await ctx.records.apply(outcome, {
+        ...(key !== undefined ? { idempotencyKey: key } : {}),
+        at: env.now,
+      });
+      return applied.repeated ? { ...(applied.reply as Reply), repeated: true } : (applied.reply as Reply);
+    } catch (e) {
+      // Someone wrote to the case between this command's read and its write: decide again on what
+      // is there now (the entry may now be a duplicate, the case closed).
+      if (e instanceof Conflict && attempt < CONFLICT_RETRIES) continue;
+      throw e;
     }
-    const reply = execute(env, cmd);
-    if (reply.ok && key !== undefined) ctx.repo.idempotency.put(key, reply, env.now);
-    return reply;
-  });
+  }
 }
 
 /** Parses without running: for surfaces that need to know what a text means before acting on it. */
 export function parseFor(ctx: Ctx, text: string) {
   return parseCommand(text, { lexicon: lexiconFor(ctx), org: ctx.org, today: ctx.today() });
 }
+
+export type { Command };

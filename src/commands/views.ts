@@ -1,11 +1,10 @@
-import type { Ctx } from "../app/context.ts";
 import { type Actor, canSeeAgency, canSeeCase, canSeeTeam } from "../domain/access.ts";
 import type { DashboardSlug } from "../domain/dashboards.ts";
 import type { DashboardView, StuckView } from "../render/view.ts";
 import type { CaseRow } from "../store/schema.ts";
-import { boardViews, loadBoard, type Scope, teamHolders } from "./board.ts";
+import { boardViews, type Scope, stuckItems, teamHolders } from "./board.ts";
+import type { Ctx } from "./ctx.ts";
 import { type Audience, type Env, makeEnv, type Surface } from "./env.ts";
-import { stuckItems } from "./handlers/stuck.ts";
 
 /**
  * Dashboards and stuck lists for surfaces that are not a chat command: the CLI, App Home, digests.
@@ -61,5 +60,6 @@ function* visible(actor: Actor, cases: Iterable<CaseRow>): Generator<CaseRow> {
 }
 
 export function stuckFor(env: Env, scope: ViewScope, title: string): StuckView {
-  return { title, items: stuckItems(env, loadBoard(env, boardScope(scope))) };
+  const q = boardScope(scope);
+  return { title, items: stuckItems(env, { cases: env.ctx.repo.cases.open("all" in q ? {} : q) }) };
 }

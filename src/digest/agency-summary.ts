@@ -1,6 +1,5 @@
-import { stuckFor } from "../commands/board.ts";
+import { elementHeading, stuckFor } from "../commands/board.ts";
 import type { Env } from "../commands/env.ts";
-import { elementHeading } from "../commands/handlers/agency.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
 import type { CaseRow } from "../store/schema.ts";

@@ -1,7 +1,6 @@
 import type { Ctx } from "../app/context.ts";
-import { loadBoard } from "../commands/board.ts";
+import { loadBoardSync, stuckItems } from "../commands/board.ts";
 import { type Audience, type Env, makeEnv } from "../commands/env.ts";
-import { stuckItems } from "../commands/handlers/stuck.ts";
 import { teamMembers } from "../config/org.ts";
 import { type Actor, canSeeCase } from "../domain/access.ts";
 import { type IsoDate, isoWeek, weekday } from "../domain/dates.ts";
@@ -55,7 +54,7 @@ export function planNudges(
     // A DM to the person about their own cases: full names, as in any private reply (a preview
     // asked for in a channel names children as that channel may see them).
     const env = makeEnv(ctx, actor, "digest", audience);
-    const board = loadBoard(env, { workerId: actor.staffId });
+    const board = loadBoardSync(env, { workerId: actor.staffId });
     if (board.cases.length === 0) continue;
     if (isAway(ctx, actor, day)) {
       away.push(actor.name);

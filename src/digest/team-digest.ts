@@ -1,7 +1,5 @@
-import { boardViews, teamHolders } from "../commands/board.ts";
+import { boardViews, elementHeading, stuckItems, teamHolders } from "../commands/board.ts";
 import type { Env } from "../commands/env.ts";
-import { elementHeading } from "../commands/handlers/agency.ts";
-import { stuckItems } from "../commands/handlers/stuck.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
 import { nameCell } from "../domain/names.ts";

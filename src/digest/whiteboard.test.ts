@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { JANE, makeTestCtx, SAM, type TestCtx } from "../../test/helpers/ctx.ts";
-import { loadBoard } from "../commands/board.ts";
-import { stuckItems } from "../commands/handlers/stuck.ts";
+import { loadBoardSync, stuckItems } from "../commands/board.ts";
 import { OPERATOR, viewEnv } from "../commands/views.ts";
 import type { CellStatus } from "../pictures/whiteboard-view.ts";
 import { whiteboardModel } from "./whiteboard.ts";
@@ -76,7 +75,7 @@ describe("the seed's sample team on 01/03/16", () => {
     t = makeTestCtx({ today: "2016-02-15" });
     const env = channel();
     const m = whiteboardModel(env, "north");
-    const listed = stuckItems(env, loadBoard(env, { teamIds: ["north"] })).map((i) => i.caseId);
+    const listed = stuckItems(env, loadBoardSync(env, { teamIds: ["north"] })).map((i) => i.caseId);
     const marked = m.groups.flatMap((g) => g.rows.filter((r) => r.stuck).map((r) => r.caseId));
     expect(marked.sort()).toEqual(listed.sort());
     expect(marked).not.toContain("12345");
@@ -92,9 +91,9 @@ describe("names and groups", () => {
     expect(JSON.stringify(shared)).not.toMatch(/Melli|Majid|Mary|Telis/);
   });
 
-  test("a case held by someone outside the team's workers gets its own group after them", () => {
+  test("a case held by someone outside the team's workers gets its own group after them", async () => {
     t = makeTestCtx();
-    expect(t.run(SAM, 'open 90001 "Ana Lee" 4 cp').ok).toBe(true);
+    expect((await t.run(SAM, 'open 90001 "Ana Lee" 4 cp')).ok).toBe(true);
     const m = whiteboardModel(channel(), "north");
     expect(m.groups.map((g) => g.title)).toEqual([
       "Jane Smith's Cases",
@@ -111,12 +110,12 @@ describe("names and groups", () => {
     });
   });
 
-  test("a closed case leaves the whiteboard", () => {
+  test("a closed case leaves the whiteboard", async () => {
     t = makeTestCtx();
-    expect(t.run(SAM, "close 12345 safe-at-home").ok).toBe(true);
+    expect((await t.run(SAM, "close 12345 safe-at-home")).ok).toBe(true);
     const m = whiteboardModel(channel(), "north");
     expect(m.counts.cases).toBe(5);
-    expect(t.run(JANE, "mapped-with-family 22345").ok).toBe(true);
+    expect((await t.run(JANE, "mapped-with-family 22345")).ok).toBe(true);
     const after = whiteboardModel(channel(), "north");
     expect(after.groups[0]!.rows.find((r) => r.caseId === "22345")!.cells[1]).toBe("done");
   });

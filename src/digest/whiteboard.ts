@@ -1,7 +1,6 @@
 import type { Ctx } from "../app/context.ts";
-import { type Holder, stuckFor, teamHolders } from "../commands/board.ts";
+import { elementHeading, type Holder, stuckFor, teamHolders } from "../commands/board.ts";
 import { type Env, makeEnv } from "../commands/env.ts";
-import { elementHeading } from "../commands/handlers/agency.ts";
 import { OPERATOR } from "../commands/views.ts";
 import { elementColumn, SERVICE_SLUGS } from "../domain/dashboards.ts";
 import { ELEMENT_KEYS, type ElementKey } from "../domain/elements.ts";

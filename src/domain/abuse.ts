@@ -12,6 +12,9 @@ export const ABUSE_TYPES = [
 
 export type AbuseCode = (typeof ABUSE_TYPES)[number]["code"];
 
+/** The codes alone, as a tuple (for schemas). */
+export const ABUSE_CODES = ["PA", "SA", "EA", "N", "FDV"] as const satisfies readonly AbuseCode[];
+
 const CODES: readonly string[] = ABUSE_TYPES.map((a) => a.code);
 
 export function isAbuseCode(word: string): word is AbuseCode {

@@ -54,18 +54,19 @@ describe("the printable whiteboard page", () => {
     expect(html).toContain("Contains children&#39;s full names: keep it secure");
   });
 
-  test("a hostile name is escaped everywhere on the page", () => {
+  test("a hostile name is escaped everywhere on the page", async () => {
     t = makeTestCtx();
-    expect(t.run(SAM, `open 90002 "</td><script>alert('x')</script> & <b>Co" 7 cp`).ok).toBe(true);
+    expect((await t.run(SAM, `open 90002 "</td><script>alert('x')</script> & <b>Co" 7 cp`)).ok).toBe(true);
     const html = page("private");
     expect(html).not.toContain("<script");
     expect(html).not.toContain("<b>Co");
     expect(html).toContain("&lt;/td&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;Co 7");
   });
 
-  test("a long team is cut into pieces that fit a page, a long group continued", () => {
+  test("a long team is cut into pieces that fit a page, a long group continued", async () => {
     t = makeTestCtx();
-    for (let i = 0; i < 45; i++) expect(t.run(SAM, `open ${80000 + i} "Child ${i}" 4 cp`).ok).toBe(true);
+    for (let i = 0; i < 45; i++)
+      expect((await t.run(SAM, `open ${80000 + i} "Child ${i}" 4 cp`)).ok).toBe(true);
     const html = page("channel");
     // 6 + 2 empty groups in the first piece; Sam's 45 cases in 30 and 15
     expect(html.match(/<svg /g)?.length).toBe(3);

@@ -29,10 +29,10 @@ describe("full picture", () => {
     expect(png.width).toBeLessThan(1000);
   });
 
-  test("one more case is one more row", () => {
+  test("one more case is one more row", async () => {
     t = makeTestCtx();
     const before = whiteboardPng(model(), "full");
-    expect(t.run(SAM, 'open 90001 "Ana Lee" 4 cp').ok).toBe(true);
+    expect((await t.run(SAM, 'open 90001 "Ana Lee" 4 cp')).ok).toBe(true);
     // Sam holds it: one more worker heading as well as the row
     const after = whiteboardPng(model(), "full");
     expect(after.height - before.height).toBe(22 + 15);
@@ -75,9 +75,9 @@ describe("full picture", () => {
     expect(svg).toContain('<use href="#g4d"'); // M, drawn from its outline
   });
 
-  test("a name in a script we have no outlines for falls back to <text> and still renders", () => {
+  test("a name in a script we have no outlines for falls back to <text> and still renders", async () => {
     t = makeTestCtx();
-    expect(t.run(SAM, 'open 90003 "张伟 Zhang" 7 cp').ok).toBe(true);
+    expect((await t.run(SAM, 'open 90003 "张伟 Zhang" 7 cp')).ok).toBe(true);
     const m = model("private");
     const svg = whiteboardSvg(m, { size: "full" });
     expect(svg).toContain(">张伟 Zhang 7</text>");

@@ -31,21 +31,21 @@ describe("text", () => {
 });
 
 describe("a hostile child name", () => {
-  const open = () => {
+  const open = async () => {
     t = makeTestCtx();
-    expect(t.run(SAM, `open 90002 "${HOSTILE.replace(/"/g, "'")}" 7 cp`).ok).toBe(true);
+    expect((await t.run(SAM, `open 90002 "${HOSTILE.replace(/"/g, "'")}" 7 cp`)).ok).toBe(true);
     return whiteboardModel(viewEnv(t.ctx, OPERATOR, "cli", "private"), "north");
   };
 
-  test("is escaped in the browser SVG, and the SVG still parses", () => {
-    const svg = whiteboardSvg(open(), { size: "full", text: "text" });
+  test("is escaped in the browser SVG, and the SVG still parses", async () => {
+    const svg = whiteboardSvg(await open(), { size: "full", text: "text" });
     expect(svg).not.toContain("<script");
     expect(svg).toContain("&lt;/text&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp;");
     expect(() => new Resvg(svg, { font: { loadSystemFonts: false }, logLevel: "off" })).not.toThrow();
   });
 
-  test("is drawn as outlines in the PNG's SVG: no markup from the name survives", () => {
-    const m = open();
+  test("is drawn as outlines in the PNG's SVG: no markup from the name survives", async () => {
+    const m = await open();
     for (const size of ["full", "compact"] as const) {
       const svg = whiteboardSvg(m, { size });
       expect(svg).not.toContain("<script");

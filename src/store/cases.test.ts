@@ -2,9 +2,9 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { JANE, makeTestCtx, type TestCtx } from "../../test/helpers/ctx.ts";
 
 let t: TestCtx;
-beforeAll(() => {
+beforeAll(async () => {
   t = makeTestCtx();
-  t.run(JANE, "scale 12345 4");
+  await t.run(JANE, "scale 12345 4");
 });
 afterAll(() => t.close());
 

@@ -36,6 +36,8 @@ export function caseQueries(store: Store) {
     .prepare();
 
   const statements = new Map<string, Statement>();
+  const bumpIf = store.sqlite.prepare("UPDATE cases SET version = version + 1 WHERE id = ? AND version = ?");
+  const bump = store.sqlite.prepare("UPDATE cases SET version = version + 1 WHERE id = ?");
   const closedAll = store.sqlite.prepare(`${SELECT} WHERE status = 'closed'`).raw(true);
 
   /** Open cases in scope, newest first as in the seed's tables (Melli, opened 2016, above Mary, 2015). */
@@ -62,6 +64,14 @@ export function caseQueries(store: Store) {
   return {
     get(id: string): CaseRow | undefined {
       return byId.get({ id });
+    },
+
+    /**
+     * Moves the case's version on; with `expected`, only when it is still at that version. False when
+     * it was not (someone wrote to the case since it was read).
+     */
+    bumpVersion(id: string, expected: number | null): boolean {
+      return (expected === null ? bump.run(id) : bumpIf.run(id, expected)).changes === 1;
     },
 
     insert(row: NewCase, assignedBy: number | null, at: string): void {

@@ -17,7 +17,7 @@ const states = () =>
     }[]
   ).map((r) => [r.id, JSON.parse(r.states)]);
 
-test("the projection kept on each write equals one rebuilt from the events", () => {
+test("the projection kept on each write equals one rebuilt from the events", async () => {
   const step = fc.oneof(
     fc
       .record({
@@ -32,13 +32,17 @@ test("the projection kept on each write equals one rebuilt from the events", () 
       ),
     fc.constant("undo"),
   );
-  fc.assert(
-    fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), fc.constantFrom(JANE, SAM), (steps, who) => {
-      for (const s of steps) t.run(who, s);
-      const kept = states();
-      rebuildProjection(t.ctx.store);
-      expect(states()).toEqual(kept);
-    }),
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(step, { minLength: 1, maxLength: 25 }),
+      fc.constantFrom(JANE, SAM),
+      async (steps, who) => {
+        for (const s of steps) await t.run(who, s);
+        const kept = states();
+        rebuildProjection(t.ctx.store);
+        expect(states()).toEqual(kept);
+      },
+    ),
     { numRuns: 60, seed: 42 },
   );
 });

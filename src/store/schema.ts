@@ -64,6 +64,12 @@ export const cases = sqliteTable(
     states: text("states", { mode: "json" }).$type<CaseStates>().notNull().default(sql`'{}'`),
     createdAt: text("created_at").notNull(),
     createdBy: integer("created_by").references(() => staff.id),
+    /**
+     * Moved on by every write to the case (an entry, an undo, an allocation, a close): a command that
+     * read the case at one version writes only if it is still at that version, so two commands
+     * deciding on the same case at once cannot both act on what the other changed.
+     */
+    version: integer("version").notNull().default(0),
   },
   (t) => [
     index("cases_team_status").on(t.teamId, t.status),

@@ -11,11 +11,11 @@ afterEach(() => t?.close());
 
 const channel = () => makeEnv(t.ctx, OPERATOR, "digest", "channel");
 
-test("the seed team's weekly digest: coverage now and a week ago, what changed, stuck and raised cases", () => {
+test("the seed team's weekly digest: coverage now and a week ago, what changed, stuck and raised cases", async () => {
   t = makeTestCtx({ today: "2016-03-07" });
-  t.run(JANE, "mapped-with-family 12345 2016-03-04");
-  t.run(SAM, "close 22345 referred-on 2016-03-03");
-  t.run(SAM, `open 40001 "Tia Brown" 7 cp ${JANE} 2016-03-02`);
+  await t.run(JANE, "mapped-with-family 12345 2016-03-04");
+  await t.run(SAM, "close 22345 referred-on 2016-03-03");
+  await t.run(SAM, `open 40001 "Tia Brown" 7 cp ${JANE} 2016-03-02`);
   const v = teamDigest(channel(), "north", { asOf: "2016-03-07", period: "2016-W10", late: false });
   expect(v.headline).toBe("6 open cases · 1 with practice logged this week · 1 new · 1 closed · 5 stuck");
   expect(v.coverage.rows.find((r) => r[0] === "Mapping with Family")).toEqual([
@@ -72,10 +72,10 @@ test("a week with nothing new says so in one line", () => {
   );
 });
 
-test("the agency summary sets elements against outcomes and names no worker and no child", () => {
+test("the agency summary sets elements against outcomes and names no worker and no child", async () => {
   t = makeTestCtx({ today: "2016-03-07" });
-  t.run(SAM, "close 12345 safe-at-home");
-  t.run(SAM, "close 22346 referred-on");
+  await t.run(SAM, "close 12345 safe-at-home");
+  await t.run(SAM, "close 22346 referred-on");
   const v = agencySummary(channel(), { asOf: "2016-03-07", period: "2016-W10", late: false });
   expect(v.outcomes.columns).toEqual([
     "Element",
@@ -97,9 +97,9 @@ test("the agency summary sets elements against outcomes and names no worker and 
   expect(JSON.stringify(v)).not.toMatch(/Jane|Ah Hin|Alison|Melli|Mary/);
 });
 
-test("a digest for an earlier week counts what was open then, and stuck days as of then", () => {
+test("a digest for an earlier week counts what was open then, and stuck days as of then", async () => {
   t = makeTestCtx({ today: "2016-03-07" });
-  t.run(SAM, `open 40001 "Tia Brown" 7 cp ${JANE} 2016-02-20`);
+  await t.run(SAM, `open 40001 "Tia Brown" 7 cp ${JANE} 2016-02-20`);
   const v = teamDigest(channel(), "north", { asOf: "2016-02-10", period: "2016-W06", late: false });
   expect(v.headline.startsWith("6 open cases")).toBe(true);
   expect(v.dashboards.flatMap((d) => d.groups.flatMap((g) => g.rows.map((r) => r.caseId)))).not.toContain(

@@ -223,7 +223,7 @@ describe("nudges", () => {
     ]);
 
     // A new rule breaking on a case is news; the old ones stay quiet until next week.
-    t.run(SAM, `open 40001 "Tia Brown" 7 cp ${JANE} 2016-02-20`);
+    await t.run(SAM, `open 40001 "Tia Brown" 7 cp ${JANE} 2016-02-20`);
     clock.set("2016-03-09T09:00:00Z");
     await runner.run({ kind: "nudge", scope: "north", at: clock.now() });
     const wednesday = slack.sent.at(-1)!.message;
@@ -244,7 +244,7 @@ describe("nudges", () => {
       (await runner2.run({ kind: "nudge", scope: "north", at: new Date(NUDGE) })).outcomes[0]!.detail,
     ).toBe("no nudges: public holiday");
 
-    expect(t.run(JANE, "away 07/03/16 11/03/16").ok).toBe(true);
+    expect((await t.run(JANE, "away 07/03/16 11/03/16")).ok).toBe(true);
     const r = await holiday.runner.run({ kind: "nudge", scope: "north", at: new Date(NUDGE) });
     expect(r.outcomes).toContainEqual({
       platform: "-",
@@ -259,7 +259,7 @@ describe("nudges", () => {
   test("a snoozed case is left out", async () => {
     const { runner, slack } = setup(NUDGE);
     for (const id of ["12345", "12346", "22345", "22346", "32345"])
-      expect(t.run(JANE, `snooze ${id} 14`).ok).toBe(true);
+      expect((await t.run(JANE, `snooze ${id} 14`)).ok).toBe(true);
     await runner.run({ kind: "nudge", scope: "north", at: new Date(NUDGE) });
     expect(slack.sent[0]!.message.view).toMatchObject({ items: [{ caseId: "32346" }] });
   });

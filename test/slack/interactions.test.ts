@@ -148,7 +148,7 @@ describe("Undo", () => {
 describe("paged dashboards", () => {
   test("a long dashboard is paged; Next shows the following page in place, with every case once", async () => {
     for (let i = 0; i < 130; i++) {
-      const r = h.t.run(
+      const r = await h.t.run(
         "sam.okafor@demo-agency.example",
         `open P${1000 + i} "Kid Number${i} Test" 9 statutory-cp PA jane.smith@demo-agency.example 2016-02-01`,
       );

@@ -48,7 +48,7 @@ test("direct messages: to a Slack user, and to a staff member by config id or by
   expect(h.rec.of("conversations.open").at(-1)?.body.users).toBe("U0DEMOJANE");
   expect(h.rec.of("chat.postMessage").at(-1)?.body.channel).toBe("DU0DEMOJANE");
 
-  const reply = runCommand(h.t.ctx, {
+  const reply = await runCommand(h.t.ctx, {
     actor: h.t.as("jane.smith@demo-agency.example"),
     command: { kind: "stuck", team: null },
     surface: "digest",

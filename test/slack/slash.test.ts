@@ -103,7 +103,7 @@ describe("/sos over signed HTTP", () => {
     [U.jane, "scale 12345 11", "must be a whole number from 0 to 10"],
     [U.jane, "three-houses 12345 2016-03-05", "is in the future"],
     [U.jane, "mapped-with-family 99999", "I can't find case 99999"],
-    [U.alison, "mapped-with-family 12345", "is not allocated to you"],
+    [U.alison, "mapped-with-family 12345", "I can't find case 12345"],
     [U.morgan, "mapped-with-family 12345", "As a manager you can't record practice"],
   ])("%s: /sos %s is refused, marked as a warning, and stores nothing", async (user, text, expected) => {
     const before = h.t.ctx.repo.events.forCase("12345").length;

@@ -28,10 +28,10 @@ beforeEach(async () => {
 afterEach(() => app.close());
 
 /** Live (not undone) entries recorded from Teams on a case. */
-function teamsEntries(caseId: string) {
-  return app.t
-    .run(JANE, `case ${caseId}`)
-    .caseView!.history.filter((h) => h.text.includes("via teams") && !h.retracted);
+async function teamsEntries(caseId: string) {
+  return (await app.t.run(JANE, `case ${caseId}`)).caseView!.history.filter(
+    (h) => h.text.includes("via teams") && !h.retracted,
+  );
 }
 
 async function logged(text: string): Promise<AdaptiveCard> {
@@ -49,14 +49,14 @@ describe("Undo", () => {
   test("Action.Execute undoes the entry and answers with the card that replaces the confirmation", async () => {
     const card = await logged("sos mapped-with-family 12345");
     const undo = actionsOf(card).find((a) => a.verb === "undo")!;
-    expect(teamsEntries("12345")).toHaveLength(1);
+    expect(await teamsEntries("12345")).toHaveLength(1);
     const { card: after, calls } = await invoke("undo", undo.data);
     expect(calls).toEqual([]); // answered in the HTTP response: personal chat, no other call
     expect(cardText(after)).toContain("Undone: Mapping with Family on 01/03/16 for case 12345.");
     expect(after.body[0]).toMatchObject({ color: "Good" });
     expect(after.actions).toBeUndefined();
     expect(cardProblems(after)).toEqual([]);
-    expect(teamsEntries("12345")).toHaveLength(0);
+    expect(await teamsEntries("12345")).toHaveLength(0);
   });
 
   test("a double click sends the same action twice: one undo, the second answer says nothing changed", async () => {
@@ -66,7 +66,7 @@ describe("Undo", () => {
     expect(cardText(first.card)).toContain("Undone: Three Houses");
     expect(cardText(second.card)).toContain("Undone: Three Houses");
     expect(cardText(second.card)).toContain("nothing new was recorded");
-    const history = app.t.run(JANE, "case 12346").caseView!.history;
+    const history = (await app.t.run(JANE, "case 12346")).caseView!.history;
     expect(history.filter((h) => h.text.includes("Undone by"))).toHaveLength(1);
   });
 
@@ -78,7 +78,7 @@ describe("Undo", () => {
     expect(cardText(cardOf(put))).toContain("Undone: Critical Worry");
     const again = await app.post(submit(rec, undo.fallback.data, { replyToId: "card-7" }));
     expect(cardText(cardOf(sends(again.calls)[0]))).toContain("nothing new was recorded");
-    expect(teamsEntries("22346")).toHaveLength(0);
+    expect(await teamsEntries("22346")).toHaveLength(0);
   });
 
   test("a new confirmation's Undo is another action: it does not repeat an earlier one", async () => {
@@ -90,7 +90,7 @@ describe("Undo", () => {
     await invoke("undo", a.data);
     const second = await invoke("undo", b.data);
     expect(cardText(second.card)).not.toContain("nothing new");
-    expect(teamsEntries("12346")).toHaveLength(0);
+    expect(await teamsEntries("12346")).toHaveLength(0);
   });
 
   test("in a channel the card is replaced for everyone, not just the person who pressed Undo", async () => {
@@ -125,7 +125,7 @@ describe("the logging form", () => {
     expect(cardText(done)).toContain("Recorded Wellbeing Scale 6 on 28/02/16 for case 32346 (Mary Telis 5).");
     expect(cardText(done)).toContain('Note saved: "scaled with mum"');
     expect(actionsOf(done).map((a) => a.verb)).toEqual(["undo", "form"]);
-    expect(teamsEntries("32346").map((h) => h.on)).toEqual(["28/02/16", "01/03/16"]);
+    expect((await teamsEntries("32346")).map((h) => h.on)).toEqual(["28/02/16", "01/03/16"]);
   });
 
   test("a double-clicked Record stores one entry", async () => {
@@ -136,7 +136,7 @@ describe("the logging form", () => {
     const texts = [cardText(a.card), cardText(b.card)];
     expect(texts.every((t) => t.includes("Recorded Network Number 5"))).toBe(true);
     expect(texts.filter((t) => t.includes("nothing new was recorded"))).toHaveLength(1);
-    expect(teamsEntries("12345")).toHaveLength(1);
+    expect(await teamsEntries("12345")).toHaveLength(1);
   });
 
   test("the same form sent again with a changed value is a new entry, not a repeat", async () => {
@@ -144,7 +144,7 @@ describe("the logging form", () => {
     await invoke("log", { ...data, value: "4" });
     const second = await invoke("log", { ...data, value: "5" });
     expect(cardText(second.card)).toContain("Recorded Safety Scale 5");
-    expect(teamsEntries("12345")).toHaveLength(2);
+    expect(await teamsEntries("12345")).toHaveLength(2);
   });
 
   test.each([
@@ -181,7 +181,7 @@ describe("the logging form", () => {
     async (name, field, inputs, says) => {
       if (name === "already recorded")
         await invoke("log", { caseId: "12345", nonce: "x", element: "danger-statement", date: "2016-02-03" });
-      const before = teamsEntries("12345").length;
+      const before = (await teamsEntries("12345")).length;
       const data = {
         caseId: "12345",
         nonce: "f-3",
@@ -197,7 +197,7 @@ describe("the logging form", () => {
       expect((card.body[at + 1] as { text: string }).text).toContain(says);
       expect(card.body.find((b) => "id" in b && b.id === "note")).toMatchObject({ value: "a note" });
       expect(actionsOf(card).find((a) => a.verb === "log")?.data.nonce).toBe("f-3");
-      expect(teamsEntries("12345")).toHaveLength(before);
+      expect(await teamsEntries("12345")).toHaveLength(before);
     },
   );
 
@@ -211,7 +211,9 @@ describe("the logging form", () => {
 describe("dashboard pages", () => {
   test("a large team dashboard comes a page at a time, with Next and Previous", async () => {
     for (let i = 0; i < 30; i++) {
-      expect(app.t.run(SAM, `open 7${String(i).padStart(4, "0")} "Child ${i}" 6 cp ${JANE}`).ok).toBe(true);
+      expect((await app.t.run(SAM, `open 7${String(i).padStart(4, "0")} "Child ${i}" 6 cp ${JANE}`)).ok).toBe(
+        true,
+      );
     }
     rec.members.set("29:sam", { id: "29:sam", email: SAM });
     const sam = { id: "29:sam", name: "Sam Okafor", aadObjectId: "aad-sam" };
@@ -244,7 +246,7 @@ describe("dashboard pages", () => {
   test("a page button never runs a command that changes the record", async () => {
     const { card } = await invoke("page", { command: "sos mapped-with-family 12345", page: 2 });
     expect(cardText(card)).toContain("can't be used any more");
-    expect(teamsEntries("12345")).toHaveLength(0);
+    expect(await teamsEntries("12345")).toHaveLength(0);
   });
 
   test("a button this version does not know gets a clear answer", async () => {

@@ -87,7 +87,7 @@ describe("with an app id configured, every request needs a valid Microsoft token
     );
     expect(r.status).toBe(401);
     expect(rec.calls.length).toBe(before);
-    expect(app.t.run("jane.smith@demo-agency.example", "case 12345").text).not.toContain("via teams");
+    expect((await app.t.run("jane.smith@demo-agency.example", "case 12345")).text).not.toContain("via teams");
   });
 });
 

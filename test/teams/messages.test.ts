@@ -153,7 +153,7 @@ describe("where and to whom", () => {
       }),
     );
     expect(cardText(cardOf(sends(r.calls)[0]))).toContain("12346");
-    expect(app.t.run(SAM, "case 12346").text).toContain("Worker:      Sam Okafor");
+    expect((await app.t.run(SAM, "case 12346")).text).toContain("Worker:      Sam Okafor");
   });
 
   test("someone not on the staff list is refused politely and told whom to ask", async () => {
@@ -218,7 +218,7 @@ describe("once and only once", () => {
     const again = await app.post(msg);
     expect(cardText(cardOf(sends(first.calls)[0]))).toContain("Recorded My Three Houses");
     expect(cardText(cardOf(sends(again.calls)[0]))).toContain("nothing new was recorded");
-    const history = app.t.run("jane.smith@demo-agency.example", "case 32345").caseView!.history;
+    const history = (await app.t.run("jane.smith@demo-agency.example", "case 32345")).caseView!.history;
     expect(history.filter((h) => h.text.includes("via teams"))).toHaveLength(1);
   });
 });

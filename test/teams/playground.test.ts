@@ -190,7 +190,7 @@ test("Agents Playground: install, help, a log with Undo, the form, a channel, pr
   const confirmation = cardIn(logged)!;
   expect(cardText(confirmation)).toContain("for case 12345 (Melli Majid 13).");
   const undo = actionsOf(confirmation).find((a) => a.verb === "undo")!;
-  expect(app.t.run(JANE, "case 12345").text).toContain("via teams");
+  expect((await app.t.run(JANE, "case 12345")).text).toContain("via teams");
 
   // Undo as Teams sends it (Action.Execute): the answer is the card that replaces the confirmation.
   const invoke = {
@@ -205,7 +205,7 @@ test("Agents Playground: install, help, a log with Undo, the form, a channel, pr
   expect(cardText(undone.value)).toContain("Undone: Mapping with Family");
   const twice = await post("/_conversation/v1/invoke", invoke);
   expect(cardText(twice.value)).toContain("nothing new was recorded");
-  expect(app.t.run(JANE, "case 12345").caseView!.history.filter((h) => h.retracted)).toHaveLength(1);
+  expect((await app.t.run(JANE, "case 12345")).caseView!.history.filter((h) => h.retracted)).toHaveLength(1);
 
   // "Log another" through the Action.Submit fallback: the card is updated in place.
   const another = actionsOf(confirmation).find((a) => a.verb === "form")!;

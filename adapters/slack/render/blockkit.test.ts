@@ -55,9 +55,9 @@ function fatView(groups: GroupView[]): DashboardView {
 }
 
 describe("dashboards", () => {
-  test("the seed's sample rows: header, one table with the seed's columns, legend", () => {
+  test("the seed's sample rows: header, one table with the seed's columns, legend", async () => {
     t = makeTestCtx();
-    const reply = t.run(JANE, "mine statutory-cp");
+    const reply = await t.run(JANE, "mine statutory-cp");
     const pages = dashboardPages(reply.dashboards!);
     expect(pages).toHaveLength(1);
     const m = dashboardMessage(pages, 0);
@@ -227,9 +227,9 @@ describe("other views", () => {
     });
   });
 
-  test("a case with a long history shows the latest lines and counts the rest", () => {
+  test("a case with a long history shows the latest lines and counts the rest", async () => {
     t = makeTestCtx();
-    const view: CaseView = t.run(JANE, "case 12345").caseView!;
+    const view: CaseView = (await t.run(JANE, "case 12345")).caseView!;
     const long: CaseView = {
       ...view,
       history: Array.from({ length: 500 }, (_, i) => ({

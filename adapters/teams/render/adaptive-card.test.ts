@@ -15,8 +15,8 @@ beforeAll(() => {
 afterAll(() => t.close());
 
 const nonce = "n-1";
-const cardFor = (email: string, text: string, audience: "private" | "channel" = "private") =>
-  replyCard(t.run(email, text, { surface: "teams", audience }), { nonce, command: text });
+const cardFor = async (email: string, text: string, audience: "private" | "channel" = "private") =>
+  replyCard(await t.run(email, text, { surface: "teams", audience }), { nonce, command: text });
 
 describe("every reply is an Adaptive Card 1.5 that Teams can draw", () => {
   test.each([
@@ -30,15 +30,15 @@ describe("every reply is an Adaptive Card 1.5 that Teams can draw", () => {
     [SAM, "team"],
     [MORGAN, "agency"],
     [MORGAN, "stuck"],
-  ])("%s: %s", (email, text) => {
-    expect(cardProblems(cardFor(email, text))).toEqual([]);
+  ])("%s: %s", async (email, text) => {
+    expect(cardProblems(await cardFor(email, text))).toEqual([]);
   });
 
-  test("the forms too", () => {
+  test("the forms too", async () => {
     const env = makeEnv(t.ctx, t.as(JANE), "teams", "private");
-    const r = logFormFor(env, "12345");
+    const r = await logFormFor(env, "12345");
     if (!("form" in r)) throw new Error(r.reply.text);
-    expect(cardProblems(pickCaseCard(casesToLog(env), { nonce }))).toEqual([]);
+    expect(cardProblems(pickCaseCard(await casesToLog(env), { nonce }))).toEqual([]);
     expect(cardProblems(pickCaseCard([], { nonce }))).toEqual([]);
     expect(cardProblems(logFormCard(r.form, { nonce }))).toEqual([]);
   });
@@ -66,15 +66,15 @@ describe("text as Teams shows it", () => {
     expect(shortened("short", 10)).toBe("short");
   });
 
-  test("the fallback text is the whole reply, without markup", () => {
-    const c = cardFor(JANE, "whoami");
+  test("the fallback text is the whole reply, without markup", async () => {
+    const c = await cardFor(JANE, "whoami");
     expect(c.fallbackText).toMatch(/^You are Jane Smith \(jane\.smith@demo-agency\.example\), a worker/);
   });
 });
 
 describe("a confirmation", () => {
-  test("says what was stored, in green, with Undo (Action.Execute falling back to Action.Submit)", () => {
-    const r = t.run(JANE, "mapped-with-family 22345", { surface: "teams" });
+  test("says what was stored, in green, with Undo (Action.Execute falling back to Action.Submit)", async () => {
+    const r = await t.run(JANE, "mapped-with-family 22345", { surface: "teams" });
     const c = replyCard(r, { nonce });
     expect(c.body[0]).toMatchObject({ color: "Good", weight: "Bolder" });
     expect(cardText(c)).toContain("Recorded Mapping with Family on 01/03/16 (today) for case 22345");
@@ -98,23 +98,23 @@ describe("a confirmation", () => {
     ]);
   });
 
-  test("a repeated delivery says nothing new was recorded", () => {
-    const r = t.run(JANE, "three-houses 22345", { surface: "teams", idempotencyKey: "k-rep" });
-    const again = t.run(JANE, "three-houses 22345", { surface: "teams", idempotencyKey: "k-rep" });
+  test("a repeated delivery says nothing new was recorded", async () => {
+    const r = await t.run(JANE, "three-houses 22345", { surface: "teams", idempotencyKey: "k-rep" });
+    const again = await t.run(JANE, "three-houses 22345", { surface: "teams", idempotencyKey: "k-rep" });
     expect(cardText(replyCard(r, { nonce }))).not.toContain("nothing new was recorded");
     expect(cardText(replyCard(again, { nonce }))).toContain("nothing new was recorded");
   });
 
-  test("a refusal is red and has no buttons", () => {
-    const c = cardFor(JANE, "scale 12345 11");
+  test("a refusal is red and has no buttons", async () => {
+    const c = await cardFor(JANE, "scale 12345 11");
     expect(c.body[0]).toMatchObject({ color: "Attention" });
     expect(c.actions).toBeUndefined();
   });
 });
 
 describe("dashboards", () => {
-  test("one table per worker, the seed's columns after the case id, empty workers said so", () => {
-    const c = cardFor(SAM, "team statutory-cp");
+  test("one table per worker, the seed's columns after the case id, empty workers said so", async () => {
+    const c = await cardFor(SAM, "team statutory-cp");
     const tables = c.body.filter((b) => b.type === "Table");
     expect(tables).toHaveLength(1);
     const text = cardText(c);
@@ -135,10 +135,10 @@ describe("dashboards", () => {
     expect(table.rows[1]!.cells[0]!.items[0]).toMatchObject({ color: "Attention" });
   });
 
-  test("in a channel children show as the config says (initials)", () => {
-    expect(cardText(cardFor(SAM, "team", "channel"))).toContain("M.M. 13");
-    expect(cardText(cardFor(SAM, "team", "channel"))).not.toContain("Melli Majid");
-    expect(cardText(cardFor(SAM, "team", "private"))).toContain("Melli Majid 13");
+  test("in a channel children show as the config says (initials)", async () => {
+    expect(cardText(await cardFor(SAM, "team", "channel"))).toContain("M.M. 13");
+    expect(cardText(await cardFor(SAM, "team", "channel"))).not.toContain("Melli Majid");
+    expect(cardText(await cardFor(SAM, "team", "private"))).toContain("Melli Majid 13");
   });
 
   test("a large dashboard is cut into pages that each fit in a Teams message", () => {
@@ -167,8 +167,8 @@ describe("dashboards", () => {
     }
   });
 
-  test("small dashboards share a page, each under its own title", () => {
-    const c = cardFor(JANE, "mine");
+  test("small dashboards share a page, each under its own title", async () => {
+    const c = await cardFor(JANE, "mine");
     const text = cardText(c);
     expect(text).not.toContain("Page 1");
     expect(text).toContain("Front end statutory child protection");
@@ -190,9 +190,9 @@ describe("dashboards", () => {
 });
 
 describe("a case", () => {
-  test("its details, its row as facts, its history, and a button to log on it", () => {
-    t.run(JANE, "undo", { surface: "teams" });
-    const c = cardFor(JANE, "case 12345");
+  test("its details, its row as facts, its history, and a button to log on it", async () => {
+    await t.run(JANE, "undo", { surface: "teams" });
+    const c = await cardFor(JANE, "case 12345");
     const text = cardText(c);
     expect(text).toContain("Case 12345: Melli Majid 13");
     expect(text).toContain("Dashboard: Front end statutory child protection");
@@ -201,8 +201,8 @@ describe("a case", () => {
     expect(actionsOf(c).map((a) => [a.verb, a.data.caseId])).toEqual([["form-case", "12345"]]);
   });
 
-  test(`a long history shows the newest ${HISTORY_LIMIT} lines and counts the rest`, () => {
-    const base = t.run(JANE, "case 12345").caseView!;
+  test(`a long history shows the newest ${HISTORY_LIMIT} lines and counts the rest`, async () => {
+    const base = (await t.run(JANE, "case 12345")).caseView!;
     const line = { on: "01/03/16", text: "Network Meetings, recorded by Jane Smith", retracted: false };
     const view = { ...base, history: Array.from({ length: HISTORY_LIMIT + 5 }, () => line) };
     const c = replyCard({ ok: true, text: "x", caseView: view }, { nonce });
@@ -212,15 +212,15 @@ describe("a case", () => {
 });
 
 describe("the logging form", () => {
-  const form = (): LogFormView => {
-    const r = logFormFor(makeEnv(t.ctx, t.as(JANE), "teams", "private"), "32345");
+  const form = async (): Promise<LogFormView> => {
+    const r = await logFormFor(makeEnv(t.ctx, t.as(JANE), "teams", "private"), "32345");
     if (!("form" in r)) throw new Error(r.reply.text);
     return r.form;
   };
 
-  test("step 1 lists the person's cases, naming the worker when there are several", () => {
+  test("step 1 lists the person's cases, naming the worker when there are several", async () => {
     const env = makeEnv(t.ctx, t.as(SAM), "teams", "private");
-    const c = pickCaseCard(casesToLog(env), { nonce });
+    const c = pickCaseCard(await casesToLog(env), { nonce });
     const input = c.body.find((b) => b.type === "Input.ChoiceSet");
     expect(input).toMatchObject({ id: "caseId", isRequired: true });
     expect(input && "choices" in input && input.choices[0]).toEqual({
@@ -237,12 +237,12 @@ describe("the logging form", () => {
       "1 · A.B. 3 · Jane Smith · Voluntary preventative",
       "2 · Ah Hin Xeng · Voluntary preventative",
     ]);
-    const none = casesToLog(makeEnv(t.ctx, t.as(AH_HIN), "teams", "private"));
+    const none = await casesToLog(makeEnv(t.ctx, t.as(AH_HIN), "teams", "private"));
     expect(cardText(pickCaseCard(none, { nonce }))).toContain("You have no open cases");
   });
 
-  test("step 2 offers only that dashboard's elements, a date no later than today, a number, a note", () => {
-    const c = logFormCard(form(), { nonce });
+  test("step 2 offers only that dashboard's elements, a date no later than today, a number, a note", async () => {
+    const c = logFormCard(await form(), { nonce });
     const inputs = Object.fromEntries(
       c.body.filter((b) => b.type.startsWith("Input.")).map((b) => [b.type, b]),
     );
@@ -272,8 +272,8 @@ describe("the logging form", () => {
     ]);
   });
 
-  test("a problem shows under its own field, and what was typed is kept", () => {
-    const c = logFormCard(form(), {
+  test("a problem shows under its own field, and what was typed is kept", async () => {
+    const c = logFormCard(await form(), {
       nonce,
       values: { element: "safety-scale", date: "2016-02-01", value: "11", note: "at home" },
       problem: { field: "value", text: "Wellbeing Scale must be a whole number from 0 to 10." },

@@ -1,6 +1,6 @@
-import type { Actor } from "../../domain/access.ts";
-import { type Env, refuse } from "../env.ts";
-import type { Reply } from "../reply.ts";
+import type { Actor } from "../domain/access.ts";
+import { type Env, refuse } from "./env.ts";
+import type { Reply } from "./reply.ts";
 
 /** The person a case is to be allocated to: someone in the agency who holds cases. */
 export function resolveCaseholder(env: Env, token: string): { actor: Actor } | { reply: Reply } {

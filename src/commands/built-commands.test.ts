@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from "vitest";
 import { JANE, makeTestCtx, SAM, type TestCtx } from "../../test/helpers/ctx.ts";
-import type { Command } from "./command.ts";
+import type { Command } from "./registry.ts";
 
 let t: TestCtx;
 afterEach(() => t?.close());
@@ -36,18 +36,18 @@ test.each([
   ["a number on a dated element", log({ element: "three-houses", value: 3 }), "value_not_allowed"],
   ["a case id with a space", log({ caseId: "123 45" }), "bad_case_id"],
   ["a date that does not exist", log({ date: "2016-02-30" }), "impossible_date"],
-])("a form-built log with %s is refused and stores nothing", (_what, command, code) => {
+])("a form-built log with %s is refused and stores nothing", async (_what, command, code) => {
   t = makeTestCtx();
   const before = t.ctx.repo.events.forCase("12345").length;
-  const r = t.run(JANE, "", { command });
+  const r = await t.run(JANE, "", { command });
   expect(r.ok).toBe(false);
   expect(r.issue?.code).toBe(code);
   expect(t.ctx.repo.events.forCase("12345")).toHaveLength(before);
 });
 
-test("a well-formed form-built log goes through", () => {
+test("a well-formed form-built log goes through", async () => {
   t = makeTestCtx();
-  const r = t.run(JANE, "", { command: log({ value: 7 }) });
+  const r = await t.run(JANE, "", { command: log({ value: 7 }) });
   expect(r.ok).toBe(true);
   expect(r.logged).toMatchObject({ caseId: "12345", element: "safety-scale", value: 7 });
 });
@@ -58,9 +58,9 @@ test.each([
   ["a date of birth tomorrow", open({ age: null, dob: "2016-03-02" }), "dob_in_future"],
   ["an empty name", open({ childName: "  " }), "usage"],
   ["a case id with a slash", open({ caseId: "77/001" }), "bad_case_id"],
-])("a form-built open with %s is refused and opens nothing", (_what, command, code) => {
+])("a form-built open with %s is refused and opens nothing", async (_what, command, code) => {
   t = makeTestCtx();
-  const r = t.run(SAM, "", { command });
+  const r = await t.run(SAM, "", { command });
   expect(r.issue?.code).toBe(code);
   expect(t.ctx.repo.cases.get((command as { caseId: string }).caseId)).toBeUndefined();
 });

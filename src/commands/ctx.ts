@@ -1,0 +1,22 @@
+import type { Clock } from "../app/clock.ts";
+import type { People } from "../app/people.ts";
+import type { Org } from "../config/org.ts";
+import type { Store } from "../store/open.ts";
+import type { Records } from "../store/records.ts";
+import type { Repo } from "../store/repo.ts";
+
+/**
+ * Everything a command needs, built once at start-up and passed in: no globals. Commands read and
+ * write only through `records`, which does not say which database is underneath; `store` and `repo`
+ * are the SQLite file's own, for the digests and tools that have not moved onto `records` yet.
+ */
+export interface Ctx {
+  readonly org: Org;
+  readonly records: Records;
+  readonly store: Store;
+  readonly repo: Repo;
+  readonly people: People;
+  readonly clock: Clock;
+  /** the agency's calendar date now */
+  today(): string;
+}

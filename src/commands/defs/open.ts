@@ -1,0 +1,219 @@
+import { z } from "zod";
+import { teamMembers } from "../../config/org.ts";
+import { ABUSE_CODES, formatAbuseTypes, readAbuseTypes } from "../../domain/abuse.ts";
+import { canManageTeam } from "../../domain/access.ts";
+import { SERVICE_ALIASES, SERVICE_SLUGS } from "../../domain/dashboards.ts";
+import { type IsoDate, looksLikeDate } from "../../domain/dates.ts";
+import { nameCell } from "../../domain/names.ts";
+import { closest } from "../../util/suggest.ts";
+import { teamName } from "../access.ts";
+import { defineCommand } from "../def.ts";
+import { dayWords, refuse } from "../env.ts";
+import {
+  checked,
+  EMAILISH,
+  FILLER,
+  fail,
+  INTEGER,
+  isCaseId,
+  isoDateSchema,
+  leadingCaseId,
+  ok,
+  readDate,
+  usage,
+} from "../grammar.ts";
+import type { Issue } from "../issues.ts";
+import { normalWord } from "../lexicon.ts";
+import { AGE_MAX, MAX_LENGTH } from "../limits.ts";
+import { resolveCaseholder } from "../people.ts";
+
+const USAGE =
+  '/sos open <case-id> "<child name>" <age or date of birth> <service> [abuse types] [date opened] [worker email]';
+
+const args = z.object({
+  caseId: z.string(),
+  childName: z.string(),
+  age: z.number().nullable(),
+  dob: isoDateSchema.nullable(),
+  service: z.enum(SERVICE_SLUGS),
+  abuse: z.array(z.enum(ABUSE_CODES)).max(ABUSE_CODES.length),
+  /** null: today */
+  openedOn: isoDateSchema.nullable(),
+  /** who holds the case: an email, mention or name; null means the person opening it */
+  worker: z.string().max(MAX_LENGTH.childName).nullable(),
+});
+
+type OpenArgs = z.output<typeof args>;
+
+/** What every new case must be, however it came: typed, from a form, from a file. */
+function formIssue(a: OpenArgs, today: IsoDate | null): Issue | null {
+  const problem = (p: string): Issue => usage("open", p, USAGE);
+  if (!isCaseId(a.caseId)) return { code: "bad_case_id", token: a.caseId, example: USAGE };
+  const name = a.childName.trim();
+  if (name === "") return problem("it needs the child's name");
+  if (name.length > MAX_LENGTH.childName)
+    return { code: "too_long", what: "child's name", length: name.length, max: MAX_LENGTH.childName };
+  if (a.age === null && a.dob === null) return problem("it needs the child's age or date of birth");
+  if (a.age !== null && (!Number.isInteger(a.age) || a.age < 0 || a.age > AGE_MAX))
+    return { code: "bad_age", token: String(a.age) };
+  if (a.dob !== null && today !== null && a.dob > today) return { code: "dob_in_future", date: a.dob };
+  return null;
+}
+
+/** Opens a case and allocates it: supervisors for their own teams, admins for any. */
+export const open = defineCommand({
+  kind: "open",
+  words: ["open", "new"],
+  usage: USAGE,
+  about: "open a new case and allocate it (supervisors, admins)",
+  ability: "manage",
+  action: "open cases",
+  who: "a supervisor or an admin can",
+  writes: true,
+  // The date of birth against today is checked again when it runs (the schema has no clock).
+  schema: checked(args, (a) => formIssue(a, null)),
+
+  read(words, ctx) {
+    const first = leadingCaseId(
+      words,
+      "open",
+      USAGE,
+      "it needs a case id, the child's name, age and service",
+    );
+    if ("issue" in first) return fail(first.issue);
+    const { caseId } = first;
+    const list = words.args;
+    let i = 1;
+    const nameWords: string[] = [];
+    if (list[i]?.quoted) nameWords.push(list[i++]!.text);
+    else {
+      while (i < list.length && !INTEGER.test(list[i]!.text) && !looksLikeDate(list[i]!.text))
+        nameWords.push(list[i++]!.text);
+    }
+    const childName = nameWords.join(" ").trim();
+    if (childName === "") return fail(usage("open", "it needs the child's name", USAGE));
+    const ageToken = list[i++];
+    if (!ageToken)
+      return fail(usage("open", `it needs the child's age or date of birth after the name`, USAGE));
+    let age: number | null = null;
+    let dob: IsoDate | null = null;
+    if (INTEGER.test(ageToken.text) && !looksLikeDate(ageToken.text)) {
+      age = Number(ageToken.text);
+    } else {
+      const d = readDate(ageToken, ctx, USAGE);
+      if ("issue" in d)
+        return fail(d.issue.code === "impossible_date" ? d.issue : { code: "bad_age", token: ageToken.text });
+      let born = d.date;
+      // "1/1/99": a two-digit year that would be in the future is the last century (a young adult
+      // leaving care, a parent's date given by mistake is still caught by the age check on screen).
+      if (born > ctx.today && /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$/.test(ageToken.text))
+        born = `${Number(born.slice(0, 4)) - 100}${born.slice(4)}`;
+      if (born > ctx.today) return fail({ code: "dob_in_future", date: born });
+      dob = born;
+    }
+    const serviceToken = list[i++];
+    if (!serviceToken)
+      return fail(usage("open", "it needs the service: statutory-cp, family-support or voluntary", USAGE));
+    const service = SERVICE_ALIASES[normalWord(serviceToken.text)];
+    if (!service) {
+      return fail({
+        code: "unknown_service",
+        word: serviceToken.text,
+        suggestions: closest(normalWord(serviceToken.text), Object.keys(SERVICE_ALIASES), 2),
+      });
+    }
+    let openedOn: IsoDate | null = null;
+    let worker: string | null = null;
+    const abuseWords: string[] = [];
+    for (const t of list.slice(i)) {
+      if (FILLER.has(t.text.toLowerCase())) continue;
+      if (EMAILISH.test(t.text)) worker = t.text;
+      else if (looksLikeDate(t.text) && openedOn === null) {
+        const d = readDate(t, ctx, USAGE);
+        if ("issue" in d) return fail(d.issue);
+        openedOn = d.date;
+      } else abuseWords.push(t.text);
+    }
+    const { codes, unknown } = readAbuseTypes(abuseWords);
+    if (unknown.length > 0) return fail({ code: "unknown_abuse", words: unknown.slice(0, 5) });
+    return ok({ caseId, childName, age, dob, service, abuse: codes, openedOn, worker });
+  },
+
+  async run(env, cmd) {
+    const { ctx, actor } = env;
+    const issue = formIssue(cmd, env.today);
+    if (issue) return refuse(env, issue);
+    if (await env.reads.case(cmd.caseId)) return refuse(env, { code: "case_exists", caseId: cmd.caseId });
+
+    let holder = actor;
+    if (cmd.worker !== null) {
+      const found = resolveCaseholder(env, cmd.worker);
+      if ("reply" in found) return found.reply;
+      holder = found.actor;
+    } else if (actor.role !== "supervisor") {
+      return refuse(env, { code: "needs_worker", caseId: cmd.caseId });
+    }
+    const teamId = holder.teams.find((t) => canManageTeam(actor, t));
+    if (teamId === undefined) {
+      return refuse(env, {
+        code: "outside_team",
+        name: holder.name,
+        teams: actor.teams.map((t) => teamName(env, t)),
+      });
+    }
+    const openedOn = cmd.openedOn ?? env.today;
+    if (openedOn > env.today) return refuse(env, { code: "future_date", date: openedOn, what: "the case" });
+    const childName = cmd.childName.trim().replace(/\s+/g, " ");
+
+    return {
+      expect: [{ kind: "noCase", caseId: cmd.caseId }],
+      writes: [
+        {
+          kind: "openCase",
+          row: {
+            id: cmd.caseId,
+            childName,
+            dob: cmd.dob,
+            ageAtOpening: cmd.age,
+            openedOn,
+            service: cmd.service,
+            abuseTypes: cmd.abuse,
+            workerId: holder.staffId,
+            teamId,
+            status: "open",
+            createdAt: env.now,
+            createdBy: actor.staffId,
+          },
+          by: actor.staffId,
+          at: env.now,
+        },
+        {
+          kind: "audit",
+          entry: {
+            at: env.now,
+            actorId: actor.staffId,
+            surface: env.surface,
+            action: "open",
+            caseId: cmd.caseId,
+            detail: { service: cmd.service, worker: holder.staffId, team: teamId, openedOn },
+          },
+        },
+      ],
+      reply() {
+        const child = nameCell(
+          { id: cmd.caseId, childName, dob: cmd.dob, ageAtOpening: cmd.age, openedOn },
+          env.today,
+          env.names,
+        );
+        const abuse = cmd.abuse.length ? `, ${formatAbuseTypes(cmd.abuse)}` : "";
+        const who = holder.staffId === actor.staffId ? "you" : holder.name;
+        const lines = [
+          `Opened case ${cmd.caseId} (${child}) on ${ctx.org.dashboards[cmd.service].title}${abuse}, opened ${dayWords(env, openedOn)}, allocated to ${who} in ${teamName(env, teamId)}.`,
+        ];
+        if (holder.staffId === actor.staffId && teamMembers(ctx.org, teamId).some((m) => m.role === "worker"))
+          lines.push(`To give it to a worker: \`/sos assign ${cmd.caseId} <their email>\`.`);
+        return { ok: true, text: lines.join("\n"), changedCase: cmd.caseId };
+      },
+    };
+  },
+});

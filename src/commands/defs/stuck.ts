@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { stuckText } from "../../render/text.ts";
+import type { StuckView } from "../../render/view.ts";
+import { requireTeam, teamName } from "../access.ts";
+import { loadBoard, type Scope, stuckItems } from "../board.ts";
+import { defineCommand } from "../def.ts";
+import { refuse } from "../env.ts";
+import { lookupSchema, ok, phrase } from "../grammar.ts";
+
+/** The most stuck cases one chat reply lists. */
+export const STUCK_REPLY_LIMIT = 50;
+
+export const stuck = defineCommand({
+  kind: "stuck",
+  words: ["stuck"],
+  usage: "/sos stuck [team name]",
+  about: "cases that are stuck, and why",
+  ability: "anyone",
+  action: "see stuck cases",
+  who: "",
+  writes: false,
+  schema: z.object({ team: lookupSchema().nullable() }),
+
+  read(words) {
+    return ok({ team: phrase(words.args) });
+  },
+
+  async run(env, cmd) {
+    const { actor, ctx } = env;
+    let scope: Scope;
+    let title: string;
+    if (cmd.team !== null) {
+      const found = requireTeam(env, cmd.team, (t) =>
+        actor.role === "worker"
+          ? refuse(env, {
+              code: "role_cannot",
+              role: "worker",
+              action: "see a team's stuck cases",
+              who: "type `/sos stuck` for your own",
+            })
+          : refuse(env, { code: "no_team_access", team: t.name }),
+      );
+      if ("reply" in found) return found.reply;
+      scope = { teamIds: [found.team.id] };
+      title = `Stuck cases in ${found.team.name}`;
+    } else if (actor.role === "worker") {
+      scope = { workerId: actor.staffId };
+      title = "Your stuck cases";
+    } else if (actor.role === "supervisor") {
+      scope = { teamIds: actor.teams };
+      title = `Stuck cases in ${actor.teams.map((t) => teamName(env, t)).join(" and ")}`;
+    } else {
+      scope = { all: true };
+      title = `Stuck cases in ${ctx.org.agency.name}`;
+    }
+    const items = stuckItems(env, await loadBoard(env, scope));
+    // An agency's list can run to thousands: a chat reply carries the longest stuck, and says where
+    // the rest are (a team's own list, or the CLI for everything).
+    const shown = items.slice(0, STUCK_REPLY_LIMIT);
+    const view: StuckView = {
+      title,
+      items: shown,
+      ...(items.length > shown.length
+        ? {
+            more: {
+              count: items.length - shown.length,
+              hint: "Type `/sos stuck <team name>` for one team's; `sos stuck` at the server lists them all.",
+            },
+          }
+        : {}),
+    };
+    return { ok: true, text: stuckText(view), stuck: view };
+  },
+});

@@ -1,0 +1,126 @@
+import type { ElementKey } from "../domain/elements.ts";
+import type { ElementState, LiveEvent } from "../domain/projection.ts";
+import type { AuditEntry } from "./audit.ts";
+import type { NewCase } from "./cases.ts";
+import type { NewEvent } from "./events.ts";
+import type { AllocationRow, AuditRow, CaseRow, PracticeEventRow } from "./schema.ts";
+
+/**
+ * The record as commands see it, whichever database holds it: reads that may wait, and one batch of
+ * writes applied all-or-nothing. A command reads what it needs, decides without touching the store,
+ * and hands back a `Change`: the writes and what must still hold for them to be right (the case as it
+ * was read). The store applies the batch in one transaction and refuses it with `Conflict` when a
+ * precondition no longer holds, so the command is decided again on what is there now.
+ */
+export interface Records {
+  readonly reads: RecordReads;
+  apply(change: Change, opts?: { idempotencyKey?: string; at?: string }): Promise<Applied>;
+  /** the reply a delivery id already got, when it was carried out before */
+  priorReply(idempotencyKey: string): Promise<unknown | undefined>;
+}
+
+export type CaseScope = { workerId?: number; teamIds?: readonly string[] };
+
+/** The live events of one element: what the duplicate check and the projection are folded from. */
+export type LiveEntry = LiveEvent & { readonly recordedBy: number | null };
+
+export interface RecordReads {
+  case(id: string): Promise<CaseRow | undefined>;
+  /** case ids in scope (every case, open or closed), for "did you mean" on a mistyped one */
+  caseIds(scope: CaseScope): Promise<string[]>;
+  /** open cases in scope, newest first as in the seed's tables */
+  openCases(scope: CaseScope): Promise<CaseRow[]>;
+  liveEntries(caseId: string, element: ElementKey): Promise<LiveEntry[]>;
+  event(id: number): Promise<PracticeEventRow | undefined>;
+  retractionOf(id: number): Promise<PracticeEventRow | undefined>;
+  /** the most recent entry this person typed that still stands (imported records are not theirs) */
+  lastOwnLive(staffId: number): Promise<PracticeEventRow | undefined>;
+  /** every event on a case, retractions included, oldest first */
+  caseEvents(caseId: string): Promise<PracticeEventRow[]>;
+  allocations(caseId: string): Promise<AllocationRow[]>;
+  caseAudit(caseId: string): Promise<AuditRow[]>;
+  /** cases with a snooze running to `day` or later */
+  snoozedOn(day: string): Promise<Set<string>>;
+}
+
+/** One write of a command's batch. Every write that names a case moves that case's version on. */
+export type Write =
+  | { readonly kind: "appendEvent"; readonly event: NewEvent }
+  | {
+      readonly kind: "retract";
+      readonly target: PracticeEventRow;
+      readonly by: number;
+      readonly at: string;
+      readonly surface: string;
+    }
+  | { readonly kind: "openCase"; readonly row: NewCase; readonly by: number | null; readonly at: string }
+  | {
+      readonly kind: "allocate";
+      readonly caseId: string;
+      readonly workerId: number;
+      readonly teamId: string;
+      readonly fromOn: string;
+      readonly by: number;
+      readonly at: string;
+    }
+  | {
+      readonly kind: "close";
+      readonly caseId: string;
+      readonly on: string;
+      readonly outcome: string;
+      readonly note: string | null;
+    }
+  | { readonly kind: "reopen"; readonly caseId: string }
+  | {
+      readonly kind: "snooze";
+      readonly caseId: string;
+      readonly until: string;
+      readonly by: number;
+      readonly at: string;
+    }
+  | {
+      readonly kind: "leave";
+      readonly staffId: number;
+      readonly from: string;
+      readonly to: string;
+      readonly at: string;
+    }
+  /**
+   * An audit line. `entryKey`: the detail key that takes the number of the entry written just before
+   * it in the batch (an entry's number is known only once it is written).
+   */
+  | { readonly kind: "audit"; readonly entry: AuditEntry; readonly entryKey?: string };
+
+/** What must still be true when the batch is applied. */
+export type Expect =
+  /** the case is as it was read: nothing was written to it since */
+  | { readonly kind: "caseVersion"; readonly caseId: string; readonly version: number }
+  /** no case has this id yet */
+  | { readonly kind: "noCase"; readonly caseId: string };
+
+/** An entry a batch wrote (an append or a retraction): its number and the element's state after it. */
+export interface WrittenEntry {
+  readonly id: number;
+  readonly state: ElementState;
+}
+
+export interface Change<R = unknown> {
+  readonly writes: readonly Write[];
+  readonly expect: readonly Expect[];
+  /** the reply, once the entries are numbered; pure, called inside the transaction */
+  reply(entries: readonly WrittenEntry[]): R;
+}
+
+export type Applied<R = unknown> =
+  | { readonly repeated: false; readonly reply: R }
+  /** the delivery id was carried out before: its first reply, and nothing written now */
+  | { readonly repeated: true; readonly reply: unknown };
+
+/** A precondition failed: someone wrote to the case between the read and the write. Decide again. */
+export class Conflict extends Error {
+  override name = "Conflict";
+}
+
+export function isChange(x: object): x is Change {
+  return "writes" in x && "expect" in x && typeof (x as { reply?: unknown }).reply === "function";
+}
