@@ -2,6 +2,7 @@ import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { WRITES } from "../../src/commands/registry.ts";
 import { parseFor } from "../../src/commands/run.ts";
 import type { SlackDeps } from "./deps.ts";
+import { PageValue, read, UndoValue } from "./payloads.ts";
 import { escapeMrkdwn } from "./render/blockkit.ts";
 import { PAGE_ACTION } from "./render/blockkit-tables.ts";
 import { outgoing, replyMessage, UNDO_ACTION } from "./reply.ts";
@@ -17,17 +18,6 @@ export function pageValue(text: string, page: number): string {
   return JSON.stringify({ q: text, p: page });
 }
 
-function readPageValue(value: string | undefined): { q: string; p: number } | null {
-  try {
-    const v: unknown = JSON.parse(value ?? "");
-    if (typeof v !== "object" || v === null) return null;
-    const { q, p } = v as { q?: unknown; p?: unknown };
-    return typeof q === "string" && typeof p === "number" && Number.isInteger(p) && p >= 0 ? { q, p } : null;
-  } catch {
-    return null;
-  }
-}
-
 export function registerActions(app: App, deps: SlackDeps): void {
   const { ctx, identity, log } = deps;
 
@@ -38,8 +28,8 @@ export function registerActions(app: App, deps: SlackDeps): void {
       await respond({ response_type: "ephemeral", replace_original: false, text: escapeMrkdwn(who.refusal) });
       return;
     }
-    const entryId = Number(action.value);
-    if (!Number.isInteger(entryId) || entryId <= 0) return;
+    const entryId = read(UndoValue, action.value);
+    if (entryId === undefined) return;
     // The same button on the same message is one undo, however often it is clicked.
     const where = String(body.container?.message_ts ?? body.message?.ts ?? action.action_ts);
     const reply = await runForSlack(
@@ -66,7 +56,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
     new RegExp(`^${PAGE_ACTION}_(prev|next)$`),
     async ({ ack, body, action, respond, client }) => {
       await ack();
-      const v = readPageValue(action.value);
+      const v = read(PageValue, action.value);
       if (!v) return;
       const parsed = parseFor(ctx, v.q);
       if (!parsed.ok || WRITES.has(parsed.command.kind)) return;

@@ -6,6 +6,7 @@ import { HOME, homeView } from "./home-view.ts";
 import type { Identity, Who } from "./identity.ts";
 import { reason, type SlackLog } from "./log.ts";
 import { canLog, canOpen, openCaseModal, openLogModal } from "./modals.ts";
+import { HomePageValue, read } from "./payloads.ts";
 import { checkView } from "./render/blockkit-limits.ts";
 
 /** Publishes App Home views, remembering which table page each person is on. */
@@ -66,8 +67,8 @@ export function registerHome(app: App, deps: SlackDeps & { home: Home }): void {
     new RegExp(`^${HOME.page}_(prev|next)$`),
     async ({ ack, body, action, client }) => {
       await ack();
-      const page = Number(action.value);
-      if (Number.isInteger(page) && page >= 0) await home.publish(body.user.id, client, page);
+      const page = read(HomePageValue, action.value);
+      if (page !== undefined) await home.publish(body.user.id, client, page);
     },
   );
 }

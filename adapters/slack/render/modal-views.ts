@@ -4,6 +4,7 @@ import type { Actor } from "../../../src/domain/access.ts";
 import type { IsoDate } from "../../../src/domain/dates.ts";
 import type { ElementKey } from "../../../src/domain/elements.ts";
 import type { LogFormView } from "../../../src/render/view.ts";
+import { ModalMetaSchema } from "../payloads.ts";
 import { clip } from "./blockkit.ts";
 
 /**
@@ -44,20 +45,15 @@ export interface ModalMeta {
 }
 
 export function readMeta(raw: string | undefined): ModalMeta {
-  try {
-    const m: unknown = JSON.parse(raw || "{}");
-    if (typeof m !== "object" || m === null) return {};
-    const o = m as Record<string, unknown>;
-    const s = (k: string) => (typeof o[k] === "string" ? (o[k] as string) : undefined);
-    const out: { r?: string; c?: string; e?: string } = {};
-    for (const k of ["r", "c", "e"] as const) {
-      const v = s(k);
-      if (v !== undefined) out[k] = v;
-    }
-    return out;
-  } catch {
-    return {};
+  const m = ModalMetaSchema.safeParse(raw || "{}");
+  if (!m.success) return {};
+  // Only the keys present: an absent key is not `undefined` in the view's metadata.
+  const out: { r?: string; c?: string; e?: string } = {};
+  for (const k of ["r", "c", "e"] as const) {
+    const v = m.data[k];
+    if (v !== undefined) out[k] = v;
   }
+  return out;
 }
 
 const text = (t: string, max = 75): types.PlainTextElement => ({ type: "plain_text", text: clip(t, max) });
