@@ -54,7 +54,8 @@ const MATRIX: Row[] = [
   ["sue (supervisor, other team)", `assign 12345 ${AH_HIN}`, "unknown_case"],
   ["morgan (manager)", `assign 12345 ${AH_HIN}`, "role_cannot"],
   ["robin (admin)", `assign 12345 stu.south@demo-agency.example`, "ok"],
-  ["sam (supervisor, own team)", `assign 12345 stu.south@demo-agency.example`, "outside_team"],
+  // a supervisor of the case's team may transfer it to another team's worker
+  ["sam (supervisor, own team)", `assign 12345 stu.south@demo-agency.example`, "ok"],
   // close and reopen
   ["jane (worker, her case)", "close 12345 safe-at-home", "role_cannot"],
   ["sam (supervisor, own team)", "close 12345 safe-at-home", "ok"],
@@ -66,6 +67,22 @@ const MATRIX: Row[] = [
   ["sue (supervisor, other team)", "reopen 12346", "unknown_case"],
   ["morgan (manager)", "reopen 12346", "role_cannot"],
   ["robin (admin)", "reopen 12346", "ok"],
+  // correct, move, audit
+  ["jane (worker, her case)", `edit 12345 name "Melli Majid"`, "role_cannot"],
+  ["sam (supervisor, own team)", "edit 12345 abuse N", "ok"],
+  ["sue (supervisor, other team)", "edit 12345 abuse N", "unknown_case"],
+  ["morgan (manager)", "edit 12345 abuse N", "role_cannot"],
+  ["robin (admin)", "edit 12345 abuse N", "ok"],
+  ["jane (worker, her case)", "move 12345 family-support", "role_cannot"],
+  ["sam (supervisor, own team)", "move 12345 family-support", "ok"],
+  ["sue (supervisor, other team)", "move 12345 family-support", "unknown_case"],
+  ["morgan (manager)", "move 12345 family-support", "role_cannot"],
+  ["robin (admin)", "move 12345 voluntary", "ok"],
+  ["jane (worker, her case)", "audit 12345", "role_cannot"],
+  ["sam (supervisor, own team)", "audit 12345", "ok"],
+  ["sue (supervisor, other team)", "audit 12345", "unknown_case"],
+  ["morgan (manager)", "audit 12345", "role_cannot"],
+  ["robin (admin)", "audit 12345", "ok"],
   // see a case
   ["jane (worker, her case)", "case 12345", "ok"],
   ["ahhin (worker, not his case)", "case 12345", "unknown_case"],

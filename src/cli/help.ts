@@ -11,6 +11,7 @@ Commands:
   stuck       print stuck cases and why
   digest      run a digest now (or show it with --dry-run), and see what was posted when
   export      write a dashboard to a file: CSV, a printable whiteboard page, or its picture
+  audit       who did what, when and from where: by case, person or date, as text, CSV or JSON
   migrate     create or update the database schema
 
 Every command finds its files the same way:
@@ -63,6 +64,11 @@ Prints one dashboard, grouped by worker as in the seed. Scope: one worker's case
 whole agency (the default; with --as, that person's own view). --dashboard defaults to overview.
 --as EMAIL applies the same visibility rules as chat. JSON: {"dashboard","title","columns","groups":
 [{"worker","title","rows":[{"caseId","cells"}]}]} with cells exactly as the text table shows them.`,
+  audit: `Usage: sos audit [--case ID] [--staff EMAIL] [--since YYYY-MM-DD] [--format text|csv|json]
+
+Prints the audit trail in order: every entry (undone ones too), correction, move, transfer, close,
+reopen, snooze and import, with who did it, when and from which surface (chat, button, form, cli,
+import). It holds ids and codes only: no child's name or note is ever in it.`,
   stuck: `Usage: sos stuck [--team NAME] [--format text|json] [--today YYYY-MM-DD]
 
 Prints the stuck cases (whole agency, or one team), each with the rules it breaks and days stuck.`,

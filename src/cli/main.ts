@@ -1,6 +1,7 @@
 import { UsageError } from "../app/boot.ts";
 import { ConfigError } from "../config/load.ts";
 import { closest } from "../util/suggest.ts";
+import { audit } from "./audit.ts";
 import { chat } from "./chat.ts";
 import { dashboard } from "./dashboard.ts";
 import { demo } from "./demo.ts";
@@ -21,6 +22,7 @@ const COMMANDS: Readonly<Record<string, Run>> = {
   stuck,
   digest,
   export: exportFile,
+  audit,
   migrate,
 };
 

@@ -32,11 +32,17 @@ export function loadBoardSync(env: Env, scope: Scope): Board {
 // the findings are kept per case row object and day, and forgotten with the row.
 const stuckCache = new WeakMap<CaseRow, { today: IsoDate; org: Org; findings: StuckFinding[] }>();
 
+/** The day a case came onto its current dashboard: opened there, or moved there later. */
+export function serviceStart(c: Pick<CaseRow, "openedOn" | "serviceSince">): IsoDate {
+  return c.serviceSince !== null && c.serviceSince > c.openedOn ? c.serviceSince : c.openedOn;
+}
+
 export function stuckFor(org: Org, c: CaseRow, today: IsoDate): StuckFinding[] {
   const hit = stuckCache.get(c);
   if (hit && hit.today === today && hit.org === org) return hit.findings;
   const findings = stuckFindings(
-    { openedOn: c.openedOn, states: c.states, dashboard: org.dashboards[c.service] },
+    // A case moved to another service is held to that service's rules from the day it moved.
+    { openedOn: serviceStart(c), states: c.states, dashboard: org.dashboards[c.service] },
     org.stuck[c.service],
     today,
   );

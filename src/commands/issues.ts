@@ -57,7 +57,15 @@ export type Issue =
   | { code: "unknown_team"; word: string; suggestions: string[]; teams: string[] }
   | { code: "no_team_access"; team: string }
   | { code: "bad_age"; token: string }
+  /** `born`: the date of birth, when the age came from one */
+  | { code: "adult"; age: number; adultAge: number; born: IsoDate | null }
   | { code: "dob_in_future"; date: IsoDate }
-  | { code: "needs_worker"; caseId: string };
+  | { code: "needs_worker"; caseId: string }
+  // correcting and moving cases
+  | { code: "no_change"; caseId: string; what: string }
+  | { code: "has_dob"; caseId: string; dob: IsoDate }
+  | { code: "born_after_opening"; dob: IsoDate; openedOn: IsoDate }
+  | { code: "practice_before"; caseId: string; date: IsoDate; entryId: number; on: IsoDate }
+  | { code: "same_service"; caseId: string; dashboard: string };
 
 export type IssueCode = Issue["code"];

@@ -1,3 +1,5 @@
+import { CHILD_AGE } from "../domain/names.ts";
+
 /**
  * The numbers the grammar, the schemas and the help all use: one place each, so a form, a button and
  * typed text are held to the same limits and the help says what is checked.
@@ -6,8 +8,8 @@
 /** `/sos snooze <case> [days]` */
 export const SNOOZE_DAYS = { default: 7, min: 1, max: 90 } as const;
 
-/** The oldest age a case can be opened with, in years (a care leaver's case can run past 18). */
-export const AGE_MAX = 25;
+/** The oldest age any case can be opened with, whatever the config says (`adultAge`, default 18). */
+export const AGE_MAX = CHILD_AGE.latest - 1;
 
 /** Leave is recorded a year at a time. */
 export const LEAVE_MAX_DAYS = 366;

@@ -107,8 +107,20 @@ export function describe(issue: Issue, fmt: (d: IsoDate) => string): string {
       return `You can only see your own team's dashboard, and ${issue.team} is not your team.`;
     case "bad_age":
       return `"${echo(issue.token)}" is not an age or a date of birth. Type the age in years (0 to ${AGE_MAX}) or the date of birth, like 14/03/2012.`;
+    case "adult":
+      return `A case is for a child, and at ${issue.age}${issue.born ? ` (born ${fmt(issue.born)})` : ""} this is an adult here (${issue.adultAge} and over), so nothing was changed. Check the age or the date of birth; if your agency works with young adults, an admin can raise \`adultAge\` in the config.`;
     case "dob_in_future":
       return `The date of birth ${fmt(issue.date)} is in the future. Check it and type it again.`;
+    case "no_change":
+      return `The ${issue.what} on case ${issue.caseId} is already that. Nothing changed.`;
+    case "has_dob":
+      return `Case ${issue.caseId} has a date of birth (${fmt(issue.dob)}), which gives the age: correct that instead, \`/sos edit ${issue.caseId} dob <date>\`.`;
+    case "born_after_opening":
+      return `The date of birth ${fmt(issue.dob)} is after the case was opened (${fmt(issue.openedOn)}). Check both dates and type it again.`;
+    case "practice_before":
+      return `Case ${issue.caseId} has practice recorded on ${fmt(issue.on)} (entry #${issue.entryId}), before ${fmt(issue.date)}, so it can't have been opened on that day. Check the date, or undo that entry first.`;
+    case "same_service":
+      return `Case ${issue.caseId} is already on ${issue.dashboard}. Nothing changed.`;
     case "needs_worker":
       return `Who will hold case ${issue.caseId}? Add their work email at the end: \`/sos open ${issue.caseId} … <their email>\`.`;
   }

@@ -3,14 +3,17 @@ import { may } from "../domain/access.ts";
 import type { CommandDef, CommandOf, Registry } from "./def.ts";
 import { agency } from "./defs/agency.ts";
 import { assign } from "./defs/assign.ts";
+import { audit } from "./defs/audit.ts";
 import { away } from "./defs/away.ts";
 import { showCase } from "./defs/case.ts";
 import { close } from "./defs/close.ts";
 import { digest } from "./defs/digest.ts";
+import { edit } from "./defs/edit.ts";
 import { exportCsv } from "./defs/export.ts";
 import { help } from "./defs/help.ts";
 import { log } from "./defs/log.ts";
 import { mine } from "./defs/mine.ts";
+import { move } from "./defs/move.ts";
 import { open } from "./defs/open.ts";
 import { reopen } from "./defs/reopen.ts";
 import { snooze } from "./defs/snooze.ts";
@@ -35,6 +38,9 @@ export const COMMANDS = [
   assign,
   close,
   reopen,
+  edit,
+  move,
+  audit,
   snooze,
   away,
   digest,

@@ -12,6 +12,7 @@ import {
 } from "../domain/dashboards.ts";
 import { defaultDatePattern } from "../domain/dates.ts";
 import { builtInWords, type ElementKey, normalWord } from "../domain/elements.ts";
+import { CHILD_AGE } from "../domain/names.ts";
 import { DEFAULT_STUCK_DAYS, STUCK_RULES, type StuckThresholds } from "../domain/stuck.ts";
 import { closest } from "../util/suggest.ts";
 import { adaptDashboard } from "./adapt.ts";
@@ -230,6 +231,7 @@ function resolve(cfg: ConfigFile, source: string): { org: Org; problems: string[
     agency: cfg.agency,
     dates: { order, format: cfg.dates?.format ?? defaultDatePattern(order) },
     channelNames: cfg.channelNames ?? "initials",
+    adultAge: cfg.adultAge ?? CHILD_AGE.adult,
     outcomes: cfg.outcomes ?? DEFAULT_OUTCOMES,
     teams,
     staff,

@@ -11,6 +11,8 @@ export interface Org {
   readonly agency: { readonly name: string; readonly timeZone: string };
   readonly dates: { readonly order: DateOrder; readonly format: string };
   readonly channelNames: NameDisplay;
+  /** the age from which someone is an adult: no case is opened (or corrected) for them */
+  readonly adultAge: number;
   readonly outcomes: readonly Outcome[];
   readonly teams: readonly TeamConfig[];
   readonly staff: readonly StaffConfig[];

@@ -4,6 +4,7 @@ import { ROLES } from "../domain/access.ts";
 import { DASHBOARD_SLUGS, SERVICE_SLUGS } from "../domain/dashboards.ts";
 import { isValidDatePattern, isValidTimeZone } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
+import { CHILD_AGE } from "../domain/names.ts";
 import { STUCK_RULES } from "../domain/stuck.ts";
 
 /**
@@ -108,6 +109,7 @@ export const configSchema = z.strictObject({
     })
     .optional(),
   channelNames: z.enum(["full", "initials", "id"]).optional(),
+  adultAge: z.number().int().min(1).max(CHILD_AGE.latest).optional(),
   outcomes: z
     .array(z.strictObject({ code: z.string().regex(/^[a-z0-9-]+$/), label: z.string().min(1) }))
     .min(1)

@@ -39,3 +39,9 @@ export function nameCell(child: ChildIdentity, today: IsoDate, display: NameDisp
 export function groupTitle(workerName: string): string {
   return `${workerName}'s Cases`;
 }
+
+/**
+ * From which age someone is an adult, for whom no case is opened: 18 by default; an agency working
+ * with care leavers may set `adultAge` up to `latest` (cases for people up to 25).
+ */
+export const CHILD_AGE = { adult: 18, latest: 26 } as const;

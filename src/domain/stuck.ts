@@ -31,6 +31,7 @@ export const DEFAULT_STUCK_DAYS: Readonly<Record<StuckRule, number>> = {
 export type StuckThresholds = Partial<Record<StuckRule, number>>;
 
 export interface StuckCaseInput {
+  /** the day the case came onto this dashboard: opened, or moved here */
   readonly openedOn: IsoDate;
   readonly states: CaseStates;
   readonly dashboard: DashboardDef;
@@ -63,6 +64,9 @@ function finding(rule: StuckRule, since: IsoDate, today: IsoDate, reason: () => 
 /** A rule applies only to the dashboards that show its element: a voluntary case has no danger statement. */
 function check(rule: StuckRule, input: StuckCaseInput, days: number, today: IsoDate): StuckFinding | null {
   const opened = input.openedOn;
+  // A case moved onto this dashboard is held to its rules from the move (`openedOn` is then the day
+  // it moved): practice from before still counts as done, but no clock starts before the move.
+  const notBefore = (d: IsoDate): IsoDate => (d < opened ? opened : d);
   switch (rule) {
     case "no-internal-mapping":
     case "no-family-mapping":
@@ -93,7 +97,7 @@ function check(rule: StuckRule, input: StuckCaseInput, days: number, today: IsoD
       if (mapped === null) return null;
       return finding(
         rule,
-        addDays(mapped, days),
+        addDays(notBefore(mapped), days),
         today,
         () => `no ${missing.join(" or ")} ${days} days after first mapping`,
       );
@@ -103,7 +107,7 @@ function check(rule: StuckRule, input: StuckCaseInput, days: number, today: IsoD
       if (name === null) return null;
       const last = input.states["safety-scale"]?.lastOn;
       const rated = has(input, "safety-scale");
-      return finding(rule, addDays(last ?? opened, days), today, () =>
+      return finding(rule, addDays(notBefore(last ?? opened), days), today, () =>
         rated ? `no ${name} rating for ${days} days` : `no ${name} rating ${days} days after opening`,
       );
     }

@@ -95,6 +95,11 @@ export function caseQueries(store: Store) {
         .run();
     },
 
+    /** A correction or a move: the row shows the latest; the case event before it keeps the old. */
+    update(id: string, set: Partial<NewCase>): void {
+      if (Object.keys(set).length > 0) db.update(cases).set(set).where(eq(cases.id, id)).run();
+    },
+
     close(id: string, on: string, outcome: string, note: string | null): void {
       db.update(cases)
         .set({ status: "closed", closedOn: on, outcome, closingNote: note })

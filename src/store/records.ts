@@ -1,9 +1,10 @@
 import type { ElementKey } from "../domain/elements.ts";
 import type { ElementState, LiveEvent } from "../domain/projection.ts";
-import type { AuditEntry } from "./audit.ts";
+import type { AuditEntry, AuditFilter } from "./audit.ts";
+import type { NewCaseEvent } from "./case-events.ts";
 import type { NewCase } from "./cases.ts";
 import type { NewEvent } from "./events.ts";
-import type { AllocationRow, AuditRow, CaseRow, PracticeEventRow } from "./schema.ts";
+import type { AllocationRow, AuditRow, CaseEventRow, CaseRow, PracticeEventRow } from "./schema.ts";
 
 /**
  * The record as commands see it, whichever database holds it: reads that may wait, and one batch of
@@ -39,6 +40,10 @@ export interface RecordReads {
   caseEvents(caseId: string): Promise<PracticeEventRow[]>;
   allocations(caseId: string): Promise<AllocationRow[]>;
   caseAudit(caseId: string): Promise<AuditRow[]>;
+  /** the audit trail in order, narrowed as asked */
+  audit(filter: AuditFilter): Promise<AuditRow[]>;
+  /** corrections, moves, closes and reopens of a case, oldest first */
+  caseHistory(caseId: string): Promise<CaseEventRow[]>;
   /** cases with a snooze running to `day` or later */
   snoozedOn(day: string): Promise<Set<string>>;
 }
@@ -71,6 +76,14 @@ export type Write =
       readonly note: string | null;
     }
   | { readonly kind: "reopen"; readonly caseId: string }
+  /** the case's own record: a correction, a move, a close or a reopen */
+  | { readonly kind: "caseEvent"; readonly event: NewCaseEvent }
+  /** the case row's fields as a correction or a move leaves them */
+  | {
+      readonly kind: "updateCase";
+      readonly caseId: string;
+      readonly set: Partial<Pick<CaseRow, CaseFields>>;
+    }
   | {
       readonly kind: "snooze";
       readonly caseId: string;
@@ -90,6 +103,16 @@ export type Write =
    * it in the batch (an entry's number is known only once it is written).
    */
   | { readonly kind: "audit"; readonly entry: AuditEntry; readonly entryKey?: string };
+
+/** The case row's fields a command may set directly (corrections, a move). */
+export type CaseFields =
+  | "childName"
+  | "dob"
+  | "ageAtOpening"
+  | "openedOn"
+  | "abuseTypes"
+  | "service"
+  | "serviceSince";
 
 /** What must still be true when the batch is applied. */
 export type Expect =

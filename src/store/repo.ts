@@ -1,4 +1,5 @@
 import { auditQueries } from "./audit.ts";
+import { caseEventQueries } from "./case-events.ts";
 import { caseQueries } from "./cases.ts";
 import { digestQueries } from "./digests.ts";
 import { eventQueries } from "./events.ts";
@@ -14,6 +15,7 @@ export function createRepo(store: Store) {
   return {
     cases: caseQueries(store),
     events: eventQueries(store),
+    caseEvents: caseEventQueries(store.db),
     audit: auditQueries(store.db),
     staff: staffQueries(store.db),
     idempotency: idempotencyQueries(store.db),

@@ -70,11 +70,50 @@ export const cases = sqliteTable(
      * deciding on the same case at once cannot both act on what the other changed.
      */
     version: integer("version").notNull().default(0),
+    /**
+     * The day the case came onto its current service's dashboard: the opening day, or the day it was
+     * moved (stepped up or down). Stuck rules count from here.
+     */
+    serviceSince: text("service_since"),
   },
   (t) => [
     index("cases_team_status").on(t.teamId, t.status),
     index("cases_worker_status").on(t.workerId, t.status),
   ],
+);
+
+/** The fields of a case that can be corrected after it is opened. */
+export type CorrectableField = "childName" | "dob" | "ageAtOpening" | "openedOn" | "abuseTypes";
+type FieldValue = string | number | readonly string[] | null;
+
+/** What a case event says, by kind. Corrections keep the old and the new value: they are the record. */
+export type CaseEventDetail =
+  | { readonly field: CorrectableField; readonly from: FieldValue; readonly to: FieldValue }
+  | { readonly from: string; readonly to: string }
+  | { readonly outcome: string; readonly note: string | null; readonly closedOn: string }
+  | { readonly outcome: string | null; readonly closedOn: string | null };
+
+/**
+ * What happened to a case itself, after it was opened: corrections, moves between services, closes
+ * and reopens. Append-only like the practice events (database triggers); the case row shows the
+ * latest, and a reopen never erases the close before it.
+ */
+export const caseEvents = sqliteTable(
+  "case_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    caseId: text("case_id")
+      .notNull()
+      .references(() => cases.id),
+    kind: text("kind", { enum: ["corrected", "moved", "closed", "reopened"] }).notNull(),
+    /** the day it takes effect (a close's day, a move's day); the recording day for corrections */
+    on: text("on").notNull(),
+    at: text("at").notNull(),
+    by: integer("by").references(() => staff.id),
+    surface: text("surface").notNull(),
+    detail: text("detail", { mode: "json" }).$type<CaseEventDetail>().notNull(),
+  },
+  (t) => [index("case_events_case").on(t.caseId, t.id)],
 );
 
 /** Who held a case from when: the transfer history behind "allocated worker". */
@@ -180,6 +219,7 @@ export type CaseRow = typeof cases.$inferSelect;
 export type AllocationRow = typeof allocations.$inferSelect;
 export type PracticeEventRow = typeof practiceEvents.$inferSelect;
 export type AuditRow = typeof audit.$inferSelect;
+export type CaseEventRow = typeof caseEvents.$inferSelect;
 
 /**
  * The digest ledger: one row per attempt to post a digest (kind, scope, period) to a platform. A row

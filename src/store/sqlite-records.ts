@@ -26,6 +26,8 @@ export function sqliteRecords(repo: Repo): Records {
     caseEvents: async (caseId) => events.forCase(caseId),
     allocations: async (caseId) => cases.allocations(caseId),
     caseAudit: async (caseId) => repo.audit.forCase(caseId),
+    caseHistory: async (caseId) => repo.caseEvents.forCase(caseId),
+    audit: async (filter) => repo.audit.find(filter),
     snoozedOn: async (day) => repo.digests.snoozedOn(day),
   };
 
@@ -48,6 +50,12 @@ export function sqliteRecords(repo: Repo): Records {
         return w.caseId;
       case "reopen":
         cases.reopen(w.caseId);
+        return w.caseId;
+      case "caseEvent":
+        repo.caseEvents.append(w.event);
+        return w.event.caseId;
+      case "updateCase":
+        cases.update(w.caseId, w.set);
         return w.caseId;
       case "snooze":
         repo.digests.snooze(w.caseId, w.until, w.by, w.at);

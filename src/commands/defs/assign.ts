@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { canManageTeam } from "../../domain/access.ts";
 import { requireCase, teamName } from "../access.ts";
 import { defineCommand } from "../def.ts";
 import { refuse } from "../env.ts";
@@ -9,14 +8,14 @@ import { resolveCaseholder } from "../people.ts";
 const USAGE = "/sos assign <case-id> <email or @person>";
 
 /**
- * Allocates a case to another worker (a transfer). The case follows the worker's team; moving it to
- * a team the supervisor does not run needs an admin.
+ * Allocates a case to another worker (a transfer). The case follows the worker's team, so this is
+ * also how a case moves between teams.
  */
 export const assign = defineCommand({
   kind: "assign",
   words: ["assign", "transfer", "allocate"],
   usage: USAGE,
-  about: "allocate a case to another worker (supervisors, admins)",
+  about: "allocate a case to another worker, in this team or another (supervisors, admins)",
   ability: "manage",
   action: "change cases",
   who: "a supervisor of the case's team or an admin can",
@@ -43,16 +42,15 @@ export const assign = defineCommand({
     const holder = target.actor;
     if (holder.staffId === c.workerId)
       return refuse(env, { code: "already_allocated", caseId: c.id, name: holder.name });
-    const teamId = holder.teams.includes(c.teamId)
-      ? c.teamId
-      : holder.teams.find((t) => canManageTeam(actor, t));
-    if (teamId === undefined) {
+    // Whoever may manage the case's team may hand it to a worker of another team: a transfer between
+    // teams. The case goes to the worker's team, and both supervisors see it in their next digest.
+    const teamId = holder.teams.includes(c.teamId) ? c.teamId : holder.teams[0];
+    if (teamId === undefined)
       return refuse(env, {
-        code: "outside_team",
+        code: "not_a_caseholder",
         name: holder.name,
-        teams: actor.teams.map((t) => teamName(env, t)),
+        role: `${holder.role} without a team`,
       });
-    }
     const previous = ctx.people.nameOf(c.workerId);
     return {
       expect: [{ kind: "caseVersion", caseId: c.id, version: c.version }],

@@ -1,18 +1,18 @@
 import { z } from "zod";
 import { formatAbuseTypes } from "../../domain/abuse.ts";
-import { elementColumn } from "../../domain/dashboards.ts";
-import { localDate } from "../../domain/dates.ts";
+import { elementColumn, isServiceSlug } from "../../domain/dashboards.ts";
 import { ELEMENTS, isElementKey } from "../../domain/elements.ts";
 import { currentAge } from "../../domain/names.ts";
 import { buildDashboard } from "../../render/build-dashboard.ts";
 import { caseText } from "../../render/text.ts";
 import type { CaseView, HistoryLine } from "../../render/view.ts";
-import type { CaseRow } from "../../store/schema.ts";
+import type { CaseEventRow, CaseRow } from "../../store/schema.ts";
 import { requireCase, teamName } from "../access.ts";
 import { stuckFor } from "../board.ts";
 import { defineCommand } from "../def.ts";
 import type { Env } from "../env.ts";
 import { caseIdSchema, fail, leadingCaseId, noExtra, ok } from "../grammar.ts";
+import { FIELD_NAMES } from "./edit.ts";
 
 const USAGE = "/sos case <case-id>";
 
@@ -86,10 +86,10 @@ export const showCase = defineCommand({
 async function history(env: Env, c: CaseRow): Promise<HistoryLine[]> {
   const { ctx } = env;
   const def = ctx.org.dashboards[c.service];
-  const [events, allocations, audit] = await Promise.all([
+  const [events, allocations, caseEvents] = await Promise.all([
     env.reads.caseEvents(c.id),
     env.reads.allocations(c.id),
-    env.reads.caseAudit(c.id),
+    env.reads.caseHistory(c.id),
   ]);
   const undoneBy = new Map(events.filter((e) => e.retractsId !== null).map((e) => [e.retractsId!, e]));
   const lines: (HistoryLine & { sort: string; seq: number })[] = [];
@@ -119,23 +119,59 @@ async function history(env: Env, c: CaseRow): Promise<HistoryLine[]> {
       seq: 0,
     });
   }
-  for (const a of audit) {
-    if (a.action !== "close" && a.action !== "reopen") continue;
-    const d = a.detail as { closedOn?: string; outcome?: string };
-    const on =
-      a.action === "close" && d.closedOn ? d.closedOn : localDate(new Date(a.at), ctx.org.agency.timeZone);
-    const outcome = ctx.org.outcomes.find((o) => o.code === d.outcome)?.label ?? d.outcome;
+  const lastClose = caseEvents.filter((e) => e.kind === "closed").at(-1);
+  for (const e of caseEvents) {
     lines.push({
-      on: env.fmt(on),
-      text:
-        a.action === "close"
-          ? `Closed by ${ctx.people.nameOf(a.actorId)}: ${outcome}.`
-          : `Reopened by ${ctx.people.nameOf(a.actorId)}.`,
+      on: env.fmt(e.on),
+      text: caseEventText(env, c, e, e === lastClose),
       retracted: false,
-      sort: on,
+      sort: e.on,
       seq: Number.MAX_SAFE_INTEGER - 1,
     });
   }
   lines.sort((x, y) => (x.sort < y.sort ? -1 : x.sort > y.sort ? 1 : x.seq - y.seq));
   return lines.map(({ sort: _s, seq: _q, ...l }) => l);
+}
+
+/**
+ * One correction, move, close or reopen as the history says it. Values of a correction and a close's
+ * note show only to private audiences: a channel never sees a child's name, old or new.
+ */
+function caseEventText(env: Env, c: CaseRow, e: CaseEventRow, lastClose: boolean): string {
+  const { ctx } = env;
+  const by = ctx.people.nameOf(e.by);
+  const d = e.detail;
+  const priv = env.audience === "private";
+  const outcome = (code: string | null) => ctx.org.outcomes.find((o) => o.code === code)?.label ?? code ?? "";
+  switch (e.kind) {
+    case "corrected": {
+      if (!("field" in d)) return `Corrected by ${by}.`;
+      const shown = (v: unknown) =>
+        v === null
+          ? "none"
+          : Array.isArray(v)
+            ? formatAbuseTypes(v) || "none"
+            : typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)
+              ? env.fmt(v)
+              : String(v);
+      const values = priv ? ` from ${shown(d.from)} to ${shown(d.to)}` : "";
+      return `${capital(FIELD_NAMES[d.field])} corrected${values} by ${by} ${env.fmtInstant(e.at)} via ${e.surface}.`;
+    }
+    case "moved": {
+      if (!("from" in d) || "field" in d) return `Moved by ${by}.`;
+      const title = (s: string) => (isServiceSlug(s) ? ctx.org.dashboards[s].title : s);
+      return `Moved from ${title(d.from)} to ${title(d.to)} by ${by}.`;
+    }
+    case "closed": {
+      if (!("note" in d)) return `Closed by ${by}.`;
+      const note = d.note ?? (lastClose && c.status === "closed" ? c.closingNote : null);
+      return `Closed by ${by}: ${outcome(d.outcome)}.${priv && note ? ` Note: "${note}"` : ""}`;
+    }
+    case "reopened":
+      return `Reopened by ${by}.`;
+  }
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

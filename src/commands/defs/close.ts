@@ -93,6 +93,18 @@ export const close = defineCommand({
       writes: [
         { kind: "close", caseId: c.id, on, outcome: cmd.outcome, note: cmd.note },
         {
+          kind: "caseEvent",
+          event: {
+            caseId: c.id,
+            kind: "closed",
+            on,
+            at: env.now,
+            by: actor.staffId,
+            surface: env.surface,
+            detail: { outcome: cmd.outcome, note: cmd.note, closedOn: on },
+          },
+        },
+        {
           kind: "audit",
           entry: {
             at: env.now,

@@ -7,6 +7,7 @@ import { type IsoDate, looksLikeDate } from "../../domain/dates.ts";
 import { nameCell } from "../../domain/names.ts";
 import { closest } from "../../util/suggest.ts";
 import { teamName } from "../access.ts";
+import { adultIssue } from "../child.ts";
 import { defineCommand } from "../def.ts";
 import { dayWords, refuse } from "../env.ts";
 import {
@@ -162,7 +163,10 @@ export const open = defineCommand({
       });
     }
     const openedOn = cmd.openedOn ?? env.today;
-    if (openedOn > env.today) return refuse(env, { code: "future_date", date: openedOn, what: "the case" });
+    if (openedOn > env.today)
+      return refuse(env, { code: "future_date", date: openedOn, what: "the opening" });
+    const adult = adultIssue(env, { age: cmd.age, dob: cmd.dob, openedOn });
+    if (adult) return refuse(env, adult);
     const childName = cmd.childName.trim().replace(/\s+/g, " ");
 
     return {

@@ -36,6 +36,18 @@ export const reopen = defineCommand({
       writes: [
         { kind: "reopen", caseId: c.id },
         {
+          kind: "caseEvent",
+          event: {
+            caseId: c.id,
+            kind: "reopened",
+            on: env.today,
+            at: env.now,
+            by: actor.staffId,
+            surface: env.surface,
+            detail: { outcome: c.outcome, closedOn: c.closedOn },
+          },
+        },
+        {
           kind: "audit",
           entry: {
             at: env.now,

@@ -1,0 +1,122 @@
+import { z } from "zod";
+import { elementColumn, elementColumns, SERVICE_ALIASES, SERVICE_SLUGS } from "../../domain/dashboards.ts";
+import { type IsoDate, looksLikeDate } from "../../domain/dates.ts";
+import { ELEMENT_KEYS } from "../../domain/elements.ts";
+import { closest } from "../../util/suggest.ts";
+import { requireCase } from "../access.ts";
+import { defineCommand } from "../def.ts";
+import { dayWords, refuse } from "../env.ts";
+import { caseIdSchema, fail, isoDateSchema, leadingCaseId, ok, readDate, usage } from "../grammar.ts";
+import { normalWord } from "../lexicon.ts";
+
+const USAGE = "/sos move <case-id> <service> [date]";
+
+/**
+ * Steps a case up or down between the three service dashboards (child protection, family support,
+ * voluntary): the source document's "stages of case management". Recorded practice is kept and shows
+ * under the new dashboard's labels where that dashboard has the element; stuck rules count from the
+ * day of the move.
+ */
+export const move = defineCommand({
+  kind: "move",
+  words: ["move", "step-up", "step-down"],
+  usage: USAGE,
+  about: "move a case to another service's dashboard: step up or step down (supervisors, admins)",
+  help: "The services are statutory-cp, family-support and voluntary. Practice already recorded is kept; the case is held to the new dashboard's stuck rules from the day it moved.",
+  ability: "manage",
+  action: "move cases between services",
+  who: "a supervisor of the case's team or an admin can",
+  writes: true,
+  schema: z.object({
+    caseId: caseIdSchema(USAGE),
+    service: z.enum(SERVICE_SLUGS),
+    on: isoDateSchema.nullable(),
+  }),
+
+  read(words, ctx) {
+    const first = leadingCaseId(words, "move", USAGE, "it needs a case id and the service to move it to");
+    if ("issue" in first) return fail(first.issue);
+    const rest = words.args.slice(1).filter((t) => !/^(to|onto|into)$/i.test(t.text));
+    let on: IsoDate | null = null;
+    const serviceWords: string[] = [];
+    for (const t of rest) {
+      if (on === null && looksLikeDate(t.text)) {
+        const d = readDate(t, ctx, `/sos move ${first.caseId} family-support yesterday`);
+        if ("issue" in d) return fail(d.issue);
+        on = d.date;
+      } else serviceWords.push(t.text);
+    }
+    if (serviceWords.length === 0)
+      return fail(usage("move", "it needs the service: statutory-cp, family-support or voluntary", USAGE));
+    const word = normalWord(serviceWords.join("-"));
+    const service = SERVICE_ALIASES[word];
+    if (!service)
+      return fail({
+        code: "unknown_service",
+        word: serviceWords.join(" "),
+        suggestions: closest(word, Object.keys(SERVICE_ALIASES), 2),
+      });
+    return ok({ caseId: first.caseId, service, on });
+  },
+
+  async run(env, cmd) {
+    const { ctx, actor } = env;
+    const found = await requireCase(env, cmd.caseId, "manage");
+    if ("reply" in found) return found.reply;
+    const c = found.case;
+    if (c.status === "closed")
+      return refuse(env, { code: "case_closed", caseId: c.id, closedOn: c.closedOn });
+    const to = ctx.org.dashboards[cmd.service];
+    if (c.service === cmd.service)
+      return refuse(env, { code: "same_service", caseId: c.id, dashboard: to.title });
+    const on = cmd.on ?? env.today;
+    if (on > env.today) return refuse(env, { code: "future_date", date: on, what: "the move" });
+    if (on < c.openedOn)
+      return refuse(env, { code: "before_opened", date: on, openedOn: c.openedOn, caseId: c.id });
+    const from = ctx.org.dashboards[c.service];
+    const recorded = ELEMENT_KEYS.filter((k) => (c.states[k]?.count ?? 0) > 0);
+    const hidden = recorded.filter((k) => elementColumn(to, k) === undefined);
+    return {
+      expect: [{ kind: "caseVersion", caseId: c.id, version: c.version }],
+      writes: [
+        {
+          kind: "caseEvent",
+          event: {
+            caseId: c.id,
+            kind: "moved",
+            on,
+            at: env.now,
+            by: actor.staffId,
+            surface: env.surface,
+            detail: { from: c.service, to: cmd.service },
+          },
+        },
+        { kind: "updateCase", caseId: c.id, set: { service: cmd.service, serviceSince: on } },
+        {
+          kind: "audit",
+          entry: {
+            at: env.now,
+            actorId: actor.staffId,
+            surface: env.surface,
+            action: "move",
+            caseId: c.id,
+            detail: { from: c.service, to: cmd.service, on },
+          },
+        },
+      ],
+      reply() {
+        const labels = (keys: readonly string[]) =>
+          keys.map((k) => elementColumns(from).find((col) => col.id === k)?.label ?? k).join(", ");
+        const kept =
+          hidden.length === 0
+            ? "All its recorded practice shows there."
+            : `Its recorded practice is kept; ${labels(hidden)} ${hidden.length === 1 ? "is" : "are"} not on that dashboard and stay${hidden.length === 1 ? "s" : ""} in the case's history.`;
+        return {
+          ok: true,
+          text: `Moved case ${c.id} from ${from.title} to ${to.title} on ${dayWords(env, on)}. ${kept} Its stuck rules count from the move.`,
+          changedCase: c.id,
+        };
+      },
+    };
+  },
+});
