@@ -10,6 +10,7 @@ import { HELP, MAIN_HELP } from "./help.ts";
 import { migrate } from "./migrate.ts";
 import { start } from "./start.ts";
 import { stuck } from "./stuck.ts";
+import { sync } from "./sync.ts";
 
 type Run = (argv: string[]) => Promise<number> | number;
 
@@ -22,6 +23,7 @@ const COMMANDS: Readonly<Record<string, Run>> = {
   digest,
   export: exportFile,
   migrate,
+  sync,
 };
 
 async function main(argv: string[]): Promise<number> {
