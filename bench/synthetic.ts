@@ -1,5 +1,5 @@
 import type { Clock } from "../src/app/clock.ts";
-import { type Ctx, createContext } from "../src/app/context.ts";
+import { type Ctx, syncContext } from "../src/app/context.ts";
 import { parseOrg } from "../src/config/load.ts";
 import { elementColumns, SERVICE_SLUGS } from "../src/domain/dashboards.ts";
 import { addDays } from "../src/domain/dates.ts";
@@ -18,9 +18,9 @@ export interface Shape {
 export const SHAPE: Shape = { teams: 50, workersPerTeam: 20, cases: 20_000, events: 1_000_000 };
 export const TODAY = "2026-11-26";
 
-/** The synthetic agency's config and its people, without touching a database. */
+/** The synthetic agency's config and its people, synced into the store. */
 export function syntheticContext(store: Store, clock: Clock, shape: Shape): Ctx {
-  return createContext(parseOrg(syntheticConfig(shape), "synthetic.config.yaml"), store, clock);
+  return syncContext(parseOrg(syntheticConfig(shape), "synthetic.config.yaml"), store, clock).ctx;
 }
 
 /** A deterministic generator, so every run measures the same agency. */

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The package's own folder, for files shipped with it (the demo config, migrations). */
@@ -21,4 +21,10 @@ export function resolveDbPath(env: NodeJS.ProcessEnv, cwd: string, override?: st
   if (override) return resolve(cwd, override);
   if (env.SOS_DB) return env.SOS_DB === ":memory:" ? ":memory:" : resolve(cwd, env.SOS_DB);
   return resolve(cwd, "data/sos.db");
+}
+
+/** A path as the person at the terminal would type it: relative when below the current folder. */
+export function shown(path: string): string {
+  const r = relative(process.cwd(), path);
+  return r.startsWith("..") || r === "" ? path : r;
 }

@@ -19,7 +19,7 @@ export async function audit(argv: string[]): Promise<number> {
     throw new UsageError(
       `--since must be a real date written YYYY-MM-DD, like 2016-03-01 (got "${values.since}")`,
     );
-  const { ctx } = bootFromEnv();
+  const { ctx } = bootFromEnv({ open: { mode: "read" } });
   try {
     const env = viewEnv(ctx, OPERATOR, "cli", "private");
     let actorId: number | undefined;

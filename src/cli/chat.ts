@@ -2,17 +2,23 @@ import { createInterface } from "node:readline";
 import { UsageError } from "../app/boot.ts";
 import { runCommand } from "../commands/run.ts";
 import { readArgs } from "./args.ts";
-import { bootFromEnv } from "./setup.ts";
+import { bootFromEnv, notYetSynced } from "./setup.ts";
 
 /** `sos chat --as <email>`: one command per input line, each reply then a blank line. */
 export async function chat(argv: string[]): Promise<number> {
   const { values } = readArgs("chat", argv, { as: { type: "string" }, today: { type: "string" } });
   if (!values.as)
     throw new UsageError("sos chat needs --as <email>: the staff member to act as. See `sos chat --help`.");
-  const { ctx } = bootFromEnv({ today: values.today });
+  // Chat commands write records, so the database is opened for writing, but chat does not sync the
+  // staff: it acts as one person against the roster the database holds. Changing who works here is
+  // an admin's act with its own report and its own check (`sos sync`, `sos start`); a script piping
+  // lines into `sos chat` with a stale or wrong config must not reshape the staff on the way.
+  const { ctx } = bootFromEnv({ open: { mode: "records" }, today: values.today });
   try {
     const actor = ctx.people.byEmail(values.as);
     if (!actor) {
+      const unsynced = notYetSynced(ctx, "--as", values.as);
+      if (unsynced) throw unsynced;
       const known = ctx.people.all().map((a) => a.email);
       throw new UsageError(
         `--as ${values.as}: no staff member with that email in ${ctx.org.source}. Known: ${known.join(", ")}`,

@@ -6,7 +6,7 @@ import { dashboardCsv } from "../render/csv.ts";
 import { dashboardJson } from "../render/json.ts";
 import { dashboardText } from "../render/text.ts";
 import { oneOf, readArgs } from "./args.ts";
-import { bootFromEnv } from "./setup.ts";
+import { bootFromEnv, notYetSynced } from "./setup.ts";
 
 /** `sos dashboard`: one dashboard for a worker, a team or the agency, as text, CSV or JSON. */
 export function dashboard(argv: string[]): number {
@@ -39,17 +39,22 @@ export function dashboard(argv: string[]): number {
   ).length;
   if (scopes > 1) throw new UsageError("give at most one of --worker, --team and --agency");
 
-  const { ctx } = bootFromEnv({ today: values.today });
+  // Reading only: the database is opened read-only and the staff are not synced.
+  const { ctx } = bootFromEnv({ open: { mode: "read" }, today: values.today });
   try {
     const actor = values.as === undefined ? OPERATOR : ctx.people.byEmail(values.as);
     if (!actor)
-      throw new UsageError(`--as ${values.as}: no staff member with that email in ${ctx.org.source}`);
+      throw (
+        notYetSynced(ctx, "--as", values.as!) ??
+        new UsageError(`--as ${values.as}: no staff member with that email in ${ctx.org.source}`)
+      );
     let scope: ViewScope;
     if (values.worker !== undefined) {
       const w = ctx.people.byEmail(values.worker);
       if (!w)
-        throw new UsageError(
-          `--worker ${values.worker}: no staff member with that email in ${ctx.org.source}`,
+        throw (
+          notYetSynced(ctx, "--worker", values.worker) ??
+          new UsageError(`--worker ${values.worker}: no staff member with that email in ${ctx.org.source}`)
         );
       scope = { kind: "worker", worker: w };
     } else if (values.team !== undefined) {

@@ -84,7 +84,12 @@ async function run(argv: string[]): Promise<number> {
     },
     true,
   );
-  const { ctx } = bootFromEnv({ today: values.today });
+  // A dry run reads only. A real run writes the ledger, so it opens for writing, but it never
+  // migrates or syncs staff: a digest goes to the people the database already holds.
+  const { ctx } = bootFromEnv({
+    open: { mode: values["dry-run"] ? "read" : "records" },
+    today: values.today,
+  });
   try {
     const at = values.at === undefined ? ctx.clock.now() : readAt(values.at, ctx.org.agency.timeZone);
     if (Number.isNaN(at.getTime()))
@@ -142,7 +147,7 @@ async function run(argv: string[]): Promise<number> {
 function status(argv: string[]): number {
   const { values } = readArgs("digest", argv, { limit: { type: "string" }, today: { type: "string" } });
   const limit = Number(values.limit ?? 30);
-  const { ctx } = bootFromEnv({ today: values.today });
+  const { ctx } = bootFromEnv({ open: { mode: "read" }, today: values.today });
   const tz = ctx.org.agency.timeZone;
   // Times as the agency reads them: its schedules are in its own zone.
   const local = (d: Date) => `${formatDate(localDate(d, tz), ctx.org.dates.format)} ${localTime(d, tz)}`;

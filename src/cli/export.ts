@@ -21,7 +21,8 @@ export function exportFile(argv: string[]): number {
   });
   const format = oneOf("--format", values.format, ["csv", "html", "png"] as const, "csv");
   if (!values.out) throw new UsageError("sos export needs --out FILE: where to write it");
-  const { ctx } = bootFromEnv({ today: values.today });
+  // Reading only: the file written is the export; the database is opened read-only.
+  const { ctx } = bootFromEnv({ open: { mode: "read" }, today: values.today });
   try {
     const env = viewEnv(ctx, OPERATOR, "cli", "private");
     let teamId: string | null = null;

@@ -12,19 +12,27 @@ Commands:
   digest      run a digest now (or show it with --dry-run), and see what was posted when
   export      write a dashboard to a file: CSV, a printable whiteboard page, or its picture
   audit       who did what, when and from where: by case, person or date, as text, CSV or JSON
-  migrate     create or update the database schema
+  migrate     create or update the database schema, and sync the config's staff
+  sync        write the config's teams and staff into the database, and say what changed
 
 Every command finds its files the same way:
   config    SOS_CONFIG, else ./sos.config.yaml, else examples/demo.config.yaml
   database  SOS_DB, else ./data/sos.db (the folder is created)
   today     --today YYYY-MM-DD or SOS_TODAY act as if it were that day (demos, tests)
 
+A database belongs to one agency (config agency.id): a config for another agency is refused before
+anything is written. Only start, migrate, sync and demo set up the database and sync the staff;
+dashboard, stuck, export, digest status and digest run --dry-run open it read-only.
+
 Run \`sos <command> --help\` for a command's options.`;
 
 export const HELP: Readonly<Record<string, string>> = {
-  start: `Usage: sos start [--today YYYY-MM-DD]
+  start: `Usage: sos start [--today YYYY-MM-DD] [--accept-staff-changes]
 
-Runs the bot. With no Slack or Teams credentials in the environment it runs in local mode:
+Runs the bot. First it sets up the database as \`sos migrate\` does: migrations, the agency check,
+the staff sync (it says what changed, and lists people no longer in the config who still hold open
+cases); a sync marking a quarter or more of the staff, or a whole team, as gone needs
+--accept-staff-changes. With no Slack or Teams credentials in the environment it runs in local mode:
   - an HTTP server on PORT (default 3978) with GET /healthz, and POST /api/messages answering
     Microsoft Teams without tokens, for the Agents Playground:
       npx agentsplayground -e http://localhost:3978/api/messages -c msteams
@@ -50,12 +58,14 @@ Environment: PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, and the Slack and Teams variab
 
 Reads one command per line from standard input, as the staff member with that email, and prints
 each reply followed by a blank line. Lines may start with /sos or not; empty lines and lines
-starting with # are skipped. Exits 0 at the end of input; 2 for a usage error such as an unknown --as.`,
+starting with # are skipped. Exits 0 at the end of input; 2 for a usage error such as an unknown --as.
+It records what the commands say but does not sync the staff: someone added to the config since the
+last \`sos sync\` is not known yet.`,
   demo: `Usage: sos demo [--db PATH] [--today YYYY-MM-DD]
 
 Creates a database holding the demo agency (examples/demo.config.yaml) and the seed document's
 sample rows as Jane Smith's cases: 12345/12346 statutory-cp, 22345/22346 family-support,
-32345/32346 voluntary. Refuses a database that already holds cases.`,
+32345/32346 voluntary. Refuses a database that already holds cases or belongs to another agency.`,
   dashboard: `Usage: sos dashboard [--worker EMAIL | --team NAME | --agency]
                      [--dashboard overview|statutory-cp|family-support|voluntary]
                      [--format text|csv|json] [--as EMAIL] [--today YYYY-MM-DD]
@@ -63,15 +73,18 @@ sample rows as Jane Smith's cases: 12345/12346 statutory-cp, 22345/22346 family-
 Prints one dashboard, grouped by worker as in the seed. Scope: one worker's cases, a team's, or the
 whole agency (the default; with --as, that person's own view). --dashboard defaults to overview.
 --as EMAIL applies the same visibility rules as chat. JSON: {"dashboard","title","columns","groups":
-[{"worker","title","rows":[{"caseId","cells"}]}]} with cells exactly as the text table shows them.`,
+[{"worker","title","rows":[{"caseId","cells"}]}]} with cells exactly as the text table shows them.
+Reads only: the database is opened read-only (see \`sos --help\`).`,
   audit: `Usage: sos audit [--case ID] [--staff EMAIL] [--since YYYY-MM-DD] [--format text|csv|json]
 
 Prints the audit trail in order: every entry (undone ones too), correction, move, transfer, close,
 reopen, snooze and import, with who did it, when and from which surface (chat, button, form, cli,
-import). It holds ids and codes only: no child's name or note is ever in it.`,
+import). It holds ids and codes only: no child's name or note is ever in it.
+Reads only: the database is opened read-only.`,
   stuck: `Usage: sos stuck [--team NAME] [--format text|json] [--today YYYY-MM-DD]
 
-Prints the stuck cases (whole agency, or one team), each with the rules it breaks and days stuck.`,
+Prints the stuck cases (whole agency, or one team), each with the rules it breaks and days stuck.
+Reads only: the database is opened read-only.`,
   digest: `Usage: sos digest run <team name | agency | nudges <team name>> [--dry-run] [--at ISO-DATETIME] [--force]
        sos digest status [--limit N]
 
@@ -80,14 +93,25 @@ run     posts the digest now to every configured platform (Slack, Teams), as the
         --dry-run prints it without posting or recording; --at sets the moment (its week, its "as of" day).
 status  the latest runs (posted, late, failed and why, attempts) and the next scheduled times.
 Schedules (config digest / teams[].digest): team digest Monday 08:00, agency summary Monday 09:00,
-nudges weekdays 09:00, in the agency's time zone; \`sos start\` runs them and catches up missed ones.`,
+nudges weekdays 09:00, in the agency's time zone; \`sos start\` runs them and catches up missed ones.
+status and run --dry-run read only (the database is opened read-only); run records in the ledger.`,
   export: `Usage: sos export --format csv|html|png [--team NAME] --out FILE [--today YYYY-MM-DD]
 
 csv   the overview dashboard (a team's, or the whole agency's without --team), one row per case
 html  a printable whiteboard page for a team: its dashboards and the heatmap
 png   the team's whiteboard picture (cases × elements: done, not done, stuck)
-Files hold children's full names: keep them where case records are kept.`,
-  migrate: `Usage: sos migrate
+Files hold children's full names: keep them where case records are kept. Reads the database only.`,
+  migrate: `Usage: sos migrate [--accept-staff-changes]
 
-Creates the database if needed and applies any migrations not yet applied (start does this too).`,
+Creates the database if needed and applies any migrations not yet applied, then records its agency
+(a new database, or one made before agencies were kept) or checks it against the config's, and syncs
+the config's staff as \`sos sync\` does. start does all of this too.`,
+  sync: `Usage: sos sync [--accept-staff-changes] [--dry-run]
+
+Writes the config's teams and staff into the database and says what changed ("2 people added,
+1 left the config, North Team renamed (was Northern Team)"). People and teams that leave the config are kept as
+inactive, never deleted; anyone who left still holding open cases is listed, to reallocate with
+/sos assign. A sync that would mark a quarter or more of the active staff, or every member of a
+team, as gone is refused unless --accept-staff-changes is given: that is what a wrong config looks
+like. A config for another agency is refused. --dry-run says what would change and writes nothing.`,
 };

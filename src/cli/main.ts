@@ -11,6 +11,7 @@ import { HELP, MAIN_HELP } from "./help.ts";
 import { migrate } from "./migrate.ts";
 import { start } from "./start.ts";
 import { stuck } from "./stuck.ts";
+import { sync } from "./sync.ts";
 
 type Run = (argv: string[]) => Promise<number> | number;
 
@@ -24,6 +25,7 @@ const COMMANDS: Readonly<Record<string, Run>> = {
   export: exportFile,
   audit,
   migrate,
+  sync,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,18 +1,24 @@
-import { resolveDbPath } from "../app/paths.ts";
-import { openStore } from "../store/open.ts";
+import { setUpLines } from "../app/set-up-report.ts";
 import { readArgs } from "./args.ts";
-import { shown } from "./setup.ts";
+import { bootFromEnv, shown } from "./setup.ts";
 
-/** `sos migrate`: bring the database's schema up to date (start does the same on its own). */
+/**
+ * `sos migrate`: bring the database's schema up to date, record or check its agency, and sync the
+ * config's staff (start does the same on its own).
+ */
 export function migrate(argv: string[]): number {
-  readArgs("migrate", argv, {});
-  const path = resolveDbPath(process.env, process.cwd());
-  const store = openStore(path);
+  const { values } = readArgs("migrate", argv, { "accept-staff-changes": { type: "boolean" } });
+  const { ctx, dbPath, setUp } = bootFromEnv({
+    open: { mode: "setup", command: "migrate", acceptStaffChanges: values["accept-staff-changes"] === true },
+  });
   try {
-    const row = store.sqlite.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
-    process.stdout.write(`${shown(path)} is up to date (${row.n} migrations applied).\n`);
+    const row = ctx.store.sqlite.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as {
+      n: number;
+    };
+    process.stdout.write(`${shown(dbPath)} is up to date (${row.n} migrations applied).\n`);
+    if (setUp) for (const l of setUpLines(setUp, dbPath, ctx.org)) process.stdout.write(`${l}\n`);
     return 0;
   } finally {
-    store.close();
+    ctx.store.close();
   }
 }

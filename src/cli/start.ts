@@ -1,6 +1,7 @@
 import { startConsoleChat } from "../../adapters/console/chat.ts";
 import { DEMO_TODAY, UsageError } from "../app/boot.ts";
 import { DEMO_CONFIG } from "../app/paths.ts";
+import { setUpLines } from "../app/set-up-report.ts";
 import { surfacesFromEnv } from "../app/surfaces.ts";
 import { loadDemoData } from "../demo/load.ts";
 import { createRunner } from "../digest/runner.ts";
@@ -15,11 +16,17 @@ import { bootFromEnv, shown } from "./setup.ts";
 
 /** `sos start` (`npm start`): the server, and in local mode the console chat. */
 export async function start(argv: string[]): Promise<number> {
-  const { values } = readArgs("start", argv, { today: { type: "string" } });
+  const { values } = readArgs("start", argv, {
+    today: { type: "string" },
+    "accept-staff-changes": { type: "boolean" },
+  });
   const port = Number(process.env.PORT ?? 3978);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`PORT must be a port number (got "${process.env.PORT}")`);
-  const { ctx, emptyDb, configPath, dbPath, demoClock } = bootFromEnv({ today: values.today });
+  const { ctx, emptyDb, configPath, dbPath, demoClock, setUp } = bootFromEnv({
+    open: { mode: "setup", command: "start", acceptStaffChanges: values["accept-staff-changes"] === true },
+    today: values.today,
+  });
   const say = (s: string) => process.stdout.write(`${s}\n`);
 
   const surfaces = surfacesFromEnv(ctx, process.env);
@@ -35,6 +42,8 @@ export async function start(argv: string[]): Promise<number> {
     dbNote = `new: loaded ${cases} demo cases from the Signs of Safety dashboards document`;
   }
   say(`Database:  ${shown(dbPath)} (${dbNote})`);
+  // The agency, what the staff sync changed, and who left the config still holding open cases.
+  if (setUp) for (const l of setUpLines(setUp, dbPath, ctx.org)) say(l);
   if (demoClock) {
     say(
       `Calendar:  the demo's sample cases are from 2016, so its calendar starts on ${formatDate(DEMO_TODAY, ctx.org.dates.format)}`,

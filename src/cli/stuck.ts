@@ -14,7 +14,8 @@ export function stuck(argv: string[]): number {
     today: { type: "string" },
   });
   const format = oneOf("--format", values.format, ["text", "json"] as const, "text");
-  const { ctx } = bootFromEnv({ today: values.today });
+  // Reading only: the database is opened read-only and the staff are not synced.
+  const { ctx } = bootFromEnv({ open: { mode: "read" }, today: values.today });
   try {
     const env = viewEnv(ctx, OPERATOR, "cli", "private");
     let view: StuckView;

@@ -108,7 +108,7 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(configSchema.shape);
   if (top === "staff") return ["email", "name", "role", "team", "slackId", "teamsId", "away"];
   if (top === "teams") return ["id", "name", "channels", "digest"];
-  if (top === "agency") return ["name", "timeZone"];
+  if (top === "agency") return ["id", "name", "timeZone"];
   if (top === "dashboards") return ["title", "relabel", "drop", "add", "style", "element", "label", "after"];
   if (top === "stuck") return [...STUCK_RULES, "dashboards", "escalateAfterDays"];
   return [];
@@ -153,6 +153,13 @@ function resolve(cfg: ConfigFile, source: string): { org: Org; problems: string[
   const problems: string[] = [];
   const { quietWeeks, ...agencySchedule } = cfg.digest ?? {};
   const agencyDigest = { ...DEFAULT_DIGEST, ...agencySchedule };
+
+  // Derived the same way as team ids, so an agency that never writes one still gets a stable id.
+  const agencyId = cfg.agency.id ?? slugify(cfg.agency.name);
+  if (agencyId === "")
+    problems.push(
+      `agency.id: the name "${cfg.agency.name}" gives no id of letters and digits; add agency.id (like my-agency)`,
+    );
 
   const teams: TeamConfig[] = [];
   for (const [i, t] of cfg.teams.entries()) {
@@ -228,7 +235,7 @@ function resolve(cfg: ConfigFile, source: string): { org: Org; problems: string[
   const order = cfg.dates?.order ?? "dmy";
   const org: Org = {
     source,
-    agency: cfg.agency,
+    agency: { id: agencyId, name: cfg.agency.name, timeZone: cfg.agency.timeZone },
     dates: { order, format: cfg.dates?.format ?? defaultDatePattern(order) },
     channelNames: cfg.channelNames ?? "initials",
     adultAge: cfg.adultAge ?? CHILD_AGE.adult,

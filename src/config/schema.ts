@@ -92,6 +92,11 @@ const stuck = z.strictObject({
 
 export const configSchema = z.strictObject({
   agency: z.strictObject({
+    /** the id the database records it belongs to; default: the name in lower case with dashes */
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, { message: "must be lower-case letters, digits and dashes" })
+      .optional(),
     name: z.string().min(1),
     timeZone: z
       .string()

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   type AnySQLiteColumn,
+  check,
   index,
   integer,
   sqliteTable,
@@ -14,6 +15,23 @@ import type { CaseStates } from "../domain/projection.ts";
  * timestamps in UTC. Nothing a chat command does deletes a row: practice events are append-only and
  * an undo is a new event that retracts an earlier one.
  */
+
+/**
+ * Which agency this database belongs to: one row, written by the first command that sets the
+ * database up. A config naming another agency is refused before it can rewrite the staff (a forgotten
+ * `SOS_CONFIG` once put the demo agency's staff over a real one's). The agency id never changes (a
+ * trigger refuses it); its name may, with the config.
+ */
+export const meta = sqliteTable(
+  "meta",
+  {
+    id: integer("id").primaryKey(),
+    agencyId: text("agency_id").notNull(),
+    agencyName: text("agency_name").notNull(),
+    recordedAt: text("recorded_at").notNull(),
+  },
+  (t) => [check("meta_one_row", sql`${t.id} = 1`)],
+);
 
 export const teams = sqliteTable("teams", {
   id: text("id").primaryKey(),
@@ -213,6 +231,7 @@ export const teamsConversations = sqliteTable(
   (t) => [index("teams_conversations_staff").on(t.staffId), index("teams_conversations_team").on(t.teamId)],
 );
 
+export type MetaRow = typeof meta.$inferSelect;
 export type TeamRow = typeof teams.$inferSelect;
 export type StaffRow = typeof staff.$inferSelect;
 export type CaseRow = typeof cases.$inferSelect;

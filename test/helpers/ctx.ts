@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Clock, dayClock, manualClock } from "../../src/app/clock.ts";
-import { type Ctx, createContext } from "../../src/app/context.ts";
+import { type Ctx, syncContext } from "../../src/app/context.ts";
 import { DEMO_CONFIG } from "../../src/app/paths.ts";
 import { type CommandInput, runCommand } from "../../src/commands/run.ts";
 import { loadOrg, parseOrg } from "../../src/config/load.ts";
@@ -46,7 +46,7 @@ export function makeTestCtx(
         : opts.config;
   const store = openStore(dbPath);
   const clock = opts.clock ?? dayClock(opts.today ?? "2016-03-01", org.agency.timeZone);
-  const ctx = createContext(org, store, clock);
+  const { ctx } = syncContext(org, store, clock);
   if (opts.demo ?? opts.config === undefined) loadDemoData(ctx);
   const as = (email: string) => {
     const a = ctx.people.byEmail(email);

@@ -12,4 +12,5 @@ CREATE TABLE `case_events` (
 );
 --> statement-breakpoint
 CREATE INDEX `case_events_case` ON `case_events` (`case_id`,`id`);--> statement-breakpoint
+ALTER TABLE `cases` ADD `version` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `cases` ADD `service_since` text;

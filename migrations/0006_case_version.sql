@@ -1,1 +1,0 @@
-ALTER TABLE `cases` ADD `version` integer DEFAULT 0 NOT NULL;
