@@ -1,6 +1,7 @@
 import type { Ctx } from "../../src/app/context.ts";
 import { type DigestMessage, type DigestPoster, type Picture, PostError } from "../../src/digest/post.ts";
 import type { DigestView } from "../../src/digest/views.ts";
+import { restNote } from "../../src/digest/words.ts";
 import type { Actor } from "../../src/domain/access.ts";
 import type { SlackPoster } from "./post.ts";
 import { context, type Message } from "./render/blockkit.ts";
@@ -92,13 +93,6 @@ export function slackPostError(e: unknown, where: string): PostError {
   return new PostError(`Posting to ${where} failed (${name}).`, true);
 }
 
-/** What follows the first message of a digest, in words. */
-function whatFollows(view: DigestView): string {
-  if (view.kind === "team") return "the rest of the lists and the team dashboard";
-  if (view.kind === "agency") return "the 8-week trend, stuck cases by team and elements against outcomes";
-  return "the rest of your stuck cases";
-}
-
 /** The first message, saying what follows in its thread. */
 function withThreadNote(
   first: Message,
@@ -106,13 +100,13 @@ function withThreadNote(
   more: number,
   picture: Picture | undefined,
 ): Message {
-  if (more === 0 && !picture) return first;
-  const parts = [
-    ...(picture ? ["the whiteboard picture"] : []),
-    ...(more > 0 ? [`${more} more message${more === 1 ? "" : "s"} (${whatFollows(view)})`] : []),
-  ];
-  const note = `:thread: The rest of this digest is in the thread: ${parts.join(" and ")}.`;
-  return { ...first, blocks: [...first.blocks, context(note)] };
+  const note = restNote(view, {
+    more,
+    picture: picture !== undefined,
+    place: "in the thread",
+    unit: ["message", "messages"],
+  });
+  return note === null ? first : { ...first, blocks: [...first.blocks, context(`:thread: ${note}`)] };
 }
 
 function incompleteNote(done: number, total: number, why: string): Message {

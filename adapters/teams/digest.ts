@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Ctx } from "../../src/app/context.ts";
 import { type DigestMessage, type DigestPoster, PostError } from "../../src/digest/post.ts";
 import type { DigestView } from "../../src/digest/views.ts";
+import { restNote } from "../../src/digest/words.ts";
 import type { Actor } from "../../src/domain/access.ts";
 import type { PostResult, TeamsPoster } from "./proactive.ts";
 import { noticeCard } from "./render/adaptive-card.ts";
@@ -26,16 +27,15 @@ function summaryOf(message: DigestMessage): string {
   return message.text.split("\n")[0]!.slice(0, 200);
 }
 
-function whatFollows(view: DigestView): string {
-  if (view.kind === "team") return "the rest of the lists and the team dashboard";
-  if (view.kind === "agency") return "the rest of the tables";
-  return "the rest of your stuck cases";
-}
-
 /** The first card, saying what follows in its thread. */
 function withThreadNote(first: AdaptiveCard, view: DigestView, more: number): AdaptiveCard {
-  if (more === 0) return first;
-  const note = `The rest of this digest is in the replies below: ${more} more card${more === 1 ? "" : "s"} (${whatFollows(view)}).`;
+  const note = restNote(view, {
+    more,
+    picture: false,
+    place: "in the replies below",
+    unit: ["card", "cards"],
+  });
+  if (note === null) return first;
   return {
     ...first,
     body: [...first.body, text(note, { size: "Small", isSubtle: true, spacing: "Medium" })],

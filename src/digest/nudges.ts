@@ -1,12 +1,12 @@
 import type { Ctx } from "../app/context.ts";
 import { loadBoard } from "../commands/board.ts";
 import { type Audience, type Env, makeEnv } from "../commands/env.ts";
-import { stuckItems } from "../commands/handlers/stuck.ts";
 import { teamMembers } from "../config/org.ts";
 import { type Actor, canSeeCase } from "../domain/access.ts";
 import { type IsoDate, isoWeek, weekday } from "../domain/dates.ts";
 import type { StuckItem } from "../render/view.ts";
 import type { CaseRow } from "../store/schema.ts";
+import { stuckItems } from "./stuck-items.ts";
 import type { NudgeView } from "./views.ts";
 
 export const SNOOZE_DAYS = 7;

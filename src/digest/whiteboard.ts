@@ -1,7 +1,6 @@
 import type { Ctx } from "../app/context.ts";
 import { type Holder, stuckFor, teamHolders } from "../commands/board.ts";
 import { type Env, makeEnv } from "../commands/env.ts";
-import { elementHeading } from "../commands/handlers/agency.ts";
 import { OPERATOR } from "../commands/views.ts";
 import { elementColumn, SERVICE_SLUGS } from "../domain/dashboards.ts";
 import { ELEMENT_KEYS, type ElementKey } from "../domain/elements.ts";
@@ -18,6 +17,7 @@ import type {
   WhiteboardRow,
 } from "../pictures/whiteboard-view.ts";
 import type { CaseRow } from "../store/schema.ts";
+import { elementHeading } from "./coverage.ts";
 import type { Picture } from "./post.ts";
 
 /** Short headings that fit a narrow column; the full overview label goes with them for alt text. */

@@ -1,6 +1,6 @@
-import { and, desc, eq, gte, lte, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, lte, sql } from "drizzle-orm";
 import type { Db } from "./open.ts";
-import { type DigestRunRow, digestRuns, leave, nudgesSent, snoozes } from "./schema.ts";
+import { cases, type DigestRunRow, digestRuns, leave, nudgesSent, snoozes, staff } from "./schema.ts";
 
 export type NewRun = Omit<typeof digestRuns.$inferInsert, "id">;
 
@@ -89,6 +89,21 @@ export function digestQueries(db: Db) {
 
     addLeave(staffId: number, fromOn: string, toOn: string, at: string): void {
       db.insert(leave).values({ staffId, fromOn, toOn, at }).run();
+    },
+
+    /**
+     * People no longer in the config (inactive staff rows) who still hold open cases of a team, with
+     * how many, by name: the supervisor's digest asks for those cases to be reallocated.
+     */
+    leaversHolding(teamId: string): { name: string; cases: number }[] {
+      return db
+        .select({ name: staff.name, cases: count() })
+        .from(cases)
+        .innerJoin(staff, eq(staff.id, cases.workerId))
+        .where(and(eq(cases.teamId, teamId), eq(cases.status, "open"), eq(staff.active, false)))
+        .groupBy(staff.id)
+        .orderBy(asc(staff.name))
+        .all();
     },
   };
 }

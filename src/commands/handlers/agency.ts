@@ -1,8 +1,6 @@
-import type { Org } from "../../config/org.ts";
-import { emptyTallies, share, tallyCase } from "../../digest/coverage.ts";
+import { elementHeading, emptyTallies, share, tallyCase } from "../../digest/coverage.ts";
 import { canSeeAgency } from "../../domain/access.ts";
-import { elementColumn } from "../../domain/dashboards.ts";
-import { ELEMENT_KEYS, ELEMENTS, type ElementKey } from "../../domain/elements.ts";
+import { ELEMENT_KEYS } from "../../domain/elements.ts";
 import { coverageText } from "../../render/text.ts";
 import type { CoverageView } from "../../render/view.ts";
 import type { CaseRow } from "../../store/schema.ts";
@@ -10,10 +8,8 @@ import { loadBoard } from "../board.ts";
 import { type Env, refuse } from "../env.ts";
 import type { Reply } from "../reply.ts";
 
-/** Column heading for an element in agency-wide views: the agency's overview label, else its name. */
-export function elementHeading(org: Org, element: ElementKey): string {
-  return elementColumn(org.dashboards.overview, element)?.label ?? ELEMENTS[element].name;
-}
+// Moved to src/digest/coverage.ts so the digests need not import this handler.
+export { elementHeading };
 
 /** For each element: open cases that have it, out of open cases whose dashboard shows it. */
 export function coverageCells(env: Env, cases: readonly CaseRow[]): string[] {

@@ -1,39 +1,15 @@
-import { nameCell } from "../../domain/names.ts";
+import { stuckItems } from "../../digest/stuck-items.ts";
 import { stuckText } from "../../render/text.ts";
-import type { StuckItem, StuckView } from "../../render/view.ts";
+import type { StuckView } from "../../render/view.ts";
 import { requireTeam } from "../access.ts";
-import { type Board, loadBoard, type Scope, stuckFor } from "../board.ts";
+import { loadBoard, type Scope } from "../board.ts";
 import type { Command } from "../command.ts";
 import { type Env, refuse } from "../env.ts";
 import type { Reply } from "../reply.ts";
 import { teamName } from "./open.ts";
 
-/** Stuck cases on a board, longest stuck first, each finding with its rule and days. */
-export function stuckItems(env: Env, board: Board): StuckItem[] {
-  const { org, people } = env.ctx;
-  const items: (StuckItem & { worst: number })[] = [];
-  for (const c of board.cases) {
-    const findings = stuckFor(org, c, env.today);
-    if (findings.length === 0) continue;
-    items.push({
-      caseId: c.id,
-      child: nameCell(c, env.today, env.names),
-      worker: people.nameOf(c.workerId),
-      team: teamName(env, c.teamId),
-      dashboard: org.dashboards[c.service].title,
-      findings: findings.map((f) => ({
-        rule: f.rule,
-        reason: f.reason,
-        since: env.fmt(f.since),
-        sinceOn: f.since,
-        days: f.days,
-      })),
-      worst: Math.max(...findings.map((f) => f.days)),
-    });
-  }
-  items.sort((a, b) => b.worst - a.worst || a.caseId.localeCompare(b.caseId));
-  return items.map(({ worst: _, ...item }) => item);
-}
+// Moved to src/digest so the digests need not import this handler; kept exported for the commands.
+export { stuckItems };
 
 /** The most stuck cases one chat reply lists. */
 export const STUCK_REPLY_LIMIT = 50;
