@@ -68,5 +68,6 @@ test("a team digest goes to the team's Slack channel once, with its picture; a s
   );
 
   const status = await sos(["digest", "status"]);
-  expect(status.out).toMatch(/team +North Team +2016-W09 +slack +posted +1/);
+  // every part posted, each sent once
+  expect(status.out).toMatch(/team +North Team +2016-W09 +slack +posted +(\d+)\/\1 +\1\n/);
 });

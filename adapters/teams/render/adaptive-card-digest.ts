@@ -49,6 +49,13 @@ export const CARD_BODY_BYTES = 20_000;
  */
 export const PICTURE_CARD_BYTES = 24_000;
 
+/**
+ * Room kept in the first card of a team digest for the whiteboard picture, whatever its size: the
+ * lists after it then fall into the same cards with any picture, or none, so a digest resumed
+ * after a stop (with its picture drawn again) goes on with exactly the cards it had left.
+ */
+export const PICTURE_ROOM_BYTES = 12_000;
+
 /** Bytes of one table element at most: big tables go on in further tables, "(continued)". */
 const TABLE_BYTES = 9_000;
 
@@ -84,12 +91,18 @@ type Unit = readonly CardElement[];
 
 /**
  * Fills cards with units in order: the first card starts with `first`, each later one with
- * `more(i)`; a card is closed when the next unit would take its body past `CARD_BODY_BYTES`.
+ * `more(i)`; a card is closed when the next unit would take its body past `CARD_BODY_BYTES` (less
+ * `firstRoom` in the first card).
  */
-function pack(first: Unit, units: readonly Unit[], more: () => CardElement[]): CardElement[][] {
+function pack(
+  first: Unit,
+  units: readonly Unit[],
+  more: () => CardElement[],
+  firstRoom = 0,
+): CardElement[][] {
   const cards: CardElement[][] = [];
   let body: CardElement[] = [...first];
-  let size = bytes(body);
+  let size = bytes(body) + firstRoom;
   for (const u of units) {
     const need = bytes(u);
     if (body.length > 0 && size + need > CARD_BODY_BYTES) {
@@ -258,11 +271,19 @@ function teamLayout(doc: DigestDoc, picture?: Picture): AdaptiveCard[] {
       if (line) head.push(line);
     }
   }
-  if (picture && doc.picture) {
-    const image = pictureImage(picture, bytes(card(head, "x".repeat(2000), { wide: true })));
-    head.push(image ?? text(PICTURE_ELSEWHERE, { isSubtle: true, spacing: "Medium" }));
+  const withPicture = doc.picture && picture !== undefined;
+  const bodies = pack(
+    head,
+    units,
+    () => [heading(`${title} (continued)`), subtle(window)],
+    withPicture ? PICTURE_ROOM_BYTES : 0,
+  );
+  if (withPicture) {
+    // After the heading lines and the coverage, before the lists, as on the whiteboard's own page.
+    const first = bodies[0]!;
+    const image = pictureImage(picture, bytes(card(first, "x".repeat(2000), { wide: true })));
+    first.splice(head.length, 0, image ?? text(PICTURE_ELSEWHERE, { isSubtle: true, spacing: "Medium" }));
   }
-  const bodies = pack(head, units, () => [heading(`${title} (continued)`), subtle(window)]);
   const fallback = `${title}, ${window}. ${lead.replace(/\.$/, "")}.${late ? ` ${late}` : ""}`;
   const lists = bodies.map((body, i) =>
     card(body, i === 0 ? fallback : `${title} (continued)`, { wide: true }),
