@@ -54,7 +54,8 @@ export function planNudges(
     if (!actor) continue;
     // A DM to the person about their own cases: full names, as in any private reply (a preview
     // asked for in a channel names children as that channel may see them).
-    const env = makeEnv(ctx, actor, "digest", audience);
+    // Stuck days count from the nudges' day (a run `--at` an earlier day, a catch-up), not today.
+    const env: Env = { ...makeEnv(ctx, actor, "digest", audience), today: day };
     const board = loadBoard(env, { workerId: actor.staffId });
     if (board.cases.length === 0) continue;
     if (isAway(ctx, actor, day)) {

@@ -136,7 +136,6 @@ export function digestParts(view: DigestView): DigestDoc {
   );
   const leavers = leaversLine(view.leavers);
   if (leavers) head.push({ kind: "warning", text: leavers });
-  if (view.quiet) return doc(head);
 
   const body: DigestPart[] = [];
   if (!view.quiet) {

@@ -118,12 +118,17 @@ describe("a team digest in the team's channel", () => {
     expect(all).not.toMatch(/Melli|Majid|Telis/);
   });
 
-  test("a quiet week: one line, one message, nothing in a thread, no picture", async () => {
+  test("a quiet week: one message with the raised and stuck cases, no tables, nothing in a thread, no picture", async () => {
     const before = h.rec.calls.length;
     await toChannel(poster, "C0DEMONORTH", message({ ...teamView(), quiet: true }, true));
     const sent = posts(since(before));
     expect(sent).toHaveLength(1);
-    expect((sent[0]!.body.blocks as unknown[]).length).toBe(1);
+    const text = textOf(sent[0]!.body.blocks);
+    expect(text).toContain("Nothing changed this week");
+    expect(text).toContain("Raised to the supervisor: stuck a long time (5)");
+    expect(text).toContain("22346");
+    expect(text).not.toContain("The rest of this digest is in the thread");
+    expect(tableRows(sent[0]!.body.blocks)).toEqual([]);
     expect(since(before).some((c) => c.method.startsWith("files."))).toBe(false);
   });
 });

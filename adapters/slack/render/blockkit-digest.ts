@@ -13,7 +13,6 @@ import type {
   TableBlock as TableView,
   TeamDigestView,
 } from "../../../src/digest/views.ts";
-import { LATE_LINE } from "../../../src/digest/words.ts";
 import {
   type ActionsBlock,
   type Block,
@@ -282,15 +281,6 @@ function listOf(p: Extract<DigestPart, { kind: "cases" | "stuck" }>): Unit[] {
 // ---- the team digest -----------------------------------------------------------------------------
 
 function teamLayout(parts: readonly DigestPart[]): Message[] {
-  const quiet = parts.find((p) => p.kind === "quiet");
-  const t = parts.find((p) => p.kind === "title");
-  if (quiet && t?.kind === "title") {
-    // One line, as the config asks for a quiet week.
-    const late = parts.some((p) => p.kind === "late") ? ` _(${LATE_LINE})_` : "";
-    const line = `*${escapeMrkdwn(t.title)}*, ${escapeMrkdwn(t.window)}: ${escapeMrkdwn(quiet.text)}${late}`;
-    const text = `${t.title}, ${t.window}: ${quiet.text}${late ? ` (${LATE_LINE})` : ""}`;
-    return [{ text, blocks: [section(line)] }];
-  }
   let title = "";
   let window = "";
   const head: Block[] = [];

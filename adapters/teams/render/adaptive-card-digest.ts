@@ -237,13 +237,6 @@ function listOf(p: Extract<DigestPart, { kind: "cases" | "stuck" }>): Unit[] {
 // ---- the team digest -------------------------------------------------------------------------------
 
 function teamLayout(doc: DigestDoc, picture?: Picture): AdaptiveCard[] {
-  const quiet = doc.parts.find((p) => p.kind === "quiet");
-  const t = doc.parts.find((p) => p.kind === "title");
-  if (quiet && t?.kind === "title") {
-    const line = `**${t.title}**, ${t.window}: ${quiet.text}`;
-    const late = doc.parts.flatMap((p) => (p.kind === "late" ? [lineElement(p)!] : []));
-    return [card([text(line), ...late], line.replace(/\*\*/g, ""))];
-  }
   let title = "";
   let window = "";
   let late: string | null = null;
