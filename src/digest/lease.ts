@@ -59,6 +59,21 @@ export function leaseState(lease: Lease, run: DigestRunRow): LeaseState {
   return "live";
 }
 
+/**
+ * Renews a run's heartbeat every `HEARTBEAT_MS` while `work` runs (building the digest, drawing its
+ * picture, posting it, a team's round of nudges), so the run is never taken for stopped while its
+ * process is busy with it.
+ */
+export async function holding<T>(beat: () => void, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(beat, HEARTBEAT_MS);
+  timer.unref();
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** "12 s", "3 min": how long ago a run was taken, for the ledger's readers. */
 export function ago(lease: Lease, iso: string | null): string {
   if (iso === null) return "a while";

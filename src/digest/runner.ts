@@ -5,7 +5,7 @@ import type { Actor } from "../domain/access.ts";
 import { formatDate, isoWeek, localDate, localTime } from "../domain/dates.ts";
 import type { DigestRunRow } from "../store/schema.ts";
 import { agencySummary } from "./agency-summary.ts";
-import { ago, type Lease, leaseState, processLease } from "./lease.ts";
+import { ago, holding, type Lease, leaseState, processLease } from "./lease.ts";
 import { planNudges } from "./nudges.ts";
 import { type Destination, type DigestMessage, type DigestPoster, type Picture, PostError } from "./post.ts";
 import { type DigestKind, periodOf } from "./schedule.ts";
@@ -84,6 +84,7 @@ export function createRunner(deps: RunnerDeps) {
     `${formatDate(localDate(new Date(iso), tz), ctx.org.dates.format)} ${localTime(new Date(iso), tz)}`;
   const digests = ctx.repo.digests;
   const sendDeps = { ctx, lease, sleep, log, localTime: local };
+  const beat = (runId: number) => () => digests.heartbeat(runId, lease.owner, wall());
 
   /** Whether a run already posted something that may be on the platform, so it must be resumed. */
   const started = (runId: number) => digests.parts(runId).some((p) => p.status !== "refused");
@@ -275,16 +276,18 @@ export function createRunner(deps: RunnerDeps) {
         }
         const claimed = claim({ kind, scope: req.scope, period, platform: poster.platform }, req);
         if ("earlier" in claimed) return already(claimed.earlier, poster.platform, channel);
-        let m: DigestMessage;
-        try {
-          m = await messageFor(claimed.resumed);
-        } catch (e) {
-          digests.finish(claimed.runId, { status: "failed", finishedAt: now(), error: String(e) });
-          throw e;
-        }
-        // Kept until it is posted, so a resumed run lays out the same parts.
-        if (!claimed.resumed?.view) digests.finish(claimed.runId, { view: m.view });
-        return post(claimed.runId, poster, channel, async () => ({ kind: "channel", channel }), m);
+        return holding(beat(claimed.runId), async () => {
+          let m: DigestMessage;
+          try {
+            m = await messageFor(claimed.resumed);
+          } catch (e) {
+            digests.finish(claimed.runId, { status: "failed", finishedAt: now(), error: String(e) });
+            throw e;
+          }
+          // Kept until it is posted, so a resumed run lays out the same parts.
+          if (!claimed.resumed?.view) digests.finish(claimed.runId, { view: m.view });
+          return post(claimed.runId, poster, channel, async () => ({ kind: "channel", channel }), m);
+        });
       }),
     );
     return { kind, scope: req.scope, period, outcomes };
@@ -303,9 +306,18 @@ export function createRunner(deps: RunnerDeps) {
     const whole = claim({ kind: "nudge", scope: req.scope, period, platform: "all" }, req);
     if ("earlier" in whole)
       return { kind: "nudge", scope: req.scope, period, outcomes: [already(whole.earlier, "all", team)] };
+    return holding(beat(whole.runId), () => nudgeRound(req, whole.runId, { day, period, team }));
+  }
+
+  /** The round of a team's nudges, once its run (`wholeId`) is claimed. */
+  async function nudgeRound(
+    req: RunRequest,
+    wholeId: number,
+    { day, period, team }: { day: string; period: string; team: string },
+  ): Promise<RunOutcome> {
     const plan = planNudges(ctx, req.scope, day);
     if ("skipped" in plan) {
-      digests.finish(whole.runId, {
+      digests.finish(wholeId, {
         status: "skipped",
         finishedAt: now(),
         detail: { reason: plan.skipped },
@@ -346,15 +358,17 @@ export function createRunner(deps: RunnerDeps) {
         const kept = storedView(claimed.resumed);
         const view = kept?.kind === "nudge" ? kept : planned;
         if (!kept) digests.finish(claimed.runId, { view });
-        const o = await post(
-          claimed.runId,
-          poster,
-          actor.name,
-          async () => {
-            const address = await poster.addressOf(actor);
-            return address === null ? null : { kind: "person", actor, address };
-          },
-          { view, text: digestText(view) },
+        const o = await holding(beat(claimed.runId), () =>
+          post(
+            claimed.runId,
+            poster,
+            actor.name,
+            async () => {
+              const address = await poster.addressOf(actor);
+              return address === null ? null : { kind: "person", actor, address };
+            },
+            { view, text: digestText(view) },
+          ),
         );
         outcomes.push(o);
         // The weekly cap counts what reached the person, on any platform.
@@ -371,7 +385,7 @@ export function createRunner(deps: RunnerDeps) {
     const failed = outcomes.filter((o) => o.status === "failed").length;
     // Some messages failed: the day's run stays due, and a sweep retries only those people (each
     // person's message is claimed on its own, so the others are not sent twice).
-    digests.finish(whole.runId, {
+    digests.finish(wholeId, {
       status: failed > 0 ? "failed" : "posted",
       finishedAt: now(),
       ...(failed > 0 ? { error: `${failed} message${failed === 1 ? "" : "s"} failed` } : {}),

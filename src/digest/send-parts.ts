@@ -1,6 +1,6 @@
 import type { Ctx } from "../app/context.ts";
 import type { DigestPartRow } from "../store/schema.ts";
-import { HEARTBEAT_MS, type Lease } from "./lease.ts";
+import type { Lease } from "./lease.ts";
 import { PostError, type PreparedDigest } from "./post.ts";
 
 /**
@@ -59,8 +59,6 @@ export async function sendParts(
   const total = prepared.kinds.length;
   digests.finish(runId, { partsTotal: total });
   const history = digests.parts(runId);
-  const timer = setInterval(beat, HEARTBEAT_MS);
-  timer.unref();
 
   let thread: string | null = null;
   let sent = 0;
@@ -81,76 +79,72 @@ export async function sendParts(
     unconfirmed,
     ...(error ? { error } : {}),
   });
-  try {
-    for (let i = 0; i < total; i++) {
-      const earlier = history.filter((s) => s.part === i);
-      const done = earlier.find((s) => s.status === "sent");
-      if (done) {
-        sent++;
-        before++;
-        if (i === 0) thread = done.ref;
-        continue;
-      }
-      const maybe = earlier.filter(uncertain).map((s) => s.startedAt);
-      let tries = 0;
-      for (;;) {
-        if (maybe.length >= 2) {
-          // Two copies may be there already: a third is never sent.
-          if (i === 0) {
-            return result(
-              "unconfirmed",
-              `The first message went out twice to ${where} and neither was confirmed, so nothing can follow in its thread; it is not sent again.`,
-            );
-          }
-          unconfirmed.push(i);
-          break;
-        }
-        tries++;
-        sends++;
-        if (tries > 1 || maybe.length > 0) retries++;
-        const repeatOf = maybe[0] === undefined ? null : deps.localTime(maybe[0]);
-        const startedAt = now();
-        const id = digests.partStarted({
-          runId,
-          part: i,
-          kind: prepared.kinds[i]!,
-          repeat: repeatOf !== null,
-          at: startedAt,
-        });
-        try {
-          const ref = await prepared.send(i, { thread, repeatOf });
-          digests.partAnswered(id, { status: "sent", ref }, now());
-          beat();
-          sent++;
-          if (repeatOf !== null) repeated.push(i);
-          if (i === 0) thread = ref;
-          break;
-        } catch (e) {
-          const err = e instanceof PostError ? e : new PostError(String(e), true, true);
-          digests.partAnswered(
-            id,
-            { status: err.mayHaveArrived ? "unknown" : "refused", error: err.message },
-            now(),
+  for (let i = 0; i < total; i++) {
+    const earlier = history.filter((s) => s.part === i);
+    const done = earlier.find((s) => s.status === "sent");
+    if (done) {
+      sent++;
+      before++;
+      if (i === 0) thread = done.ref;
+      continue;
+    }
+    const maybe = earlier.filter(uncertain).map((s) => s.startedAt);
+    let tries = 0;
+    for (;;) {
+      if (maybe.length >= 2) {
+        // Two copies may be there already: a third is never sent.
+        if (i === 0) {
+          return result(
+            "unconfirmed",
+            `The first message went out twice to ${where} and neither was confirmed, so nothing can follow in its thread; it is not sent again.`,
           );
-          if (err.mayHaveArrived) maybe.push(startedAt);
-          const delay = RETRY_DELAYS_MS[tries - 1];
-          if (err.retryable && delay !== undefined) {
-            deps.log(
-              `digest: part ${i + 1} of ${total} to ${where} failed (attempt ${tries}); retrying in ${delay / 1000} s`,
-            );
-            await deps.sleep(delay);
-            continue;
-          }
-          const progress =
-            sent === 0
-              ? ""
-              : ` ${sent} of ${total} parts are posted; the rest follow in the same thread when it is tried again.`;
-          return result("failed", `${err.message}${progress}`);
         }
+        unconfirmed.push(i);
+        break;
+      }
+      tries++;
+      sends++;
+      if (tries > 1 || maybe.length > 0) retries++;
+      const repeatOf = maybe[0] === undefined ? null : deps.localTime(maybe[0]);
+      const startedAt = now();
+      const id = digests.partStarted({
+        runId,
+        part: i,
+        kind: prepared.kinds[i]!,
+        repeat: repeatOf !== null,
+        at: startedAt,
+      });
+      try {
+        const ref = await prepared.send(i, { thread, repeatOf });
+        digests.partAnswered(id, { status: "sent", ref }, now());
+        beat();
+        sent++;
+        if (repeatOf !== null) repeated.push(i);
+        if (i === 0) thread = ref;
+        break;
+      } catch (e) {
+        const err = e instanceof PostError ? e : new PostError(String(e), true, true);
+        digests.partAnswered(
+          id,
+          { status: err.mayHaveArrived ? "unknown" : "refused", error: err.message },
+          now(),
+        );
+        if (err.mayHaveArrived) maybe.push(startedAt);
+        const delay = RETRY_DELAYS_MS[tries - 1];
+        if (err.retryable && delay !== undefined) {
+          deps.log(
+            `digest: part ${i + 1} of ${total} to ${where} failed (attempt ${tries}); retrying in ${delay / 1000} s`,
+          );
+          await deps.sleep(delay);
+          continue;
+        }
+        const progress =
+          sent === 0
+            ? ""
+            : ` ${sent} of ${total} parts are posted; the rest follow in the same thread when it is tried again.`;
+        return result("failed", `${err.message}${progress}`);
       }
     }
-    return result("posted");
-  } finally {
-    clearInterval(timer);
   }
+  return result("posted");
 }
