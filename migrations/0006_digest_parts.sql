@@ -17,4 +17,5 @@ ALTER TABLE `digest_runs` ADD `owner` text;--> statement-breakpoint
 ALTER TABLE `digest_runs` ADD `owned_since` text;--> statement-breakpoint
 ALTER TABLE `digest_runs` ADD `heartbeat_at` text;--> statement-breakpoint
 ALTER TABLE `digest_runs` ADD `parts_total` integer;--> statement-breakpoint
-ALTER TABLE `digest_runs` ADD `view` text;
+ALTER TABLE `digest_runs` ADD `view` text;--> statement-breakpoint
+CREATE INDEX `digest_runs_kept_view` ON `digest_runs` (`started_at`) WHERE "digest_runs"."view" IS NOT NULL;

@@ -59,12 +59,18 @@ export interface RunOutcome {
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** How long a run that did not finish keeps what it says: past its period it is never resumed. */
+const VIEW_KEPT_MS = 8 * 86_400_000;
+
 type Key = { kind: DigestKind; scope: string; period: string; platform: string };
 
 /** A claim on a run: a new one, one taken over to resume, or the earlier run that stands. */
 type Claim = { runId: number; resumed: DigestRunRow | null } | { earlier: DigestRunRow };
 
-/** The view a run stored when it began, if it is one (the ledger holds it as JSON). */
+/**
+ * The view a run stored when it began, if it is one. The ledger holds it as JSON written by this
+ * runner from a DigestView, so its kind is checked and the rest taken as written.
+ */
 function storedView(run: DigestRunRow | null): DigestView | null {
   const v = run?.view;
   if (typeof v !== "object" || v === null || !("kind" in v)) return null;
@@ -412,6 +418,8 @@ export function createRunner(deps: RunnerDeps) {
     async run(req: RunRequest): Promise<RunOutcome> {
       // Runs due in the same minute each build synchronously: let the others' timers in first.
       await new Promise<void>((r) => setImmediate(r));
+      // A run is resumed only within its period (a week at most): what older ones said goes.
+      digests.forgetViews(new Date(ctx.clock.now().getTime() - VIEW_KEPT_MS).toISOString());
       return req.kind === "nudge" ? runNudges(req) : runDigest(req);
     },
     /**

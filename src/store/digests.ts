@@ -83,6 +83,23 @@ export function digestQueries(db: Db) {
         .all({ kind, period });
     },
 
+    /**
+     * Forgets what runs started before `before` said, unless one is still posting: a failed run is
+     * resumed only within its period (a week at most), and the ledger keeps no copy after that.
+     */
+    forgetViews(before: string): void {
+      db.update(digestRuns)
+        .set({ view: null })
+        .where(
+          and(
+            sql`${digestRuns.view} IS NOT NULL`,
+            sql`${digestRuns.startedAt} < ${before}`,
+            sql`${digestRuns.status} <> 'posting'`,
+          ),
+        )
+        .run();
+    },
+
     /** The process posting a run says it still is. */
     heartbeat(id: number, owner: string, at: string): void {
       db.update(digestRuns)

@@ -70,14 +70,15 @@ async function untilSending(index: number): Promise<void> {
 }
 
 function setup() {
-  t = makeTestCtx({ clock: manualClock(MONDAY_8) });
+  const clock = manualClock(MONDAY_8);
+  t = makeTestCtx({ clock });
   // Practice in the week, so the digest is a full one: heading, tables, lists, dashboards.
   expect(t.run(JANE, "mapped-with-family 12345 2016-03-04").ok).toBe(true);
   const p = platform();
   const l = leases();
   const runner = (owner: string, extra: Partial<RunnerDeps> = {}) =>
     createRunner({ ctx: t.ctx, posters: [p.poster], sleep: async () => {}, lease: l.lease(owner), ...extra });
-  return { ...p, ...l, runner };
+  return { ...p, ...l, runner, clock };
 }
 
 const ledger = () => t.ctx.repo.digests.recent(10).filter((r) => r.kind === "team");
@@ -300,4 +301,19 @@ describe("nudges", () => {
       { platform: "-", to: "North Team", status: "skipped", detail: "nobody has a newly stuck case" },
     ]);
   });
+});
+
+test("what a run that never finished said is forgotten once its week is over", async () => {
+  const { runner, state, clock } = setup();
+  state.behave = async () => {
+    throw new PostError("Slack refused the post (channel_not_found).", false);
+  };
+  await runner("a").run(run);
+  // Part of it is kept, to resume with, while its week lasts.
+  expect(ledger()[0]).toMatchObject({ status: "failed" });
+  expect(ledger()[0]!.view).not.toBeNull();
+  clock.set("2016-03-16T09:00:00Z");
+  state.behave = null;
+  await runner("a").run({ kind: "agency", scope: "agency", at: new Date("2016-03-16T09:00:00Z") });
+  expect(ledger()[0]!.view).toBeNull();
 });
