@@ -12,6 +12,7 @@ import type { DigestView } from "../src/digest/views.ts";
 import { BIG, BIG_CHILD_NAMES, bigAgencyConfig, seedBigAgency } from "./helpers/big-agency.ts";
 import { cardProblems, TEAMS_MAX_BYTES } from "./helpers/cards.ts";
 import type { TestCtx } from "./helpers/ctx.ts";
+import { toChannel, toPerson } from "./helpers/digest.ts";
 import { fakePicture } from "./helpers/picture.ts";
 import { limitProblems, type SlackHarness, shownText, startSlack } from "./slack/harness.ts";
 import { activity, BOT, cardOf, sends, startTeamsApp, TENANT, type TeamsApp } from "./teams/harness.ts";
@@ -59,9 +60,9 @@ describe("Slack", () => {
   test("team digest, agency summary and a 30-case nudge: every message within Slack's limits", async () => {
     const poster = slackDigestPoster(h.t.ctx, h.surface.poster);
     const v = views(h.t);
-    await poster.toChannel(BIG.channel.slack, message(v.team, true));
-    await poster.toChannel(BIG.managers.slack, message(v.agency));
-    await poster.toPerson(h.t.as(BIG.worker(1)), message(v.nudge));
+    await toChannel(poster, BIG.channel.slack, message(v.team, true));
+    await toChannel(poster, BIG.managers.slack, message(v.agency));
+    await toPerson(poster, h.t.as(BIG.worker(1)), message(v.nudge));
     const sent = h.rec.of("chat.postMessage");
     expect(sent.length).toBeGreaterThan(10);
     expect(limitProblems(sent)).toEqual([]);
@@ -107,8 +108,8 @@ describe("Teams", () => {
     const poster = teamsDigestPoster(app.t.ctx, app.surface.poster, { pauseMs: 0 });
     const v = views(app.t);
     const before = app.rec.calls.length;
-    await poster.toChannel(BIG.channel.teams, message(v.team, true));
-    await poster.toChannel(BIG.managers.teams, message(v.agency));
+    await toChannel(poster, BIG.channel.teams, message(v.team, true));
+    await toChannel(poster, BIG.managers.teams, message(v.agency));
     const calls = sends(app.rec.calls.slice(before));
     expect(calls.length).toBeGreaterThan(10);
     for (const c of calls) {

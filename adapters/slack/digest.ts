@@ -1,17 +1,18 @@
 import type { Ctx } from "../../src/app/context.ts";
-import { type DigestMessage, type DigestPoster, type Picture, PostError } from "../../src/digest/post.ts";
-import type { DigestView } from "../../src/digest/views.ts";
-import type { Actor } from "../../src/domain/access.ts";
+import { digestPoster } from "../../src/digest/deliver.ts";
+import { type Destination, type DigestPoster, PostError } from "../../src/digest/post.ts";
 import type { SlackPoster } from "./post.ts";
-import { context, type Message } from "./render/blockkit.ts";
-import { digestMessages } from "./render/blockkit-digest.ts";
+import { clip, context, escapeMrkdwn, LIMITS, type Message } from "./render/blockkit.ts";
+import { docMessages } from "./render/blockkit-digest.ts";
 
 /**
- * The digests on Slack. A channel gets one message (the headline, the coverage table and what
- * fits of the lists) and the rest in its thread: the whiteboard picture as a file, the remaining
- * lists, the team dashboard page by page; so the channel shows one post a week however big the
- * team. A person gets their nudge as direct messages. Failures become `PostError`s that say
- * whether trying again can help.
+ * The digests on Slack: the two small platform parts of the shared posting step
+ * (src/digest/deliver.ts), naming a channel and sending one part. A channel gets one message (the
+ * headline, the coverage table and what fits of the lists) and the rest in its thread: the
+ * whiteboard picture as a file, the remaining lists, the team dashboard page by page; so the
+ * channel shows one post a week however big the team. A person gets their nudge as direct
+ * messages. Failures become `PostError`s that say whether trying again can help, and whether the
+ * post may have arrived all the same.
  */
 
 /** Slack's answers that trying again will not change: someone has to fix something first. */
@@ -58,10 +59,15 @@ interface SlackishError {
   };
 }
 
+/** Network failures where the request never reached Slack: nothing can have arrived. */
+const NEVER_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+
 /**
  * What a Web API failure means for a digest run: Slack's own refusal (`channel_not_found`) is final
  * unless it is about Slack being busy or down; an HTTP 5xx, 429 or 408, a rate limit or a network
- * failure is worth retrying. The message names the code and what to do, never the content.
+ * failure is worth retrying. An answer from Slack, even an error, means the post did not arrive;
+ * no answer (a timeout, the connection dropped) means it may have. The message names the code and
+ * what to do, never the content.
  */
 export function slackPostError(e: unknown, where: string): PostError {
   if (e instanceof PostError) return e;
@@ -83,111 +89,63 @@ export function slackPostError(e: unknown, where: string): PostError {
   if (err.code === "slack_webapi_request_error") {
     const o = err.original;
     const net = o?.cause?.code ?? o?.code ?? (o?.name === "TimeoutError" ? "timed out" : o?.name);
-    return new PostError(
-      `Could not reach Slack to post to ${where} (${String(net ?? "network error")}).`,
-      true,
-    );
+    const never = typeof net === "string" && NEVER_CONNECTED.has(net);
+    if (!never)
+      return new PostError(
+        `Slack did not answer the post to ${where} (${String(net ?? "network error")}).`,
+        true,
+        true,
+      );
+    return new PostError(`Could not reach Slack to post to ${where} (${net}).`, true);
   }
   const name = e instanceof Error ? e.name : typeof e;
-  return new PostError(`Posting to ${where} failed (${name}).`, true);
+  return new PostError(`Posting to ${where} failed (${name}).`, true, true);
 }
 
-/** What follows the first message of a digest, in words. */
-function whatFollows(view: DigestView): string {
-  if (view.kind === "team") return "the rest of the lists and the team dashboard";
-  if (view.kind === "agency") return "the 8-week trend, stuck cases by team and elements against outcomes";
-  return "the rest of your stuck cases";
-}
-
-/** The first message, saying what follows in its thread. */
-function withThreadNote(
-  first: Message,
-  view: DigestView,
-  more: number,
-  picture: Picture | undefined,
-): Message {
-  if (more === 0 && !picture) return first;
-  const parts = [
-    ...(picture ? ["the whiteboard picture"] : []),
-    ...(more > 0 ? [`${more} more message${more === 1 ? "" : "s"} (${whatFollows(view)})`] : []),
-  ];
-  const note = `:thread: The rest of this digest is in the thread: ${parts.join(" and ")}.`;
-  return { ...first, blocks: [...first.blocks, context(note)] };
-}
-
-function incompleteNote(done: number, total: number, why: string): Message {
-  const text = `This digest is incomplete: posting stopped after part ${done} of ${total} (${why}). If the digest is sent again, the complete one is a new post in the channel.`;
-  return { text, blocks: [context(`:warning: *${text}*`)] };
-}
-
+/** The digests on Slack, through the shared posting step. */
 export function slackDigestPoster(ctx: Ctx, slack: SlackPoster): DigestPoster {
-  /** Posts the messages in order: the first in `channel`, the others in its thread (when threaded). */
-  async function postAll(
-    channel: string,
-    message: DigestMessage,
-    where: string,
-    threaded: boolean,
-  ): Promise<string> {
-    const messages = digestMessages(message.view);
-    // A quiet week is one line: the whiteboard has not changed, so its picture is left out too.
-    const quiet = message.view.kind === "team" && message.view.quiet;
-    const picture = quiet ? undefined : message.picture;
-    const first = threaded
-      ? withThreadNote(messages[0]!, message.view, messages.length - 1, picture)
-      : messages[0]!;
-    let ts: string;
-    try {
-      ts = await slack.post(channel, first);
-    } catch (e) {
-      throw slackPostError(e, where);
-    }
-    let done = 1;
-    const opts = threaded ? { threadTs: ts } : {};
-    try {
-      if (picture) {
-        await slack.postFile(channel, {
-          filename: picture.filename,
-          content: picture.png,
-          title: picture.title,
-          altText: picture.title,
-          ...opts,
-        });
-      }
-      for (const m of messages.slice(1)) {
-        await slack.post(channel, m, opts);
-        done++;
-      }
-    } catch (e) {
-      const err = slackPostError(e, where);
-      // So nobody takes what did arrive for the whole digest.
-      await slack.post(channel, incompleteNote(done, messages.length, err.message), opts).catch(() => {});
-      throw new PostError(
-        `${err.message} Only ${done} of ${messages.length} messages arrived (first ts ${ts}); the last one says the digest is incomplete.`,
-        err.retryable,
-      );
-    }
-    return ts;
-  }
-
-  return {
+  const where = (to: Destination) =>
+    to.kind === "channel" ? `Slack channel ${to.channel}` : `${to.actor.name} (direct message on Slack)`;
+  return digestPoster<Message>({
     platform: "slack",
+    name: "Slack",
     channelFor(scope) {
       if (scope.kind === "agency") return ctx.org.managers.channels.slack;
       return ctx.org.teams.find((t) => t.id === scope.teamId)?.channels.slack;
     },
-    toChannel(channelId, message) {
-      return postAll(channelId, message, `Slack channel ${channelId}`, true);
-    },
-    async toPerson(actor: Actor, message) {
-      const where = `${actor.name} (direct message on Slack)`;
-      let channel: string | null;
+    async addressOf(actor) {
       try {
-        channel = await slack.dmChannel(actor);
+        return await slack.dmChannel(actor);
       } catch (e) {
-        throw slackPostError(e, where);
+        throw slackPostError(e, `${actor.name} (direct message on Slack)`);
       }
-      if (channel === null) return null;
-      return postAll(channel, message, where, false);
     },
-  };
+    layout: (doc) => docMessages(doc),
+    pictureFile: true,
+    thread: { place: "in the thread", unit: ["message", "messages"] },
+    withLine: (m, line, tone) => ({
+      text: tone === "repeat" ? clip(`${line}\n\n${m.text}`, LIMITS.fallbackText) : m.text,
+      blocks: [...m.blocks, context(`${tone === "repeat" ? ":warning:" : ":thread:"} ${escapeMrkdwn(line)}`)],
+    }),
+    async send(to, part, { thread }) {
+      const channel = to.kind === "channel" ? to.channel : to.address;
+      const opts = thread === null ? {} : { threadTs: thread };
+      try {
+        if (part.kind === "file") {
+          const { picture } = part;
+          return await slack.postFile(channel, {
+            filename: picture.filename,
+            content: picture.png,
+            title: picture.title,
+            altText: picture.title,
+            ...(part.note ? { comment: part.note } : {}),
+            ...opts,
+          });
+        }
+        return await slack.post(channel, part.message, opts);
+      } catch (e) {
+        throw slackPostError(e, where(to));
+      }
+    },
+  });
 }

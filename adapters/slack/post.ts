@@ -1,9 +1,9 @@
-import type { types, webApi } from "@slack/bolt";
+import { type types, webApi } from "@slack/bolt";
 import type { Ctx } from "../../src/app/context.ts";
 import { findStaffByEmail } from "../../src/config/org.ts";
 import type { Actor } from "../../src/domain/access.ts";
 import type { DashboardView } from "../../src/render/view.ts";
-import { reason, type SlackLog } from "./log.ts";
+import { boltLogger, reason, type SlackLog } from "./log.ts";
 import type { Message } from "./render/blockkit.ts";
 import { dashboardMessage, dashboardPages } from "./render/blockkit-tables.ts";
 import { outgoing } from "./reply.ts";
@@ -15,7 +15,9 @@ type Outgoing = { text: string; blocks: types.KnownBlock[] };
  * message per page (Slack takes one table per message), a direct message to a person, a file.
  * Every call throws when Slack refuses, so a digest run can record the failure and try again.
  * What is posted to a channel must be built for `audience: "channel"` (the config's name rule):
- * the poster sends what it is given.
+ * the poster sends what it is given. Posts and uploads are sent once: the Web client's own retries
+ * re-sent a message Slack had already taken when its answer came after the timeout, so only the
+ * digest ledger decides what is sent again.
  */
 export interface SlackPoster {
   /** posts to a channel id (C…), or into a thread of it; returns the message's ts */
@@ -28,8 +30,8 @@ export interface SlackPoster {
   dmStaff(actor: Actor, message: Message): Promise<string | null>;
   /** the direct-message channel (D…) with a staff member; null when they are not on Slack */
   dmChannel(actor: Actor): Promise<string | null>;
-  /** a file (CSV, PNG) into a channel (or a thread of it), with a comment */
-  postFile(channel: string, file: SlackFile): Promise<void>;
+  /** a file (CSV, PNG) into a channel (or a thread of it), with a comment; returns the file's id */
+  postFile(channel: string, file: SlackFile): Promise<string>;
 }
 
 export interface SlackFile {
@@ -43,11 +45,18 @@ export interface SlackFile {
   readonly threadTs?: string;
 }
 
-/** files.uploadV2: files.getUploadURLExternal, the upload itself, files.completeUploadExternal. */
-export async function uploadFile(client: webApi.WebClient, channel: string, file: SlackFile): Promise<void> {
+/**
+ * files.uploadV2: files.getUploadURLExternal, the upload itself, files.completeUploadExternal.
+ * Returns the file's id.
+ */
+export async function uploadFile(
+  client: webApi.WebClient,
+  channel: string,
+  file: SlackFile,
+): Promise<string> {
   const content = typeof file.content === "string" ? Buffer.from(file.content, "utf8") : file.content;
   const where = file.threadTs ? { channel_id: channel, thread_ts: file.threadTs } : { channel_id: channel };
-  await client.filesUploadV2({
+  const r = await client.filesUploadV2({
     ...where,
     file: content,
     filename: file.filename,
@@ -55,6 +64,8 @@ export async function uploadFile(client: webApi.WebClient, channel: string, file
     ...(file.altText ? { alt_text: file.altText } : {}),
     ...(file.comment ? { initial_comment: file.comment } : {}),
   });
+  const done = r.files[0] as { files?: { id?: string }[] } | undefined;
+  return done?.files?.[0]?.id ?? "uploaded";
 }
 
 export async function openDm(client: webApi.WebClient, userId: string): Promise<string> {
@@ -113,8 +124,31 @@ export async function deliver(
   }
 }
 
-export function createPoster(ctx: Ctx, client: webApi.WebClient, log: SlackLog): SlackPoster {
+/** How long a post waits for Slack's answer before it counts as unconfirmed. */
+export const POST_TIMEOUT_MS = 10_000;
+
+export interface PosterOptions {
+  /** how long a post or upload waits for Slack's answer (default `POST_TIMEOUT_MS`); tests shorten it */
+  readonly timeoutMs?: number;
+}
+
+export function createPoster(
+  ctx: Ctx,
+  client: webApi.WebClient,
+  log: SlackLog,
+  opts: PosterOptions = {},
+): SlackPoster {
   const byEmail = new Map<string, string | null>();
+  // Posts and uploads go through a client that never re-sends on its own: its retries (on a
+  // timeout, after Slack had already taken the message) posted a digest message twice. A rate
+  // limit is an answer (nothing was posted): it comes back at once for the ledger to retry.
+  const sender = new webApi.WebClient(client.token, {
+    slackApiUrl: client.slackApiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: opts.timeoutMs ?? POST_TIMEOUT_MS,
+    logger: boltLogger(log, true),
+  });
 
   async function slackIdOf(actor: Actor): Promise<string | null> {
     const configured = findStaffByEmail(ctx.org, actor.email)?.slackId;
@@ -136,16 +170,16 @@ export function createPoster(ctx: Ctx, client: webApi.WebClient, log: SlackLog):
   }
 
   const poster: SlackPoster = {
-    post: (channel, message, opts) => send(client, channel, outgoing(message, log), opts?.threadTs),
+    post: (channel, message, opts) => send(sender, channel, outgoing(message, log), opts?.threadTs),
     async postDashboards(channel, views, intro) {
       const pages = dashboardPages(views);
       const out: string[] = [];
       for (let i = 0; i < pages.length; i++)
-        out.push(await send(client, channel, outgoing(dashboardMessage(pages, i, undefined, intro), log)));
+        out.push(await send(sender, channel, outgoing(dashboardMessage(pages, i, undefined, intro), log)));
       return out;
     },
     async dm(userId, message) {
-      return send(client, await openDm(client, userId), outgoing(message, log));
+      return send(sender, await openDm(client, userId), outgoing(message, log));
     },
     async dmStaff(actor, message) {
       const id = await slackIdOf(actor);
@@ -155,7 +189,7 @@ export function createPoster(ctx: Ctx, client: webApi.WebClient, log: SlackLog):
       const id = await slackIdOf(actor);
       return id === null ? null : openDm(client, id);
     },
-    postFile: (channel, file) => uploadFile(client, channel, file),
+    postFile: (channel, file) => uploadFile(sender, channel, file),
   };
   return poster;
 }

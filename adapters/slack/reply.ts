@@ -1,6 +1,7 @@
 import type { types } from "@slack/bolt";
 import type { Reply } from "../../src/commands/reply.ts";
 import type { DigestView } from "../../src/digest/views.ts";
+import { previewBanner } from "../../src/digest/words.ts";
 import type { SlackLog } from "./log.ts";
 import {
   type Block,
@@ -65,13 +66,6 @@ export function replyPageCount(reply: Reply): number {
   if (reply.dashboards && reply.dashboards.length > 0) return dashboardPages(reply.dashboards).length;
   if (reply.stuck) return stuckPages(reply.stuck).length;
   return 1;
-}
-
-/** What a preview says first: that nothing was posted, and whose eyes the names are for. */
-function previewBanner(view: DigestView): string {
-  if (view.kind === "nudge") return "Preview of the reminder you would get today: nothing was sent.";
-  if (view.kind === "team") return "Preview: nothing was posted. Names as the team's channel will see them.";
-  return "Preview: nothing was posted.";
 }
 
 /**

@@ -8,11 +8,18 @@ import { cardMessage, errorName } from "./turn.ts";
 /**
  * Posting when nobody asked (digests, nudges): a card to a channel named in the config, or to a
  * staff member's personal chat with the app. Teams allows this only where the app is installed, so
- * the result says plainly when it is not, and what to do about it.
+ * the result says plainly when it is not, and what to do about it. The SDK sends each activity once
+ * (plain fetch, no retries of its own); `mayHaveArrived` says a failure had no answer from Teams
+ * (a timeout, the connection dropped), so the card may be there all the same.
  */
 export type PostResult =
   | { readonly ok: true; readonly conversationId: string }
-  | { readonly ok: false; readonly reason: "not_installed" | "failed"; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly reason: "not_installed" | "failed";
+      readonly message: string;
+      readonly mayHaveArrived?: boolean;
+    };
 
 export interface TeamsPoster {
   /**
@@ -22,6 +29,8 @@ export interface TeamsPoster {
   postToChannel(channelId: string, card: AdaptiveCard, text: string): Promise<PostResult>;
   /** a message in the person's personal chat with the app */
   postToUser(staff: Actor, card: AdaptiveCard, text: string): Promise<PostResult>;
+  /** whether the person has the app in a personal chat, so they can get a message there */
+  reaches(staff: Actor): boolean;
   /**
    * A reply in the thread a `postToChannel` started (its `conversationId`, `19:…;messageid=…`); for
    * a group chat's id, one more message in the chat.
@@ -31,7 +40,38 @@ export interface TeamsPoster {
 
 const BOT_FRAMEWORK = "https://api.botframework.com";
 
-export function createPoster(bot: TeamsBot): TeamsPoster {
+/** How long one send waits for the Bot Connector's answer before it counts as unconfirmed. */
+export const SEND_TIMEOUT_MS = 30_000;
+
+/** Network failures where the request never reached the connector: nothing can have arrived. */
+const NEVER_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+
+class SendTimeout extends Error {
+  override name = "TimeoutError";
+}
+
+/** Whether a failed send may have reached Teams: no HTTP answer, and not a connection never made. */
+function mayHaveArrived(e: unknown): boolean {
+  if (typeof (e as { status?: unknown }).status === "number") return false;
+  const cause = (e as { cause?: { code?: unknown } }).cause;
+  return !(typeof cause?.code === "string" && NEVER_CONNECTED.has(cause.code));
+}
+
+/** The send, or a `SendTimeout` when no answer comes in time (the send itself may still land). */
+async function within<T>(ms: number, send: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SendTimeout(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([send(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createPoster(bot: TeamsBot, opts: { timeoutMs?: number } = {}): TeamsPoster {
+  const timeoutMs = opts.timeoutMs ?? SEND_TIMEOUT_MS;
   const { installs, ctx, log } = bot.deps;
   const now = () => ctx.clock.now().toISOString();
   const notInstalled = (message: string): PostResult => ({ ok: false, reason: "not_installed", message });
@@ -41,10 +81,14 @@ export function createPoster(bot: TeamsBot): TeamsPoster {
   };
   const failed = (where: string, e: unknown): PostResult => {
     log(`teams: posting to ${where} failed: ${errorName(e)}`);
+    const unknown = mayHaveArrived(e);
     return {
       ok: false,
       reason: "failed",
-      message: `Posting to ${where} failed (${errorName(e)}). Try again later.`,
+      message: unknown
+        ? `Teams did not answer the post to ${where} (${errorName(e)}).`
+        : `Posting to ${where} failed (${errorName(e)}). Try again later.`,
+      mayHaveArrived: unknown,
     };
   };
 
@@ -57,15 +101,17 @@ export function createPoster(bot: TeamsBot): TeamsPoster {
   ): Promise<PostResult> => {
     try {
       let conversationId = row.id;
-      await bot.adapter.continueConversation(bot.appId, row.reference, async (turn) => {
-        // A proactive send would otherwise be a reply to an invented message id: post it on its own.
-        turn.onSendActivities(async (_t, activities, next) => {
-          for (const a of activities) delete a.replyToId;
-          return next();
-        });
-        await turn.sendActivity(cardMessage(card, text));
-        conversationId = turn.activity.conversation?.id ?? conversationId;
-      });
+      await within(timeoutMs, () =>
+        bot.adapter.continueConversation(bot.appId, row.reference, async (turn) => {
+          // A proactive send would otherwise be a reply to an invented message id: post it on its own.
+          turn.onSendActivities(async (_t, activities, next) => {
+            for (const a of activities) delete a.replyToId;
+            return next();
+          });
+          await turn.sendActivity(cardMessage(card, text));
+          conversationId = turn.activity.conversation?.id ?? conversationId;
+        }),
+      );
       return { ok: true, conversationId };
     } catch (e) {
       const status = refused(e);
@@ -104,15 +150,17 @@ export function createPoster(bot: TeamsBot): TeamsPoster {
       } as ConversationParameters;
       try {
         let conversationId = "";
-        await bot.adapter.createConversationAsync(
-          bot.appId,
-          "msteams",
-          ref.serviceUrl ?? "",
-          BOT_FRAMEWORK,
-          params,
-          async (turn) => {
-            conversationId = turn.activity.conversation?.id ?? "";
-          },
+        await within(timeoutMs, () =>
+          bot.adapter.createConversationAsync(
+            bot.appId,
+            "msteams",
+            ref.serviceUrl ?? "",
+            BOT_FRAMEWORK,
+            params,
+            async (turn) => {
+              conversationId = turn.activity.conversation?.id ?? "";
+            },
+          ),
         );
         return { ok: true, conversationId };
       } catch (e) {
@@ -146,6 +194,8 @@ export function createPoster(bot: TeamsBot): TeamsPoster {
         `a thread in Teams channel ${channelId}`,
       );
     },
+
+    reaches: (staff) => installs.personal(staff.staffId) !== undefined,
 
     async postToUser(staff, card, text) {
       const row = installs.personal(staff.staffId);

@@ -20,7 +20,12 @@ const slack: SlackPoster = {
   dmChannel: never,
   postFile: never,
 };
-const teams: TeamsPoster = { postToChannel: never, postToUser: never, postInThread: never };
+const teams: TeamsPoster = {
+  postToChannel: never,
+  postToUser: never,
+  postInThread: never,
+  reaches: () => false,
+};
 
 test("one poster per platform served, each finding its channels in the config", () => {
   const both = digestPosters(t.ctx, { slack, teams });

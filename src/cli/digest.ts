@@ -5,6 +5,7 @@ import { makeEnv } from "../commands/env.ts";
 import { OPERATOR } from "../commands/views.ts";
 import { findTeam } from "../config/org.ts";
 import { agencySummary } from "../digest/agency-summary.ts";
+import { ago, leaseState, processLease } from "../digest/lease.ts";
 import { planNudges } from "../digest/nudges.ts";
 import type { DigestPoster } from "../digest/post.ts";
 import { createRunner, type RunOutcome } from "../digest/runner.ts";
@@ -16,6 +17,7 @@ import { digestPictures } from "../digest/whiteboard.ts";
 import { formatDate, isIsoDate, localDate, localTime, zonedInstant } from "../domain/dates.ts";
 import { isolatedRenderer } from "../pictures/png-renderer.ts";
 import { table } from "../render/text.ts";
+import type { DigestRunRow } from "../store/schema.ts";
 import { readArgs } from "./args.ts";
 import { bootFromEnv } from "./setup.ts";
 
@@ -155,6 +157,27 @@ function status(argv: string[]): number {
     const runs = ctx.repo.digests.recent(limit);
     const team = (id: string) => ctx.org.teams.find((t) => t.id === id)?.name ?? id;
     const person = (id: string) => ctx.people.byId(Number(id))?.name ?? `staff #${id}`;
+    const lease = processLease();
+    // A posting run is either being posted by a live process, or its process stopped: say which.
+    const state = (r: DigestRunRow): string => {
+      if (r.status !== "posting")
+        return `${r.status}${r.late ? " (late)" : ""}${r.forced ? " (forced)" : ""}`;
+      const s = leaseState(lease, r);
+      if (s === "live")
+        return `posting: still posting in another process (started ${ago(lease, r.ownedSince)} ago)`;
+      if (s === "stopped") return "posting: stopped while posting, will resume";
+      return "posting: not known to have finished (from before parts were recorded)";
+    };
+    const parts = (r: DigestRunRow): string => {
+      if (r.partsTotal === null) return "";
+      const sent = new Set(
+        ctx.repo.digests
+          .parts(r.id)
+          .filter((p) => p.status === "sent")
+          .map((p) => p.part),
+      );
+      return `${sent.size}/${r.partsTotal}`;
+    };
     const rows = runs.map((r) => [
       local(new Date(r.startedAt)),
       r.kind,
@@ -165,22 +188,28 @@ function status(argv: string[]): number {
           : team(r.scope),
       r.period,
       r.platform,
-      `${r.status}${r.late ? " (late)" : ""}${r.forced ? " (forced)" : ""}`,
+      state(r),
+      parts(r),
       String(r.attempts),
       r.error ?? "",
     ]);
     const failed = runs.filter((r) => r.status === "failed").length;
-    const stuckPosting = runs.filter((r) => r.status === "posting").length;
+    const stopped = runs.filter((r) => r.status === "posting" && leaseState(lease, r) === "stopped").length;
+    const unconfirmed = runs.filter((r) => r.status === "unconfirmed").length;
     process.stdout.write(
-      `${runs.length === 0 ? "No digests have run yet." : table([`started (${tz})`, "kind", "for", "period", "platform", "status", "attempts", "error"], rows)}\n`,
+      `${runs.length === 0 ? "No digests have run yet." : table([`started (${tz})`, "kind", "for", "period", "platform", "status", "parts", "sends", "error"], rows)}\n`,
     );
     if (failed)
       process.stdout.write(
-        `\n${failed} failed: they are tried again at the next scheduled time or start-up; \`sos digest run\` tries now.\n`,
+        `\n${failed} failed: each is tried again, from its first part not posted, at start-up and every 15 minutes while the app runs; \`sos digest run\` tries now.\n`,
       );
-    if (stuckPosting)
+    if (stopped)
       process.stdout.write(
-        `\n${stuckPosting} started but not known to have finished (the app stopped while posting); they are not re-posted automatically.\n`,
+        `\n${stopped} stopped while posting (the process ended): each resumes from its first part not posted at the next start-up, in the running app's 15-minute sweep, or with \`sos digest run\`.\n`,
+      );
+    if (unconfirmed)
+      process.stdout.write(
+        `\n${unconfirmed} stopped because the first message went out twice with neither confirmed: not sent again; \`sos digest run … --force\` posts it anew.\n`,
       );
     const upcoming = createScheduler(ctx, createRunner({ ctx, posters: [] }), { timers: false }).upcoming();
     process.stdout.write(`\nNext scheduled (${tz}):\n`);

@@ -90,8 +90,12 @@ Reads only: the database is opened read-only.`,
 
 run     posts the digest now to every configured platform (Slack, Teams), as the schedule would;
         a digest already posted this period is not posted again (it says when it was) unless --force.
+        One that stopped part-way (the process ended, or a platform failed) goes on from its first
+        part not posted, in the same thread; one still being posted by another process is left to it.
         --dry-run prints it without posting or recording; --at sets the moment (its week, its "as of" day).
-status  the latest runs (posted, late, failed and why, attempts) and the next scheduled times.
+status  the latest runs (posted, late, failed and why, parts posted, sends), which are still
+        posting in another process and which stopped while posting (they resume), and the next
+        scheduled times.
 Schedules (config digest / teams[].digest): team digest Monday 08:00, agency summary Monday 09:00,
 nudges weekdays 09:00, in the agency's time zone; \`sos start\` runs them and catches up missed ones.
 status and run --dry-run read only (the database is opened read-only); run records in the ledger.`,

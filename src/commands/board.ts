@@ -1,11 +1,9 @@
 import { type Org, teamMembers } from "../config/org.ts";
-import { type DashboardSlug, elementColumn, SERVICE_SLUGS } from "../domain/dashboards.ts";
+import { type DashboardSlug, SERVICE_SLUGS } from "../domain/dashboards.ts";
 import type { IsoDate } from "../domain/dates.ts";
-import { ELEMENTS, type ElementKey } from "../domain/elements.ts";
-import { nameCell } from "../domain/names.ts";
 import { type StuckFinding, stuckFindings } from "../domain/stuck.ts";
 import { assembleDashboard, dashboardRow, dateFormatter } from "../render/build-dashboard.ts";
-import type { DashboardView, RowView, StuckItem } from "../render/view.ts";
+import type { DashboardView, RowView } from "../render/view.ts";
 import type { CaseRow } from "../store/schema.ts";
 import type { Env } from "./env.ts";
 
@@ -119,36 +117,4 @@ export function teamHolders(env: Env, teamId: string): Holder[] {
     const a = m.role === "worker" ? ctx.people.byEmail(m.email) : undefined;
     return a ? [{ staffId: a.staffId, name: a.name }] : [];
   });
-}
-
-/** Stuck cases on a board, longest stuck first, each finding with its rule and days. */
-export function stuckItems(env: Env, board: Board): StuckItem[] {
-  const { org, people } = env.ctx;
-  const items: (StuckItem & { worst: number })[] = [];
-  for (const c of board.cases) {
-    const findings = stuckFor(org, c, env.today);
-    if (findings.length === 0) continue;
-    items.push({
-      caseId: c.id,
-      child: nameCell(c, env.today, env.names),
-      worker: people.nameOf(c.workerId),
-      team: org.teams.find((t) => t.id === c.teamId)?.name ?? c.teamId,
-      dashboard: org.dashboards[c.service].title,
-      findings: findings.map((f) => ({
-        rule: f.rule,
-        reason: f.reason,
-        since: env.fmt(f.since),
-        sinceOn: f.since,
-        days: f.days,
-      })),
-      worst: Math.max(...findings.map((f) => f.days)),
-    });
-  }
-  items.sort((a, b) => b.worst - a.worst || a.caseId.localeCompare(b.caseId));
-  return items.map(({ worst: _, ...item }) => item);
-}
-
-/** Column heading for an element in agency-wide views: the agency's overview label, else its name. */
-export function elementHeading(org: Org, element: ElementKey): string {
-  return elementColumn(org.dashboards.overview, element)?.label ?? ELEMENTS[element].name;
 }

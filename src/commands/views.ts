@@ -1,8 +1,9 @@
+import { stuckItems } from "../digest/stuck-items.ts";
 import { type Actor, canSeeAgency, canSeeCase, canSeeTeam } from "../domain/access.ts";
 import type { DashboardSlug } from "../domain/dashboards.ts";
 import type { DashboardView, StuckView } from "../render/view.ts";
 import type { CaseRow } from "../store/schema.ts";
-import { boardViews, type Scope, stuckItems, teamHolders } from "./board.ts";
+import { boardViews, type Scope, teamHolders } from "./board.ts";
 import type { Ctx } from "./ctx.ts";
 import { type Audience, type Env, makeEnv, type Surface } from "./env.ts";
 

@@ -1,9 +1,18 @@
-import { elementHeading, stuckFor } from "../commands/board.ts";
+import { stuckFor } from "../commands/board.ts";
 import type { Env } from "../commands/env.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
 import type { CaseRow } from "../store/schema.ts";
-import { emptyTallies, openOn, percent, share, type Tallies, tallyCase, tallyDays } from "./coverage.ts";
+import {
+  elementHeading,
+  emptyTallies,
+  openOn,
+  percent,
+  share,
+  type Tallies,
+  tallyCase,
+  tallyDays,
+} from "./coverage.ts";
 import type { AgencySummaryView } from "./views.ts";
 
 const TREND_WEEKS = 8;

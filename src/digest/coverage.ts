@@ -1,9 +1,14 @@
 import type { Org } from "../config/org.ts";
-import { type DashboardDef, elementColumns } from "../domain/dashboards.ts";
+import { type DashboardDef, elementColumn, elementColumns } from "../domain/dashboards.ts";
 import type { IsoDate } from "../domain/dates.ts";
-import { ELEMENT_KEYS, type ElementKey } from "../domain/elements.ts";
+import { ELEMENT_KEYS, ELEMENTS, type ElementKey } from "../domain/elements.ts";
 import type { ElementState } from "../domain/projection.ts";
 import type { CaseRow } from "../store/schema.ts";
+
+/** Column heading for an element in agency-wide views: the agency's overview label, else its name. */
+export function elementHeading(org: Org, element: ElementKey): string {
+  return elementColumn(org.dashboards.overview, element)?.label ?? ELEMENTS[element].name;
+}
 
 /** How many of the cases that could have an element have it. */
 export interface Tally {

@@ -1,11 +1,12 @@
 import type { Ctx } from "../app/context.ts";
-import { loadBoardSync, stuckItems } from "../commands/board.ts";
+import { loadBoardSync } from "../commands/board.ts";
 import { type Audience, type Env, makeEnv } from "../commands/env.ts";
 import { teamMembers } from "../config/org.ts";
 import { type Actor, canSeeCase } from "../domain/access.ts";
 import { type IsoDate, isoWeek, weekday } from "../domain/dates.ts";
 import type { StuckItem } from "../render/view.ts";
 import type { CaseRow } from "../store/schema.ts";
+import { stuckItems } from "./stuck-items.ts";
 import type { NudgeView } from "./views.ts";
 
 export const SNOOZE_DAYS = 7;
@@ -53,7 +54,8 @@ export function planNudges(
     if (!actor) continue;
     // A DM to the person about their own cases: full names, as in any private reply (a preview
     // asked for in a channel names children as that channel may see them).
-    const env = makeEnv(ctx, actor, "digest", audience);
+    // Stuck days count from the nudges' day (a run `--at` an earlier day, a catch-up), not today.
+    const env: Env = { ...makeEnv(ctx, actor, "digest", audience), today: day };
     const board = loadBoardSync(env, { workerId: actor.staffId });
     if (board.cases.length === 0) continue;
     if (isAway(ctx, actor, day)) {

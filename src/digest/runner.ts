@@ -5,11 +5,16 @@ import type { Actor } from "../domain/access.ts";
 import { formatDate, isoWeek, localDate, localTime } from "../domain/dates.ts";
 import type { DigestRunRow } from "../store/schema.ts";
 import { agencySummary } from "./agency-summary.ts";
+import { ago, holding, type Lease, leaseState, processLease } from "./lease.ts";
 import { planNudges } from "./nudges.ts";
-import { type DigestMessage, type DigestPoster, type Picture, PostError } from "./post.ts";
+import { type Destination, type DigestMessage, type DigestPoster, type Picture, PostError } from "./post.ts";
 import { type DigestKind, periodOf } from "./schedule.ts";
+import { RETRY_DELAYS_MS, type SendResult, sendParts } from "./send-parts.ts";
 import { teamDigest } from "./team-digest.ts";
 import { digestText } from "./text.ts";
+import type { DigestView, NudgeView } from "./views.ts";
+
+export { RETRY_DELAYS_MS };
 
 /** What the runner needs from the outside: posting, waiting between retries, the picture maker. */
 export interface RunnerDeps {
@@ -20,6 +25,8 @@ export interface RunnerDeps {
   /** the team's whiteboard picture, full and compact; omitted, digests go without one */
   readonly picture?: (ctx: Ctx, teamId: string) => Promise<{ full: Picture; compact: Picture } | undefined>;
   readonly log?: (line: string) => void;
+  /** who this process is and whether others still run (default: this process, the real clock) */
+  readonly lease?: Lease;
 }
 
 export interface RunRequest {
@@ -50,116 +57,182 @@ export interface RunOutcome {
   readonly outcomes: readonly PostOutcome[];
 }
 
-/** Waits between attempts: 2 s, then 8 s. A digest is not urgent; a platform hiccup usually passes. */
-export const RETRY_DELAYS_MS = [2_000, 8_000];
-
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** How long a run that did not finish keeps what it says: past its period it is never resumed. */
+const VIEW_KEPT_MS = 8 * 86_400_000;
+
+type Key = { kind: DigestKind; scope: string; period: string; platform: string };
+
+/** A claim on a run: a new one, one taken over to resume, or the earlier run that stands. */
+type Claim = { runId: number; resumed: DigestRunRow | null } | { earlier: DigestRunRow };
+
+/**
+ * The view a run stored when it began, if it is one. The ledger holds it as JSON written by this
+ * runner from a DigestView, so its kind is checked and the rest taken as written.
+ */
+function storedView(run: DigestRunRow | null): DigestView | null {
+  const v = run?.view;
+  if (typeof v !== "object" || v === null || !("kind" in v)) return null;
+  const kind = (v as { kind: unknown }).kind;
+  return kind === "team" || kind === "agency" || kind === "nudge" ? (v as DigestView) : null;
+}
 
 export function createRunner(deps: RunnerDeps) {
   const { ctx } = deps;
   const tz = ctx.org.agency.timeZone;
   const sleep = deps.sleep ?? realSleep;
   const log = deps.log ?? (() => {});
+  const lease = deps.lease ?? processLease();
   const now = () => ctx.clock.now().toISOString();
+  const wall = () => new Date(lease.now()).toISOString();
+  const local = (iso: string) =>
+    `${formatDate(localDate(new Date(iso), tz), ctx.org.dates.format)} ${localTime(new Date(iso), tz)}`;
+  const digests = ctx.repo.digests;
+  const sendDeps = { ctx, lease, sleep, log, localTime: local };
+  const beat = (runId: number) => () => digests.heartbeat(runId, lease.owner, wall());
+
+  /** Whether a run already posted something that may be on the platform, so it must be resumed. */
+  const started = (runId: number) => digests.parts(runId).some((p) => p.status !== "refused");
 
   /**
    * Claims a (kind, scope, period, platform) slot in the ledger, in one immediate transaction, so two
-   * processes or a restart cannot both post it. Returns the earlier run when there is one.
+   * processes or a restart cannot both post it: a run posted, or being posted by a live process,
+   * stands; a run whose process stopped while posting, or that failed after part of it went out, is
+   * taken over and resumed; otherwise a new run starts.
    */
-  function claim(
-    key: { kind: DigestKind; scope: string; period: string; platform: string },
-    req: RunRequest,
-    at: Date,
-  ) {
+  function claim(key: Key, req: RunRequest): Claim {
     return ctx.store.sqlite
-      .transaction((): { runId: number } | { earlier: DigestRunRow } => {
-        const earlier = ctx.repo.digests
-          .runs(key)
-          .find((r) => r.status === "posted" || r.status === "posting");
-        if (earlier && !req.force) return { earlier };
-        const runId = ctx.repo.digests.start({
+      .transaction((): Claim => {
+        const rows = digests.runs(key);
+        const own = { owner: lease.owner, ownedSince: wall(), heartbeatAt: wall() };
+        if (!req.force) {
+          const posted = rows.find((r) => r.status === "posted" || r.status === "unconfirmed");
+          if (posted) return { earlier: posted };
+          const posting = rows.find((r) => r.status === "posting");
+          if (posting && leaseState(lease, posting) !== "stopped") return { earlier: posting };
+          const resume = posting ?? rows.find((r) => r.status === "failed" && started(r.id));
+          if (resume) {
+            digests.finish(resume.id, { ...own, status: "posting" });
+            return { runId: resume.id, resumed: resume };
+          }
+        }
+        const runId = digests.start({
           ...key,
+          ...own,
           status: "posting",
           late: req.late ?? false,
           forced: req.force ?? false,
           attempts: 0,
-          scheduledFor: at.toISOString(),
+          scheduledFor: req.at.toISOString(),
           startedAt: now(),
         });
-        return { runId };
+        return { runId, resumed: null };
       })
       .immediate();
   }
 
   function already(earlier: DigestRunRow, platform: string, to: string): PostOutcome {
-    const when = earlier.finishedAt ?? earlier.startedAt;
-    const local = `${formatDate(localDate(new Date(when), tz), ctx.org.dates.format)} ${localTime(new Date(when), tz)}`;
-    return {
-      platform,
-      to,
-      status: "already",
-      detail:
-        earlier.status === "posting"
-          ? `started ${local} and not known to have finished (the app stopped while posting); not posted again, to be safe. Use --force to post anyway.`
-          : `already posted ${local}${earlier.late ? " (late)" : ""}. Use --force to post it again.`,
-    };
+    const when = local(earlier.finishedAt ?? earlier.startedAt);
+    const detail =
+      earlier.status === "unconfirmed"
+        ? `stopped ${when}: ${earlier.error ?? "its first message was not confirmed"} Use --force to post it anew.`
+        : earlier.status !== "posting"
+          ? `already posted ${when}${earlier.late ? " (late)" : ""}. Use --force to post it again.`
+          : leaseState(lease, earlier) === "live"
+            ? `still posting in ${earlier.owner === lease.owner ? "this" : "another"} process (started ${ago(lease, earlier.ownedSince)} ago); not posted again.`
+            : `started ${when} and not known to have finished (the app stopped while posting, before the ledger recorded each part); not posted again, to be safe. Use --force to post anyway.`;
+    return { platform, to, status: "already", detail };
   }
 
-  /** Posts with retries; the ledger row ends posted or failed, with attempts and the last error. */
+  /**
+   * Posts a claimed run's parts where it goes (a person's address is looked up first, with the same
+   * retries) and records the end: posted, failed (resumable), unconfirmed or skipped.
+   */
   async function post(
     runId: number,
-    platform: string,
+    poster: DigestPoster,
     to: string,
-    send: () => Promise<string | null>,
+    destination: () => Promise<Destination | null>,
+    message: DigestMessage,
   ): Promise<PostOutcome> {
-    let attempts = 0;
-    for (;;) {
-      attempts++;
+    const platform = poster.platform;
+    const run = digests.get(runId);
+    const before = run?.attempts ?? 0;
+    let dest: Destination | null = null;
+    for (let tries = 1; ; tries++) {
       try {
-        const ref = await send();
-        if (ref === null) {
-          ctx.repo.digests.finish(runId, {
-            status: "skipped",
-            attempts,
-            finishedAt: now(),
-            detail: { to, reason: "not reachable" },
-          });
-          return { platform, to, status: "skipped", detail: `${to} is not reachable on ${platform}` };
-        }
-        ctx.repo.digests.finish(runId, {
-          status: "posted",
-          attempts,
-          finishedAt: now(),
-          detail: { to, ref },
-        });
-        return {
-          platform,
-          to,
-          status: "posted",
-          detail: `posted to ${to}${attempts > 1 ? ` after ${attempts} attempts` : ""}`,
-        };
+        dest = await destination();
+        break;
       } catch (e) {
-        const retryable = !(e instanceof PostError) || e.retryable;
-        const message = e instanceof Error ? e.message : String(e);
-        const delay = RETRY_DELAYS_MS[attempts - 1];
-        if (retryable && delay !== undefined) {
-          log(
-            `digest: posting to ${platform} ${to} failed (attempt ${attempts}); retrying in ${delay / 1000} s`,
-          );
+        const err = e instanceof PostError ? e : new PostError(String(e), true);
+        const delay = RETRY_DELAYS_MS[tries - 1];
+        if (err.retryable && delay !== undefined) {
           await sleep(delay);
           continue;
         }
-        ctx.repo.digests.finish(runId, {
-          status: "failed",
-          attempts,
-          finishedAt: now(),
-          error: message,
-          detail: { to },
-        });
-        log(`digest: posting to ${platform} ${to} failed after ${attempts} attempt(s)`);
-        return { platform, to, status: "failed", detail: message };
+        digests.finish(runId, { status: "failed", finishedAt: now(), error: err.message, detail: { to } });
+        log(`digest: ${platform} ${to} could not be reached`);
+        return { platform, to, status: "failed", detail: err.message };
       }
     }
+    if (dest === null) {
+      digests.finish(runId, {
+        status: "skipped",
+        finishedAt: now(),
+        detail: { to, reason: "not reachable" },
+        view: null,
+      });
+      return { platform, to, status: "skipped", detail: `${to} is not reachable on ${platform}` };
+    }
+    const r: SendResult = await sendParts(sendDeps, runId, poster.prepare(message, dest), to);
+    const attempts = before + r.sends;
+    if (r.status !== "posted") {
+      digests.finish(runId, {
+        status: r.status,
+        attempts,
+        finishedAt: now(),
+        error: r.error ?? null,
+        detail: { to, parts: r.total, sent: r.sent },
+        ...(r.status === "unconfirmed" ? { view: null } : {}),
+      });
+      log(`digest: posting to ${platform} ${to} stopped after ${r.sent} of ${r.total} parts`);
+      return { platform, to, status: "failed", detail: r.error ?? "failed" };
+    }
+    digests.finish(runId, {
+      status: "posted",
+      attempts,
+      finishedAt: now(),
+      error: null,
+      detail: {
+        to,
+        ref: r.ref,
+        parts: r.total,
+        ...(r.unconfirmed.length ? { unconfirmed: r.unconfirmed } : {}),
+      },
+      // What it said is not kept once it is out: the platform has it.
+      view: null,
+    });
+    const name = platform === "slack" ? "Slack" : "Teams";
+    const numbers = (list: readonly number[]) => list.map((i) => i + 1).join(", ");
+    const notes = [
+      r.before > 0
+        ? `posted the rest to ${to} after a stop: parts ${r.before + 1}–${r.total} of ${r.total}`
+        : `posted to ${to}`,
+      ...(r.retries > r.repeated.length ? [`after ${r.retries + 1} attempts`] : []),
+    ].join(" ");
+    const marks = [
+      ...(r.repeated.length
+        ? [`part ${numbers(r.repeated)} went again after ${name} gave no answer, marked as a possible repeat`]
+        : []),
+      ...(r.unconfirmed.length ? [`${name} did not confirm part ${numbers(r.unconfirmed)}, sent twice`] : []),
+    ];
+    return {
+      platform,
+      to,
+      status: "posted",
+      detail: marks.length ? `${notes} (${marks.join("; ")})` : notes,
+    };
   }
 
   /** The team digest or agency summary, to every platform that has a channel for it. */
@@ -169,22 +242,28 @@ export function createRunner(deps: RunnerDeps) {
     const asOf = localDate(req.at, tz);
     // What a channel sees: names by the agency's channel rule.
     const env = makeEnv(ctx, OPERATOR, "digest", "channel");
-    let message: Promise<DigestMessage> | undefined;
-    // Built once, on the first platform that needs it; the others share it.
-    const build = (): Promise<DigestMessage> => {
-      message ??= (async () => {
-        const view =
-          kind === "team"
-            ? teamDigest(env, req.scope, { asOf, period, late: req.late ?? false })
-            : agencySummary(env, { asOf, period, late: req.late ?? false });
-        const pictures = kind === "team" ? await deps.picture?.(ctx, req.scope) : undefined;
-        return {
-          view,
-          text: digestText(view),
-          ...(pictures ? { picture: pictures.full, compactPicture: pictures.compact } : {}),
-        };
-      })();
-      return message;
+    let built: Promise<DigestView> | undefined;
+    let pictures: Promise<{ full: Picture; compact: Picture } | undefined> | undefined;
+    // Built once, on the first platform that needs it; the others share it. A resumed run says
+    // what it said when it began.
+    const viewFor = (resumed: DigestRunRow | null): Promise<DigestView> => {
+      const kept = storedView(resumed);
+      if (kept) return Promise.resolve(kept);
+      built ??= Promise.resolve().then(() =>
+        kind === "team"
+          ? teamDigest(env, req.scope, { asOf, period, late: req.late ?? false })
+          : agencySummary(env, { asOf, period, late: req.late ?? false }),
+      );
+      return built;
+    };
+    const messageFor = async (resumed: DigestRunRow | null): Promise<DigestMessage> => {
+      const view = await viewFor(resumed);
+      pictures ??=
+        kind === "team"
+          ? (deps.picture?.(ctx, req.scope) ?? Promise.resolve(undefined))
+          : Promise.resolve(undefined);
+      const p = await pictures;
+      return { view, text: digestText(view), ...(p ? { picture: p.full, compactPicture: p.compact } : {}) };
     };
     const outcomes = await Promise.all(
       deps.posters.map(async (poster): Promise<PostOutcome> => {
@@ -201,21 +280,20 @@ export function createRunner(deps: RunnerDeps) {
             detail: `no ${poster.platform} channel for ${where} in the config`,
           };
         }
-        const claimed = claim({ kind, scope: req.scope, period, platform: poster.platform }, req, req.at);
+        const claimed = claim({ kind, scope: req.scope, period, platform: poster.platform }, req);
         if ("earlier" in claimed) return already(claimed.earlier, poster.platform, channel);
-        let m: DigestMessage;
-        try {
-          m = await build();
-        } catch (e) {
-          ctx.repo.digests.finish(claimed.runId, {
-            status: "failed",
-            attempts: 0,
-            finishedAt: now(),
-            error: String(e),
-          });
-          throw e;
-        }
-        return post(claimed.runId, poster.platform, channel, () => poster.toChannel(channel, m));
+        return holding(beat(claimed.runId), async () => {
+          let m: DigestMessage;
+          try {
+            m = await messageFor(claimed.resumed);
+          } catch (e) {
+            digests.finish(claimed.runId, { status: "failed", finishedAt: now(), error: String(e) });
+            throw e;
+          }
+          // Kept until it is posted, so a resumed run lays out the same parts.
+          if (!claimed.resumed?.view) digests.finish(claimed.runId, { view: m.view });
+          return post(claimed.runId, poster, channel, async () => ({ kind: "channel", channel }), m);
+        });
       }),
     );
     return { kind, scope: req.scope, period, outcomes };
@@ -224,18 +302,28 @@ export function createRunner(deps: RunnerDeps) {
   /**
    * A team's nudges for the day: one message per person with something new, on each platform. The
    * team's run is claimed as a whole (platform "all"), so a restart does not plan it twice, and each
-   * person's message on each platform is claimed too.
+   * person's message on each platform is claimed too; one stopped part-way is finished with what it
+   * said when it began.
    */
   async function runNudges(req: RunRequest): Promise<RunOutcome> {
     const day = localDate(req.at, tz);
     const period = periodOf("nudge", req.at, tz);
     const team = ctx.org.teams.find((t) => t.id === req.scope)?.name ?? req.scope;
-    const whole = claim({ kind: "nudge", scope: req.scope, period, platform: "all" }, req, req.at);
+    const whole = claim({ kind: "nudge", scope: req.scope, period, platform: "all" }, req);
     if ("earlier" in whole)
       return { kind: "nudge", scope: req.scope, period, outcomes: [already(whole.earlier, "all", team)] };
+    return holding(beat(whole.runId), () => nudgeRound(req, whole.runId, { day, period, team }));
+  }
+
+  /** The round of a team's nudges, once its run (`wholeId`) is claimed. */
+  async function nudgeRound(
+    req: RunRequest,
+    wholeId: number,
+    { day, period, team }: { day: string; period: string; team: string },
+  ): Promise<RunOutcome> {
     const plan = planNudges(ctx, req.scope, day);
     if ("skipped" in plan) {
-      ctx.repo.digests.finish(whole.runId, {
+      digests.finish(wholeId, {
         status: "skipped",
         finishedAt: now(),
         detail: { reason: plan.skipped },
@@ -253,59 +341,99 @@ export function createRunner(deps: RunnerDeps) {
       status: "skipped",
       detail: `${name} is away`,
     }));
-    for (const n of plan.nudges) {
-      const message: DigestMessage = { view: n.view, text: digestText(n.view) };
+    // Who gets a message: today's plan, and anyone of the team whose message stopped part-way.
+    const people = new Map<number, { actor: Actor; view: NudgeView }>(
+      plan.nudges.map((n) => [n.actor.staffId, { actor: n.actor, view: n.view }]),
+    );
+    for (const r of digests.unfinished("nudge", period)) {
+      const actor = r.platform === "all" ? undefined : ctx.people.byId(Number(r.scope));
+      const view = storedView(r);
+      if (actor?.teams.includes(req.scope) && view?.kind === "nudge" && !people.has(actor.staffId))
+        people.set(actor.staffId, { actor, view });
+    }
+    for (const { actor, view: planned } of people.values()) {
       for (const poster of deps.posters) {
         const claimed = claim(
-          { kind: "nudge", scope: String(n.actor.staffId), period, platform: poster.platform },
+          { kind: "nudge", scope: String(actor.staffId), period, platform: poster.platform },
           req,
-          req.at,
         );
         if ("earlier" in claimed) {
-          outcomes.push(already(claimed.earlier, poster.platform, n.actor.name));
+          outcomes.push(already(claimed.earlier, poster.platform, actor.name));
           continue;
         }
-        const o = await post(claimed.runId, poster.platform, n.actor.name, () =>
-          poster.toPerson(n.actor as Actor, message),
+        const kept = storedView(claimed.resumed);
+        const view = kept?.kind === "nudge" ? kept : planned;
+        if (!kept) digests.finish(claimed.runId, { view });
+        const o = await holding(beat(claimed.runId), () =>
+          post(
+            claimed.runId,
+            poster,
+            actor.name,
+            async () => {
+              const address = await poster.addressOf(actor);
+              return address === null ? null : { kind: "person", actor, address };
+            },
+            { view, text: digestText(view) },
+          ),
         );
         outcomes.push(o);
         // The weekly cap counts what reached the person, on any platform.
         if (o.status === "posted")
-          ctx.repo.digests.recordNudges(n.pairs, isoWeek(day), n.actor.staffId, claimed.runId);
+          digests.recordNudges(
+            view.items.flatMap((i) => i.findings.map((f) => ({ caseId: i.caseId, rule: f.rule }))),
+            isoWeek(day),
+            actor.staffId,
+            claimed.runId,
+          );
       }
     }
     const sent = outcomes.filter((o) => o.status === "posted").length;
     const failed = outcomes.filter((o) => o.status === "failed").length;
     // Some messages failed: the day's run stays due, and a sweep retries only those people (each
     // person's message is claimed on its own, so the others are not sent twice).
-    ctx.repo.digests.finish(whole.runId, {
+    digests.finish(wholeId, {
       status: failed > 0 ? "failed" : "posted",
       finishedAt: now(),
       ...(failed > 0 ? { error: `${failed} message${failed === 1 ? "" : "s"} failed` } : {}),
-      detail: { people: plan.nudges.length, sent, failed },
+      detail: { people: people.size, sent, failed },
     });
-    if (plan.nudges.length === 0)
+    if (people.size === 0)
       outcomes.push({ platform: "-", to: team, status: "skipped", detail: "nobody has a newly stuck case" });
     return { kind: "nudge", scope: req.scope, period, outcomes };
   }
+
+  /** Whether a platform's run of a period stands: posted, skipped, stopped for good, or still posting. */
+  const stands = (key: Key) =>
+    digests
+      .runs(key)
+      .some(
+        (r) =>
+          r.status === "posted" ||
+          r.status === "skipped" ||
+          r.status === "unconfirmed" ||
+          (r.status === "posting" && leaseState(lease, r) !== "stopped"),
+      );
 
   return {
     async run(req: RunRequest): Promise<RunOutcome> {
       // Runs due in the same minute each build synchronously: let the others' timers in first.
       await new Promise<void>((r) => setImmediate(r));
+      // A run is resumed only within its period (a week at most): what older ones said goes.
+      digests.forgetViews(new Date(ctx.clock.now().getTime() - VIEW_KEPT_MS).toISOString());
       return req.kind === "nudge" ? runNudges(req) : runDigest(req);
     },
     /**
-     * Whether this period's run has gone out (or is going out) on every platform that has somewhere
-     * to post it: what catch-up skips. A failure on one platform leaves the run due for that one.
+     * Whether this period's run has gone out (or is going out in a live process) on every platform
+     * that has somewhere to post it: what catch-up skips. A failure on one platform, or a process
+     * that stopped while posting, leaves the run due there.
      */
     ranFor(kind: DigestKind, scope: string, at: Date): boolean {
       const period = periodOf(kind, at, tz);
-      const done = (platform: string) =>
-        ctx.repo.digests.runs({ kind, scope, period, platform }).some((r) => r.status !== "failed");
-      if (kind === "nudge") return done("all");
+      if (kind === "nudge") return stands({ kind, scope, period, platform: "all" });
       const target = kind === "team" ? { kind: "team" as const, teamId: scope } : { kind: "agency" as const };
-      return deps.posters.every((p) => p.channelFor(target) === undefined || done(p.platform));
+      return deps.posters.every(
+        (p) => p.channelFor(target) === undefined || stands({ kind, scope, period, platform: p.platform }),
+      );
     },
   };
 }

@@ -1,17 +1,13 @@
-import { boardViews, elementHeading, stuckItems, teamHolders } from "../commands/board.ts";
+import { boardViews, teamHolders } from "../commands/board.ts";
 import type { Env } from "../commands/env.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
 import { nameCell } from "../domain/names.ts";
-import type { StuckItem } from "../render/view.ts";
+import { leaversWithOpenCases } from "../store/leavers.ts";
 import type { CaseRow } from "../store/schema.ts";
-import { change, coverageOn, openOn, share } from "./coverage.ts";
+import { change, coverageOn, elementHeading, openOn, share } from "./coverage.ts";
+import { raisedItems, stuckItems } from "./stuck-items.ts";
 import type { TeamDigestView } from "./views.ts";
-
-/** Stuck longer than this past a rule: the case is raised to the supervisor in the digest. */
-export function raisedItems(items: readonly StuckItem[], escalateAfterDays: number): StuckItem[] {
-  return items.filter((i) => i.findings.some((f) => f.days >= escalateAfterDays));
-}
 
 /**
  * A team's weekly digest as of a day: the team dashboard grouped by worker, as in the seed; how much
@@ -89,5 +85,9 @@ export function teamDigest(
     closedCases: closedCases.map((c) => `${describeCase(c)} · ${outcome(c.outcome)}`),
     stuck,
     raised,
+    leavers: leaversWithOpenCases(ctx.store, ctx.org, { teamIds: [teamId] }).map((l) => ({
+      name: l.name,
+      cases: l.openCases,
+    })),
   };
 }

@@ -1,66 +1,92 @@
-import { coverageText, dashboardText, stuckText, table } from "../render/text.ts";
+import { dashboardText, table } from "../render/text.ts";
+import { type DigestPart, digestParts, plain, type StuckEntry } from "./parts.ts";
 import type { AgencySummaryView, DigestView, NudgeView, TableBlock, TeamDigestView } from "./views.ts";
 
 /**
  * Digests as plain text: the console preview, `sos digest run --dry-run`, and every platform's
- * fallback text.
+ * fallback text. Lays out the parts `digestParts` decides; says nothing of its own.
  */
 
 export function tableBlockText(t: TableBlock): string {
-  const body = t.rows.length === 0 ? [] : t.rows;
-  return [t.title, "", body.length ? table(t.columns, body) : "(none)", ...(t.note ? ["", t.note] : [])].join(
-    "\n",
-  );
-}
-
-function lateLine(late: boolean): string[] {
-  return late ? ["(Posted late: the app was not running at the scheduled time.)"] : [];
-}
-
-export function teamDigestText(v: TeamDigestView): string {
-  const head = [`${v.title}, ${v.window}`, ...lateLine(v.late)];
-  if (v.quiet)
-    return [
-      ...head,
-      `Nothing changed this week: no practice logged, no new and no closed cases. ${v.headline}.`,
-    ].join("\n");
-  const parts = [[...head, v.headline].join("\n"), tableBlockText(v.coverage)];
-  if (v.newCases.length) parts.push(["New cases", ...v.newCases.map((c) => `  - ${c}`)].join("\n"));
-  if (v.closedCases.length) parts.push(["Closed cases", ...v.closedCases.map((c) => `  - ${c}`)].join("\n"));
-  // Each stuck case once: the raised ones, then the others.
-  const raised = new Set(v.raised.map((i) => i.caseId));
-  if (v.raised.length)
-    parts.push(stuckText({ title: "Raised to the supervisor: stuck a long time", items: v.raised }));
-  const others = v.stuck.filter((i) => !raised.has(i.caseId));
-  if (others.length || !v.raised.length) {
-    parts.push(stuckText({ title: v.raised.length ? "Other stuck cases" : "Stuck cases", items: others }));
-  }
-  parts.push(...v.dashboards.map(dashboardText));
-  return parts.join("\n\n");
-}
-
-export function agencySummaryText(v: AgencySummaryView): string {
   return [
-    [`${v.title}, ${v.window}`, ...lateLine(v.late)].join("\n"),
-    coverageText(v.coverage),
-    tableBlockText(v.trend),
-    tableBlockText(v.stuckCounts),
-    tableBlockText(v.outcomes),
-  ].join("\n\n");
-}
-
-export function nudgeText(v: NudgeView): string {
-  return [
-    `${v.worker}: ${v.title}.`,
+    t.title,
     "",
-    stuckText({ title: "Your stuck cases", items: v.items }),
-    "",
-    `Log what you've done with /sos <element> <case-id>, or type /sos snooze <case-id> to leave a case out of these reminders for ${v.snoozeDays} days.`,
+    t.rows.length ? table(t.columns, t.rows) : "(none)",
+    ...(t.note ? ["", t.note] : []),
   ].join("\n");
 }
 
+/** `12345  M.M. 13  ·  Jane Smith, North Team  ·  Front end …` and a line per rule. */
+export function stuckEntryText(e: StuckEntry): string {
+  const lead = [e.child === null ? e.caseId : `${e.caseId}  ${e.child}`, ...e.about].join("  ·  ");
+  return [lead, ...e.findings.map((f) => `  - ${f}`)].join("\n");
+}
+
+/** The heading lines that sit together at the top, one per line. */
+const HEAD = new Set<DigestPart["kind"]>(["title", "lead", "late", "headline", "quiet", "warning"]);
+
+function partText(p: DigestPart): string {
+  switch (p.kind) {
+    case "title":
+      return `${p.title}, ${p.window}`;
+    case "lead":
+      return plain(p.spans);
+    case "late":
+      return `(${p.text})`;
+    case "headline":
+    case "quiet":
+    case "warning":
+    case "none":
+      return p.text;
+    case "table":
+      return tableBlockText(p.table);
+    case "cases":
+      return [p.title, ...p.entries.map((c) => `  - ${c}`)].join("\n");
+    case "stuck":
+      return [p.title, ...p.entries.flatMap((e) => ["", stuckEntryText(e)])].join("\n");
+    case "dashboards":
+      return p.views.map(dashboardText).join("\n\n");
+    case "help":
+      return p.typed;
+    default: {
+      const never: never = p;
+      return never;
+    }
+  }
+}
+
+/** Parts as text: the heading lines together, then each part after a blank line. */
+export function partsText(parts: readonly DigestPart[]): string {
+  const blocks: string[] = [];
+  let head: string[] = [];
+  for (const p of parts) {
+    if (HEAD.has(p.kind) && blocks.length === 0) {
+      head.push(partText(p));
+      continue;
+    }
+    if (head.length) {
+      blocks.push(head.join("\n"));
+      head = [];
+    }
+    if (p.kind === "dashboards" && p.views.length === 0) continue;
+    blocks.push(partText(p));
+  }
+  if (head.length) blocks.push(head.join("\n"));
+  return blocks.join("\n\n");
+}
+
+export function teamDigestText(v: TeamDigestView): string {
+  return partsText(digestParts(v).parts);
+}
+
+export function agencySummaryText(v: AgencySummaryView): string {
+  return partsText(digestParts(v).parts);
+}
+
+export function nudgeText(v: NudgeView): string {
+  return partsText(digestParts(v).parts);
+}
+
 export function digestText(v: DigestView): string {
-  if (v.kind === "team") return teamDigestText(v);
-  if (v.kind === "agency") return agencySummaryText(v);
-  return nudgeText(v);
+  return partsText(digestParts(v).parts);
 }

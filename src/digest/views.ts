@@ -26,7 +26,10 @@ export interface TeamDigestView {
   readonly window: string;
   /** posted after its time, because the app was not running then */
   readonly late: boolean;
-  /** nothing happened this week: one line instead of the tables (config `digest.quietWeeks`) */
+  /**
+   * nothing happened this week: one line instead of the tables and the picture (config
+   * `digest.quietWeeks`); the stuck and raised cases are still listed
+   */
   readonly quiet: boolean;
   readonly headline: string;
   /** each element: now, a week ago, change */
@@ -37,6 +40,8 @@ export interface TeamDigestView {
   readonly stuck: readonly StuckItem[];
   /** stuck longer than `stuck.escalateAfterDays` past a rule: raised to the supervisor */
   readonly raised: readonly StuckItem[];
+  /** people no longer in the config who still hold open cases of the team, and how many */
+  readonly leavers: readonly { readonly name: string; readonly cases: number }[];
 }
 
 /** The weekly agency summary for managers: coverage, trend, stuck counts, elements against outcomes. */

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { JANE, makeTestCtx, SAM, type TestCtx } from "../../test/helpers/ctx.ts";
-import { loadBoardSync, stuckItems } from "../commands/board.ts";
+import { loadBoardSync } from "../commands/board.ts";
 import { OPERATOR, viewEnv } from "../commands/views.ts";
 import type { CellStatus } from "../pictures/whiteboard-view.ts";
+import { stuckItems } from "./stuck-items.ts";
 import { whiteboardModel } from "./whiteboard.ts";
 
 let t: TestCtx;

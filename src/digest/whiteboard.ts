@@ -1,5 +1,5 @@
 import type { Ctx } from "../app/context.ts";
-import { elementHeading, type Holder, stuckFor, teamHolders } from "../commands/board.ts";
+import { type Holder, stuckFor, teamHolders } from "../commands/board.ts";
 import { type Env, makeEnv } from "../commands/env.ts";
 import { OPERATOR } from "../commands/views.ts";
 import { elementColumn, SERVICE_SLUGS } from "../domain/dashboards.ts";
@@ -17,6 +17,7 @@ import type {
   WhiteboardRow,
 } from "../pictures/whiteboard-view.ts";
 import type { CaseRow } from "../store/schema.ts";
+import { elementHeading } from "./coverage.ts";
 import type { Picture } from "./post.ts";
 
 /** Short headings that fit a narrow column; the full overview label goes with them for alt text. */

@@ -1,3 +1,4 @@
+import { findingLine } from "../digest/words.ts";
 import type { CaseView, CoverageView, DashboardView, StuckView } from "./view.ts";
 
 /**
@@ -85,9 +86,7 @@ export function stuckText(view: StuckView): string {
       ),
     );
     for (const f of item.findings) {
-      lines.push(
-        `  - ${f.reason}: stuck ${f.days === 0 ? "since today" : `${f.days} day${f.days === 1 ? "" : "s"} (since ${f.since})`}`,
-      );
+      lines.push(`  - ${findingLine(f)}`);
     }
   }
   if (view.more) lines.push("", `…and ${view.more.count} more. ${view.more.hint}`);

@@ -1,10 +1,37 @@
-import { and, desc, eq, gte, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lte, sql } from "drizzle-orm";
 import type { Db } from "./open.ts";
-import { type DigestRunRow, digestRuns, leave, nudgesSent, snoozes } from "./schema.ts";
+import {
+  type DigestPartRow,
+  type DigestRunRow,
+  digestParts,
+  digestRuns,
+  leave,
+  nudgesSent,
+  snoozes,
+} from "./schema.ts";
 
 export type NewRun = Omit<typeof digestRuns.$inferInsert, "id">;
 
-/** The digest ledger, nudge caps, snoozes and leave. */
+type RunPatch = Partial<
+  Pick<
+    DigestRunRow,
+    | "status"
+    | "attempts"
+    | "finishedAt"
+    | "error"
+    | "detail"
+    | "owner"
+    | "ownedSince"
+    | "heartbeatAt"
+    | "partsTotal"
+    | "view"
+  >
+>;
+
+/**
+ * The digest ledger (runs, and each send of each part), nudge caps, snoozes and leave. Each write
+ * here is one statement, so each is its own small transaction unless the caller wraps several.
+ */
 export function digestQueries(db: Db) {
   const live = db
     .select()
@@ -30,11 +57,101 @@ export function digestQueries(db: Db) {
       return db.insert(digestRuns).values(run).returning({ id: digestRuns.id }).get()!.id;
     },
 
-    finish(
-      id: number,
-      patch: Partial<Pick<DigestRunRow, "status" | "attempts" | "finishedAt" | "error" | "detail">>,
-    ): void {
+    get(id: number): DigestRunRow | undefined {
+      return db.select().from(digestRuns).where(eq(digestRuns.id, id)).get();
+    },
+
+    finish(id: number, patch: RunPatch): void {
       db.update(digestRuns).set(patch).where(eq(digestRuns.id, id)).run();
+    },
+
+    /** Runs of a kind and period that are posting or failed: what a catch-up may resume. */
+    unfinished(kind: string, period: string): DigestRunRow[] {
+      return db
+        .select()
+        .from(digestRuns)
+        .where(
+          and(
+            eq(digestRuns.kind, sql.placeholder("kind")),
+            eq(digestRuns.period, sql.placeholder("period")),
+            sql`${digestRuns.status} in ('posting', 'failed')`,
+          ),
+        )
+        .orderBy(asc(digestRuns.id))
+        .all({ kind, period });
+    },
+
+    /**
+     * Forgets what runs started before `before` said, unless one is still posting: a failed run is
+     * resumed only within its period (a week at most), and the ledger keeps no copy after that.
+     */
+    forgetViews(before: string): void {
+      db.update(digestRuns)
+        .set({ view: null })
+        .where(
+          and(
+            sql`${digestRuns.view} IS NOT NULL`,
+            sql`${digestRuns.startedAt} < ${before}`,
+            sql`${digestRuns.status} <> 'posting'`,
+          ),
+        )
+        .run();
+    },
+
+    /** The process posting a run says it still is. */
+    heartbeat(id: number, owner: string, at: string): void {
+      db.update(digestRuns)
+        .set({ heartbeatAt: at })
+        .where(and(eq(digestRuns.id, id), eq(digestRuns.owner, owner)))
+        .run();
+    },
+
+    /** Every send of every part of a run, in order. */
+    parts(runId: number): DigestPartRow[] {
+      return db
+        .select()
+        .from(digestParts)
+        .where(eq(digestParts.runId, runId))
+        .orderBy(asc(digestParts.part), asc(digestParts.id))
+        .all();
+    },
+
+    /** A send is starting: recorded first, so a stop before its answer leaves it known as unanswered. */
+    partStarted(p: {
+      runId: number;
+      part: number;
+      kind: "message" | "file";
+      repeat: boolean;
+      at: string;
+    }): number {
+      return db
+        .insert(digestParts)
+        .values({
+          runId: p.runId,
+          part: p.part,
+          kind: p.kind,
+          repeat: p.repeat,
+          status: "sending",
+          startedAt: p.at,
+        })
+        .returning({ id: digestParts.id })
+        .get()!.id;
+    },
+
+    /** The platform's answer to a send: accepted (with its reference), refused, or none in time. */
+    partAnswered(
+      id: number,
+      answer: { status: "sent"; ref: string } | { status: "refused" | "unknown"; error: string },
+      at: string,
+    ): void {
+      db.update(digestParts)
+        .set(
+          answer.status === "sent"
+            ? { status: "sent", ref: answer.ref, answeredAt: at }
+            : { status: answer.status, error: answer.error, answeredAt: at },
+        )
+        .where(eq(digestParts.id, id))
+        .run();
     },
 
     recent(limit: number): DigestRunRow[] {

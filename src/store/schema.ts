@@ -241,8 +241,10 @@ export type AuditRow = typeof audit.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
 
 /**
- * The digest ledger: one row per attempt to post a digest (kind, scope, period) to a platform. A row
- * that is posting or posted for a period is what makes a digest go out once, across restarts.
+ * The digest ledger: one row per run of a digest (kind, scope, period) on a platform. A row that is
+ * posting or posted for a period is what makes a digest go out once, across restarts. A posting
+ * row is held by one process (`owner`) which renews `heartbeatAt` while it posts; a row whose owner
+ * stopped is taken over and resumed from its first part not recorded in `digest_parts`.
  */
 export const digestRuns = sqliteTable(
   "digest_runs",
@@ -254,7 +256,11 @@ export const digestRuns = sqliteTable(
     /** ISO week (`2026-W48`) for digests, the day for nudges */
     period: text("period").notNull(),
     platform: text("platform").notNull(),
-    status: text("status", { enum: ["posting", "posted", "failed", "skipped"] }).notNull(),
+    /**
+     * `unconfirmed`: stopped because its first message went out twice without the platform confirming
+     * either, so nothing can follow in its thread and it is not sent a third time
+     */
+    status: text("status", { enum: ["posting", "posted", "failed", "skipped", "unconfirmed"] }).notNull(),
     /** posted after its time because the app was down then */
     late: integer("late", { mode: "boolean" }).notNull().default(false),
     /** re-posted on purpose (`sos digest run --force`) */
@@ -266,8 +272,53 @@ export const digestRuns = sqliteTable(
     error: text("error"),
     /** where it went (channel or user id, message ref) or why it was skipped; no child data */
     detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    /** the process posting it (`host:pid:nonce`); null on runs from before the lease was kept */
+    owner: text("owner"),
+    /** when that process took it, and when it last said it was still posting (wall-clock instants) */
+    ownedSince: text("owned_since"),
+    heartbeatAt: text("heartbeat_at"),
+    /** how many parts (messages, uploads) it has on its platform, once laid out */
+    partsTotal: integer("parts_total"),
+    /**
+     * What it says (the digest's view model, as posted), kept while it is being posted so a resumed
+     * run lays out the same parts; cleared when it is posted. Holds what its channel or person sees.
+     */
+    view: text("view", { mode: "json" }).$type<unknown>(),
   },
-  (t) => [index("digest_runs_key").on(t.kind, t.scope, t.period, t.platform)],
+  (t) => [
+    index("digest_runs_key").on(t.kind, t.scope, t.period, t.platform),
+    // Only the few runs still holding what they say: forgetting old ones stays cheap.
+    index("digest_runs_kept_view").on(t.startedAt).where(sql`${t.view} IS NOT NULL`),
+  ],
+);
+
+/**
+ * Each send of a part of a digest run (a message, an upload), recorded as it starts and again as the
+ * platform answers. `sending`: started, no answer recorded (the process stopped, or is still
+ * waiting); `unknown`: no answer in time, so it may have arrived; `refused`: the platform answered
+ * with an error, so it did not; `sent`: accepted, with the platform's reference.
+ */
+export const digestParts = sqliteTable(
+  "digest_parts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    runId: integer("run_id")
+      .notNull()
+      .references(() => digestRuns.id),
+    /** the part's place in posting order, from 0 (the first message, which the others thread under) */
+    part: integer("part").notNull(),
+    kind: text("kind", { enum: ["message", "file"] }).notNull(),
+    status: text("status", { enum: ["sending", "sent", "unknown", "refused"] }).notNull(),
+    /** the platform's reference: Slack's message ts or file id, Teams' conversation id */
+    ref: text("ref"),
+    /** sent again after an unconfirmed send, saying it may repeat */
+    repeat: integer("repeat", { mode: "boolean" }).notNull().default(false),
+    startedAt: text("started_at").notNull(),
+    answeredAt: text("answered_at"),
+    /** the platform's refusal or the timeout, in one sentence; no child data */
+    error: text("error"),
+  },
+  (t) => [index("digest_parts_run").on(t.runId, t.part)],
 );
 
 /** Which stuck (case, rule) pairs a worker was nudged about, per ISO week: at most one nudge each. */
@@ -318,4 +369,5 @@ export const leave = sqliteTable(
 );
 
 export type DigestRunRow = typeof digestRuns.$inferSelect;
+export type DigestPartRow = typeof digestParts.$inferSelect;
 export type TeamsConversationRow = typeof teamsConversations.$inferSelect;

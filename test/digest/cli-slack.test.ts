@@ -68,5 +68,32 @@ test("a team digest goes to the team's Slack channel once, with its picture; a s
   );
 
   const status = await sos(["digest", "status"]);
-  expect(status.out).toMatch(/team +North Team +2016-W09 +slack +posted +1/);
+  // every part posted, each sent once
+  expect(status.out).toMatch(/team +North Team +2016-W09 +slack +posted +(\d+)\/\1 +\1\n/);
+});
+
+test("a dry run on an earlier day, as a supervisor and a worker see it: the quiet week's stuck cases, and nudges counted from that day", async () => {
+  // 21/03/16: nothing happened that week on the demo; the tables go, the stuck cases stay.
+  const quiet = await sos(["digest", "run", "North Team", "--dry-run", "--at", "2016-03-21T08:00"]);
+  expect(quiet.code).toBe(0);
+  expect(quiet.out).toContain(
+    "Nothing changed this week: no practice logged, no new and no closed cases. 6 open cases · 0 with practice logged this week · 0 new · 0 closed · 6 stuck.\n\nRaised to the supervisor: stuck a long time (6)\n\n22346  M.T. 5  ·  Jane Smith, North Team  ·  Statutory family support / preventative\n  - no Success Scale rating 28 days after opening: stuck 255 days (since 10/07/15)",
+  );
+  expect(quiet.out).not.toContain("Practice coverage");
+
+  // Nudges on 14/03/16 count the days to 14/03/16, not to the demo's today (01/03/16: 235 days).
+  const nudges = await sos([
+    "digest",
+    "run",
+    "nudges",
+    "North Team",
+    "--dry-run",
+    "--at",
+    "2016-03-14T09:00",
+  ]);
+  expect(nudges.code).toBe(0);
+  expect(nudges.out).toContain(
+    "22346  Mary Telis 5  ·  Statutory family support / preventative\n  - no Success Scale rating 28 days after opening: stuck 248 days (since 10/07/15)",
+  );
+  expect(nudges.out).not.toContain("235 days");
 });

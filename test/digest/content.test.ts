@@ -2,6 +2,7 @@ import { afterEach, expect, test } from "vitest";
 import { makeEnv } from "../../src/commands/env.ts";
 import { OPERATOR } from "../../src/commands/views.ts";
 import { agencySummary } from "../../src/digest/agency-summary.ts";
+import { planNudges } from "../../src/digest/nudges.ts";
 import { teamDigest } from "../../src/digest/team-digest.ts";
 import { teamDigestText } from "../../src/digest/text.ts";
 import { JANE, makeTestCtx, SAM, type TestCtx } from "../helpers/ctx.ts";
@@ -63,13 +64,41 @@ test("the seed team's weekly digest: coverage now and a week ago, what changed, 
   `);
 });
 
-test("a week with nothing new says so in one line", () => {
+test("a quiet week drops the tables, never the stuck cases and those raised to the supervisor", () => {
   t = makeTestCtx({ today: "2016-04-04" });
   const v = teamDigest(channel(), "north", { asOf: "2016-04-04", period: "2016-W14", late: false });
   expect(v.quiet).toBe(true);
-  expect(teamDigestText(v)).toBe(
-    "North Team: weekly practice dashboard, week to 04/04/16\nNothing changed this week: no practice logged, no new and no closed cases. 6 open cases · 0 with practice logged this week · 0 new · 0 closed · 6 stuck.",
+  const text = teamDigestText(v);
+  expect(text.split("\n").slice(0, 8).join("\n")).toBe(
+    [
+      "North Team: weekly practice dashboard, week to 04/04/16",
+      "Nothing changed this week: no practice logged, no new and no closed cases. 6 open cases · 0 with practice logged this week · 0 new · 0 closed · 6 stuck.",
+      "",
+      "Raised to the supervisor: stuck a long time (6)",
+      "",
+      "22346  M.T. 5  ·  Jane Smith, North Team  ·  Statutory family support / preventative",
+      "  - no Success Scale rating 28 days after opening: stuck 269 days (since 10/07/15)",
+      "  - no Child Success Plan 90 days after opening: stuck 207 days (since 10/09/15)",
+    ].join("\n"),
   );
+  // Every stuck case, with its rules and days; no coverage table and no dashboard.
+  for (const i of v.stuck) expect(text).toContain(`${i.caseId}  ${i.child}  ·  Jane Smith, North Team`);
+  expect(text).toContain(
+    "12345  M.M. 13  ·  Jane Smith, North Team  ·  Front end statutory child protection",
+  );
+  expect(text).toContain("no practice logged for 21 days: stuck 16 days (since 19/03/16)");
+  expect(text).not.toContain("Practice coverage");
+  expect(text).not.toContain("Jane Smith's Cases");
+});
+
+test("a quiet week with a stuck case not yet raised lists it under the stuck cases", async () => {
+  t = makeTestCtx({ today: "2016-03-07" });
+  expect((await t.run(SAM, `open 40001 "Tia Brown" 7 cp ${JANE} 2016-02-25`)).ok).toBe(true);
+  const v = teamDigest(channel(), "north", { asOf: "2016-03-21", period: "2016-W12", late: false });
+  expect(v.quiet).toBe(true);
+  const text = teamDigestText(v);
+  expect(text).toContain("Raised to the supervisor: stuck a long time (");
+  expect(text).toMatch(/Other stuck cases \(\d+\)\n\n40001 {2}T\.B\. 7/);
 });
 
 test("the agency summary sets elements against outcomes and names no worker and no child", async () => {
@@ -110,4 +139,16 @@ test("a digest for an earlier week counts what was open then, and stuck days as 
     since: "31/01/16",
     days: 10,
   });
+});
+
+test("nudges planned for a day count stuck days, and children's ages, as of that day", () => {
+  t = makeTestCtx({ today: "2016-03-01" });
+  const plan = planNudges(t.ctx, "north", "2016-03-14");
+  if (!("nudges" in plan)) throw new Error(plan.skipped);
+  const mary = plan.nudges[0]!.view.items.find((i) => i.caseId === "22346")!;
+  expect(mary.findings.find((f) => f.rule === "no-recent-scale")).toMatchObject({
+    since: "10/07/15",
+    days: 248,
+  });
+  expect(mary.child).toBe("Mary Telis 5");
 });

@@ -1,32 +1,36 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { manualClock } from "../../src/app/clock.ts";
-import { type DigestMessage, type DigestPoster, PostError } from "../../src/digest/post.ts";
+import { digestPoster } from "../../src/digest/deliver.ts";
+import { type DigestMessage, PostError } from "../../src/digest/post.ts";
 import { createRunner, RETRY_DELAYS_MS } from "../../src/digest/runner.ts";
 import { createScheduler } from "../../src/digest/scheduler.ts";
 import type { Actor } from "../../src/domain/access.ts";
 import { JANE, makeTestCtx, SAM, type TestCtx } from "../helpers/ctx.ts";
 
-// A platform that records what it was asked to post, and can be told to fail. The real Slack and
-// Teams posters are tested over HTTP against their recorders (test/slack, test/teams).
+// A platform that records what it was asked to post (each digest as one message), and can be told
+// to fail: through the shared posting step, as the real ones are. The real Slack and Teams posters
+// are tested over HTTP against their recorders (test/slack, test/teams).
 function recordingPoster(platform: "slack" | "teams", failures: (PostError | Error)[] = []) {
   const sent: { to: string; message: DigestMessage }[] = [];
-  const poster: DigestPoster = {
+  const state: { down: PostError | null } = { down: null };
+  const poster = digestPoster<DigestMessage>({
     platform,
+    name: platform === "slack" ? "Slack" : "Teams",
     channelFor: (scope) => (scope.kind === "team" ? `${platform}-${scope.teamId}` : `${platform}-managers`),
-    async toChannel(channelId, message) {
-      const f = failures.shift();
+    addressOf: async (actor: Actor) => actor.email,
+    layout: (_doc, message) => [message],
+    pictureFile: false,
+    thread: { place: "in the thread", unit: ["message", "messages"] },
+    withLine: (m, line) => ({ ...m, text: `${m.text}\n${line}` }),
+    async send(to, part) {
+      const f = failures.shift() ?? state.down;
       if (f) throw f;
-      sent.push({ to: channelId, message });
-      return `ref-${sent.length}`;
+      if (part.kind !== "message") throw new Error("no files here");
+      sent.push({ to: to.kind === "channel" ? to.channel : to.actor.email, message: part.message });
+      return to.kind === "channel" ? `ref-${sent.length}` : `dm-${sent.length}`;
     },
-    async toPerson(actor: Actor, message) {
-      const f = failures.shift();
-      if (f) throw f;
-      sent.push({ to: actor.email, message });
-      return `dm-${sent.length}`;
-    },
-  };
-  return { poster, sent };
+  });
+  return { poster, sent, state };
 }
 
 let t: TestCtx;
@@ -147,15 +151,10 @@ describe("failures", () => {
 
   test("one platform failing leaves the digest due there: catch-up posts it on that platform only", async () => {
     const { scheduler, slack, teams, clock } = setup(MONDAY_8);
-    teams.poster.toChannel = async () => {
-      throw new PostError("Teams is down", true);
-    };
+    teams.state.down = new PostError("Teams is down", true);
     await scheduler.fire(teamSpec);
     expect(slack.sent).toHaveLength(1);
-    teams.poster.toChannel = async (to, message) => {
-      teams.sent.push({ to, message });
-      return "ok";
-    };
+    teams.state.down = null;
     clock.set("2016-03-08T10:00:00Z");
     const caught = (await scheduler.catchUp()).find((o) => o.kind === "team")!;
     expect(caught.outcomes.map((o) => [o.platform, o.status])).toEqual([

@@ -9,10 +9,12 @@ import { makeEnv } from "../../src/commands/env.ts";
 import { agencySummary } from "../../src/digest/agency-summary.ts";
 import { planNudges } from "../../src/digest/nudges.ts";
 import { type DigestMessage, type DigestPoster, PostError } from "../../src/digest/post.ts";
+import { createRunner } from "../../src/digest/runner.ts";
 import { teamDigest } from "../../src/digest/team-digest.ts";
 import { digestText } from "../../src/digest/text.ts";
 import type { DigestView, NudgeView } from "../../src/digest/views.ts";
 import { AH_HIN, JANE, MORGAN, SAM } from "../helpers/ctx.ts";
+import { toChannel, toPerson } from "../helpers/digest.ts";
 import { fakePicture, ONE_PIXEL_PNG } from "../helpers/picture.ts";
 import {
   findButton,
@@ -75,7 +77,7 @@ describe("a team digest in the team's channel", () => {
     const channel = poster.channelFor({ kind: "team", teamId: "north" });
     expect(channel).toBe("C0DEMONORTH");
     const before = h.rec.calls.length;
-    const ts = await poster.toChannel(channel!, message(teamView(), true));
+    const ts = await toChannel(poster, channel!, message(teamView(), true));
     const calls = since(before);
     const sent = posts(calls);
     expect(sent[0]!.body).toMatchObject({ channel: "C0DEMONORTH" });
@@ -110,18 +112,23 @@ describe("a team digest in the team's channel", () => {
 
   test("children are named by initials in everything posted to the channel", async () => {
     const before = h.rec.calls.length;
-    await poster.toChannel("C0DEMONORTH", message(teamView()));
+    await toChannel(poster, "C0DEMONORTH", message(teamView()));
     const all = JSON.stringify(since(before).map((c) => c.body));
     expect(all).toContain("M.M. 13");
     expect(all).not.toMatch(/Melli|Majid|Telis/);
   });
 
-  test("a quiet week: one line, one message, nothing in a thread, no picture", async () => {
+  test("a quiet week: one message with the raised and stuck cases, no tables, nothing in a thread, no picture", async () => {
     const before = h.rec.calls.length;
-    await poster.toChannel("C0DEMONORTH", message({ ...teamView(), quiet: true }, true));
+    await toChannel(poster, "C0DEMONORTH", message({ ...teamView(), quiet: true }, true));
     const sent = posts(since(before));
     expect(sent).toHaveLength(1);
-    expect((sent[0]!.body.blocks as unknown[]).length).toBe(1);
+    const text = textOf(sent[0]!.body.blocks);
+    expect(text).toContain("Nothing changed this week");
+    expect(text).toContain("Raised to the supervisor: stuck a long time (5)");
+    expect(text).toContain("22346");
+    expect(text).not.toContain("The rest of this digest is in the thread");
+    expect(tableRows(sent[0]!.body.blocks)).toEqual([]);
     expect(since(before).some((c) => c.method.startsWith("files."))).toBe(false);
   });
 });
@@ -135,7 +142,7 @@ test("the agency summary goes to the managers' channel, its tables in the thread
     late: true,
   });
   const before = h.rec.calls.length;
-  const ts = await poster.toChannel(channel!, message(view));
+  const ts = await toChannel(poster, channel!, message(view));
   const sent = posts(since(before));
   expect(sent).toHaveLength(4);
   expect(sent.slice(1).every((c) => c.body.thread_ts === ts)).toBe(true);
@@ -152,7 +159,7 @@ describe("a nudge by direct message", () => {
   beforeAll(async () => {
     view = nudge(JANE);
     const before = h.rec.calls.length;
-    ts = (await poster.toPerson(h.t.as(JANE), message(view)))!;
+    ts = (await toPerson(poster, h.t.as(JANE), message(view)))!;
     sent = posts(since(before))[0]!;
   });
 
@@ -228,7 +235,7 @@ describe("a nudge by direct message", () => {
 
   test("someone not on Slack: null, nothing sent", async () => {
     const noSlack = { ...h.t.as(AH_HIN), email: "not.on.slack@demo-agency.example" };
-    expect(await poster.toPerson(noSlack, message(nudge(JANE)))).toBeNull();
+    expect(await toPerson(poster, noSlack, message(nudge(JANE)))).toBeNull();
   });
 });
 
@@ -242,7 +249,7 @@ describe("failures say whether trying again helps", () => {
     ["ratelimited", true, "ratelimited"],
   ])("Slack says %s: retryable %s", async (error, retryable, says) => {
     h.rec.responses["chat.postMessage"] = () => ({ ok: false, error });
-    const e = await poster.toChannel("CNOPE", message(teamView())).catch((x: unknown) => x);
+    const e = await toChannel(poster, "CNOPE", message(teamView())).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(PostError);
     expect(e).toMatchObject({ retryable });
     expect((e as PostError).message).toContain(says);
@@ -254,13 +261,13 @@ describe("failures say whether trying again helps", () => {
     ["account_inactive", false],
   ])("a direct message Slack refuses with %s: retryable %s", async (error, retryable) => {
     h.rec.responses["conversations.open"] = () => ({ ok: false, error });
-    const e = await poster.toPerson(h.t.as(JANE), message(nudge(JANE))).catch((x: unknown) => x);
+    const e = await toPerson(poster, h.t.as(JANE), message(nudge(JANE))).catch((x: unknown) => x);
     expect(e).toMatchObject({ name: "PostError", retryable });
   });
 
   test("HTTP 500 from Slack: retryable", async () => {
     h.rec.status["chat.postMessage"] = 500;
-    const e = await poster.toChannel("C0DEMONORTH", message(teamView())).catch((x: unknown) => x);
+    const e = await toChannel(poster, "C0DEMONORTH", message(teamView())).catch((x: unknown) => x);
     expect(e).toMatchObject({
       name: "PostError",
       retryable: true,
@@ -291,7 +298,7 @@ describe("failures say whether trying again helps", () => {
       h.t.ctx,
       createPoster(h.t.ctx, client, () => {}),
     );
-    const e = await offline.toChannel("C0DEMONORTH", message(teamView())).catch((x: unknown) => x);
+    const e = await toChannel(offline, "C0DEMONORTH", message(teamView())).catch((x: unknown) => x);
     expect(e).toMatchObject({
       name: "PostError",
       retryable: true,
@@ -299,20 +306,44 @@ describe("failures say whether trying again helps", () => {
     });
   });
 
-  test("a failure half-way: the thread says the digest is incomplete, and the error says how far it got", async () => {
+  test("a failure half-way stops at that part; trying again posts the rest in the same thread, each once", async () => {
+    // Slack takes the first two messages, then refuses the third three times (internal_error).
+    const accepted: RecordedCall[] = [];
     let n = 0;
-    h.rec.responses["chat.postMessage"] = (c) =>
-      ++n === 2 ? { ok: false, error: "internal_error" } : BASE["chat.postMessage"]!(c);
-    const before = h.rec.calls.length;
-    const e = await poster.toChannel("C0DEMONORTH", message(teamView())).catch((x: unknown) => x);
-    expect(e).toMatchObject({ name: "PostError", retryable: true });
-    expect((e as PostError).message).toMatch(/Only 1 of \d+ messages arrived/);
-    const sent = posts(since(before));
-    expect(textOf(sent.at(-1)!.body.blocks)).toContain(
-      "This digest is incomplete: posting stopped after part 1 of",
-    );
-    expect(sent.at(-1)!.body.thread_ts).toEqual(expect.any(String));
-    expect(sent.at(-1)!.body.thread_ts).toBe(sent[1]!.body.thread_ts);
+    h.rec.responses["chat.postMessage"] = (c) => {
+      n++;
+      if (n >= 3 && n <= 5) return { ok: false, error: "internal_error" };
+      accepted.push(c);
+      return BASE["chat.postMessage"]!(c);
+    };
+    const runner = createRunner({ ctx: h.t.ctx, posters: [poster], sleep: async () => {} });
+    const at = new Date("2016-02-29T08:00:00Z");
+    const first = await runner.run({ kind: "team", scope: "north", at });
+    expect(first.outcomes[0]).toMatchObject({
+      status: "failed",
+      detail: expect.stringMatching(
+        /internal_error.*2 of \d+ parts are posted; the rest follow in the same thread when it is tried again\.$/,
+      ),
+    });
+    expect(accepted).toHaveLength(2);
+
+    const again = await runner.run({ kind: "team", scope: "north", at });
+    expect(again.outcomes[0]).toMatchObject({ status: "posted" });
+    const [top, ...thread] = accepted;
+    const parts = h.t.ctx.repo.digests.runs({
+      kind: "team",
+      scope: "north",
+      period: "2016-W09",
+      platform: "slack",
+    })[0]!;
+    expect(accepted).toHaveLength(parts.partsTotal!);
+    expect(top!.body.thread_ts).toBeUndefined();
+    expect(parts.detail.ref).toEqual(expect.stringMatching(/^\d+\.\d+$/));
+    for (const c of thread) expect(c.body.thread_ts).toBe(parts.detail.ref);
+    // Each message once: none of them repeated, none says it may repeat.
+    const texts = accepted.map((c) => JSON.stringify(c.body.blocks));
+    expect(new Set(texts).size).toBe(texts.length);
+    expect(texts.join()).not.toContain("may repeat");
   });
 });
 

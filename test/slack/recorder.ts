@@ -134,6 +134,22 @@ export class Recorder {
     return () => release();
   }
 
+  /**
+   * Holds the answer to one call of `method` (the next, or the one after `skip` more) until the
+   * returned function is called; the others are answered at once: a Slack that takes a message and
+   * answers too late.
+   */
+  holdNext(method: string, skip = 0): () => void {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    this.once.set(method, { skip, gate });
+    return () => release();
+  }
+
+  private readonly once = new Map<string, { skip: number; gate: Promise<void> }>();
+
   private async answer(call: RecordedCall, res: ServerResponse): Promise<void> {
     const { method } = call;
     this.calls.push(call);
@@ -142,6 +158,12 @@ export class Recorder {
       w.resolve(call);
       return false;
     });
+    const once = this.once.get(method);
+    if (once && once.skip > 0) once.skip--;
+    else if (once) {
+      this.once.delete(method);
+      await once.gate;
+    }
     await this.gates.get(method);
     const status = this.status[method];
     if (status) res.writeHead(status, { "content-type": "text/plain" }).end("error");

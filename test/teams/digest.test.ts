@@ -2,18 +2,21 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { teamsDigestPoster } from "../../adapters/teams/digest.ts";
 import { FILE_CONSENT, FILE_INFO } from "../../adapters/teams/files.ts";
+import { createPoster as createTeamsPoster } from "../../adapters/teams/proactive.ts";
 import type { AdaptiveCard } from "../../adapters/teams/render/adaptive-card-kit.ts";
 import { VERB } from "../../adapters/teams/render/adaptive-card-kit.ts";
 import { DEMO_CONFIG } from "../../src/app/paths.ts";
 import { makeEnv } from "../../src/commands/env.ts";
 import { agencySummary } from "../../src/digest/agency-summary.ts";
 import { planNudges } from "../../src/digest/nudges.ts";
-import type { DigestMessage, DigestPoster, PostError } from "../../src/digest/post.ts";
+import type { DigestMessage, DigestPoster } from "../../src/digest/post.ts";
+import { createRunner } from "../../src/digest/runner.ts";
 import { teamDigest } from "../../src/digest/team-digest.ts";
 import { digestText } from "../../src/digest/text.ts";
 import type { DigestView, NudgeView } from "../../src/digest/views.ts";
 import { cardProblems, cardText } from "../helpers/cards.ts";
 import { AH_HIN, JANE, MORGAN, SAM } from "../helpers/ctx.ts";
+import { toChannel, toPerson } from "../helpers/digest.ts";
 import { fakePicture } from "../helpers/picture.ts";
 import {
   activity,
@@ -118,7 +121,7 @@ describe("a team digest in the team's channel", () => {
     const channel = poster.channelFor({ kind: "team", teamId: "north" });
     expect(channel).toBe(CHANNEL_ID);
     const before = rec.calls.length;
-    const id = await poster.toChannel(channel!, message(teamView(), true));
+    const id = await toChannel(poster, channel!, message(teamView(), true));
     const calls = sends(since(before));
     expect(calls[0]).toMatchObject({ method: "POST", path: "/v3/conversations" });
     expect(calls[0]!.body).toMatchObject({ isGroup: true, channelData: { channel: { id: CHANNEL_ID } } });
@@ -142,7 +145,7 @@ describe("a team digest in the team's channel", () => {
 
   test("children are named by initials in everything posted to the channel", async () => {
     const before = rec.calls.length;
-    await poster.toChannel(CHANNEL_ID, message(teamView()));
+    await toChannel(poster, CHANNEL_ID, message(teamView()));
     const all = JSON.stringify(sends(since(before)).map((c) => c.body));
     expect(all).toContain("M.M. 13");
     expect(all).not.toMatch(/Melli|Majid|Telis/);
@@ -158,7 +161,7 @@ test("the agency summary goes to the managers' channel, with no worker named", a
     late: false,
   });
   const before = rec.calls.length;
-  await poster.toChannel(channel!, message(view));
+  await toChannel(poster, channel!, message(view));
   const calls = sends(since(before));
   expect(calls[0]!.body.channelData?.channel?.id).toBe(channel);
   for (const c of cards(calls)) expect(cardProblems(c)).toEqual([]);
@@ -172,7 +175,7 @@ describe("a nudge in the personal chat", () => {
   beforeAll(async () => {
     view = nudge(JANE);
     const before = rec.calls.length;
-    const id = await poster.toPerson(app.t.as(JANE), message(view));
+    const id = await toPerson(poster, app.t.as(JANE), message(view));
     expect(id).toBe(PERSONAL.id);
     const [call] = sends(since(before));
     expect(call).toMatchObject({ method: "POST", path: `/v3/conversations/${PERSONAL.id}/activities` });
@@ -240,15 +243,15 @@ describe("a nudge in the personal chat", () => {
 
 describe("failures say whether trying again helps", () => {
   test("a person who has not added the app can't be reached on Teams: skipped, not a failure", async () => {
-    expect(await poster.toPerson(app.t.as(AH_HIN), message(nudge(JANE)))).toBeNull();
+    expect(await toPerson(poster, app.t.as(AH_HIN), message(nudge(JANE)))).toBeNull();
   });
 
   test("a channel in a team the app is not in (Teams answers 403): not retryable", async () => {
     rec.refuse.add("19:elsewhere@thread.tacv2");
     try {
-      const e = await poster
-        .toChannel("19:elsewhere@thread.tacv2", message(teamView()))
-        .catch((x: unknown) => x);
+      const e = await toChannel(poster, "19:elsewhere@thread.tacv2", message(teamView())).catch(
+        (x: unknown) => x,
+      );
       expect(e).toMatchObject({
         name: "PostError",
         retryable: false,
@@ -262,27 +265,97 @@ describe("failures say whether trying again helps", () => {
   test("the connector failing (HTTP 500): retryable", async () => {
     rec.failSends = true;
     try {
-      const e = await poster.toChannel(CHANNEL_ID, message(teamView())).catch((x: unknown) => x);
+      const e = await toChannel(poster, CHANNEL_ID, message(teamView())).catch((x: unknown) => x);
       expect(e).toMatchObject({ name: "PostError", retryable: true });
     } finally {
       rec.failSends = false;
     }
   });
 
-  test("a failure half-way: the thread says the digest is incomplete, the error says how far it got", async () => {
+  test("a failure half-way stops at that card; trying again posts the rest in the same thread, each once", async () => {
+    // The connector takes the first post, then fails the first reply three times (HTTP 500).
+    const accepted: Call[] = [];
     let replies = 0;
-    rec.failWhen = (c) => c.path.includes(";messageid=") && ++replies === 1;
+    rec.failWhen = (c) => {
+      const fail = c.path.includes(";messageid=") && ++replies <= 3;
+      if (!fail && c.method === "POST") accepted.push(c);
+      return fail;
+    };
     try {
-      const before = rec.calls.length;
-      const e = await poster.toChannel(CHANNEL_ID, message(teamView())).catch((x: unknown) => x);
-      expect(e).toMatchObject({ name: "PostError", retryable: true });
-      expect((e as PostError).message).toMatch(/Only 1 of \d+ cards arrived/);
-      const last = sends(since(before)).at(-1)!;
-      expect(cardText(cardOf(last))).toContain("This digest is incomplete: posting stopped after part 1 of");
+      const runner = createRunner({ ctx: app.t.ctx, posters: [poster], sleep: async () => {} });
+      const at = new Date("2016-02-29T08:00:00Z");
+      const first = await runner.run({ kind: "team", scope: "north", at });
+      expect(first.outcomes[0]).toMatchObject({
+        status: "failed",
+        detail: expect.stringMatching(/1 of \d+ parts are posted; the rest follow in the same thread/),
+      });
+      expect(accepted).toHaveLength(1);
+      const again = await runner.run({ kind: "team", scope: "north", at });
+      expect(again.outcomes[0]).toMatchObject({ status: "posted" });
+      const run = app.t.ctx.repo.digests.runs({
+        kind: "team",
+        scope: "north",
+        period: "2016-W09",
+        platform: "teams",
+      })[0]!;
+      expect(accepted).toHaveLength(run.partsTotal!);
+      expect(accepted[0]!.path).toBe("/v3/conversations");
+      for (const c of accepted.slice(1))
+        expect(c.path).toBe(`/v3/conversations/${String(run.detail.ref)}/activities`);
+      const texts = cards(accepted).map((c) => JSON.stringify(c.body));
+      expect(new Set(texts).size).toBe(texts.length);
+      expect(texts.join()).not.toContain("may repeat");
     } finally {
       rec.failWhen = null;
     }
   });
+});
+
+test("a reply Teams answers after the poster's timeout goes once more, saying it may repeat; every other card once", async () => {
+  // The connector takes the first reply in the thread but answers only after the poster gave up.
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  let replies = 0;
+  rec.holdWhen = (c) => (c.path.includes(";messageid=") && ++replies === 1 ? gate : null);
+  try {
+    const slow = teamsDigestPoster(app.t.ctx, createTeamsPoster(app.surface.bot, { timeoutMs: 200 }), {
+      pauseMs: 0,
+    });
+    const runner = createRunner({ ctx: app.t.ctx, posters: [slow], sleep: async () => {} });
+    const before = rec.calls.length;
+    // Posted again on purpose (--force): the week's digest went out in the test above.
+    const r = await runner.run({
+      kind: "team",
+      scope: "north",
+      at: new Date("2016-02-29T08:00:00Z"),
+      force: true,
+    });
+    release();
+    expect(r.outcomes[0]).toMatchObject({
+      status: "posted",
+      detail: expect.stringContaining(
+        "part 2 went again after Teams gave no answer, marked as a possible repeat",
+      ),
+    });
+    const run = app.t.ctx.repo.digests.runs({
+      kind: "team",
+      scope: "north",
+      period: "2016-W09",
+      platform: "teams",
+    })[0]!;
+    const sent = cards(since(before)).map((c) => JSON.stringify(c.body));
+    expect(sent).toHaveLength(run.partsTotal! + 1);
+    const [, held, again, ...rest] = sent;
+    expect(held).not.toContain("may repeat");
+    expect(again).toContain("This message may repeat one sent at 01/03/16 12:00 that Teams did not confirm.");
+    expect(new Set(rest).size).toBe(rest.length);
+    expect(rest.join()).not.toContain("may repeat");
+  } finally {
+    rec.holdWhen = null;
+    release();
+  }
 });
 
 describe("the digest commands in Teams", () => {

@@ -46,6 +46,8 @@ export interface Recorder {
   failSends: boolean;
   /** answer the sends it picks with HTTP 500 */
   failWhen: ((call: Call) => boolean) | null;
+  /** answer the sends it picks only when the promise it gives settles: a connector answering late */
+  holdWhen: ((call: Call) => Promise<void> | null) | null;
   close(): Promise<void>;
 }
 
@@ -57,11 +59,16 @@ export async function startRecorder(): Promise<Recorder> {
   const app = express();
   app.use(express.json({ limit: "5mb" }));
   app.use(express.raw({ type: () => true, limit: "5mb" }));
-  const state: { failSends: boolean; failWhen: ((call: Call) => boolean) | null } = {
+  const state: {
+    failSends: boolean;
+    failWhen: ((call: Call) => boolean) | null;
+    holdWhen: ((call: Call) => Promise<void> | null) | null;
+  } = {
     failSends: false,
     failWhen: null,
+    holdWhen: null,
   };
-  app.use((req, res) => {
+  app.use(async (req, res) => {
     const path = decodeURIComponent(req.path);
     const raw = Buffer.isBuffer(req.body) ? req.body : undefined;
     const call: Call = {
@@ -84,6 +91,8 @@ export async function startRecorder(): Promise<Recorder> {
       else res.status(404).json({ error: { code: "MemberNotFound" } });
       return;
     }
+    const held = state.holdWhen?.(call);
+    if (held) await held;
     if (state.failSends || state.failWhen?.(call)) {
       res.status(500).json({ error: { code: "ServiceError" } });
       return;
@@ -114,6 +123,12 @@ export async function startRecorder(): Promise<Recorder> {
     },
     set failWhen(f: ((call: Call) => boolean) | null) {
       state.failWhen = f;
+    },
+    get holdWhen() {
+      return state.holdWhen;
+    },
+    set holdWhen(f: ((call: Call) => Promise<void> | null) | null) {
+      state.holdWhen = f;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -78,14 +78,19 @@ describe("the demo agency", () => {
     expect(all).not.toMatch(/Melli|Telis|Majid/);
   });
 
-  test("a quiet week is one line", () => {
+  test("a quiet week: no tables, no dashboard, but the raised and stuck cases with their rules and days", () => {
     const ms = teamDigestMessages({ ...team, quiet: true, late: false });
     expect(ms).toHaveLength(1);
-    expect(ms[0]!.blocks).toHaveLength(1);
-    expect(ms[0]!.text).not.toContain("\n");
-    expect(ms[0]!.text).toBe(
-      "North Team: weekly practice dashboard, week to 01/03/16: Nothing changed this week: no practice logged, no new and no closed cases. 6 open cases · 1 with practice logged this week · 0 new · 0 closed · 6 stuck.",
-    );
+    expect(tables(ms[0]!)).toHaveLength(0);
+    const all = shown(ms[0]!.blocks);
+    expect(all).toContain("Nothing changed this week: no practice logged, no new and no closed cases.");
+    expect(all).toContain("Raised to the supervisor: stuck a long time (5)");
+    expect(all).toContain("Other stuck cases (1)");
+    for (const i of team.stuck) expect(all).toContain(`*${i.caseId}*  ${i.child}`);
+    expect(all).toContain("no Mapping with Family 28 days after opening: stuck 30 days (since 31/01/16)");
+    expect(all).not.toContain("Jane Smith's Cases");
+    expect(ms[0]!.text).toContain("Raised to the supervisor: stuck a long time (5)");
+    expect(checkMessage(withRoom(ms[0]!))).toEqual([]);
   });
 
   test("agency summary: one table per message, no worker named anywhere", () => {

@@ -1,4 +1,11 @@
-import { tableBlockText } from "../../../src/digest/text.ts";
+import {
+  type DigestDoc,
+  type DigestPart,
+  digestParts,
+  type Span,
+  type StuckEntry,
+} from "../../../src/digest/parts.ts";
+import { stuckEntryText, tableBlockText } from "../../../src/digest/text.ts";
 import type {
   AgencySummaryView,
   DigestView,
@@ -6,9 +13,6 @@ import type {
   TableBlock as TableView,
   TeamDigestView,
 } from "../../../src/digest/views.ts";
-import { coverageTable } from "../../../src/digest/views.ts";
-import { stuckText } from "../../../src/render/text.ts";
-import type { StuckItem } from "../../../src/render/view.ts";
 import {
   type ActionsBlock,
   type Block,
@@ -24,15 +28,15 @@ import {
   mrkdwn,
 } from "./blockkit.ts";
 import { dashboardMessage, dashboardPages, PAGE_BUDGET, type PageBudget, table } from "./blockkit-tables.ts";
-import { stuckItemText } from "./blockkit-views.ts";
 
 /**
- * The digests as Slack messages (no SDK). Slack takes one table per message, so a digest is a
- * sequence: the team digest's first message holds the headline, the coverage table and the lists
- * that fit; then the lists that did not; then the team dashboard page by page, as the dashboards
- * page everywhere else. The agency summary is one message per table; a nudge, the person's stuck
- * cases with a Log… and a Snooze button each. Every message keeps inside `DIGEST_BUDGET`, which
- * leaves room under Slack's limits for the few blocks a poster or a preview adds.
+ * The digests as Slack messages (no SDK): a layout of the parts `digestParts` decides, saying
+ * nothing of its own. Slack takes one table per message, so a digest is a sequence: the team
+ * digest's first message holds the heading lines, the coverage table and the lists that fit; then
+ * the lists that did not; then the team dashboard page by page, as the dashboards page everywhere
+ * else. The agency summary is one message per table; a nudge, the person's stuck cases with a Log…
+ * and a Snooze button each. Every message keeps inside `DIGEST_BUDGET`, which leaves room under
+ * Slack's limits for the few blocks a poster or a preview adds.
  */
 
 /** What a digest message may hold: Slack's limits less room for a banner, a note and page buttons. */
@@ -45,8 +49,6 @@ export const nudgeBlockId = (caseId: string) => `nudge_${caseId}`;
 
 /** Stuck cases per nudge message: two blocks each (the case, its buttons), well inside 50. */
 export const NUDGE_ITEMS_PER_MESSAGE = 20;
-
-export const LATE_LINE = "Posted late: the app was not running at the scheduled time.";
 
 export function snoozeValue(caseId: string, days: number): string {
   return JSON.stringify({ c: caseId, d: days });
@@ -66,9 +68,14 @@ export function readSnoozeValue(value: string | undefined): { caseId: string; da
 }
 
 export function digestMessages(view: DigestView): Message[] {
-  if (view.kind === "team") return teamDigestMessages(view);
-  if (view.kind === "agency") return agencySummaryMessages(view);
-  return nudgeMessages(view);
+  return docMessages(digestParts(view));
+}
+
+/** A digest's parts as Slack messages, laid out for its kind. */
+export function docMessages(doc: DigestDoc): Message[] {
+  if (doc.kind === "team") return teamLayout(doc.parts);
+  if (doc.kind === "agency") return agencyLayout(doc.parts);
+  return nudgeLayout(doc.parts);
 }
 
 // ---- tables ----------------------------------------------------------------------------------
@@ -222,132 +229,188 @@ function pack(first: Message, units: readonly Unit[], more: () => Block[]): Mess
   return out;
 }
 
-// ---- the team digest -----------------------------------------------------------------------------
+// ---- parts as blocks ------------------------------------------------------------------------------
 
-function quietLine(v: TeamDigestView): string {
-  return `Nothing changed this week: no practice logged, no new and no closed cases. ${v.headline}.`;
+function spansMrkdwn(spans: readonly Span[]): string {
+  return spans.map((x) => (typeof x === "string" ? escapeMrkdwn(x) : `*${escapeMrkdwn(x.strong)}*`)).join("");
 }
 
-/** A stuck item as plain text, as the text renderer writes it. */
-function stuckItemPlain(item: StuckItem): string {
-  return stuckText({ title: "", items: [item] })
-    .split("\n")
-    .slice(2)
-    .join("\n");
+/** A stuck case as Slack shows it: the case in bold, then each rule on its own line. */
+export function stuckEntryMrkdwn(e: StuckEntry): string {
+  const child = e.child === null ? "" : `  ${escapeMrkdwn(e.child)}`;
+  const lead = [`*${escapeMrkdwn(e.caseId)}*${child}`, ...e.about.map(escapeMrkdwn)].join("  ·  ");
+  return [lead, ...e.findings.map((f) => `•  ${escapeMrkdwn(f)}`)].join("\n");
+}
+
+/** The parts that are one line each, as a block and its plain text; null for the others. */
+function lineBlock(p: DigestPart): { block: Block; text: string } | null {
+  switch (p.kind) {
+    case "late":
+      return { block: section(`:warning: *${escapeMrkdwn(p.text)}*`), text: p.text };
+    case "headline":
+      return { block: section(`*${escapeMrkdwn(p.text)}*`), text: p.text };
+    case "quiet":
+      return { block: section(escapeMrkdwn(p.text)), text: p.text };
+    case "warning":
+      return { block: section(`:warning: ${escapeMrkdwn(p.text)}`), text: p.text };
+    case "none":
+      return { block: section(escapeMrkdwn(p.text)), text: p.text };
+    case "lead":
+      return {
+        block: section(spansMrkdwn(p.spans)),
+        text: p.spans.map((x) => (typeof x === "string" ? x : x.strong)).join(""),
+      };
+    case "help":
+      return { block: context(spansMrkdwn(p.spans)), text: p.typed };
+    default:
+      return null;
+  }
+}
+
+/** A list part (cases, stuck cases) as units to pack. */
+function listOf(p: Extract<DigestPart, { kind: "cases" | "stuck" }>): Unit[] {
+  if (p.kind === "cases") {
+    const entries = p.entries.map((c) => ({ shown: `•  ${escapeMrkdwn(c)}`, plain: `  - ${c}` }));
+    return listUnits({ shown: `*${escapeMrkdwn(p.title)}*`, plain: p.title }, entries);
+  }
+  const mark = p.raised ? ":rotating_light: " : "";
+  const entries = p.entries.map((e) => ({ shown: stuckEntryMrkdwn(e), plain: stuckEntryText(e) }));
+  return listUnits({ shown: `${mark}*${escapeMrkdwn(p.title)}*`, plain: p.title }, entries, "\n\n");
+}
+
+// ---- the team digest -----------------------------------------------------------------------------
+
+function teamLayout(parts: readonly DigestPart[]): Message[] {
+  let title = "";
+  let window = "";
+  const head: Block[] = [];
+  const headText: string[] = [];
+  const units: Unit[] = [];
+  let covMore: Message[] = [];
+  let boards: Message[] = [];
+  for (const p of parts) {
+    if (p.kind === "title") {
+      title = p.title;
+      window = p.window;
+      head.push(header(p.title), context(escapeMrkdwn(p.window)));
+      headText.push(`${p.title}, ${p.window}`);
+    } else if (p.kind === "table") {
+      // The coverage table's first part, under the digest's own heading; the rest after the lists.
+      const [cov, ...more] = tableMessages(p.table, { heading: title });
+      head.push(...cov!.blocks.slice(1));
+      headText.push(cov!.text);
+      covMore = more;
+    } else if (p.kind === "cases" || p.kind === "stuck") units.push(...listOf(p));
+    else if (p.kind === "none") {
+      const line = lineBlock(p)!;
+      units.push({ blocks: [line.block], text: line.text });
+    } else if (p.kind === "dashboards") {
+      const pages = dashboardPages(p.views);
+      boards = pages.map((_, i) => dashboardMessage(pages, i, undefined, p.intro));
+    } else {
+      const line = lineBlock(p);
+      if (line) {
+        head.push(line.block);
+        headText.push(line.text);
+      }
+    }
+  }
+  const lists = pack({ text: headText.join("\n"), blocks: head }, units, () => [
+    header(`${title} (continued)`),
+    context(escapeMrkdwn(window)),
+  ]);
+  return [lists[0]!, ...covMore, ...lists.slice(1), ...boards];
 }
 
 export function teamDigestMessages(v: TeamDigestView): Message[] {
-  const late = v.late ? ` _(${LATE_LINE})_` : "";
-  if (v.quiet) {
-    // One line, as the config asks for a quiet week.
-    const line = `*${escapeMrkdwn(v.title)}*, ${escapeMrkdwn(v.window)}: ${escapeMrkdwn(quietLine(v))}${late}`;
-    const text = `${v.title}, ${v.window}: ${quietLine(v)}${v.late ? ` (${LATE_LINE})` : ""}`;
-    return [{ text, blocks: [section(line)] }];
-  }
-
-  const coverage = tableMessages(v.coverage, { heading: v.title });
-  const head: Block[] = [header(v.title), context(escapeMrkdwn(v.window))];
-  if (v.late) head.push(section(`:warning: *${LATE_LINE}*`));
-  head.push(section(`*${escapeMrkdwn(v.headline)}*`));
-  // The coverage table's first part, under the digest's own heading.
-  const [cov, ...covMore] = coverage;
-  const summary: Message = {
-    text: [`${v.title}, ${v.window}`, ...(v.late ? [LATE_LINE] : []), v.headline, cov!.text].join("\n"),
-    blocks: [...head, ...cov!.blocks.slice(1)],
-  };
-
-  const units: Unit[] = [];
-  const caseList = (title: string, list: readonly string[]) => {
-    if (list.length === 0) return;
-    const heading = `${title} (${list.length})`;
-    const entries = list.map((c) => ({ shown: `•  ${escapeMrkdwn(c)}`, plain: `  - ${c}` }));
-    units.push(...listUnits({ shown: `*${heading}*`, plain: heading }, entries));
-  };
-  const stuckList = (title: string, items: readonly StuckItem[], mark = "") => {
-    const heading = `${title} (${items.length})`;
-    const entries = items.map((i) => ({ shown: stuckItemText(i), plain: stuckItemPlain(i) }));
-    units.push(...listUnits({ shown: `${mark}*${heading}*`, plain: heading }, entries, "\n\n"));
-  };
-  caseList("New cases", v.newCases);
-  caseList("Closed cases", v.closedCases);
-  // Raised cases are stuck cases too: listed once, under the heading that says more.
-  const raised = new Set(v.raised.map((i) => i.caseId));
-  const others = v.stuck.filter((i) => !raised.has(i.caseId));
-  if (v.raised.length > 0)
-    stuckList("Raised to the supervisor: stuck a long time", v.raised, ":rotating_light: ");
-  if (v.stuck.length === 0)
-    units.push({ blocks: [section("*Stuck cases:* none.")], text: "Stuck cases: none." });
-  else if (others.length > 0) stuckList(v.raised.length > 0 ? "Other stuck cases" : "Stuck cases", others);
-
-  const lists = pack(summary, units, () => [
-    header(`${v.title} (continued)`),
-    context(escapeMrkdwn(v.window)),
-  ]);
-  const pages = dashboardPages(v.dashboards);
-  const boards = pages.map((_, i) => dashboardMessage(pages, i, undefined, `${v.team} · ${v.window}`));
-  return [lists[0]!, ...covMore, ...lists.slice(1), ...boards];
+  return digestMessages(v);
 }
 
 // ---- the agency summary ----------------------------------------------------------------------------
 
+function agencyLayout(parts: readonly DigestPart[]): Message[] {
+  let title = "";
+  let window = "";
+  let late: string | null = null;
+  const out: Message[] = [];
+  for (const p of parts) {
+    if (p.kind === "title") {
+      title = p.title;
+      window = p.window;
+    } else if (p.kind === "late") late = p.text;
+    else if (p.kind === "table") {
+      const first = out.length === 0;
+      // The first table under the summary's heading, the others under their own, saying whose.
+      const intro = first
+        ? `${escapeMrkdwn(window)}${late ? `  ·  :warning: *${escapeMrkdwn(late)}*` : ""}`
+        : `${escapeMrkdwn(title)}  ·  ${escapeMrkdwn(window)}`;
+      out.push(
+        ...tableMessages(p.table, {
+          heading: first ? title : p.table.title,
+          intro,
+          boldRows: new Set(p.bold),
+        }),
+      );
+    }
+  }
+  return out;
+}
+
 export function agencySummaryMessages(v: AgencySummaryView): Message[] {
-  const intro = `${escapeMrkdwn(v.window)}${v.late ? `  ·  :warning: *${LATE_LINE}*` : ""}`;
-  const c = v.coverage;
-  const coverage = coverageTable(c);
-  const along = `${escapeMrkdwn(v.title)}  ·  ${escapeMrkdwn(v.window)}`;
-  const last = (t: TableView) => new Set([t.rows.length - 1]);
-  return [
-    ...tableMessages(coverage, { heading: v.title, intro, boldRows: last(coverage) }),
-    ...tableMessages(v.trend, { heading: v.trend.title, intro: along }),
-    ...tableMessages(v.stuckCounts, {
-      heading: v.stuckCounts.title,
-      intro: along,
-      boldRows: last(v.stuckCounts),
-    }),
-    ...tableMessages(v.outcomes, { heading: v.outcomes.title, intro: along }),
-  ];
+  return digestMessages(v);
 }
 
 // ---- a worker's nudge ------------------------------------------------------------------------------
 
-function nudgeItemText(item: StuckItem): string {
-  const child = item.child === item.caseId ? "" : `  ${escapeMrkdwn(item.child)}`;
-  const lines = [`*${escapeMrkdwn(item.caseId)}*${child}  ·  ${escapeMrkdwn(item.dashboard)}`];
-  for (const f of item.findings) {
-    const since = f.days === 0 ? "since today" : `${f.days} day${f.days === 1 ? "" : "s"} (since ${f.since})`;
-    lines.push(`•  ${escapeMrkdwn(f.reason)}: stuck ${since}`);
-  }
-  return lines.join("\n");
-}
-
-export function nudgeButtons(item: StuckItem, snoozeDays: number): ActionsBlock {
+export function nudgeButtons(caseId: string, snoozeDays: number): ActionsBlock {
   return {
     type: "actions",
-    block_id: nudgeBlockId(item.caseId),
+    block_id: nudgeBlockId(caseId),
     elements: [
-      button("Log…", NUDGE_LOG_ACTION, item.caseId, "primary"),
-      button(`Snooze ${snoozeDays} days`, NUDGE_SNOOZE_ACTION, snoozeValue(item.caseId, snoozeDays)),
+      button("Log…", NUDGE_LOG_ACTION, caseId, "primary"),
+      button(`Snooze ${snoozeDays} days`, NUDGE_SNOOZE_ACTION, snoozeValue(caseId, snoozeDays)),
     ],
   };
 }
 
-export function nudgeMessages(v: NudgeView): Message[] {
-  const chunks: StuckItem[][] = [];
-  for (let i = 0; i < v.items.length; i += NUDGE_ITEMS_PER_MESSAGE)
-    chunks.push(v.items.slice(i, i + NUDGE_ITEMS_PER_MESSAGE));
+/** Nudge entries show the case and its rules; the holder is the reader. */
+function nudgeLayout(parts: readonly DigestPart[]): Message[] {
+  let lead: Span[] = [];
+  let stuck: Extract<DigestPart, { kind: "stuck" }> | null = null;
+  const extra: { block: Block; text: string }[] = [];
+  let help: { block: Block; text: string } | null = null;
+  for (const p of parts) {
+    if (p.kind === "lead") lead = [...p.spans];
+    else if (p.kind === "stuck") stuck = p;
+    else if (p.kind === "help") help = lineBlock(p);
+    else {
+      const line = lineBlock(p);
+      if (line) extra.push(line);
+    }
+  }
+  const entries = stuck?.entries ?? [];
+  const chunks: StuckEntry[][] = [];
+  for (let i = 0; i < entries.length; i += NUDGE_ITEMS_PER_MESSAGE)
+    chunks.push(entries.slice(i, i + NUDGE_ITEMS_PER_MESSAGE));
   if (chunks.length === 0) chunks.push([]);
-  const help = `*Log…* opens the form on that case. *Snooze ${v.snoozeDays} days* leaves the case out of these reminders for ${v.snoozeDays} days; it still shows as stuck on the dashboards.`;
   return chunks.map((items, i) => {
     const part = chunks.length > 1 ? ` (part ${i + 1} of ${chunks.length})` : "";
-    const blocks: Block[] = [section(`*${escapeMrkdwn(v.worker)}*: ${escapeMrkdwn(v.title)}.${part}`)];
-    if (items.length === 0) blocks.push(section("None of your cases is stuck."));
-    for (const item of items) blocks.push(section(nudgeItemText(item)), nudgeButtons(item, v.snoozeDays));
-    blocks.push(context(help));
-    const text = [
-      `${v.worker}: ${v.title}.${part}`,
-      stuckText({ title: "Your stuck cases", items }),
-      `Type /sos snooze <case-id> to leave a case out of these reminders for ${v.snoozeDays} days.`,
-    ].join("\n\n");
+    const first = lineBlock({ kind: "lead", spans: [...lead, part] })!;
+    const blocks: Block[] = [first.block, ...extra.map((x) => x.block)];
+    for (const e of items)
+      blocks.push(section(stuckEntryMrkdwn(e)), nudgeButtons(e.caseId, stuck?.snoozeDays ?? 0));
+    if (help) blocks.push(help.block);
+    const listText =
+      stuck && items.length > 0
+        ? [stuck.title, ...items.flatMap((e) => ["", stuckEntryText(e)])].join("\n")
+        : "";
+    const text = [first.text, ...extra.map((x) => x.text), listText, help?.text ?? ""]
+      .filter(Boolean)
+      .join("\n\n");
     return { text: clip(text, LIMITS.fallbackText), blocks };
   });
+}
+
+export function nudgeMessages(v: NudgeView): Message[] {
+  return digestMessages(v);
 }

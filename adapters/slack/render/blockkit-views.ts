@@ -1,3 +1,4 @@
+import { findingLine } from "../../../src/digest/words.ts";
 import { caseText, stuckText } from "../../../src/render/text.ts";
 import type { CaseView, StuckItem, StuckView } from "../../../src/render/view.ts";
 import {
@@ -37,10 +38,7 @@ export function stuckItemText(item: StuckItem): string {
   const lines = [
     `*${escapeMrkdwn(item.caseId)}*${child}  ·  ${escapeMrkdwn(item.worker)}, ${escapeMrkdwn(item.team)}  ·  ${escapeMrkdwn(item.dashboard)}`,
   ];
-  for (const f of item.findings) {
-    const since = f.days === 0 ? "since today" : `${f.days} day${f.days === 1 ? "" : "s"} (since ${f.since})`;
-    lines.push(`•  ${escapeMrkdwn(f.reason)}: stuck ${since}`);
-  }
+  for (const f of item.findings) lines.push(`•  ${escapeMrkdwn(findingLine(f))}`);
   return lines.join("\n");
 }
 

@@ -90,11 +90,17 @@ describe("the demo agency", () => {
     expect(cardProblems(fits[0])).toEqual([]);
   });
 
-  test("a quiet week is one line", () => {
-    const [c, ...more] = teamDigestCards({ ...team, quiet: true, late: false });
+  test("a quiet week: no tables and no picture, but the raised and stuck cases with their rules and days", () => {
+    const [c, ...more] = teamDigestCards({ ...team, quiet: true, late: false }, fakePicture());
     expect(more).toEqual([]);
-    expect(c!.body).toHaveLength(1);
     expect(cardProblems(c)).toEqual([]);
+    expect(c!.body.some((e) => e.type === "Table" || e.type === "Image")).toBe(false);
+    const shown = cardText(c);
+    expect(shown).toContain("Nothing changed this week");
+    expect(shown).toContain("Raised to the supervisor: stuck a long time (5)");
+    expect(shown).toContain("Other stuck cases (1)");
+    for (const i of team.stuck) expect(shown).toContain(i.caseId);
+    expect(shown).toContain("no Mapping with Family 28 days after opening: stuck 30 days (since 31/01/16)");
   });
 
   test("agency summary: coverage, trend, stuck counts, outcomes; no worker named", () => {

@@ -1,3 +1,10 @@
+import {
+  type DigestDoc,
+  type DigestPart,
+  digestParts,
+  type Span,
+  type StuckEntry,
+} from "../../../src/digest/parts.ts";
 import type { Picture } from "../../../src/digest/post.ts";
 import type {
   AgencySummaryView,
@@ -6,8 +13,7 @@ import type {
   TableBlock as TableView,
   TeamDigestView,
 } from "../../../src/digest/views.ts";
-import { coverageTable } from "../../../src/digest/views.ts";
-import type { StuckItem } from "../../../src/render/view.ts";
+import { previewBanner } from "../../../src/digest/words.ts";
 import { dashboardCard, dashboardPages } from "./adaptive-card.ts";
 import {
   type AdaptiveCard,
@@ -24,7 +30,8 @@ import {
 } from "./adaptive-card-kit.ts";
 
 /**
- * The digests as Adaptive Cards (1.5) for Teams. Teams takes about 28 KB per message, so a digest
+ * The digests as Adaptive Cards (1.5) for Teams: a layout of the parts `digestParts` decides, saying
+ * nothing of its own. Teams takes about 28 KB per message, so a digest
  * is a sequence of cards: the team digest's first card holds the headline, the coverage table, the
  * whiteboard picture when it fits, and what fits of the lists; further cards the rest of the lists;
  * then the team dashboard page by page as `dashboardCard` pages it everywhere else. The agency
@@ -42,13 +49,18 @@ export const CARD_BODY_BYTES = 20_000;
  */
 export const PICTURE_CARD_BYTES = 24_000;
 
+/**
+ * Room kept in the first card of a team digest for the whiteboard picture, whatever its size: the
+ * lists after it then fall into the same cards with any picture, or none, so a digest resumed
+ * after a stop (with its picture drawn again) goes on with exactly the cards it had left.
+ */
+export const PICTURE_ROOM_BYTES = 12_000;
+
 /** Bytes of one table element at most: big tables go on in further tables, "(continued)". */
 const TABLE_BYTES = 9_000;
 
 /** Stuck cases per nudge card: each carries two buttons whose data names the card's cases. */
 export const NUDGE_ITEMS_PER_CARD = 10;
-
-export const LATE_LINE = "Posted late: the app was not running at the scheduled time.";
 
 export const PICTURE_ELSEWHERE =
   "The whiteboard picture is too large to show in Teams; it is in the export: `sos export --format png`.";
@@ -62,9 +74,14 @@ export interface DigestCardOptions {
 }
 
 export function digestCards(view: DigestView, opts: DigestCardOptions): AdaptiveCard[] {
-  if (view.kind === "team") return teamDigestCards(view, opts.picture);
-  if (view.kind === "agency") return agencySummaryCards(view);
-  return nudgeCards(view, { nonce: opts.nonce });
+  return docCards(digestParts(view), opts);
+}
+
+/** A digest's parts as cards, laid out for its kind. */
+export function docCards(doc: DigestDoc, opts: DigestCardOptions): AdaptiveCard[] {
+  if (doc.kind === "team") return teamLayout(doc, opts.picture);
+  if (doc.kind === "agency") return agencyLayout(doc);
+  return nudgeLayout(doc, { nonce: opts.nonce });
 }
 
 // ---- packing -------------------------------------------------------------------------------------
@@ -74,12 +91,18 @@ type Unit = readonly CardElement[];
 
 /**
  * Fills cards with units in order: the first card starts with `first`, each later one with
- * `more(i)`; a card is closed when the next unit would take its body past `CARD_BODY_BYTES`.
+ * `more(i)`; a card is closed when the next unit would take its body past `CARD_BODY_BYTES` (less
+ * `firstRoom` in the first card).
  */
-function pack(first: Unit, units: readonly Unit[], more: () => CardElement[]): CardElement[][] {
+function pack(
+  first: Unit,
+  units: readonly Unit[],
+  more: () => CardElement[],
+  firstRoom = 0,
+): CardElement[][] {
   const cards: CardElement[][] = [];
   let body: CardElement[] = [...first];
-  let size = bytes(body);
+  let size = bytes(body) + firstRoom;
   for (const u of units) {
     const need = bytes(u);
     if (body.length > 0 && size + need > CARD_BODY_BYTES) {
@@ -142,7 +165,11 @@ function parts(bodies: CardElement[][], fallback: (i: number) => string): Adapti
   });
 }
 
-// ---- the team digest -------------------------------------------------------------------------------
+// ---- parts as card elements -----------------------------------------------------------------------
+
+function spansMarkdown(spans: readonly Span[]): string {
+  return spans.map((x) => (typeof x === "string" ? x : `**${x.strong}**`)).join("");
+}
 
 /** An Image of the PNG as a data URI, or null when it would take the card past `PICTURE_CARD_BYTES`. */
 export function pictureImage(picture: Picture, cardBytes: number): Image | null {
@@ -156,21 +183,16 @@ export function pictureImage(picture: Picture, cardBytes: number): Image | null 
   return cardBytes + bytes(image) + 1 <= PICTURE_CARD_BYTES ? image : null;
 }
 
-function stuckContainer(item: StuckItem, withWorker: boolean): Container {
-  const child = item.child === item.caseId ? "" : ` ${item.child}`;
-  const who = withWorker ? ` · ${item.worker}` : "";
+/** A stuck case: the case in bold with its holder and dashboard, then each rule it breaks. */
+function stuckContainer(e: StuckEntry): Container {
+  const child = e.child === null ? "" : ` ${e.child}`;
   return {
     type: "Container",
     separator: true,
     spacing: "Small",
     items: [
-      text(`**${item.caseId}**${child}${who} · ${item.dashboard}`),
-      ...item.findings.map((f) =>
-        text(
-          `- ${f.reason}: stuck ${f.days === 0 ? "since today" : `${f.days} day${f.days === 1 ? "" : "s"} (since ${f.since})`}`,
-          { spacing: "None", color: "Attention" },
-        ),
-      ),
+      text([`**${e.caseId}**${child}`, ...e.about].join(" · ")),
+      ...e.findings.map((f) => text(`- ${f}`, { spacing: "None", color: "Attention" })),
     ],
   };
 }
@@ -180,89 +202,117 @@ function listUnits(title: string, entries: readonly CardElement[], color?: Color
   return entries.map((e, i) => (i === 0 ? [head, e] : [e]));
 }
 
-export function teamDigestCards(v: TeamDigestView, picture?: Picture): AdaptiveCard[] {
-  const lateBlock = text(`⚠ ${LATE_LINE}`, { color: "Warning", weight: "Bolder" });
-  if (v.quiet) {
-    const line = `**${v.title}**, ${v.window}: Nothing changed this week: no practice logged, no new and no closed cases. ${v.headline}.`;
-    return [card([text(line), ...(v.late ? [lateBlock] : [])], line.replace(/\*\*/g, ""))];
+/** The one-line parts as card elements; null for the others. */
+function lineElement(p: DigestPart): CardElement | null {
+  switch (p.kind) {
+    case "late":
+      return text(`⚠ ${p.text}`, { color: "Warning", weight: "Bolder" });
+    case "headline":
+      return text(p.text, { weight: "Bolder", spacing: "Medium" });
+    case "quiet":
+      return text(p.text, { spacing: "Small" });
+    case "warning":
+      return text(`⚠ ${p.text}`, { color: "Warning", spacing: "Medium" });
+    case "none":
+      return text(p.text, { weight: "Bolder", spacing: "Medium" });
+    case "lead":
+      return heading(spansMarkdown(p.spans).replace(/\*\*/g, ""));
+    case "help":
+      return subtle(spansMarkdown(p.spans));
+    default:
+      return null;
   }
-  const head: CardElement[] = [heading(v.title), subtle(v.window)];
-  if (v.late) head.push(lateBlock);
-  head.push(text(v.headline, { weight: "Bolder", spacing: "Medium" }));
-  const [coverage, ...coverageMore] = tableUnits(v.coverage, { wideFirst: true });
-  head.push(...coverage!, ...coverageMore.flat());
-  if (picture) {
-    const image = pictureImage(picture, bytes(card(head, "x".repeat(2000), { wide: true })));
-    head.push(image ?? text(PICTURE_ELSEWHERE, { isSubtle: true, spacing: "Medium" }));
-  }
+}
 
+/** A list part as units to pack. */
+function listOf(p: Extract<DigestPart, { kind: "cases" | "stuck" }>): Unit[] {
+  if (p.kind === "cases")
+    return listUnits(
+      p.title,
+      p.entries.map((c) => text(`- ${c}`, { spacing: "None" })),
+    );
+  return listUnits(p.title, p.entries.map(stuckContainer), p.raised ? "Attention" : undefined);
+}
+
+// ---- the team digest -------------------------------------------------------------------------------
+
+function teamLayout(doc: DigestDoc, picture?: Picture): AdaptiveCard[] {
+  let title = "";
+  let window = "";
+  let late: string | null = null;
+  let lead = "";
+  const head: CardElement[] = [];
   const units: Unit[] = [];
-  const caseList = (title: string, list: readonly string[]) => {
-    if (list.length > 0)
-      units.push(
-        ...listUnits(
-          `${title} (${list.length})`,
-          list.map((c) => text(`- ${c}`, { spacing: "None" })),
-        ),
+  let boards: AdaptiveCard[] = [];
+  for (const p of doc.parts) {
+    if (p.kind === "title") {
+      title = p.title;
+      window = p.window;
+      head.push(heading(p.title), subtle(p.window));
+    } else if (p.kind === "table") head.push(...tableUnits(p.table, { wideFirst: true }).flat());
+    else if (p.kind === "cases" || p.kind === "stuck") units.push(...listOf(p));
+    else if (p.kind === "none") units.push([lineElement(p)!]);
+    else if (p.kind === "dashboards") {
+      const pages = dashboardPages(p.views);
+      boards = pages.map((_, i) =>
+        dashboardCard({ ok: true, text: p.intro, dashboards: p.views }, { nonce: "", page: i + 1 }),
       );
-  };
-  caseList("New cases", v.newCases);
-  caseList("Closed cases", v.closedCases);
-  // Raised cases are stuck cases too: listed once, under the heading that says more.
-  const raised = new Set(v.raised.map((i) => i.caseId));
-  const others = v.stuck.filter((i) => !raised.has(i.caseId));
-  if (v.raised.length > 0) {
-    const title = `Raised to the supervisor: stuck a long time (${v.raised.length})`;
-    units.push(
-      ...listUnits(
-        title,
-        v.raised.map((i) => stuckContainer(i, true)),
-        "Attention",
-      ),
-    );
+    } else {
+      if (p.kind === "late") late = p.text;
+      if (p.kind === "headline" || p.kind === "quiet") lead = p.text;
+      const line = lineElement(p);
+      if (line) head.push(line);
+    }
   }
-  if (v.stuck.length === 0) units.push([text("Stuck cases: none.", { weight: "Bolder", spacing: "Medium" })]);
-  else if (others.length > 0) {
-    const title = `${v.raised.length > 0 ? "Other stuck cases" : "Stuck cases"} (${others.length})`;
-    units.push(
-      ...listUnits(
-        title,
-        others.map((i) => stuckContainer(i, true)),
-      ),
-    );
-  }
-
-  const bodies = pack(head, units, () => [heading(`${v.title} (continued)`), subtle(v.window)]);
-  const fallback = `${v.title}, ${v.window}. ${v.headline}.`;
-  const lists = bodies.map((body, i) =>
-    card(body, i === 0 ? `${fallback}${v.late ? ` ${LATE_LINE}` : ""}` : `${v.title} (continued)`, {
-      wide: true,
-    }),
+  const withPicture = doc.picture && picture !== undefined;
+  const bodies = pack(
+    head,
+    units,
+    () => [heading(`${title} (continued)`), subtle(window)],
+    withPicture ? PICTURE_ROOM_BYTES : 0,
   );
-  const pages = dashboardPages(v.dashboards);
-  const intro = `${v.team}, ${v.window}: the team dashboard.`;
-  const boards = pages.map((_, i) =>
-    dashboardCard({ ok: true, text: intro, dashboards: v.dashboards }, { nonce: "", page: i + 1 }),
+  if (withPicture) {
+    // After the heading lines and the coverage, before the lists, as on the whiteboard's own page.
+    const first = bodies[0]!;
+    const image = pictureImage(picture, bytes(card(first, "x".repeat(2000), { wide: true })));
+    first.splice(head.length, 0, image ?? text(PICTURE_ELSEWHERE, { isSubtle: true, spacing: "Medium" }));
+  }
+  const fallback = `${title}, ${window}. ${lead.replace(/\.$/, "")}.${late ? ` ${late}` : ""}`;
+  const lists = bodies.map((body, i) =>
+    card(body, i === 0 ? fallback : `${title} (continued)`, { wide: true }),
   );
   return [...lists, ...boards];
 }
 
+export function teamDigestCards(v: TeamDigestView, picture?: Picture): AdaptiveCard[] {
+  return teamLayout(digestParts(v), picture);
+}
+
 // ---- the agency summary ----------------------------------------------------------------------------
 
+function agencyLayout(doc: DigestDoc): AdaptiveCard[] {
+  let title = "";
+  let window = "";
+  const head: CardElement[] = [];
+  const units: Unit[] = [];
+  for (const p of doc.parts) {
+    if (p.kind === "title") {
+      title = p.title;
+      window = p.window;
+      head.push(heading(p.title), subtle(p.window));
+    } else if (p.kind === "table")
+      units.push(...tableUnits(p.table, { bold: new Set(p.bold), wideFirst: true }));
+    else {
+      const line = lineElement(p);
+      if (line) head.push(line);
+    }
+  }
+  const bodies = pack(head, units, () => [heading(title), subtle(window)]);
+  return parts(bodies, (i) => (i === 0 ? `${title}, ${window}.` : `${title} (continued)`));
+}
+
 export function agencySummaryCards(v: AgencySummaryView): AdaptiveCard[] {
-  const c = v.coverage;
-  const coverage = coverageTable(c);
-  const head: CardElement[] = [heading(v.title), subtle(v.window)];
-  if (v.late) head.push(text(`⚠ ${LATE_LINE}`, { color: "Warning", weight: "Bolder" }));
-  const last = (t: TableView) => new Set([t.rows.length - 1]);
-  const units = [
-    ...tableUnits(coverage, { bold: last(coverage), wideFirst: true }),
-    ...tableUnits(v.trend, { wideFirst: true }),
-    ...tableUnits(v.stuckCounts, { bold: last(v.stuckCounts), wideFirst: true }),
-    ...tableUnits(v.outcomes, { wideFirst: true }),
-  ];
-  const bodies = pack(head, units, () => [heading(v.title), subtle(v.window)]);
-  return parts(bodies, (i) => (i === 0 ? `${v.title}, ${v.window}.` : `${v.title} (continued)`));
+  return agencyLayout(digestParts(v));
 }
 
 // ---- a worker's nudge ------------------------------------------------------------------------------
@@ -275,52 +325,69 @@ export interface NudgeCardOptions {
   readonly gone?: readonly string[];
 }
 
-function nudgeButtons(item: StuckItem, v: NudgeView, nonce: string, cases: string): ExecuteAction[] {
+function nudgeButtons(caseId: string, snoozeDays: number, nonce: string, cases: string): ExecuteAction[] {
   return [
-    action("Log…", VERB.nudgeLog, { caseId: item.caseId, nonce }, { style: "positive" }),
-    action(`Snooze ${v.snoozeDays} days`, VERB.snooze, {
-      caseId: item.caseId,
-      days: v.snoozeDays,
-      cases,
-      nonce,
-    }),
+    action("Log…", VERB.nudgeLog, { caseId, nonce }, { style: "positive" }),
+    action(`Snooze ${snoozeDays} days`, VERB.snooze, { caseId, days: snoozeDays, cases, nonce }),
   ];
 }
 
-export function nudgeCards(v: NudgeView, opts: NudgeCardOptions): AdaptiveCard[] {
-  const chunks: StuckItem[][] = [];
-  for (let i = 0; i < v.items.length; i += NUDGE_ITEMS_PER_CARD)
-    chunks.push(v.items.slice(i, i + NUDGE_ITEMS_PER_CARD));
+function nudgeLayout(doc: DigestDoc, opts: NudgeCardOptions): AdaptiveCard[] {
+  let lead: readonly Span[] = [];
+  let stuck: Extract<DigestPart, { kind: "stuck" }> | null = null;
+  let help: Extract<DigestPart, { kind: "help" }> | null = null;
+  const extra: CardElement[] = [];
+  for (const p of doc.parts) {
+    if (p.kind === "lead") lead = p.spans;
+    else if (p.kind === "stuck") stuck = p;
+    else if (p.kind === "help") help = p;
+    else if (p.kind === "none") extra.push(text(p.text, { color: "Good" }));
+    else {
+      const line = lineElement(p);
+      if (line) extra.push(line);
+    }
+  }
+  const entries = stuck?.entries ?? [];
+  const chunks: StuckEntry[][] = [];
+  for (let i = 0; i < entries.length; i += NUDGE_ITEMS_PER_CARD)
+    chunks.push(entries.slice(i, i + NUDGE_ITEMS_PER_CARD));
   if (chunks.length === 0) chunks.push([]);
-  const help = `**Log…** opens the form on that case. **Snooze ${v.snoozeDays} days** leaves the case out of these reminders for ${v.snoozeDays} days; it still shows as stuck on the dashboards.`;
+  const leadText = spansMarkdown(lead).replace(/\*\*/g, "");
   return chunks.map((items, i) => {
     const part = chunks.length > 1 ? ` (part ${i + 1} of ${chunks.length})` : "";
     const cases = items.map((x) => x.caseId).join(" ");
-    const body: CardElement[] = [heading(`${v.worker}: ${v.title}.${part}`)];
-    if (items.length === 0) body.push(text("None of your cases is stuck now.", { color: "Good" }));
-    for (const item of items) {
-      const note = opts.notes?.get(item.caseId);
-      const c = stuckContainer(item, false);
+    const body: CardElement[] = [heading(`${leadText}${part}`), ...extra];
+    for (const e of items) {
+      const note = opts.notes?.get(e.caseId);
+      const c = stuckContainer(e);
       const after: CardElement = note
         ? text(note.text, { color: note.tone === "good" ? "Good" : "Attention", weight: "Bolder" })
-        : { type: "ActionSet", actions: nudgeButtons(item, v, opts.nonce, cases), spacing: "Small" };
+        : {
+            type: "ActionSet",
+            actions: nudgeButtons(e.caseId, stuck?.snoozeDays ?? 0, opts.nonce, cases),
+            spacing: "Small",
+          };
       body.push({ ...c, items: [...c.items, after] });
     }
     if (i === chunks.length - 1 && opts.gone && opts.gone.length > 0)
       body.push(text(`No longer stuck: ${opts.gone.join(", ")}.`, { color: "Good", spacing: "Medium" }));
-    body.push(subtle(help));
-    const fallback = `${v.worker}: ${v.title}.${part} ${items.map((x) => x.caseId).join(", ")}. Type sos snooze <case-id> to leave a case out of these reminders for ${v.snoozeDays} days.`;
+    if (help) body.push(lineElement(help)!);
+    const fallback = [
+      `${leadText}${part}`,
+      ...(cases ? [`${items.map((x) => x.caseId).join(", ")}.`] : []),
+      help?.typed ?? "",
+    ]
+      .filter(Boolean)
+      .join(" ");
     return card(body, fallback);
   });
 }
 
-// ---- a preview -------------------------------------------------------------------------------------
-
-function previewBanner(view: DigestView): string {
-  if (view.kind === "nudge") return "Preview of the reminder you would get today: nothing was sent.";
-  if (view.kind === "team") return "Preview: nothing was posted. Names as the team's channel will see them.";
-  return "Preview: nothing was posted.";
+export function nudgeCards(v: NudgeView, opts: NudgeCardOptions): AdaptiveCard[] {
+  return nudgeLayout(digestParts(v), opts);
 }
+
+// ---- a preview -------------------------------------------------------------------------------------
 
 /**
  * A digest preview: one of the digest's cards at a time, exactly as it would be posted, under a

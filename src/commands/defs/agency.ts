@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { emptyTallies, share, tallyCase } from "../../digest/coverage.ts";
+import { elementHeading, emptyTallies, share, tallyCase } from "../../digest/coverage.ts";
 import { ELEMENT_KEYS } from "../../domain/elements.ts";
 import { coverageText } from "../../render/text.ts";
 import type { CoverageView } from "../../render/view.ts";
 import type { CaseRow } from "../../store/schema.ts";
-import { elementHeading, loadBoard } from "../board.ts";
+import { loadBoard } from "../board.ts";
 import { defineCommand } from "../def.ts";
 import type { Env } from "../env.ts";
 import { fail, noExtra, ok } from "../grammar.ts";

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { stuckItems } from "../../digest/stuck-items.ts";
 import { stuckText } from "../../render/text.ts";
 import type { StuckView } from "../../render/view.ts";
 import { requireTeam, teamName } from "../access.ts";
-import { loadBoard, type Scope, stuckItems } from "../board.ts";
+import { loadBoard, type Scope } from "../board.ts";
 import { defineCommand } from "../def.ts";
 import { refuse } from "../env.ts";
 import { lookupSchema, ok, phrase } from "../grammar.ts";
