@@ -70,6 +70,12 @@ function plainSystemError(e: unknown): string | null {
         "port  is",
         "the port is",
       );
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+      // Only listening names HOST; the chat platforms' own network errors are handled where they occur.
+      return process.env.HOST
+        ? `HOST=${process.env.HOST} is not an address of this machine: use 127.0.0.1 (the default), or 0.0.0.0 for every interface.`
+        : null;
     case "ENOSPC":
       return "the disk is full: nothing more can be written until space is freed.";
     default:
