@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
@@ -121,4 +121,37 @@ test("HOST=0.0.0.0 without credentials: Teams is not served, the banner says why
   } finally {
     check.close();
   }
+});
+
+test("what the config leaves nobody to do is said at start, and it still starts", async () => {
+  const config = join(dir, "thin.config.yaml");
+  writeFileSync(
+    config,
+    `agency: { name: Thin Agency, timeZone: Europe/London }
+teams: [{ name: North Team }, { name: South Team }]
+staff:
+  - { email: sue@thin.example, name: Sue, role: supervisor, team: North Team }
+  - { email: wes@thin.example, name: Wes, role: worker, team: South Team }
+`,
+  );
+  const child = spawn(process.execPath, [SOS, "start"], {
+    cwd: dir,
+    env: baseEnv(join(dir, "thin.db"), { SOS_CONFIG: config }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
+  await new Promise<void>((res, rej) => {
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("Console:")) res();
+    });
+    void exited.then((code) => rej(new Error(`exited ${code}: ${out}`)));
+  });
+  child.kill("SIGTERM");
+  expect(await exited).toBe(0);
+  expect(out.split("\n").filter((l) => l.startsWith("Warning:"))).toEqual([
+    "Warning:   a team has no supervisor (South Team): only an admin can open, allocate or close their cases, and nobody reads their team digest as its supervisor.",
+    "Warning:   nobody in staff has the role admin: people the bot does not know are told to ask an admin, and only an admin can manage cases of teams with no supervisor.",
+  ]);
 });
