@@ -58,7 +58,11 @@ export function mountTeams(app: Express, bot: TeamsBot): void {
       json(req, res, (err?: unknown) => {
         if (!err) return next();
         const tooLarge = (err as { type?: unknown }).type === "entity.too.large";
-        refuse(res, tooLarge ? 413 : 400, tooLarge ? "the body is larger than 1 MB" : "the body is not JSON");
+        refuse(
+          res,
+          tooLarge ? 413 : 400,
+          tooLarge ? "the body is larger than 1 MB" : "the body is not a JSON object",
+        );
       }),
     async (req: Request, res: Response) => {
       const parsed = activity.safeParse(req.body);

@@ -26,7 +26,7 @@ async function raw(body: string, contentType: string) {
 describe("/api/messages refuses what is not an activity, plainly", () => {
   test.each([
     ["text that is not JSON", "hello", "text/plain", "expected a Bot Framework activity as JSON"],
-    ["broken JSON", "{not json", "application/json", "the body is not JSON"],
+    ["broken JSON", "{not json", "application/json", "the body is not a JSON object"],
     [
       "JSON that is no activity",
       '{"hello":1}',

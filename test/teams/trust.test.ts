@@ -163,7 +163,7 @@ describe("what is not an activity is a 400 (or 413), one log line, never a 500",
     "expected a Bot Framework activity as JSON (Content-Type: application/json) with a type, a sender and a conversation";
 
   test.each([
-    ["null", "null", 400, "the body is not JSON"],
+    ["null", "null", 400, "the body is not a JSON object"],
     ["a list", "[]", 400, NOT_AN_ACTIVITY],
     [
       "a message from nobody",
