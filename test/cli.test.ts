@@ -242,7 +242,7 @@ describe("sos, end to end as child processes", () => {
     const port = await new Promise<number>((res, rej) => {
       child.stdout.on("data", (b: Buffer) => {
         out += b.toString();
-        const m = /Server: +http:\/\/localhost:(\d+)/.exec(out);
+        const m = /Server: +http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
         if (m && out.includes("Console:")) res(Number(m[1]));
       });
       child.once("exit", (code) => rej(new Error(`exited ${code}: ${out}`)));

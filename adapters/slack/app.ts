@@ -143,7 +143,7 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
     name: "slack",
     describe: `Slack:     POST ${EVENTS_PATH} (HTTP mode: slash command, buttons, forms, App Home)`,
     mount(web) {
-      web.post(EVENTS_PATH, ...verifySlack(settings.signingSecret!, opts.signatureClock ?? systemClock));
+      web.post(EVENTS_PATH, ...verifySlack(settings.signingSecret!, opts.signatureClock ?? systemClock, log));
       web.use(router);
       auth = watchAuth(probe, log, backoff, settings.apiUrl);
     },

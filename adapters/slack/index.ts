@@ -1,16 +1,16 @@
 import type { Ctx } from "../../src/app/context.ts";
 import { createSlackSurface, type SlackOptions, type SlackSurface } from "./app.ts";
-import { slackEnv } from "./settings.ts";
+import type { SlackSettings } from "./settings.ts";
 
 export type { SlackSurface } from "./app.ts";
 export type { SlackPoster } from "./post.ts";
+export { type SlackEnv, slackEnv } from "./settings.ts";
 
-/** The Slack surface the environment asks for, or none (with the reason among the warnings). */
-export function slackFromEnv(
+/** The Slack surface for settings the environment gave (see `slackEnv`), or none when Slack is off. */
+export function slackSurface(
   ctx: Ctx,
-  env: NodeJS.ProcessEnv,
+  settings: SlackSettings | null,
   opts: SlackOptions = {},
-): { surface: SlackSurface | null; configured: boolean; warnings: string[] } {
-  const { settings, configured, warnings } = slackEnv(env);
-  return { surface: settings ? createSlackSurface(ctx, settings, opts) : null, configured, warnings };
+): SlackSurface | null {
+  return settings ? createSlackSurface(ctx, settings, opts) : null;
 }

@@ -14,10 +14,13 @@ export interface SlackSettings {
 }
 
 export interface SlackEnv {
-  /** null when Slack is off: not configured, or configured only in part (see warnings) */
+  /** null when Slack is off (no Slack credentials at all), or when the set-up can't run (`problem`) */
   readonly settings: SlackSettings | null;
-  /** whether any Slack variable is set at all (so the app is not in local mode by accident) */
+  /** whether any Slack credential is set (then local mode is off, whatever else is set) */
   readonly configured: boolean;
+  /** a set-up that can't run: one sentence naming the missing variable (the app refuses to start) */
+  readonly problem: string | null;
+  /** a set-up that runs but looks wrong */
   readonly warnings: string[];
 }
 
@@ -28,6 +31,10 @@ export const SLACK_VARS = [
   "SLACK_API_URL",
 ] as const;
 
+/**
+ * Slack from the environment. Credentials are all or nothing: half a set-up must never fall back to
+ * local mode (which answers anyone), so it is a `problem`, not a warning.
+ */
 export function slackEnv(env: NodeJS.ProcessEnv): SlackEnv {
   const get = (k: (typeof SLACK_VARS)[number]) => {
     const v = env[k]?.trim();
@@ -38,23 +45,26 @@ export function slackEnv(env: NodeJS.ProcessEnv): SlackEnv {
   const appToken = get("SLACK_APP_TOKEN");
   const rawUrl = get("SLACK_API_URL");
   const configured = Boolean(botToken || signingSecret || appToken);
-  const warnings: string[] = [];
-  if (!configured) {
-    if (rawUrl) warnings.push("SLACK_API_URL is set but no Slack token is, so Slack is off.");
-    return { settings: null, configured, warnings };
-  }
+  const off = (problem: string | null, warnings: string[] = []): SlackEnv => ({
+    settings: null,
+    configured,
+    problem,
+    warnings,
+  });
+  if (!configured)
+    return off(null, rawUrl ? ["SLACK_API_URL is set but no Slack token is, so Slack is off."] : []);
   if (!botToken) {
-    warnings.push(
-      "Slack is off: SLACK_BOT_TOKEN is not set (the Bot User OAuth Token, xoxb-…, from the app's OAuth & Permissions page).",
+    const set = signingSecret ? "SLACK_SIGNING_SECRET" : "SLACK_APP_TOKEN";
+    return off(
+      `${set} is set without SLACK_BOT_TOKEN: set the Bot User OAuth Token (xoxb-…, from the app's OAuth & Permissions page) too, or unset ${set} to run in local mode.`,
     );
-    return { settings: null, configured, warnings };
   }
   if (!signingSecret && !appToken) {
-    warnings.push(
-      "Slack is off: set SLACK_SIGNING_SECRET (HTTP mode, from Basic Information) or SLACK_APP_TOKEN (Socket Mode, xapp-…) as well as SLACK_BOT_TOKEN.",
+    return off(
+      "SLACK_BOT_TOKEN is set without SLACK_SIGNING_SECRET (HTTP mode, from the app's Basic Information) or SLACK_APP_TOKEN (Socket Mode, xapp-…): set one of them, or unset SLACK_BOT_TOKEN to run in local mode.",
     );
-    return { settings: null, configured, warnings };
   }
+  const warnings: string[] = [];
   if (!botToken.startsWith("xoxb-"))
     warnings.push("SLACK_BOT_TOKEN does not start with xoxb-: is it the Bot User OAuth Token?");
   if (appToken && !appToken.startsWith("xapp-"))
@@ -63,17 +73,18 @@ export function slackEnv(env: NodeJS.ProcessEnv): SlackEnv {
     );
   let apiUrl: string | undefined;
   if (rawUrl) {
-    if (!/^https?:\/\/\S+$/.test(rawUrl)) {
-      warnings.push(
-        `Slack is off: SLACK_API_URL must be an http(s) URL such as https://slack.com/api/ (got "${rawUrl}").`,
-      );
-      return { settings: null, configured, warnings };
-    }
+    if (!/^https?:\/\/\S+$/.test(rawUrl))
+      return off(`SLACK_API_URL must be an http(s) URL such as https://slack.com/api/ (got "${rawUrl}").`);
     apiUrl = rawUrl.endsWith("/") ? rawUrl : `${rawUrl}/`;
   }
   const common = { botToken, ...(apiUrl ? { apiUrl } : {}) };
   if (appToken) {
-    return { settings: { mode: "socket", appToken, ...common }, configured, warnings };
+    return { settings: { mode: "socket", appToken, ...common }, configured, problem: null, warnings };
   }
-  return { settings: { mode: "http", signingSecret: signingSecret!, ...common }, configured, warnings };
+  return {
+    settings: { mode: "http", signingSecret: signingSecret!, ...common },
+    configured,
+    problem: null,
+    warnings,
+  };
 }

@@ -1,24 +1,35 @@
 import { verifySlackRequest } from "@slack/bolt";
-import express, { type Request, type RequestHandler } from "express";
+import express, { type Request, type RequestHandler, type Response } from "express";
 import type { Clock } from "../../src/app/clock.ts";
+import type { SlackLog } from "./log.ts";
+import { payloadProblem } from "./payload.ts";
 
 /**
  * Slack's request signing (`v0:timestamp:body`, HMAC-SHA256 with the signing secret), checked against
  * a given clock (real time in production, the test's clock in tests) in both directions: a timestamp
  * more than five minutes old or ahead is refused, so a captured request cannot be replayed. Bolt's
- * own check reads Date.now() and only refuses old ones. Runs before Bolt and hands it the raw body
- * (Bolt reuses `req.rawBody`).
+ * own check reads Date.now() and only refuses old ones. Then the body's shape (payload.ts), so Bolt
+ * only ever sees a request Slack could have sent. Runs before Bolt and hands it the raw body (Bolt
+ * reuses `req.rawBody`). Each refusal is one log line, naming no content.
  */
 export const MAX_SKEW_SECONDS = 300;
 
-export function verifySlack(signingSecret: string, clock: Clock): RequestHandler[] {
+export function verifySlack(signingSecret: string, clock: Clock, log: SlackLog): RequestHandler[] {
+  const refuse = (res: Response, status: number, why: string) => {
+    log(`refused a request (HTTP ${status}): ${why}`);
+    res.status(status).json({ error: why });
+  };
   const check: RequestHandler = (req, res, next) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const ts = Number(req.header("x-slack-request-timestamp"));
     const signature = req.header("x-slack-signature") ?? "";
     const now = clock.now().getTime();
-    if (!Number.isInteger(ts) || Math.abs(now / 1000 - ts) > MAX_SKEW_SECONDS || signature === "") {
-      res.status(401).end();
+    if (signature === "" || !Number.isInteger(ts)) {
+      refuse(res, 401, "no Slack signature");
+      return;
+    }
+    if (Math.abs(now / 1000 - ts) > MAX_SKEW_SECONDS) {
+      refuse(res, 401, "the Slack signature's timestamp is more than 5 minutes from now");
       return;
     }
     try {
@@ -29,13 +40,18 @@ export function verifySlack(signingSecret: string, clock: Clock): RequestHandler
         nowMilliseconds: now,
       });
     } catch {
-      res.status(401).end();
+      refuse(res, 401, "the Slack signature does not match");
+      return;
+    }
+    // Bolt compares the content type exactly; "…; charset=utf-8" would make it fail to parse a form.
+    const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    const problem = payloadProblem(type, raw.toString("utf8"));
+    if (problem) {
+      refuse(res, 400, problem);
       return;
     }
     (req as Request & { rawBody?: Buffer }).rawBody = raw;
-    // Bolt compares the content type exactly; "…; charset=utf-8" would make it fail to parse a form.
-    const type = req.headers["content-type"];
-    if (type) req.headers["content-type"] = type.split(";")[0]!.trim().toLowerCase();
+    req.headers["content-type"] = type;
     next();
   };
   return [express.raw({ type: () => true, limit: "1mb" }), check];

@@ -3,6 +3,7 @@ import { Activity, ActivityTypes } from "@microsoft/agents-activity";
 import {
   AgentApplication,
   type AuthConfiguration,
+  AuthType,
   CloudAdapter,
   createOutboundHostValidator,
   getAuthConfigWithDefaults,
@@ -11,7 +12,7 @@ import {
 } from "@microsoft/agents-hosting";
 import type { Ctx } from "../../src/app/context.ts";
 import { type ActionData, onCardAction } from "./actions.ts";
-import type { TeamsSettings } from "./config.ts";
+import type { MicrosoftEndpoints, TeamsSettings } from "./config.ts";
 import { installations } from "./conversations.ts";
 import { FILE_CONSENT_INVOKE, onFileConsent } from "./files.ts";
 import { EmailCache } from "./identity.ts";
@@ -31,6 +32,8 @@ export interface TeamsBot {
   readonly deps: BotDeps;
   /** the app id proactive sends present; any non-empty string when anonymous */
   readonly appId: string;
+  /** credentials are set: every request carries a Microsoft token, checked (route.ts) */
+  readonly secure: boolean;
 }
 
 const SORRY =
@@ -39,15 +42,26 @@ const SORRY =
 export function createTeamsBot(
   ctx: Ctx,
   settings: TeamsSettings,
-  opts: { log?: (line: string) => void; nonce?: () => string } = {},
+  opts: { log?: (line: string) => void; nonce?: () => string; microsoft?: MicrosoftEndpoints } = {},
 ): TeamsBot {
+  const standIn = settings.appId ? opts.microsoft : undefined;
   const authConfig = getAuthConfigWithDefaults({
     clientId: settings.appId,
     clientSecret: settings.clientSecret,
     tenantId: settings.tenantId,
+    ...(standIn
+      ? {
+          authority: standIn.authority,
+          authType: AuthType.EntraAuthSideCar,
+          sidecarBaseUrl: standIn.tokenSidecar,
+        }
+      : {}),
   });
-  // With credentials, replies may only go to Microsoft's own hosts, whatever serviceUrl an activity names.
-  const hosts = settings.appId ? createOutboundHostValidator({ enabled: true }) : undefined;
+  // With credentials, replies may only go to Microsoft's own hosts, whatever serviceUrl an activity
+  // names (and, anonymous, route.ts answers only a connector on this machine).
+  const hosts = settings.appId
+    ? createOutboundHostValidator({ enabled: true, hosts: standIn?.connectorHosts ?? [] })
+    : undefined;
   const adapter = new CloudAdapter(authConfig, undefined, undefined, undefined, hosts);
   // The SDK's default would tell the user to "fix the source code" and log the error's text; let the
   // error reach the caller instead (the route answers 500, a proactive post reports a failure).
@@ -60,6 +74,7 @@ export function createTeamsBot(
     ctx,
     installs: installations(ctx),
     emails: new EmailCache(),
+    lookups: Boolean(settings.appId),
     nonce: opts.nonce ?? (() => randomUUID()),
     log: opts.log ?? ((line) => process.stderr.write(`${line}\n`)),
   };
@@ -95,7 +110,14 @@ export function createTeamsBot(
   agent.onConversationUpdate("membersRemoved", guard("members removed", onMembersRemoved));
   agent.onActivity(ActivityTypes.Message, guard("message", onMessage));
 
-  return { adapter, agent, authConfig, deps, appId: settings.appId ?? "sos-local" };
+  return {
+    adapter,
+    agent,
+    authConfig,
+    deps,
+    appId: settings.appId ?? "sos-local",
+    secure: Boolean(settings.appId),
+  };
 }
 
 /** A message with no text and a value is an Action.Submit; anything else is a typed command. */

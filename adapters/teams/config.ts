@@ -11,6 +11,18 @@ export interface TeamsSettings {
   readonly tenantId?: string;
 }
 
+/**
+ * Where "Microsoft" is, when it is not Microsoft: a test's local stand-in. Tokens are checked against
+ * the keys at `authority` (`<authority>/<tenant>/discovery/v2.0/keys`), the bot's own tokens come
+ * from an Entra Agent ID sidecar at `tokenSidecar` (an SDK auth type), and connectors on
+ * `connectorHosts` may be answered besides Microsoft's. Never read from the environment.
+ */
+export interface MicrosoftEndpoints {
+  readonly authority: string;
+  readonly tokenSidecar: string;
+  readonly connectorHosts: readonly string[];
+}
+
 export const TEAMS_ENV = {
   appId: "TEAMS_APP_ID",
   clientSecret: "TEAMS_CLIENT_SECRET",
@@ -19,38 +31,49 @@ export const TEAMS_ENV = {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Whether Teams credentials are set: then Teams requests must carry a valid token. */
-export function hasTeamsCredentials(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env[TEAMS_ENV.appId]?.trim());
+export interface TeamsEnv {
+  readonly settings: TeamsSettings;
+  /** whether any Teams credential is set (then local mode is off, whatever else is set) */
+  readonly configured: boolean;
+  /** a set-up that can't run: one sentence naming the missing variable (the app refuses to start) */
+  readonly problem: string | null;
+  /** a set-up that runs but looks wrong */
+  readonly warnings: string[];
 }
 
-export function teamsSettingsFromEnv(env: NodeJS.ProcessEnv): {
-  settings: TeamsSettings;
-  warnings: string[];
-} {
+/**
+ * Teams from the environment. Credentials are all or nothing: half a set-up must never fall back to
+ * local mode, which answers anyone.
+ */
+export function teamsEnv(env: NodeJS.ProcessEnv): TeamsEnv {
   const get = (k: string) => env[k]?.trim() || undefined;
   const appId = get(TEAMS_ENV.appId);
   const clientSecret = get(TEAMS_ENV.clientSecret);
   const tenantId = get(TEAMS_ENV.tenantId);
-  const warnings: string[] = [];
+  const configured = Boolean(appId || clientSecret || tenantId);
+  const none = { settings: {}, configured, warnings: [] };
   if (!appId) {
-    if (clientSecret || tenantId) {
-      warnings.push(
-        `${clientSecret ? TEAMS_ENV.clientSecret : TEAMS_ENV.tenantId} is set but ${TEAMS_ENV.appId} is not, so Teams is not configured.`,
-      );
-    }
-    return { settings: {}, warnings };
-  }
-  if (!GUID.test(appId)) {
-    warnings.push(`${TEAMS_ENV.appId} should be the bot's Microsoft Entra application (client) id, a GUID.`);
+    const set = clientSecret ? TEAMS_ENV.clientSecret : tenantId ? TEAMS_ENV.tenantId : null;
+    return {
+      ...none,
+      problem: set
+        ? `${set} is set without ${TEAMS_ENV.appId}: set the bot's Microsoft Entra application (client) id too, or unset ${set} to run in local mode.`
+        : null,
+    };
   }
   if (!clientSecret) {
-    warnings.push(
-      `${TEAMS_ENV.appId} is set without ${TEAMS_ENV.clientSecret}: Teams messages will be checked, but replies cannot be sent.`,
-    );
+    return {
+      ...none,
+      problem: `${TEAMS_ENV.appId} is set without ${TEAMS_ENV.clientSecret}: the bot could check Microsoft's tokens but never reply. Set the app's client secret too, or unset ${TEAMS_ENV.appId} to run in local mode.`,
+    };
   }
+  const warnings = GUID.test(appId)
+    ? []
+    : [`${TEAMS_ENV.appId} should be the bot's Microsoft Entra application (client) id, a GUID.`];
   return {
-    settings: { appId, ...(clientSecret ? { clientSecret } : {}), ...(tenantId ? { tenantId } : {}) },
+    settings: { appId, clientSecret, ...(tenantId ? { tenantId } : {}) },
+    configured,
+    problem: null,
     warnings,
   };
 }

@@ -6,6 +6,9 @@ import type { Actor } from "../../src/domain/access.ts";
 /**
  * Who a Teams user is in the agency (DESIGN §4): the config's `teamsId` (their Entra object id, or
  * their Teams user id), else their work email, which Teams gives only through a member lookup.
+ * The lookup asks the activity's connector, so it is made only when a Microsoft token vouched for
+ * that connector (route.ts): anonymous (local mode), a caller could name its own connector and
+ * have it answer any email, so there only `teamsId` counts.
  */
 
 export type Identity =
@@ -37,11 +40,12 @@ export async function identify(
   who: ChannelAccount | undefined,
   emails: EmailCache,
   onLookupError: (status: number | undefined) => void,
+  lookups: boolean,
 ): Promise<Identity> {
   const byId = byTeamsAccount(people, who);
   if (byId) return { actor: byId };
   const name = who?.name?.trim() || "your Teams account";
-  if (!who?.id) return { actor: undefined, account: name };
+  if (!who?.id || !lookups) return { actor: undefined, account: name };
   const key = who.aadObjectId ?? who.id;
   let email = emails.get(key);
   if (email === undefined) {

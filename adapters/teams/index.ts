@@ -1,11 +1,17 @@
 import type { Ctx } from "../../src/app/context.ts";
-import type { Mount } from "../../src/server/http.ts";
+import { isLoopbackHost, type Mount, serverOrigin } from "../../src/server/http.ts";
 import { createTeamsBot, type TeamsBot } from "./bot.ts";
-import { type TeamsSettings, teamsSettingsFromEnv } from "./config.ts";
+import type { MicrosoftEndpoints, TeamsEnv, TeamsSettings } from "./config.ts";
 import { createPoster, type TeamsPoster } from "./proactive.ts";
 import { mountTeams, TEAMS_PATH } from "./route.ts";
 
-export { hasTeamsCredentials, TEAMS_ENV, type TeamsSettings } from "./config.ts";
+export {
+  type MicrosoftEndpoints,
+  TEAMS_ENV,
+  type TeamsEnv,
+  type TeamsSettings,
+  teamsEnv,
+} from "./config.ts";
 export type { PostResult, TeamsPoster } from "./proactive.ts";
 export { TEAMS_PATH } from "./route.ts";
 
@@ -19,7 +25,12 @@ export interface TeamsSurface {
 export function createTeamsSurface(
   ctx: Ctx,
   settings: TeamsSettings,
-  opts: { describe?: string; log?: (line: string) => void; nonce?: () => string } = {},
+  opts: {
+    describe?: string;
+    log?: (line: string) => void;
+    nonce?: () => string;
+    microsoft?: MicrosoftEndpoints;
+  } = {},
 ): TeamsSurface {
   const bot = createTeamsBot(ctx, settings, opts);
   const describe =
@@ -35,19 +46,31 @@ export function createTeamsSurface(
 }
 
 /**
- * Teams from the environment: with `TEAMS_APP_ID` set, tokens are checked; without it, the route is
- * served anonymously only in local mode (no platform credentials at all) and never in production.
+ * Teams as the environment asks: token-checked with credentials. Without any, only in local mode
+ * (no platform credentials at all), and only on a loopback address outside production: anonymous,
+ * it believes whoever posts, so it is for the Agents Playground on this machine. When it is not
+ * served for that reason, a warning says why.
  */
-export function teamsFromEnv(
+export function teamsSurfaceFor(
   ctx: Ctx,
-  env: NodeJS.ProcessEnv,
-  local: boolean,
+  teams: TeamsEnv,
+  where: { local: boolean; host: string; port: string; production: boolean },
 ): { surface: TeamsSurface | null; warnings: string[] } {
-  const { settings, warnings } = teamsSettingsFromEnv(env);
-  if (!settings.appId && (!local || env.NODE_ENV === "production")) return { surface: null, warnings };
-  const port = env.PORT || "3978";
-  const describe = settings.appId
-    ? undefined
-    : `POST ${TEAMS_PATH}: Microsoft Teams, anonymous (local mode); try: npx agentsplayground -e http://localhost:${port}${TEAMS_PATH} -c msteams`;
-  return { surface: createTeamsSurface(ctx, settings, describe ? { describe } : {}), warnings };
+  const warnings = [...teams.warnings];
+  if (teams.settings.appId) return { surface: createTeamsSurface(ctx, teams.settings), warnings };
+  if (!where.local) return { surface: null, warnings };
+  if (where.production) {
+    warnings.push(
+      "Teams is not served: NODE_ENV is production and no Teams credentials are set (TEAMS_APP_ID, TEAMS_CLIENT_SECRET).",
+    );
+    return { surface: null, warnings };
+  }
+  if (!isLoopbackHost(where.host)) {
+    warnings.push(
+      `Teams is not served: HOST=${where.host} is not a loopback address, and without Teams credentials anyone who reaches it could act as any staff member. Use HOST=127.0.0.1 for the Agents Playground, or set TEAMS_APP_ID and TEAMS_CLIENT_SECRET.`,
+    );
+    return { surface: null, warnings };
+  }
+  const describe = `POST ${TEAMS_PATH}: Microsoft Teams, anonymous (local mode); try: npx agentsplayground -e ${serverOrigin(where.host, where.port)}${TEAMS_PATH} -c msteams`;
+  return { surface: createTeamsSurface(ctx, {}, { describe }), warnings };
 }

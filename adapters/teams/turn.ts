@@ -11,6 +11,8 @@ export interface BotDeps {
   readonly ctx: Ctx;
   readonly installs: Installations;
   readonly emails: EmailCache;
+  /** whether people may be looked up at the activity's connector: only when a token vouched for it */
+  readonly lookups: boolean;
   /** a fresh nonce for each card sent, so its buttons carry their own delivery ids */
   readonly nonce: () => string;
   /** one line about what went wrong: never a child's name, a note or a message's text */
@@ -24,8 +26,13 @@ export function audienceOf(activity: Activity): Audience {
 
 /** Who wrote, as staff; and the place they wrote from is remembered for later posts. */
 export async function whoIs(deps: BotDeps, turn: TurnContext): Promise<Identity> {
-  const who = await identify(deps.ctx.people, turn, turn.activity.from, deps.emails, (status) =>
-    deps.log(`teams: member lookup failed${status ? ` (HTTP ${status})` : ""}`),
+  const who = await identify(
+    deps.ctx.people,
+    turn,
+    turn.activity.from,
+    deps.emails,
+    (status) => deps.log(`teams: member lookup failed${status ? ` (HTTP ${status})` : ""}`),
+    deps.lookups,
   );
   rememberPlace(deps, turn, who.actor?.staffId ?? null);
   return who;

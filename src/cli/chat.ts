@@ -1,7 +1,9 @@
 import { createInterface } from "node:readline";
 import { UsageError } from "../app/boot.ts";
 import { runCommand } from "../commands/run.ts";
+import { isBusy } from "../store/open.ts";
 import { readArgs } from "./args.ts";
+import { busySentence } from "./errors.ts";
 import { bootFromEnv, notYetSynced } from "./setup.ts";
 
 /** `sos chat --as <email>`: one command per input line, each reply then a blank line. */
@@ -25,14 +27,24 @@ export async function chat(argv: string[]): Promise<number> {
       );
     }
     const rl = createInterface({ input: process.stdin, terminal: false });
+    let busy = 0;
     for await (const raw of rl) {
       const line = raw.trim();
       if (line === "" || line.startsWith("#")) continue;
-      const reply = await runCommand(ctx, { actor, text: line, surface: "cli", audience: "private" });
+      let reply: Awaited<ReturnType<typeof runCommand>>;
+      try {
+        reply = await runCommand(ctx, { actor, text: line, surface: "cli", audience: "private" });
+      } catch (e) {
+        // A locked database fails this one command (its transaction did not happen); the next may run.
+        if (!isBusy(e)) throw e;
+        busy += 1;
+        process.stdout.write(`sos: ${busySentence()}\n\n`);
+        continue;
+      }
       const file = reply.file ? `\n--- ${reply.file.filename} ---\n${reply.file.content.trimEnd()}\n` : "";
       process.stdout.write(`${reply.text}\n${file}\n`);
     }
-    return 0;
+    return busy > 0 ? 1 : 0;
   } finally {
     ctx.store.close();
   }

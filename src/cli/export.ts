@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { closeSync, fchmodSync, fstatSync, openSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../app/boot.ts";
 import { boardViews, loadBoardSync, teamHolders } from "../commands/board.ts";
@@ -10,6 +10,20 @@ import { whiteboardPng } from "../pictures/whiteboard-png.ts";
 import { dashboardCsv } from "../render/csv.ts";
 import { oneOf, readArgs } from "./args.ts";
 import { bootFromEnv, shown } from "./setup.ts";
+
+/**
+ * Exports hold children's full names: a new file is created readable by its owner only, and a file
+ * written over is made so (not a pipe or a terminal, `--out /dev/stdout`, which are not ours to change).
+ */
+function writePrivately(path: string, data: string | Uint8Array): void {
+  const fd = openSync(path, "w", 0o600);
+  try {
+    if (fstatSync(fd).isFile()) fchmodSync(fd, 0o600);
+    writeFileSync(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** `sos export --format csv|html|png [--team NAME] --out FILE`: a dashboard to keep, print or share. */
 export function exportFile(argv: string[]): number {
@@ -45,7 +59,7 @@ export function exportFile(argv: string[]): number {
         teamId === null ? { kind: "agency" } : { kind: "team", teamId },
         "overview",
       )[0]!;
-      writeFileSync(out, dashboardCsv(view));
+      writePrivately(out, dashboardCsv(view));
       const rows = view.groups.reduce((n, g) => n + g.rows.length, 0);
       process.stdout.write(
         `Wrote ${shown(out)}: ${view.title}, ${rows} open case${rows === 1 ? "" : "s"}.\n`,
@@ -56,7 +70,7 @@ export function exportFile(argv: string[]): number {
     const team = ctx.org.teams.find((t) => t.id === teamId)!.name;
     if (format === "png") {
       const picture = whiteboardPng(model, "full");
-      writeFileSync(out, picture.png);
+      writePrivately(out, picture.png);
       process.stdout.write(
         `Wrote ${shown(out)}: ${team}'s whiteboard, ${picture.width} × ${picture.height} px.\n`,
       );
@@ -64,7 +78,7 @@ export function exportFile(argv: string[]): number {
     }
     const board = loadBoardSync(env, { teamIds: [teamId!] });
     const dashboards = boardViews(env, board.cases, teamHolders(env, teamId!), null);
-    writeFileSync(out, whiteboardHtml(model, dashboards, { agency: ctx.org.agency.name }));
+    writePrivately(out, whiteboardHtml(model, dashboards, { agency: ctx.org.agency.name }));
     process.stdout.write(
       `Wrote ${shown(out)}: ${team}'s printable whiteboard, ${board.cases.length} open cases. Open it in a browser and print.\n`,
     );

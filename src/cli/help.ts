@@ -19,6 +19,8 @@ Every command finds its files the same way:
   config    SOS_CONFIG, else ./sos.config.yaml, else examples/demo.config.yaml
   database  SOS_DB, else ./data/sos.db (the folder is created)
   today     --today YYYY-MM-DD or SOS_TODAY act as if it were that day (demos, tests)
+A database another process is writing is waited for up to SOS_BUSY_TIMEOUT_MS (default 30000 ms);
+then the command says so and exits 1, having done nothing.
 
 A database belongs to one agency (config agency.id): a config for another agency is refused before
 anything is written. Only start, migrate, sync and demo set up the database and sync the staff;
@@ -29,19 +31,23 @@ Run \`sos <command> --help\` for a command's options.`;
 export const HELP: Readonly<Record<string, string>> = {
   start: `Usage: sos start [--today YYYY-MM-DD] [--accept-staff-changes]
 
-Runs the bot. First it sets up the database as \`sos migrate\` does: migrations, the agency check,
-the staff sync (it says what changed, and lists people no longer in the config who still hold open
-cases); a sync marking a quarter or more of the staff, or a whole team, as gone needs
---accept-staff-changes. With no Slack or Teams credentials in the environment it runs in local mode:
-  - an HTTP server on PORT (default 3978) with GET /healthz, and POST /api/messages answering
-    Microsoft Teams without tokens, for the Agents Playground:
-      npx agentsplayground -e http://localhost:3978/api/messages -c msteams
-    (never in production: with NODE_ENV=production the anonymous route is not served);
+Runs the bot: an HTTP server on HOST:PORT (default 127.0.0.1:3978, this machine only) with
+GET /healthz and the Slack and Teams routes. First it sets up the database as \`sos migrate\` does:
+migrations, the agency check, the staff sync (it says what changed, and lists people no longer in
+the config who still hold open cases); a sync marking a quarter or more of the staff, or a whole
+team, as gone needs --accept-staff-changes. With no Slack or Teams credentials at all it runs in
+local mode:
+  - POST /api/messages answers Microsoft Teams without tokens, for the Agents Playground:
+      npx agentsplayground -e http://127.0.0.1:3978/api/messages -c msteams
+    only when HOST is a loopback address and NODE_ENV is not production, only to a connector on
+    this machine, and knowing people by their config teamsId alone;
   - when standard input is a terminal, a console chat as the first worker in the config
     (:as <email> switches person, :quit leaves); otherwise it keeps serving until stopped;
   - with the demo config and a new database, it first loads the demo data (see \`sos demo\`); the
     demo agency runs on a calendar starting 2016-03-01, the time of its sample cases, unless
     SOS_TODAY or --today says otherwise.
+Credentials are all or nothing: a Slack or Teams variable set without its partner stops start
+with one sentence naming the missing one.
 Microsoft Teams (docs/teams.md):
   TEAMS_APP_ID         the bot's Microsoft Entra application (client) id; when set, every
                        request to /api/messages must carry a valid Microsoft token
@@ -53,14 +59,16 @@ Slack (docs/slack.md) is served when these are set:
   SLACK_APP_TOKEN       Socket Mode instead: an xapp-… token; the bot connects out to Slack
   SLACK_API_URL         optional Web API base URL (default https://slack.com/api/)
 If Slack can't be reached the bot still starts, logs one line and keeps trying.
-Environment: PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, and the Slack and Teams variables above.`,
+Environment: HOST, PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, SOS_BUSY_TIMEOUT_MS, and the Slack and
+Teams variables above.`,
   chat: `Usage: sos chat --as <email> [--today YYYY-MM-DD]
 
 Reads one command per line from standard input, as the staff member with that email, and prints
 each reply followed by a blank line. Lines may start with /sos or not; empty lines and lines
-starting with # are skipped. Exits 0 at the end of input; 2 for a usage error such as an unknown --as.
-It records what the commands say but does not sync the staff: someone added to the config since the
-last \`sos sync\` is not known yet.`,
+starting with # are skipped. Exits 0 at the end of input; 2 for a usage error such as an unknown --as;
+1 if a line met a database another process held past SOS_BUSY_TIMEOUT_MS (default 30 s): that
+line's reply says so, and the lines after it still run. It records what the commands say but does
+not sync the staff: someone added to the config since the last \`sos sync\` is not known yet.`,
   demo: `Usage: sos demo [--db PATH] [--today YYYY-MM-DD]
 
 Creates a database holding the demo agency (examples/demo.config.yaml) and the seed document's
@@ -104,7 +112,8 @@ status and run --dry-run read only (the database is opened read-only); run recor
 csv   the overview dashboard (a team's, or the whole agency's without --team), one row per case
 html  a printable whiteboard page for a team: its dashboards and the heatmap
 png   the team's whiteboard picture (cases × elements: done, not done, stuck)
-Files hold children's full names: keep them where case records are kept. Reads the database only.`,
+Files hold children's full names: they are written readable by their owner only (0600); keep
+them where case records are kept. Reads the database only.`,
   migrate: `Usage: sos migrate [--accept-staff-changes]
 
 Creates the database if needed and applies any migrations not yet applied, then records its agency

@@ -1,11 +1,13 @@
 import { UsageError } from "../app/boot.ts";
 import { ConfigError } from "../config/load.ts";
+import { isBusy } from "../store/open.ts";
 import { closest } from "../util/suggest.ts";
 import { audit } from "./audit.ts";
 import { chat } from "./chat.ts";
 import { dashboard } from "./dashboard.ts";
 import { demo } from "./demo.ts";
 import { digest } from "./digest.ts";
+import { busySentence, busyTimeoutProblem } from "./errors.ts";
 import { exportFile } from "./export.ts";
 import { HELP, MAIN_HELP } from "./help.ts";
 import { migrate } from "./migrate.ts";
@@ -35,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${topic && HELP[topic] ? HELP[topic] : MAIN_HELP}\n`);
     return 0;
   }
+  const badWait = busyTimeoutProblem();
+  if (badWait) throw new UsageError(badWait);
   const run = COMMANDS[name];
   if (!run) {
     const hint = closest(name, Object.keys(COMMANDS), 1)[0];
@@ -70,6 +74,12 @@ function plainSystemError(e: unknown): string | null {
         "port  is",
         "the port is",
       );
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+      // Only listening names HOST; the chat platforms' own network errors are handled where they occur.
+      return process.env.HOST
+        ? `HOST=${process.env.HOST} is not an address of this machine: use 127.0.0.1 (the default), or 0.0.0.0 for every interface.`
+        : null;
     case "ENOSPC":
       return "the disk is full: nothing more can be written until space is freed.";
     default:
@@ -77,13 +87,27 @@ function plainSystemError(e: unknown): string | null {
   }
 }
 
-// One place where errors end up: known ones print plainly, anything else with its stack for an admin.
+/**
+ * What an unexpected error may show: its kind and code. Never its message or stack: a failed query's
+ * message quotes its parameters (children's names, notes), and a stack shows install paths.
+ */
+function kindOf(e: unknown): string {
+  if (!(e instanceof Error)) return typeof e;
+  const code = (e as { code?: unknown }).code;
+  const cause = e.cause instanceof Error ? `, from ${kindOf(e.cause)}` : "";
+  return `${e.name}${typeof code === "string" ? ` ${code}` : ""}${cause}`;
+}
+
+// One place where errors end up: known ones print plainly, anything else as its kind, never a stack.
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   if (e instanceof UsageError) {
     process.stderr.write(`sos: ${e.message}\n`);
     process.exitCode = 2;
+  } else if (isBusy(e)) {
+    process.stderr.write(`sos: ${busySentence()}\n`);
+    process.exitCode = 1;
   } else if (plainSystemError(e)) {
     process.stderr.write(`sos: ${plainSystemError(e)}\n`);
     process.exitCode = 1;
@@ -91,8 +115,9 @@ try {
     process.stderr.write(`sos: the config can't be used. ${e.message}\n`);
     process.exitCode = 1;
   } else {
+    const debug = process.env.SOS_DEBUG === "1" && e instanceof Error;
     process.stderr.write(
-      `sos: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      `sos: something went wrong (${kindOf(e)}) and the command stopped. ${debug ? `\n${e.stack}` : "SOS_DEBUG=1 shows the details, for whoever looks after this install."}\n`,
     );
     process.exitCode = 1;
   }

@@ -1,16 +1,18 @@
 import { startConsoleChat } from "../../adapters/console/chat.ts";
 import { DEMO_TODAY, UsageError } from "../app/boot.ts";
 import { DEMO_CONFIG } from "../app/paths.ts";
+import { startPruning } from "../app/prune.ts";
 import { setUpLines } from "../app/set-up-report.ts";
-import { surfacesFromEnv } from "../app/surfaces.ts";
+import { hostFromEnv, platformEnv, surfacesFromEnv } from "../app/surfaces.ts";
 import { loadDemoData } from "../demo/load.ts";
 import { createRunner } from "../digest/runner.ts";
 import { createScheduler, type Scheduler } from "../digest/scheduler.ts";
 import { digestPictures } from "../digest/whiteboard.ts";
 import { formatDate, localDate, localTime } from "../domain/dates.ts";
 import { isolatedRenderer } from "../pictures/png-renderer.ts";
-import { createApp, listen } from "../server/http.ts";
+import { createApp, listen, serverOrigin } from "../server/http.ts";
 import { startCheckpointer } from "../store/checkpointer.ts";
+import { SERVER_BUSY_TIMEOUT_MS } from "../store/open.ts";
 import { readArgs } from "./args.ts";
 import { bootFromEnv, shown } from "./setup.ts";
 
@@ -23,6 +25,10 @@ export async function start(argv: string[]): Promise<number> {
   const port = Number(process.env.PORT ?? 3978);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`PORT must be a port number (got "${process.env.PORT}")`);
+  // Half a platform set-up is refused before the database is opened.
+  const problem = platformEnv(process.env).problem;
+  if (problem) throw new UsageError(problem);
+  const host = hostFromEnv(process.env);
   const { ctx, emptyDb, configPath, dbPath, demoClock, setUp } = bootFromEnv({
     open: { mode: "setup", command: "start", acceptStaffChanges: values["accept-staff-changes"] === true },
     today: values.today,
@@ -50,17 +56,20 @@ export async function start(argv: string[]): Promise<number> {
     );
     say(`           (with your clock's time of day). SOS_TODAY=YYYY-MM-DD picks another day.`);
   }
-  for (const w of surfaces.warnings) say(`Warning:   ${w}`);
+  for (const w of [...ctx.org.warnings, ...surfaces.warnings]) say(`Warning:   ${w}`);
 
   const app = createApp(ctx, surfaces.mounts);
-  const running = await listen(app, port, surfaces.mounts);
-  say(`Server:    http://localhost:${running.port}  (GET /healthz)`);
+  const running = await listen(app, port, surfaces.mounts, host);
+  say(`Server:    ${serverOrigin(host, running.port)}  (GET /healthz)`);
   // PORT=0 takes any free port: the lines that name it say the one taken.
   for (const m of surfaces.mounts)
-    say(`           ${m.describe.replaceAll(`localhost:${port}/`, `localhost:${running.port}/`)}`);
+    say(
+      `           ${m.describe.replaceAll(`${serverOrigin(host, port)}/`, `${serverOrigin(host, running.port)}/`)}`,
+    );
 
-  // Delivery ids are only needed while a platform might still retry: a week is ample.
-  ctx.repo.idempotency.prune(new Date(ctx.clock.now().getTime() - 7 * 86_400_000).toISOString());
+  // Serving, a write waits less than a command would: people are waiting on a 3-second answer.
+  ctx.store.sqlite.pragma(`busy_timeout = ${SERVER_BUSY_TIMEOUT_MS}`);
+  const pruning = startPruning(ctx);
 
   // WAL checkpoints off the request path, and the digests on their schedules.
   const checkpointer = startCheckpointer(ctx.store);
@@ -107,6 +116,7 @@ export async function start(argv: string[]): Promise<number> {
   }
 
   const stop = async () => {
+    pruning.stop();
     scheduler?.stop();
     await renderer.close();
     await running.close();

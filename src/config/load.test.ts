@@ -153,3 +153,103 @@ staff:
     'the label "Family Plan" for child-safety-plan is the statutory-cp label for adult-safety-plan',
   );
 });
+
+describe("config checks that used to pass silently", () => {
+  test.each([
+    [`${base}holidays: [2026-12-25, 2026-02-30]\n`, "holidays[1]: 2026-02-30 is not a day of the calendar"],
+    [`${base}holidays: [2026-13-01]\n`, "holidays[0]: 2026-13-01 is not a day of the calendar"],
+    [`${base}holidays: [25/12/2026]\n`, "holidays[0]: must be a date written YYYY-MM-DD"],
+    [
+      base.replace("team: North Team }", "team: North Team, away: [{ from: 2026-02-28, to: 2026-02-29 }] }"),
+      "staff[0].away[0].to: 2026-02-29 is not a day of the calendar",
+    ],
+  ])("an impossible date is refused: %#", (yaml, expected) => {
+    expect(problems(yaml).join("\n")).toContain(expected);
+  });
+
+  test("two teams with one name, also in another letter case, are refused", () => {
+    const two = (a: string, b: string) => `
+agency: { name: A, timeZone: Europe/London }
+teams: [{ id: n1, name: ${a} }, { id: n2, name: ${b} }]
+staff:
+  - { email: jane@agency.example, name: Jane, role: worker, team: n1 }
+`;
+    expect(problems(two("North Team", "North Team"))).toEqual([
+      'teams[1].name: "North Team" is already the name of teams[0]; each team needs its own name',
+    ]);
+    expect(problems(two("North Team", "north team"))).toEqual([
+      'teams[1].name: "north team" is already the name of teams[0] ("North Team": names are matched whatever their letter case); each team needs its own name',
+    ]);
+  });
+
+  test.each([
+    ["slackId", "U0SAM", "u0sam"],
+    ["teamsId", "00000000-0000-0000-0000-0000000000A4", "00000000-0000-0000-0000-0000000000a4"],
+  ])(
+    "the same %s in another letter case on two people is refused (one would be taken for the other)",
+    (key, sup, worker) => {
+      const yaml = `
+agency: { name: A, timeZone: Europe/London }
+teams: [{ name: North Team }]
+staff:
+  - { email: sam@agency.example, name: Sam, role: supervisor, team: North Team, ${key}: "${sup}" }
+  - { email: jane@agency.example, name: Jane, role: worker, team: North Team, ${key}: "${worker}" }
+`;
+      expect(problems(yaml)).toEqual([
+        `staff[1].${key}: ${worker} is staff[0]'s ${key} ${sup} in other letter case; ids are matched whatever their case, so one person would be taken for the other`,
+      ]);
+      expect(problems(yaml.replace(worker, sup))).toEqual([`staff[1].${key}: ${sup} is listed twice`]);
+    },
+  );
+
+  test("a team with no supervisor and an agency with no admin are warnings, not errors", () => {
+    const org = parseOrg(base, "sos.config.yaml");
+    expect(org.warnings).toEqual([
+      "a team has no supervisor (North Team): only an admin can open, allocate or close their cases, and nobody reads their team digest as its supervisor.",
+      "nobody in staff has the role admin: people the bot does not know are told to ask an admin, and only an admin can manage cases of teams with no supervisor.",
+    ]);
+    expect(loadOrg(DEMO_CONFIG).warnings).toEqual([]);
+    const many = parseOrg(
+      `agency: { name: A, timeZone: Europe/London }
+teams: [${Array.from({ length: 8 }, (_, i) => `{ name: T${i} }`).join(", ")}]
+staff: [{ email: a@agency.example, name: A, role: admin }]
+`,
+      "x.yaml",
+    );
+    expect(many.warnings).toEqual([
+      "8 teams have no supervisor (T0, T1, T2, T3, T4 and 3 more): only an admin can open, allocate or close their cases, and nobody reads their team digest as its supervisor.",
+    ]);
+  });
+
+  test("a YAML alias bomb is refused with one plain sentence", () => {
+    const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    const names = "abcdefghi";
+    for (let i = 1; i < names.length; i++)
+      lines.push(
+        `${names[i]}: &${names[i]} [${Array(9)
+          .fill(`*${names[i - 1]}`)
+          .join(",")}]`,
+      );
+    expect(problems(lines.join("\n"))).toEqual([
+      "it uses YAML aliases (*name) so often that reading it would take unbounded memory (more than 100 uses of one anchor); write the values out instead",
+    ]);
+    expect(problems(`${base}holidays: *nope\n`)).toEqual([
+      "Unresolved alias: nope: an alias (*name) needs an anchor (&name) earlier in the file",
+    ]);
+  });
+
+  test("10,500 staff are checked in one pass; a repeat at the end is still found", () => {
+    const lines = ["agency: { name: A, timeZone: Europe/London }", "teams:"];
+    for (let t = 0; t < 500; t++) lines.push(`  - { name: Team ${t} }`);
+    lines.push("staff:", "  - { email: admin@a.example, name: Ad, role: admin }");
+    for (let i = 0; i < 10_500; i++)
+      lines.push(
+        `  - { email: p${i}@a.example, name: P ${i}, role: ${i < 500 ? "supervisor" : "worker"}, team: Team ${i % 500}, slackId: U${i}, teamsId: t-${i} }`,
+      );
+    lines.push("  - { email: P7@a.example, name: Again, role: worker, team: team 3, slackId: u10499 }");
+    expect(problems(lines.join("\n"))).toEqual([
+      "staff[10501].email: p7@a.example is listed twice",
+      "staff[10501].slackId: u10499 is staff[10500]'s slackId U10499 in other letter case; ids are matched whatever their case, so one person would be taken for the other",
+    ]);
+  });
+});

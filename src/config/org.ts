@@ -25,6 +25,8 @@ export interface Org {
   /** a quiet week's team digest: one line, or the full digest anyway */
   readonly quietWeeks: "one-line" | "full";
   readonly holidays: readonly IsoDate[];
+  /** what the config leaves nobody to do (a team with no supervisor, no admin): said at start */
+  readonly warnings: readonly string[];
 }
 
 export interface Outcome {

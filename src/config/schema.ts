@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isValidCron } from "../digest/schedule.ts";
 import { ROLES } from "../domain/access.ts";
 import { DASHBOARD_SLUGS, SERVICE_SLUGS } from "../domain/dashboards.ts";
-import { isValidDatePattern, isValidTimeZone } from "../domain/dates.ts";
+import { isIsoDate, isValidDatePattern, isValidTimeZone } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
 import { CHILD_AGE } from "../domain/names.ts";
 import { STUCK_RULES } from "../domain/stuck.ts";
@@ -21,7 +21,16 @@ const channels = z.strictObject({
   teams: z.string().min(1).optional(),
 });
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date written YYYY-MM-DD" });
+/** A day of the calendar: `2026-02-30` and month 13 have the right shape and are still refused. */
+const isoDate = z.string().superRefine((v, ctx) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v))
+    ctx.addIssue({ code: "custom", message: "must be a date written YYYY-MM-DD" });
+  else if (!isIsoDate(v))
+    ctx.addIssue({
+      code: "custom",
+      message: `${v} is not a day of the calendar (check the month and the day)`,
+    });
+});
 
 const digestSchedule = z.strictObject({
   team: cron.optional(),

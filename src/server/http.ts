@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
-import express, { type Express } from "express";
+import { isIP } from "node:net";
+import express, { type ErrorRequestHandler, type Express } from "express";
 import type { Ctx } from "../app/context.ts";
 
 /**
@@ -20,11 +21,85 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Where the server listens unless `HOST` says otherwise: this machine only. */
+export const DEFAULT_HOST = "127.0.0.1";
+
+/**
+ * Whether a host name or address is this machine's loopback (`localhost`, 127.0.0.0/8, `::1`, and
+ * 127.x written as IPv6). `0.0.0.0` and `::` are not: bound to, they mean every interface.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1");
+  if (h === "localhost") return true;
+  if (isIP(h) === 4) return h.startsWith("127.");
+  if (isIP(h) === 6) return h === "::1" || /^::ffff:127\./.test(h) || /^::ffff:7f[0-9a-f]{2}:/.test(h);
+  return false;
+}
+
+/** Whether a URL points at this machine's loopback (an `http://127.0.0.1:…/` connector, say). */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    return isLoopbackHost(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** `http://127.0.0.1:3978`: how to reach a server listening on this host and port. */
+export function serverOrigin(host: string, port: number | string): string {
+  const h = host.replace(/^\[(.*)\]$/, "$1");
+  return `http://${isIP(h) === 6 ? `[${h}]` : h}:${port}`;
+}
+
+/** Control characters out and the length bounded: a request's path is the caller's to choose. */
+function printable(s: string): string {
+  const clean = s.replace(/[\p{Cc}\u2028\u2029]/gu, "?");
+  return clean.length > 80 ? `${clean.slice(0, 80)}…` : clean;
+}
+
+const PLAIN: Readonly<Record<number, string>> = {
+  400: "the request could not be read",
+  413: "the request body is too large (1 MB at most)",
+  415: "the request body is not in a format this route reads",
+};
+
+/**
+ * The last word on any error a route passed on: plain JSON with a status, one log line, and never
+ * an error's message or stack (express's own handler prints both, as HTML with install paths,
+ * unless NODE_ENV is production).
+ */
+function errorHandler(log: (line: string) => void): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const given =
+      (err as { status?: unknown; statusCode?: unknown }).status ??
+      (err as { statusCode?: unknown }).statusCode;
+    const status = typeof given === "number" && given >= 400 && given < 600 ? given : 500;
+    const type = (err as { type?: unknown }).type;
+    const kind = typeof type === "string" ? type : err instanceof Error ? err.name : typeof err;
+    log(`http: ${req.method} ${printable(req.path)} refused (HTTP ${status}, ${kind})`);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res
+      .status(status)
+      .json({ error: PLAIN[status] ?? (status >= 500 ? "something went wrong on our side" : PLAIN[400]) });
+  };
+}
+
 /**
  * The app's one HTTP server. No global body parser on purpose: Slack's signature check needs the raw
  * body, so each mount parses its own requests.
  */
-export function createApp(ctx: Ctx, mounts: readonly Mount[]): Express {
+export function createApp(
+  ctx: Ctx,
+  mounts: readonly Mount[],
+  opts: { log?: (line: string) => void } = {},
+): Express {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const app = express();
   app.disable("x-powered-by");
   app.get("/healthz", (_req, res) => {
@@ -33,6 +108,11 @@ export function createApp(ctx: Ctx, mounts: readonly Mount[]): Express {
     res.json({ ok: true, agency: ctx.org.agency.name, surfaces: mounts.map((m) => m.name) });
   });
   for (const m of mounts) m.mount(app);
+  // Unknown paths are answered but not logged: scanners would fill the log.
+  app.use((_req, res) => {
+    res.status(404).json({ error: "nothing here: this server answers GET /healthz and its chat routes" });
+  });
+  app.use(errorHandler(log));
   return app;
 }
 
@@ -40,9 +120,10 @@ export async function listen(
   app: Express,
   port: number,
   mounts: readonly Mount[] = [],
+  host: string = DEFAULT_HOST,
 ): Promise<RunningServer> {
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, (err?: Error) => (err ? reject(err) : resolve(s)));
+    const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
     s.once("error", reject);
   });
   const address = server.address();

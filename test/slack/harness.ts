@@ -121,7 +121,7 @@ export async function startSlack(
   const handled = (match: (b: Record<string, unknown>) => boolean) =>
     new Promise<void>((resolve) => waiters.push({ match, resolve }));
 
-  const app = createApp(t.ctx, [surface.mount]);
+  const app = createApp(t.ctx, [surface.mount], { log: (l) => logs.push(l) });
   const running: RunningServer = await listen(app, 0, [surface.mount]);
   const base = `http://127.0.0.1:${running.port}`;
 

@@ -24,21 +24,41 @@ describe("settings from the environment", () => {
     [{}, null, []],
     [{ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }, "http", []],
     [{ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }, "socket", []],
-    [{ SLACK_BOT_TOKEN: "xoxb-1" }, null, ["Slack is off: set SLACK_SIGNING_SECRET"]],
-    [{ SLACK_SIGNING_SECRET: "s" }, null, ["Slack is off: SLACK_BOT_TOKEN is not set"]],
     [{ SLACK_BOT_TOKEN: "xoxp-1", SLACK_SIGNING_SECRET: "s" }, "http", ["does not start with xoxb-"]],
-    [
-      { SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", SLACK_API_URL: "slack-gov" },
-      null,
-      ["SLACK_API_URL must be"],
-    ],
+    [{ SLACK_API_URL: "https://slack-gov.com/api/" }, null, ["SLACK_API_URL is set but no Slack token is"]],
   ] as const)("%j → %s", (env, mode, warnings) => {
     const r = slackEnv(env);
+    expect(r.problem).toBeNull();
     expect(r.settings?.mode ?? null).toBe(mode);
     expect(r.warnings.length).toBe(warnings.length);
     warnings.forEach((w, i) => {
       expect(r.warnings[i]).toContain(w);
     });
+  });
+
+  // Half a set-up never falls back to local mode (which answers anyone): it is refused, by name.
+  test.each([
+    [
+      { SLACK_BOT_TOKEN: "xoxb-1" },
+      "SLACK_BOT_TOKEN is set without SLACK_SIGNING_SECRET (HTTP mode, from the app's Basic Information) or SLACK_APP_TOKEN (Socket Mode, xapp-…): set one of them, or unset SLACK_BOT_TOKEN to run in local mode.",
+    ],
+    [
+      { SLACK_SIGNING_SECRET: "s" },
+      "SLACK_SIGNING_SECRET is set without SLACK_BOT_TOKEN: set the Bot User OAuth Token (xoxb-…, from the app's OAuth & Permissions page) too, or unset SLACK_SIGNING_SECRET to run in local mode.",
+    ],
+    [
+      { SLACK_APP_TOKEN: "xapp-1" },
+      "SLACK_APP_TOKEN is set without SLACK_BOT_TOKEN: set the Bot User OAuth Token (xoxb-…, from the app's OAuth & Permissions page) too, or unset SLACK_APP_TOKEN to run in local mode.",
+    ],
+    [
+      { SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", SLACK_API_URL: "slack-gov" },
+      'SLACK_API_URL must be an http(s) URL such as https://slack.com/api/ (got "slack-gov").',
+    ],
+  ])("%j is refused: %s", (env, problem) => {
+    const r = slackEnv(env);
+    expect(r).toMatchObject({ settings: null, configured: true, problem });
+    t = makeTestCtx();
+    expect(() => surfacesFromEnv(t!.ctx, env)).toThrow(problem);
   });
 
   test("SLACK_API_URL (GovSlack, tests) gets its trailing slash", () => {
@@ -159,7 +179,7 @@ describe("when Slack can't be reached", () => {
     try {
       await new Promise<void>((resolve, reject) => {
         const check = () => {
-          if (/Server: +http:\/\/localhost:\d+/.test(out) && /can't reach Slack/.test(err)) resolve();
+          if (/Server: +http:\/\/127\.0\.0\.1:\d+/.test(out) && /can't reach Slack/.test(err)) resolve();
         };
         child.stdout.on("data", check);
         child.stderr.on("data", check);
@@ -167,7 +187,7 @@ describe("when Slack can't be reached", () => {
       });
       expect(out).toContain("sos-dashboards: slack");
       expect(out).toContain("POST /slack/events");
-      const served = Number(/Server: +http:\/\/localhost:(\d+)/.exec(out)![1]);
+      const served = Number(/Server: +http:\/\/127\.0\.0\.1:(\d+)/.exec(out)![1]);
       expect((await fetch(`http://127.0.0.1:${served}/healthz`)).status).toBe(200);
       expect(err).toMatch(/^Slack: can't reach Slack at \S+ \(ECONNREFUSED\); trying again in \d+ s\.$/m);
       // SOS_TODAY puts the app on a demo day; Slack signs with the real time, and that is what counts.

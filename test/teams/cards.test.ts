@@ -15,15 +15,22 @@ import {
   submit,
   type TeamsApp,
 } from "./harness.ts";
+import { type Microsoft, startMicrosoft } from "./microsoft.ts";
 
 let rec: Recorder;
 let app: TeamsApp;
+/** With credentials, as in a real tenant: tokens checked, people's emails looked up. */
+let ms: Microsoft;
 beforeAll(async () => {
   rec = await startRecorder();
+  ms = await startMicrosoft();
 });
-afterAll(() => rec.close());
+afterAll(async () => {
+  await rec.close();
+  await ms.close();
+});
 beforeEach(async () => {
-  app = await startTeamsApp({ rec });
+  app = await startTeamsApp({ rec, microsoft: ms });
 });
 afterEach(() => app.close());
 

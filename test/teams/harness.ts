@@ -7,6 +7,7 @@ import type { AdaptiveCard } from "../../adapters/teams/render/adaptive-card-kit
 import type { Clock } from "../../src/app/clock.ts";
 import { createApp, listen, type RunningServer } from "../../src/server/http.ts";
 import { makeTestCtx, type TestCtx } from "../helpers/ctx.ts";
+import { type Microsoft, STAND_IN_APP_ID, STAND_IN_TENANT } from "./microsoft.ts";
 
 /**
  * Teams protocol tests: the real app on a random port with a temp database, activities POSTed to
@@ -22,6 +23,8 @@ export interface Call {
   readonly body: Activityish;
   /** the bytes of a body that is not JSON (a file upload) */
   readonly raw?: Buffer;
+  /** the Authorization header the bot sent, if any */
+  readonly authorization?: string;
 }
 
 export interface Activityish {
@@ -51,7 +54,8 @@ export interface Recorder {
   close(): Promise<void>;
 }
 
-export async function startRecorder(): Promise<Recorder> {
+/** `host`: where it listens (0.0.0.0 for every interface); its `url` names it by 127.0.0.1. */
+export async function startRecorder(host = "127.0.0.1"): Promise<Recorder> {
   const calls: Call[] = [];
   const members = new Map<string, Record<string, unknown>>();
   const refuse = new Set<string>();
@@ -76,6 +80,7 @@ export async function startRecorder(): Promise<Recorder> {
       path,
       body: (raw ? {} : (req.body ?? {})) as Activityish,
       ...(raw ? { raw } : {}),
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
     };
     calls.push(call);
     const conv = /^\/v3\/conversations\/([^/]+)/.exec(path)?.[1];
@@ -105,7 +110,7 @@ export async function startRecorder(): Promise<Recorder> {
     res.status(req.method === "POST" ? 201 : 200).json({ id: `rec-${seq}` });
   });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    const s = app.listen(0, host, () => resolve(s));
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
@@ -154,8 +159,20 @@ export interface TeamsApp {
   close(): Promise<void>;
 }
 
+/**
+ * `microsoft`: run with credentials against that local stand-in (tokens checked for real; each
+ * POST carries a token vouching for its activity's serviceUrl unless it brings its own
+ * Authorization header). Otherwise anonymous, as in local mode, unless `settings` say otherwise.
+ */
 export async function startTeamsApp(
-  opts: { settings?: TeamsSettings; config?: string; demo?: boolean; clock?: Clock; rec?: Recorder } = {},
+  opts: {
+    settings?: TeamsSettings;
+    microsoft?: Microsoft;
+    config?: string;
+    demo?: boolean;
+    clock?: Clock;
+    rec?: Recorder;
+  } = {},
 ): Promise<TeamsApp> {
   const t = makeTestCtx({
     ...(opts.config ? { config: opts.config, demo: opts.demo ?? true } : {}),
@@ -164,11 +181,18 @@ export async function startTeamsApp(
   const rec = opts.rec ?? (await startRecorder());
   const logs: string[] = [];
   let n = 0;
-  const surface = createTeamsSurface(t.ctx, opts.settings ?? {}, {
+  const ms = opts.microsoft;
+  const settings: TeamsSettings = ms
+    ? { appId: STAND_IN_APP_ID, clientSecret: "stand-in", tenantId: STAND_IN_TENANT }
+    : (opts.settings ?? {});
+  const surface = createTeamsSurface(t.ctx, settings, {
     log: (line) => logs.push(line),
     nonce: () => `nonce-${++n}`,
+    ...(ms ? { microsoft: ms.endpoints } : {}),
   });
-  const server = await listen(createApp(t.ctx, [surface.mount]), 0, [surface.mount]);
+  const server = await listen(createApp(t.ctx, [surface.mount], { log: (line) => logs.push(line) }), 0, [
+    surface.mount,
+  ]);
   const base = `http://127.0.0.1:${server.port}`;
   return {
     t,
@@ -179,9 +203,14 @@ export async function startTeamsApp(
     logs,
     async post(activity, headers = {}) {
       const before = rec.calls.length;
+      const serviceUrl = (activity as { serviceUrl?: unknown }).serviceUrl;
+      const vouched: Record<string, string> =
+        ms && !("authorization" in headers) && typeof serviceUrl === "string"
+          ? { authorization: `Bearer ${ms.token(serviceUrl)}` }
+          : {};
       const res = await fetch(`${base}/api/messages`, {
         method: "POST",
-        headers: { "content-type": "application/json", ...headers },
+        headers: { "content-type": "application/json", ...vouched, ...headers },
         body: JSON.stringify(activity),
       });
       const text = await res.text();

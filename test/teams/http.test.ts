@@ -26,7 +26,7 @@ async function raw(body: string, contentType: string) {
 describe("/api/messages refuses what is not an activity, plainly", () => {
   test.each([
     ["text that is not JSON", "hello", "text/plain", "expected a Bot Framework activity as JSON"],
-    ["broken JSON", "{not json", "application/json", "the body is not JSON"],
+    ["broken JSON", "{not json", "application/json", "the body is not a JSON object"],
     [
       "JSON that is no activity",
       '{"hello":1}',
@@ -95,42 +95,73 @@ describe("which Teams set-up the environment asks for", () => {
   const ctx = makeTestCtx();
   afterAll(() => ctx.close());
 
-  test("nothing set: local mode, Teams served anonymously for the Agents Playground", () => {
+  test("nothing set: local mode, Teams served anonymously for the Agents Playground, on this machine", () => {
     const s = surfacesFromEnv(ctx.ctx, {});
     expect(s.local).toBe(true);
     expect(s.mounts.map((m) => m.name)).toEqual(["teams"]);
     expect(s.mounts[0]!.describe).toContain(
-      "npx agentsplayground -e http://localhost:3978/api/messages -c msteams",
+      "npx agentsplayground -e http://127.0.0.1:3978/api/messages -c msteams",
     );
     expect(s.teams).toBeDefined();
     expect(s.warnings).toEqual([]);
+    expect(surfacesFromEnv(ctx.ctx, { HOST: "localhost" }).mounts.map((m) => m.name)).toEqual(["teams"]);
+    expect(surfacesFromEnv(ctx.ctx, { HOST: "::1" }).mounts[0]!.describe).toContain("http://[::1]:3978/");
   });
 
-  test("nothing set in production: no anonymous Teams route", () => {
+  test("nothing set in production: no anonymous Teams route, and the banner says why", () => {
     const s = surfacesFromEnv(ctx.ctx, { NODE_ENV: "production" });
     expect(s.mounts).toEqual([]);
     expect(s.teams).toBeUndefined();
+    expect(s.warnings).toEqual([
+      "Teams is not served: NODE_ENV is production and no Teams credentials are set (TEAMS_APP_ID, TEAMS_CLIENT_SECRET).",
+    ]);
   });
 
-  test("an app id and secret: tokens are checked", () => {
+  test.each(["0.0.0.0", "::", "192.0.2.2", "sos.example.org"])(
+    "nothing set and HOST=%s (not loopback): no anonymous Teams route, and the banner says why",
+    (host) => {
+      const s = surfacesFromEnv(ctx.ctx, { HOST: host });
+      expect(s.local).toBe(true);
+      expect(s.mounts).toEqual([]);
+      expect(s.warnings).toEqual([
+        `Teams is not served: HOST=${host} is not a loopback address, and without Teams credentials anyone who reaches it could act as any staff member. Use HOST=127.0.0.1 for the Agents Playground, or set TEAMS_APP_ID and TEAMS_CLIENT_SECRET.`,
+      ]);
+    },
+  );
+
+  test("an app id and secret: tokens are checked, on any HOST", () => {
     const s = surfacesFromEnv(ctx.ctx, {
       TEAMS_APP_ID: APP_ID,
       TEAMS_CLIENT_SECRET: "x",
       NODE_ENV: "production",
+      HOST: "0.0.0.0",
     });
     expect(s.local).toBe(false);
     expect(s.mounts[0]!.describe).toContain(`bot ${APP_ID}; requests must carry a Microsoft token`);
     expect(s.warnings).toEqual([]);
   });
 
+  test("an app id that is not a GUID is warned about", () => {
+    expect(surfacesFromEnv(ctx.ctx, { TEAMS_APP_ID: "my-bot", TEAMS_CLIENT_SECRET: "x" }).warnings).toEqual([
+      "TEAMS_APP_ID should be the bot's Microsoft Entra application (client) id, a GUID.",
+    ]);
+  });
+
+  // Half a set-up never falls back to local mode (which answers anyone): it is refused, by name.
   test.each([
-    [{ TEAMS_CLIENT_SECRET: "x" }, "TEAMS_CLIENT_SECRET is set but TEAMS_APP_ID is not"],
-    [{ TEAMS_APP_ID: APP_ID }, "without TEAMS_CLIENT_SECRET"],
     [
-      { TEAMS_APP_ID: "my-bot", TEAMS_CLIENT_SECRET: "x" },
-      "should be the bot's Microsoft Entra application (client) id",
+      { TEAMS_CLIENT_SECRET: "x" },
+      "TEAMS_CLIENT_SECRET is set without TEAMS_APP_ID: set the bot's Microsoft Entra application (client) id too, or unset TEAMS_CLIENT_SECRET to run in local mode.",
     ],
-  ])("half a set-up is warned about: %o", (env, warning) => {
-    expect(surfacesFromEnv(ctx.ctx, env).warnings.join("\n")).toContain(warning);
+    [
+      { TEAMS_TENANT_ID: "t" },
+      "TEAMS_TENANT_ID is set without TEAMS_APP_ID: set the bot's Microsoft Entra application (client) id too, or unset TEAMS_TENANT_ID to run in local mode.",
+    ],
+    [
+      { TEAMS_APP_ID: APP_ID },
+      "TEAMS_APP_ID is set without TEAMS_CLIENT_SECRET: the bot could check Microsoft's tokens but never reply. Set the app's client secret too, or unset TEAMS_APP_ID to run in local mode.",
+    ],
+  ])("%j is refused: %s", (env, problem) => {
+    expect(() => surfacesFromEnv(ctx.ctx, env)).toThrow(problem);
   });
 });

@@ -16,13 +16,20 @@ import {
   startTeamsApp,
   type TeamsApp,
 } from "./harness.ts";
+import { type Microsoft, startMicrosoft } from "./microsoft.ts";
 
 let rec: Recorder;
 let app: TeamsApp | undefined;
+/** Emails are looked up only with credentials (a token vouching for the connector): these use them. */
+let ms: Microsoft;
 beforeAll(async () => {
   rec = await startRecorder();
+  ms = await startMicrosoft();
 });
-afterAll(() => rec.close());
+afterAll(async () => {
+  await rec.close();
+  await ms.close();
+});
 afterEach(async () => {
   await app?.close();
   app = undefined;
@@ -58,7 +65,7 @@ describe("commands as messages, answered with cards", () => {
   // One app for the whole table: its commands build on each other like a conversation.
   let convo: TeamsApp;
   beforeAll(async () => {
-    convo = await startTeamsApp({ config: CONFIG, rec });
+    convo = await startTeamsApp({ config: CONFIG, rec, microsoft: ms });
     rec.members.set("29:robin", {
       id: "29:robin",
       name: "Robin Ellis",
@@ -157,7 +164,7 @@ describe("where and to whom", () => {
   });
 
   test("someone not on the staff list is refused politely and told whom to ask", async () => {
-    app = await startTeamsApp({ rec });
+    app = await startTeamsApp({ rec, microsoft: ms });
     rec.members.set("29:alex", { id: "29:alex", name: "Alex Wilber", email: "alexw@example.com" });
     const { card, calls } = await say("sos mine", { id: "29:alex", name: "Alex Wilber", aadObjectId: "x-1" });
     expect(calls[0]).toMatchObject({
@@ -171,7 +178,7 @@ describe("where and to whom", () => {
   });
 
   test("in a channel the member lookup asks about the channel, not the thread", async () => {
-    app = await startTeamsApp({ rec });
+    app = await startTeamsApp({ rec, microsoft: ms });
     const r = await app.post(
       channelMessage(rec, "sos whoami", { from: { id: "29:nobody", name: "No Body" } }),
     );
@@ -189,7 +196,7 @@ describe("where and to whom", () => {
   });
 
   test("a person's email is looked up once, not on every message", async () => {
-    app = await startTeamsApp({ rec });
+    app = await startTeamsApp({ rec, microsoft: ms });
     rec.members.set("29:ahhin", { id: "29:ahhin", name: "Ah Hin Xeng", email: AH_HIN });
     const from = { id: "29:ahhin", name: "Ah Hin Xeng", aadObjectId: "aad-ahhin" };
     const first = await say("sos whoami", from);
