@@ -16,7 +16,7 @@ import {
 import { digestMessages } from "./render/blockkit-digest.ts";
 import { checkMessage } from "./render/blockkit-limits.ts";
 import { coverageMessage, dashboardMessage, dashboardPages, pageButtons } from "./render/blockkit-tables.ts";
-import { caseMessage, stuckMessage, stuckPages } from "./render/blockkit-views.ts";
+import { caseMessage, stuckMessage } from "./render/blockkit-views.ts";
 
 /**
  * A command's Reply as a Slack message: tables as table blocks (paged), a recorded entry with its
@@ -58,14 +58,6 @@ function textMessage(reply: Reply, opts: ReplyOptions): Message {
     });
   }
   return { text: clip(reply.text, LIMITS.fallbackText), blocks };
-}
-
-/** How many pages the reply shows as: more than one only for long dashboards and stuck lists. */
-export function replyPageCount(reply: Reply): number {
-  if (reply.digest) return digestMessages(reply.digest).length;
-  if (reply.dashboards && reply.dashboards.length > 0) return dashboardPages(reply.dashboards).length;
-  if (reply.stuck) return stuckPages(reply.stuck).length;
-  return 1;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Activity, ConversationReference } from "@microsoft/agents-activity";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Ctx } from "../../src/app/context.ts";
 import { type TeamsConversationRow, teamsConversations as t } from "../../src/store/schema.ts";
 
@@ -72,6 +73,13 @@ export interface Installation {
   readonly removedAt: string | null;
 }
 
+/** A reference as we stored it, read back: checked, not cast, since the column is only JSON. */
+const StoredReferenceSchema = z.looseObject({
+  channelId: z.string(),
+  conversation: z.looseObject({ id: z.string() }),
+  serviceUrl: z.string().optional(),
+});
+
 export function installations(ctx: Ctx) {
   const db = ctx.store.db;
   const toInstallation = (r: TeamsConversationRow): Installation => ({
@@ -79,7 +87,7 @@ export function installations(ctx: Ctx) {
     kind: r.kind,
     teamId: r.teamId,
     staffId: r.staffId,
-    reference: r.reference as unknown as ConversationReference,
+    reference: StoredReferenceSchema.parse(r.reference),
     removedAt: r.removedAt,
   });
   return {
@@ -88,7 +96,7 @@ export function installations(ctx: Ctx) {
      * it on every message costs a read. A known staff member is kept when this turn knows none.
      */
     remember(place: Place, staffId: number | null, at: string): void {
-      const reference = place.reference as unknown as Record<string, unknown>;
+      const { reference } = place;
       db.insert(t)
         .values({ ...place, reference, staffId, installedAt: at, updatedAt: at })
         .onConflictDoUpdate({

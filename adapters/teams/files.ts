@@ -1,5 +1,6 @@
 import { Activity, ActivityTypes } from "@microsoft/agents-activity";
 import { MessageFactory, type TurnContext } from "@microsoft/agents-hosting";
+import { z } from "zod";
 import type { Reply } from "../../src/commands/reply.ts";
 import { parseFor, runCommand } from "../../src/commands/run.ts";
 import { kindOf } from "./conversations.ts";
@@ -68,10 +69,17 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
+const UploadInfoSchema = z.object({
+  name: z.string(),
+  uploadUrl: z.string(),
+  contentUrl: z.string(),
+  uniqueId: z.string(),
+  fileType: z.string(),
+});
+
 function uploadInfoOf(x: unknown): UploadInfo | null {
-  if (!isRecord(x)) return null;
-  const keys = ["name", "uploadUrl", "contentUrl", "uniqueId", "fileType"] as const;
-  return keys.every((k) => typeof x[k] === "string") ? (x as unknown as UploadInfo) : null;
+  const r = UploadInfoSchema.safeParse(x);
+  return r.success ? r.data : null;
 }
 
 /** Puts the bytes in the upload session Teams opened in the person's OneDrive (one request). */

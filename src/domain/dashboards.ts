@@ -32,10 +32,6 @@ export function isServiceSlug(s: string): s is ServiceSlug {
   return (SERVICE_SLUGS as readonly string[]).includes(s);
 }
 
-export function isDashboardSlug(s: string): s is DashboardSlug {
-  return (DASHBOARD_SLUGS as readonly string[]).includes(s);
-}
-
 export function defaultStyle(kind: ElementKind): CellStyle {
   if (kind === "date" || kind === "dates") return "date";
   if (kind === "done") return "yesno";

@@ -208,6 +208,16 @@ export const audit = sqliteTable(
 );
 
 /**
+ * What a stored conversation reference must hold, however the platform's SDK types it: the
+ * conversation, the channel and (to post later) the service URL. The adapter checks the rest.
+ */
+export interface StoredReference {
+  readonly channelId: string;
+  readonly conversation: { readonly id: string };
+  readonly serviceUrl?: string | undefined;
+}
+
+/**
  * Where the Teams app is installed: one row per personal chat, channel or group chat, with the
  * conversation reference needed to post there later (digests, nudges). A channel is stored by its
  * own id, never a thread's. Removing the app marks the row; it is not deleted.
@@ -223,7 +233,7 @@ export const teamsConversations = sqliteTable(
     userId: text("user_id"),
     staffId: integer("staff_id").references(() => staff.id),
     /** the Bot Framework ConversationReference, as JSON: service URL, tenant, bot and conversation */
-    reference: text("reference", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    reference: text("reference", { mode: "json" }).$type<StoredReference>().notNull(),
     installedAt: text("installed_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     removedAt: text("removed_at"),
