@@ -1,28 +1,29 @@
-import { UsageError } from "../app/boot.ts";
-import { ConfigError } from "../config/load.ts";
 import { closest } from "../util/suggest.ts";
-import { chat } from "./chat.ts";
-import { dashboard } from "./dashboard.ts";
-import { demo } from "./demo.ts";
-import { digest } from "./digest.ts";
-import { exportFile } from "./export.ts";
 import { HELP, MAIN_HELP } from "./help.ts";
-import { migrate } from "./migrate.ts";
-import { start } from "./start.ts";
-import { stuck } from "./stuck.ts";
 
 type Run = (argv: string[]) => Promise<number> | number;
 
-const COMMANDS: Readonly<Record<string, Run>> = {
-  start,
-  chat,
-  demo,
-  dashboard,
-  stuck,
-  digest,
-  export: exportFile,
-  migrate,
+/**
+ * Each command's module, loaded only when that command runs: `sos --help` and `sos stuck` must not
+ * pay for the HTTP server, Bolt and the Teams SDK that only `sos start` uses (loading them all took
+ * every command 1.3-7 s to start). Adding a command is one line here (and its text in help.ts).
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Run>>> = {
+  start: async () => (await import("./start.ts")).start,
+  chat: async () => (await import("./chat.ts")).chat,
+  demo: async () => (await import("./demo.ts")).demo,
+  dashboard: async () => (await import("./dashboard.ts")).dashboard,
+  stuck: async () => (await import("./stuck.ts")).stuck,
+  digest: async () => (await import("./digest.ts")).digest,
+  export: async () => (await import("./export.ts")).exportFile,
+  migrate: async () => (await import("./migrate.ts")).migrate,
 };
+
+/** A mistake in how `sos` itself was called: one sentence on standard error, exit code 2. */
+function usage(message: string): number {
+  process.stderr.write(`sos: ${message}\n`);
+  return 2;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -31,10 +32,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${topic && HELP[topic] ? HELP[topic] : MAIN_HELP}\n`);
     return 0;
   }
-  const run = COMMANDS[name];
-  if (!run) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     const hint = closest(name, Object.keys(COMMANDS), 1)[0];
-    throw new UsageError(
+    return usage(
       `"${name}" is not a sos command.${hint ? ` Did you mean \`sos ${hint}\`?` : ""} See \`sos --help\`.`,
     );
   }
@@ -42,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP[name]}\n`);
     return 0;
   }
+  const run = await load();
   return run(rest);
 }
 
@@ -77,6 +79,12 @@ function plainSystemError(e: unknown): string | null {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
+  // Loaded here, not at the top, so that `--help` loads neither; a command that threw has loaded
+  // them already.
+  const [{ UsageError }, { ConfigError }] = await Promise.all([
+    import("../app/boot.ts"),
+    import("../config/load.ts"),
+  ]);
   if (e instanceof UsageError) {
     process.stderr.write(`sos: ${e.message}\n`);
     process.exitCode = 2;
