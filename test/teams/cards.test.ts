@@ -8,18 +8,17 @@ import {
   execute,
   invokeCard,
   personalMessage,
-  type Recorder,
   sends,
-  startRecorder,
   startTeamsApp,
   submit,
   type TeamsApp,
 } from "./harness.ts";
+import { type Recorder, startTeamsRecorder } from "./recorder.ts";
 
 let rec: Recorder;
 let app: TeamsApp;
 beforeAll(async () => {
-  rec = await startRecorder();
+  rec = await startTeamsRecorder();
 });
 afterAll(() => rec.close());
 beforeEach(async () => {

@@ -10,17 +10,16 @@ import {
   channelMessage,
   JANE_TEAMS,
   personalMessage,
-  type Recorder,
   sends,
-  startRecorder,
   startTeamsApp,
   type TeamsApp,
 } from "./harness.ts";
+import { type Recorder, startTeamsRecorder } from "./recorder.ts";
 
 let rec: Recorder;
 let app: TeamsApp | undefined;
 beforeAll(async () => {
-  rec = await startRecorder();
+  rec = await startTeamsRecorder();
 });
 afterAll(() => rec.close());
 afterEach(async () => {
