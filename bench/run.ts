@@ -5,7 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { dayClock } from "../src/app/clock.ts";
 import { makeEnv } from "../src/commands/env.ts";
@@ -20,11 +20,9 @@ import { isolatedRenderer } from "../src/pictures/png-renderer.ts";
 import { whiteboardPngIsolated } from "../src/pictures/whiteboard-png.ts";
 import { startCheckpointer } from "../src/store/checkpointer.ts";
 import { openStore } from "../src/store/open.ts";
-import { SHAPE, syntheticContext, TODAY } from "./synthetic.ts";
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
+import { coldStarts, type Figure } from "./cold-start.ts";
+import { percentile } from "./stats.ts";
+import { SHAPE, syntheticConfig, syntheticContext, TODAY } from "./synthetic.ts";
 
 async function measureAsync(
   n: number,
@@ -65,7 +63,8 @@ const store = openStore(dbPath);
 // As the server runs: WAL checkpoints in a worker thread, off the command path (src/store/checkpointer.ts).
 const checkpointer = startCheckpointer(store);
 const clock = dayClock(TODAY, "Europe/London");
-try {
+/** The paths people wait on, measured in this process against the synthetic agency. */
+async function inProcess(): Promise<void> {
   const ctx = syntheticContext(store, clock, SHAPE);
   const workers = ctx.people.all().filter((a) => a.role === "worker");
   const cases = store.sqlite.prepare("SELECT id, worker_id AS workerId FROM cases").all() as {
@@ -220,9 +219,6 @@ try {
   );
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i]!)).join(" | ")} |`;
   console.log(
-    `sos-dashboards benchmark, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
-  );
-  console.log(
     `synthetic agency: ${SHAPE.teams} teams, ${workers.length.toLocaleString("en")} workers, ${cases.length.toLocaleString("en")} open cases, ${counts.events.toLocaleString("en")} events, ${counts.states.toLocaleString("en")} projection rows; built in ${buildSeconds.toFixed(1)} s`,
   );
   console.log("");
@@ -233,6 +229,45 @@ try {
     console.log(
       `\nnote: ${refused} of ${LOGS} measured logs were refused (already recorded); they still ran the full path`,
     );
+}
+
+/** Whole processes, started cold (bench/cold-start.ts), beside a bare `node`. */
+async function coldStartTable(): Promise<void> {
+  const figures: Figure[] = await coldStarts({
+    dir,
+    dbPath,
+    config: syntheticConfig(SHAPE),
+    today: TODAY,
+    worker: "w0-0@synthetic.example",
+    runs: 20,
+    startRuns: 10,
+  });
+  const floor = figures[0]!;
+  const rows = figures.map((f) => [
+    `${f.label} (${f.n} runs)`,
+    ms(f.p50),
+    ms(f.p99),
+    f.label.startsWith("`sos start`") ? "≤ 1,500 ms" : f.label.startsWith("`sos ") ? "≤ 1,000 ms" : "",
+    f === floor || f.label.startsWith("Slack") ? "" : `${ms(f.p50 - floor.p50)} ms over bare node (p50)`,
+  ]);
+  const head = ["cold start, whole process", "p50 ms", "p99 ms", "target", "beside bare node"];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i]!)).join(" | ")} |`;
+  console.log("");
+  console.log(line(head));
+  console.log(line(w.map((n) => "-".repeat(n))));
+  for (const r of rows) console.log(line(r));
+}
+
+// `npm run bench -- --cold`: only the cold starts.
+const coldOnly = process.argv.includes("--cold");
+try {
+  console.log(
+    `sos-dashboards benchmark, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadavg()[0]!.toFixed(1)} at the start`,
+  );
+  if (!coldOnly) await inProcess();
+  // After the in-process figures: its children do not count in this process's peak RSS anyway.
+  await coldStartTable();
 } finally {
   await checkpointer.stop();
   store.close();

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `sos` command. The program is TypeScript run through tsx, so there is no build step between
-// `npm install` and `npm start`.
-import { register } from "tsx/esm/api";
+// The `sos` command runs the compiled JavaScript in dist/ (`npm run build`). When dist/ is missing or
+// older than the sources (a fresh clone, a `git pull`, an edit) it is rebuilt first, so
+// `npm install && npm start` and a developer's next `sos …` always run the current sources.
+import { ensureBuilt } from "./build.js";
 
-register();
-await import("../src/cli/main.ts");
+if (ensureBuilt().ok) await import("../dist/src/cli/main.js");
+else process.exitCode = 1;

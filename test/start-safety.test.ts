@@ -5,7 +5,8 @@ import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SAM } from "./helpers/ctx.ts";
-import { personalMessage, startRecorder } from "./teams/harness.ts";
+import { personalMessage } from "./teams/harness.ts";
+import { startTeamsRecorder } from "./teams/recorder.ts";
 
 /**
  * `sos start` as a real process: where it listens (HOST), and that half a platform set-up refuses
@@ -63,7 +64,7 @@ describe("half a platform set-up refuses to start, naming the missing variable",
 
 test("HOST=0.0.0.0 without credentials: Teams is not served, the banner says why, an anonymous activity changes nothing", async () => {
   // A connector that would vouch for anyone: it answers every member lookup with Sam Okafor's email.
-  const fake = await startRecorder();
+  const fake = await startTeamsRecorder();
   fake.members.set("29:stranger", { id: "29:stranger", name: "Sam Okafor", email: SAM });
   const db = join(dir, "public.db");
   const child = spawn(process.execPath, [SOS, "start"], {

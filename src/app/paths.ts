@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { PACKAGE_ROOT } from "../util/package-root.ts";
 
 /** The package's own folder, for files shipped with it (the demo config, migrations). */
-export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export { PACKAGE_ROOT };
 export const DEMO_CONFIG = resolve(PACKAGE_ROOT, "examples/demo.config.yaml");
 
 /**

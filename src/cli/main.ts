@@ -1,34 +1,31 @@
-import { UsageError } from "../app/boot.ts";
-import { ConfigError } from "../config/load.ts";
-import { isBusy } from "../store/open.ts";
 import { closest } from "../util/suggest.ts";
-import { audit } from "./audit.ts";
-import { chat } from "./chat.ts";
-import { dashboard } from "./dashboard.ts";
-import { demo } from "./demo.ts";
-import { digest } from "./digest.ts";
-import { busySentence, busyTimeoutProblem } from "./errors.ts";
-import { exportFile } from "./export.ts";
 import { HELP, MAIN_HELP } from "./help.ts";
-import { migrate } from "./migrate.ts";
-import { start } from "./start.ts";
-import { stuck } from "./stuck.ts";
-import { sync } from "./sync.ts";
 
 type Run = (argv: string[]) => Promise<number> | number;
 
-const COMMANDS: Readonly<Record<string, Run>> = {
-  start,
-  chat,
-  demo,
-  dashboard,
-  stuck,
-  digest,
-  export: exportFile,
-  audit,
-  migrate,
-  sync,
+/**
+ * Each command's module, loaded only when that command runs: `sos --help` and `sos stuck` must not
+ * pay for the HTTP server, Bolt and the Teams SDK that only `sos start` uses (loading them all took
+ * every command 1.3-7 s to start). Adding a command is one line here (and its text in help.ts).
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Run>>> = {
+  start: async () => (await import("./start.ts")).start,
+  chat: async () => (await import("./chat.ts")).chat,
+  demo: async () => (await import("./demo.ts")).demo,
+  dashboard: async () => (await import("./dashboard.ts")).dashboard,
+  stuck: async () => (await import("./stuck.ts")).stuck,
+  digest: async () => (await import("./digest.ts")).digest,
+  export: async () => (await import("./export.ts")).exportFile,
+  audit: async () => (await import("./audit.ts")).audit,
+  migrate: async () => (await import("./migrate.ts")).migrate,
+  sync: async () => (await import("./sync.ts")).sync,
 };
+
+/** A mistake in how `sos` itself was called: one sentence on standard error, exit code 2. */
+function usage(message: string): number {
+  process.stderr.write(`sos: ${message}\n`);
+  return 2;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -37,12 +34,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${topic && HELP[topic] ? HELP[topic] : MAIN_HELP}\n`);
     return 0;
   }
-  const badWait = busyTimeoutProblem();
-  if (badWait) throw new UsageError(badWait);
-  const run = COMMANDS[name];
-  if (!run) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     const hint = closest(name, Object.keys(COMMANDS), 1)[0];
-    throw new UsageError(
+    return usage(
       `"${name}" is not a sos command.${hint ? ` Did you mean \`sos ${hint}\`?` : ""} See \`sos --help\`.`,
     );
   }
@@ -50,6 +45,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP[name]}\n`);
     return 0;
   }
+  const [run, { busyTimeoutProblem }] = await Promise.all([load(), import("./errors.ts")]);
+  const badWait = busyTimeoutProblem();
+  if (badWait) return usage(badWait);
   return run(rest);
 }
 
@@ -102,6 +100,14 @@ function kindOf(e: unknown): string {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
+  // Loaded here, not at the top, so that `--help` loads none of them; a command that threw has
+  // loaded them already.
+  const [{ UsageError }, { ConfigError }, { isBusy }, { busySentence }] = await Promise.all([
+    import("../app/boot.ts"),
+    import("../config/load.ts"),
+    import("../store/open.ts"),
+    import("./errors.ts"),
+  ]);
   if (e instanceof UsageError) {
     process.stderr.write(`sos: ${e.message}\n`);
     process.exitCode = 2;

@@ -1,23 +1,36 @@
 /**
- * Writes src/pictures/generated/glyphs.ts: DejaVu Sans outlines and advance widths for the characters our pictures
- * draw, so a PNG needs no font on the server (a slim container has none) and is the same everywhere.
- * Run by hand when the character set changes (it reads the font this machine has):
- *
- *   node --import tsx src/pictures/glyphs-generate.ts /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
- *     > src/pictures/generated/glyphs.ts && npm run format
+ * Writes src/pictures/generated/glyphs.ts: DejaVu Sans outlines and advance widths for the characters
+ * our pictures draw, so a PNG needs no font on the server (a slim container has none) and comes out
+ * the same everywhere. `npm run glyphs` runs it (after a change to RANGES), reading the font this
+ * machine has (`apt-get install fonts-dejavu-core`); src/pictures/glyphs.test.ts checks that the
+ * committed file is what it writes.
  *
  * Outlines come from resvg itself (text converted to paths); advances from the font's hmtx table.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Resvg } from "@resvg/resvg-js";
+
+export const DEJAVU_SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+export const GLYPHS_FILE = fileURLToPath(new URL("./generated/glyphs.ts", import.meta.url));
 
 /** Units per em in the generated data: 1/1000 em is far finer than a pixel at our sizes. */
 const EM = 1000;
 
+/**
+ * The characters in people's and teams' names as agencies hold them, and the punctuation we draw.
+ * About 1,100 characters; what is not here is drawn as a box (svg-text.ts), never left out.
+ */
 const RANGES: readonly [number, number][] = [
   [0x20, 0x7e], // ASCII
   [0xa0, 0xff], // Latin-1: é, ñ, ø, ß …
-  [0x100, 0x17f], // Latin Extended-A: ł, ś, č, ő …
+  [0x100, 0x17f], // Latin Extended-A: ł, ś, č, ő, ā (Māori), ŵ (Welsh) …
+  [0x180, 0x24f], // Latin Extended-B: ș ț (Romanian), ơ ư (Vietnamese), ǎ ǒ (Pinyin), ǅ …
+  [0x2b0, 0x2ff], // spacing modifiers: ʻ (Hawaiian ʻokina), ʼ …
+  [0x300, 0x36f], // combining marks: for letters typed as letter + accent with no precomposed form
+  [0x370, 0x3ff], // Greek
+  [0x400, 0x4ff], // Cyrillic: Russian, Ukrainian ї є ґ, Serbian ђ џ, Kazakh ә қ ү …
+  [0x1e00, 0x1eff], // Latin Extended Additional: ễ ạ ử (Vietnamese), ẞ, ḥ …
   [0x2013, 0x2014], // – —
   [0x2018, 0x201d], // ‘ ’ “ ”
   [0x2022, 0x2022], // •
@@ -27,6 +40,8 @@ const RANGES: readonly [number, number][] = [
 
 interface Font {
   unitsPerEm: number;
+  /** head.fontRevision, e.g. "2.37" */
+  revision: string;
   advance(codePoint: number): number | null;
 }
 
@@ -75,8 +90,10 @@ function readFont(buf: Buffer): Font {
     }
     return 0;
   };
+  const revision = (buf.readUInt32BE(table("head") + 4) / 65536).toFixed(2);
   return {
     unitsPerEm,
+    revision,
     advance(cp) {
       const g = glyphOf(cp);
       if (g === 0) return null;
@@ -85,37 +102,82 @@ function readFont(buf: Buffer): Font {
   };
 }
 
-/** The outline resvg draws for one character at 1 px per font unit, scaled to EM and rounded. */
+/** The outline resvg draws for one character at 1 px per font unit, absolute, scaled to EM. */
 function outline(fontFile: string, cp: number, unitsPerEm: number): string {
-  const ch = `&#${cp};`;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><text x="0" y="0" font-family="DejaVu Sans" font-size="${unitsPerEm}" xml:space="preserve">${ch}</text></svg>`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><text x="0" y="0" font-family="DejaVu Sans" font-size="${unitsPerEm}" xml:space="preserve">&#${cp};</text></svg>`;
   const out = new Resvg(svg, { font: { loadSystemFonts: false, fontFiles: [fontFile] } }).toString();
-  const paths = [...out.matchAll(/ d="([^"]+)"/g)].map((m) => m[1]!);
-  const scale = EM / unitsPerEm;
-  return paths
-    .join(" ")
-    .replace(/-?\d+(\.\d+)?(e-?\d+)?/g, (n) => String(Math.round(Number(n) * scale)))
-    .replace(/ ?([MLQCZ]) ?/g, "$1")
-    .replace(/ -/g, "-")
-    .trim();
+  return [...out.matchAll(/ d="([^"]+)"/g)].map((m) => m[1]!).join(" ");
 }
 
-const fontFile = process.argv[2];
-if (!fontFile) throw new Error("usage: glyphs-generate.ts <DejaVuSans.ttf>");
-const font = readFont(readFileSync(fontFile));
-const lines: string[] = [];
-for (const [from, to] of RANGES) {
-  for (let cp = from; cp <= to; cp++) {
-    const adv = font.advance(cp);
-    if (adv === null) continue;
-    const d = cp === 0x20 || cp === 0xa0 ? "" : outline(fontFile, cp, font.unitsPerEm);
-    lines.push(`  [${cp}, ${Math.round((adv * EM) / font.unitsPerEm)}, ${JSON.stringify(d)}],`);
+/**
+ * SVG path data made short: coordinates rounded to whole 1/EM units, then written relative to the
+ * pen (`l`, `q`, `c`, and `h`/`v` for the many straight strokes along an axis), with repeated
+ * commands left out. About half the size of resvg's absolute form; rounding first, then taking
+ * differences, adds no drift.
+ */
+export function compactPath(d: string, scale: number): string {
+  const tokens = d.match(/[MLQCZ]|-?\d+(?:\.\d+)?(?:e-?\d+)?/g) ?? [];
+  let out = "";
+  let last = "";
+  let x = 0;
+  let y = 0;
+  let startX = 0;
+  let startY = 0;
+  const n = (v: number) => (out === "" || v < 0 || /[a-z]$/.test(out) ? String(v) : ` ${v}`);
+  const emit = (cmd: string, values: number[]) => {
+    if (cmd !== last || cmd === "m") out += cmd;
+    for (const v of values) out += n(v);
+    last = cmd;
+  };
+  for (let i = 0; i < tokens.length; ) {
+    const cmd = tokens[i++]!;
+    const take = (k: number) => {
+      const vs = tokens.slice(i, i + k).map((t) => Math.round(Number(t) * scale));
+      i += k;
+      return vs;
+    };
+    if (cmd === "Z") {
+      emit("z", []);
+      x = startX;
+      y = startY;
+      continue;
+    }
+    const arity = { M: 2, L: 2, Q: 4, C: 6 }[cmd];
+    if (arity === undefined) throw new Error(`unexpected path command ${cmd}`);
+    const vs = take(arity);
+    const rel = vs.map((v, k) => v - (k % 2 === 0 ? x : y));
+    const [ex, ey] = [vs[arity - 2]!, vs[arity - 1]!];
+    if (cmd === "M") {
+      emit("m", rel);
+      startX = ex;
+      startY = ey;
+    } else if (cmd === "L" && rel[1] === 0) emit("h", [rel[0]!]);
+    else if (cmd === "L" && rel[0] === 0) emit("v", [rel[1]!]);
+    else emit(cmd.toLowerCase(), rel);
+    x = ex;
+    y = ey;
   }
+  return out;
 }
-process.stdout.write(`/**
- * GENERATED by src/pictures/glyphs-generate.ts from DejaVu Sans: do not edit by hand.
- * Each entry: [code point, advance width, outline as SVG path data], in 1/${EM} em, y down from the
- * baseline. Drawn as paths, text in our pictures needs no font installed on the server.
+
+/** The whole generated module, as `npm run glyphs` writes it. */
+export function generateGlyphs(fontFile: string): string {
+  const font = readFont(readFileSync(fontFile));
+  const scale = EM / font.unitsPerEm;
+  const lines: string[] = [];
+  for (const [from, to] of RANGES) {
+    for (let cp = from; cp <= to; cp++) {
+      const adv = font.advance(cp);
+      if (adv === null) continue;
+      const d = compactPath(outline(fontFile, cp, font.unitsPerEm), scale);
+      lines.push(`${cp.toString(16)} ${Math.round(adv * scale)}${d ? ` ${d}` : ""}`);
+    }
+  }
+  return `/**
+ * GENERATED by src/pictures/glyphs-generate.ts (\`npm run glyphs\`) from DejaVu Sans ${font.revision}: do
+ * not edit by hand. One character a line: code point (hex), advance width, outline as SVG path data
+ * (relative commands), in 1/${EM} em, y down from the baseline. Drawn as paths, text in our pictures
+ * needs no font installed on the server. ${lines.length} characters.
  *
  * Copyright (c) 2003 by Bitstream, Inc. All Rights Reserved. Bitstream Vera is a trademark of
  * Bitstream, Inc. DejaVu changes are in public domain.
@@ -155,8 +217,17 @@ process.stdout.write(`/**
  */
 
 export const GLYPH_EM = ${EM};
+export const GLYPH_FONT = "DejaVu Sans ${font.revision}";
 
-export const GLYPHS: readonly (readonly [number, number, string])[] = [
+export const GLYPH_DATA = \`
 ${lines.join("\n")}
-];
-`);
+\`;
+`;
+}
+
+// `npm run glyphs [font file]`
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const file = process.argv[2] ?? DEJAVU_SANS;
+  writeFileSync(GLYPHS_FILE, generateGlyphs(file));
+  process.stdout.write(`Wrote ${GLYPHS_FILE} from ${file}.\n`);
+}

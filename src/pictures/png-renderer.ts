@@ -23,9 +23,13 @@ type Reply = {
   rssMb?: number;
 };
 
-const CHILD = fileURLToPath(new URL("./png-child.ts", import.meta.url));
-// The child is TypeScript too: load tsx from this package, wherever the process was started from.
-const TSX = import.meta.resolve("tsx");
+// This module runs as TypeScript (tests, tsx) or compiled to `dist/` (`sos`, `npm start`); its child
+// runs the same way as it does.
+const COMPILED = import.meta.url.endsWith(".js");
+const CHILD = fileURLToPath(new URL(COMPILED ? "./png-child.js" : "./png-child.ts", import.meta.url));
+// As TypeScript the child needs tsx, loaded from this package wherever the process was started from;
+// resolved only then, because tsx is a dev dependency and not installed in production.
+const childExecArgv = (): string[] => (COMPILED ? [] : ["--import", import.meta.resolve("tsx")]);
 
 /**
  * Renders SVG to PNG in a separate process. resvg's pixel buffers live outside the JavaScript heap:
@@ -56,7 +60,7 @@ export function isolatedRenderer(opts: { idleMs?: number } = {}): PngRenderer {
   };
   const start = (): ChildProcess => {
     const c = fork(CHILD, [], {
-      execArgv: ["--import", TSX],
+      execArgv: childExecArgv(),
       serialization: "advanced",
       stdio: ["ignore", "ignore", "inherit", "ipc"],
     });

@@ -7,9 +7,9 @@ import { type PictureSize, whiteboardSvg } from "./whiteboard-svg.ts";
 import type { WhiteboardModel } from "./whiteboard-view.ts";
 
 /**
- * Any SVG to PNG. Text drawn as glyph paths needs no font, so fonts are loaded only when the SVG has
- * real <text> left in it (a name in a script glyphs.ts lacks): loading the system's fonts costs time,
- * and on a server without fonts that text is simply not drawn, while the grid still is.
+ * Any SVG to PNG. Our pictures draw all their text as glyph paths (a character glyphs.ts lacks as a
+ * box), so they need no font; the system's fonts, slow to load, are loaded only for an SVG that does
+ * have real <text> in it.
  */
 export function svgToPng(
   svg: string,

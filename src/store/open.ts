@@ -1,9 +1,9 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { PACKAGE_ROOT } from "../util/package-root.ts";
 import * as schema from "./schema.ts";
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -16,7 +16,8 @@ export interface Store {
   close(): void;
 }
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL("../../migrations", import.meta.url));
+// From the package root, so the compiled `dist/src/store/open.js` finds the same folder.
+export const MIGRATIONS_DIR = join(PACKAGE_ROOT, "migrations");
 
 /**
  * How long to wait for a database another process is writing before giving up with SQLITE_BUSY.

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { Recorder } from "../slack/recorder.ts";
+import { type Recorder, startSlackRecorder } from "../slack/recorder.ts";
 
 // `sos digest run` as an admin would try it: the demo config gives North Team a Slack channel, and
 // SLACK_API_URL points the Web API at a local recorder.
@@ -13,10 +13,10 @@ let slack: Recorder;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "sos-digest-cli-"));
-  slack = await new Recorder().start();
+  slack = await startSlackRecorder();
 });
 afterAll(async () => {
-  await slack.stop();
+  await slack.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { Recorder } from "../slack/recorder.ts";
+import { type Recorder, startSlackRecorder } from "../slack/recorder.ts";
 
 /**
  * kill -9 of a `sos digest run` in the middle of a digest, with real processes: Slack (a local
@@ -18,10 +18,10 @@ let slack: Recorder;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "sos-digest-kill-"));
-  slack = await new Recorder().start();
+  slack = await startSlackRecorder();
 });
 afterAll(async () => {
-  await slack.stop();
+  await slack.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

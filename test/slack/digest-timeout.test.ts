@@ -4,7 +4,7 @@ import { slackDigestPoster } from "../../adapters/slack/digest.ts";
 import { createPoster } from "../../adapters/slack/post.ts";
 import { createRunner } from "../../src/digest/runner.ts";
 import { JANE, makeTestCtx, type TestCtx } from "../helpers/ctx.ts";
-import { Recorder } from "./recorder.ts";
+import { type Recorder, startSlackRecorder } from "./recorder.ts";
 
 /**
  * Slack takes a message and answers after the client has stopped waiting. The Web client's own
@@ -18,10 +18,10 @@ beforeAll(async () => {
   t = makeTestCtx();
   // Practice in the week, so the digest is a full one of several messages.
   expect((await t.run(JANE, "mapped-with-family 12345 2016-02-29")).ok).toBe(true);
-  rec = await new Recorder().start();
+  rec = await startSlackRecorder();
 });
 afterAll(async () => {
-  await rec.stop();
+  await rec.close();
   t.close();
 });
 

@@ -6,7 +6,7 @@ import { manualClock } from "../../src/app/clock.ts";
 import type { Org } from "../../src/config/org.ts";
 import { createApp, listen, type RunningServer } from "../../src/server/http.ts";
 import { makeTestCtx, type TestCtx } from "../helpers/ctx.ts";
-import { type RecordedCall, Recorder } from "./recorder.ts";
+import { type RecordedCall, type Recorder, startSlackRecorder } from "./recorder.ts";
 
 /**
  * The real app (createApp + listen on port 0) with the Slack surface mounted, a temp database, a
@@ -90,7 +90,7 @@ export async function startSlack(
     ...(opts.config !== undefined ? { config: opts.config } : {}),
     ...(opts.demo !== undefined ? { demo: opts.demo } : {}),
   });
-  const rec = await new Recorder().start();
+  const rec = await startSlackRecorder();
   const logs: string[] = [];
   const surface = createSlackSurface(
     t.ctx,
@@ -206,7 +206,7 @@ export async function startSlack(
     replyTo: (id) => rec.calls.find((c) => c.method === `response_url:${id}`),
     async close() {
       await running.close();
-      await rec.stop();
+      await rec.close();
       t.close();
     },
   };

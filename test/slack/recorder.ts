@@ -1,10 +1,12 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { CallLog } from "../helpers/call-log.ts";
 
 /**
  * A local stand-in for slack.com: the Web API (`/api/<method>`), response_urls (`/respond/<id>`) and
  * file upload URLs (`/upload/<id>`). Records every call; tests wait for the call they expect
- * instead of sleeping.
+ * instead of sleeping. Started with `startSlackRecorder()`, stopped with `close()`, like the Teams
+ * recorder (test/teams/recorder.ts).
  */
 export interface RecordedCall {
   /** Web API method ("chat.postMessage"), "response_url:<id>" or "upload:<id>" */
@@ -30,11 +32,10 @@ export interface SlackUser {
 }
 
 export class Recorder {
-  calls: RecordedCall[] = [];
+  private readonly log = new CallLog<RecordedCall>();
   url = "";
   /** users.info answers, by user id */
   users = new Map<string, SlackUser>();
-  private waiters: { pred: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }[] = [];
   private readonly server: Server;
   private readonly gates = new Map<string, Promise<void>>();
   private ts = 1_456_833_600;
@@ -152,12 +153,7 @@ export class Recorder {
 
   private async answer(call: RecordedCall, res: ServerResponse): Promise<void> {
     const { method } = call;
-    this.calls.push(call);
-    this.waiters = this.waiters.filter((w) => {
-      if (!w.pred(call)) return true;
-      w.resolve(call);
-      return false;
-    });
+    this.log.record(call);
     const once = this.once.get(method);
     if (once && once.skip > 0) once.skip--;
     else if (once) {
@@ -191,29 +187,27 @@ export class Recorder {
     return `${this.url}/respond/${id}`;
   }
 
-  /** The first call matching, already made or still to come; fails after `ms` (only when broken). */
+  /** every call so far, in order */
+  get calls(): readonly RecordedCall[] {
+    return this.log.calls;
+  }
+
+  /** The first call matching (a method name, or any test), already made or still to come. */
   waitFor(pred: string | ((c: RecordedCall) => boolean), ms = 3000): Promise<RecordedCall> {
-    const p = typeof pred === "string" ? (c: RecordedCall) => c.method === pred : pred;
-    const hit = this.calls.find(p);
-    if (hit) return Promise.resolve(hit);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`recorder: no matching call within ${ms} ms`)), ms);
-      this.waiters.push({
-        pred: p,
-        resolve: (c) => {
-          clearTimeout(timer);
-          resolve(c);
-        },
-      });
-    });
+    return this.log.waitFor(typeof pred === "string" ? (c) => c.method === pred : pred, ms);
   }
 
   of(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
 
-  async stop(): Promise<void> {
+  async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
+}
+
+/** A recorder listening on a free loopback port (or `port`). */
+export function startSlackRecorder(port = 0): Promise<Recorder> {
+  return new Recorder().start(port);
 }

@@ -55,22 +55,6 @@ describe("/sos over signed HTTP", () => {
     expect((await sent).status).toBe(200);
   });
 
-  test("acks stay far inside Slack's 3 seconds (measured over 100 signed commands on loopback)", async () => {
-    const times: number[] = [];
-    for (let i = 0; i < 100; i++) {
-      const t0 = performance.now();
-      const r = await h.command(U.jane, i % 2 ? "mine" : "whoami");
-      times.push(performance.now() - t0);
-      expect(r.status).toBe(200);
-    }
-    times.sort((a, b) => a - b);
-    const at = (p: number) => times[Math.floor((p / 100) * (times.length - 1))]!.toFixed(1);
-    process.stdout.write(
-      `slash command round trip (ack + reply): p50 ${at(50)} ms, p95 ${at(95)} ms, max ${at(100)} ms\n`,
-    );
-    expect(times.at(-1)!).toBeLessThan(3000);
-  });
-
   test.each([
     [U.jane, "mine", "Jane Smith's Cases*: 2 open cases  ·  page 1 of 3"],
     [U.jane, "case 12345", "Case 12345: Melli Majid 13"],

@@ -5,7 +5,7 @@ import { createSlackSurface, type SlackSurface } from "../../adapters/slack/app.
 import { createApp, listen, type RunningServer } from "../../src/server/http.ts";
 import { makeTestCtx, type TestCtx } from "../helpers/ctx.ts";
 import { U } from "./harness.ts";
-import { Recorder } from "./recorder.ts";
+import { type Recorder, startSlackRecorder } from "./recorder.ts";
 
 /**
  * Socket Mode against a stand-in for Slack's WebSocket: apps.connections.open hands out its URL,
@@ -28,7 +28,7 @@ function nextSocket(): Promise<WebSocket> {
 
 beforeAll(async () => {
   t = makeTestCtx();
-  rec = await new Recorder().start();
+  rec = await startSlackRecorder();
   wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
   await new Promise<void>((r) => wss.once("listening", () => r()));
   const wsUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/link`;
@@ -57,7 +57,7 @@ afterAll(async () => {
   await running.close();
   for (const ws of wss.clients) ws.terminate();
   await new Promise<void>((r) => wss.close(() => r()));
-  await rec.stop();
+  await rec.close();
   t.close();
 });
 
@@ -113,8 +113,8 @@ test("when Slack drops the connection, it connects again by itself and carries o
 
 test("with Slack out of reach it keeps trying, logging each failure, and stops cleanly", async () => {
   const t2 = makeTestCtx();
-  const down = await new Recorder().start();
-  await down.stop();
+  const down = await startSlackRecorder();
+  await down.close();
   const lines: string[] = [];
   let third: () => void = () => {};
   const enough = new Promise<void>((resolve) => {

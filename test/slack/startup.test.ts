@@ -11,7 +11,7 @@ import { surfacesFromEnv } from "../../src/app/surfaces.ts";
 import { createApp, listen } from "../../src/server/http.ts";
 import { makeTestCtx, type TestCtx } from "../helpers/ctx.ts";
 import { FORM, SECRET, sign, U } from "./harness.ts";
-import { Recorder } from "./recorder.ts";
+import { startSlackRecorder } from "./recorder.ts";
 
 let t: TestCtx | undefined;
 afterEach(() => {
@@ -112,7 +112,7 @@ describe("when Slack can't be reached", () => {
       { log, retries: 0, backoff: { firstMs: 10, maxMs: 40 }, signatureClock: t.ctx.clock },
     );
     const running = await listen(createApp(t.ctx, [surface.mount]), 0, [surface.mount]);
-    const responses = await new Recorder().start();
+    const responses = await startSlackRecorder();
     try {
       await logged(/can't reach Slack at http:\/\/127\.0\.0\.1:\d+\/api\/ \(ECONNREFUSED\); trying again in/);
       expect((await fetch(`http://127.0.0.1:${running.port}/healthz`)).status).toBe(200);
@@ -141,12 +141,12 @@ describe("when Slack can't be reached", () => {
       expect(reply.body.text).toContain("Recorded Mapping with Family");
 
       // Slack comes back on the same address.
-      const slack = await new Recorder().start(port);
+      const slack = await startSlackRecorder(port);
       await logged(/reached Slack again: workspace Demo, bot @sos/);
-      await slack.stop();
+      await slack.close();
     } finally {
       await running.close();
-      await responses.stop();
+      await responses.close();
     }
     expect(logs.filter((l) => /can't reach Slack/.test(l)).length).toBeGreaterThanOrEqual(1);
     expect(logs.join("\n")).not.toContain("Melli");
@@ -191,7 +191,7 @@ describe("when Slack can't be reached", () => {
       expect((await fetch(`http://127.0.0.1:${served}/healthz`)).status).toBe(200);
       expect(err).toMatch(/^Slack: can't reach Slack at \S+ \(ECONNREFUSED\); trying again in \d+ s\.$/m);
       // SOS_TODAY puts the app on a demo day; Slack signs with the real time, and that is what counts.
-      const responses = await new Recorder().start();
+      const responses = await startSlackRecorder();
       try {
         const ts = Math.floor(Date.now() / 1000);
         const body = new URLSearchParams({
@@ -214,7 +214,7 @@ describe("when Slack can't be reached", () => {
         expect(res.status).toBe(200);
         expect((await responses.waitFor("response_url:spawned")).body.text).toContain("You are Jane Smith");
       } finally {
-        await responses.stop();
+        await responses.close();
       }
       expect(err).not.toContain("http request failed");
     } finally {

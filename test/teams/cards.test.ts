@@ -8,21 +8,20 @@ import {
   execute,
   invokeCard,
   personalMessage,
-  type Recorder,
   sends,
-  startRecorder,
   startTeamsApp,
   submit,
   type TeamsApp,
 } from "./harness.ts";
 import { type Microsoft, startMicrosoft } from "./microsoft.ts";
+import { type Recorder, startTeamsRecorder } from "./recorder.ts";
 
 let rec: Recorder;
 let app: TeamsApp;
 /** With credentials, as in a real tenant: tokens checked, people's emails looked up. */
 let ms: Microsoft;
 beforeAll(async () => {
-  rec = await startRecorder();
+  rec = await startTeamsRecorder();
   ms = await startMicrosoft();
 });
 afterAll(async () => {

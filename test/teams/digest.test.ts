@@ -21,7 +21,6 @@ import { fakePicture } from "../helpers/picture.ts";
 import {
   activity,
   BOT,
-  type Call,
   CHANNEL_ID,
   cardOf,
   channelMessage,
@@ -29,15 +28,14 @@ import {
   invokeCard,
   PERSONAL,
   personalMessage,
-  type Recorder,
   sends,
-  startRecorder,
   startTeamsApp,
   submit,
   TEAM_ID,
   TENANT,
   type TeamsApp,
 } from "./harness.ts";
+import { type Call, type Recorder, startTeamsRecorder } from "./recorder.ts";
 
 /**
  * The digests through the Teams poster, over HTTP into the recorded Bot Connector: a team digest as
@@ -56,7 +54,7 @@ let rec: Recorder;
 let app: TeamsApp;
 let poster: DigestPoster;
 beforeAll(async () => {
-  rec = await startRecorder();
+  rec = await startTeamsRecorder();
   app = await startTeamsApp({ rec, config: CONFIG });
   let n = 0;
   poster = teamsDigestPoster(app.t.ctx, app.surface.poster, { nonce: () => `digest-${++n}`, pauseMs: 0 });

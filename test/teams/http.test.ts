@@ -2,12 +2,13 @@ import { generateKeyPairSync, sign } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { surfacesFromEnv } from "../../src/app/surfaces.ts";
 import { makeTestCtx } from "../helpers/ctx.ts";
-import { personalMessage, type Recorder, startRecorder, startTeamsApp, type TeamsApp } from "./harness.ts";
+import { personalMessage, startTeamsApp, type TeamsApp } from "./harness.ts";
+import { type Recorder, startTeamsRecorder } from "./recorder.ts";
 
 let rec: Recorder;
 let app: TeamsApp;
 beforeAll(async () => {
-  rec = await startRecorder();
+  rec = await startTeamsRecorder();
 });
 afterAll(() => rec.close());
 afterEach(() => app?.close());

@@ -11,19 +11,18 @@ import {
   JANE_TEAMS,
   PERSONAL,
   personalMessage,
-  type Recorder,
   sends,
-  startRecorder,
   startTeamsApp,
   TEAM_ID,
   TENANT,
   type TeamsApp,
 } from "./harness.ts";
+import { type Recorder, startTeamsRecorder } from "./recorder.ts";
 
 let rec: Recorder;
 let app: TeamsApp;
 beforeAll(async () => {
-  rec = await startRecorder();
+  rec = await startTeamsRecorder();
 });
 afterAll(() => rec.close());
 beforeEach(async () => {

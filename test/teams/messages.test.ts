@@ -10,20 +10,19 @@ import {
   channelMessage,
   JANE_TEAMS,
   personalMessage,
-  type Recorder,
   sends,
-  startRecorder,
   startTeamsApp,
   type TeamsApp,
 } from "./harness.ts";
 import { type Microsoft, startMicrosoft } from "./microsoft.ts";
+import { type Recorder, startTeamsRecorder } from "./recorder.ts";
 
 let rec: Recorder;
 let app: TeamsApp | undefined;
 /** Emails are looked up only with credentials (a token vouching for the connector): these use them. */
 let ms: Microsoft;
 beforeAll(async () => {
-  rec = await startRecorder();
+  rec = await startTeamsRecorder();
   ms = await startMicrosoft();
 });
 afterAll(async () => {

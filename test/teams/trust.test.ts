@@ -2,16 +2,9 @@ import { networkInterfaces } from "node:os";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { cardText } from "../helpers/cards.ts";
 import { SAM } from "../helpers/ctx.ts";
-import {
-  cardOf,
-  personalMessage,
-  type Recorder,
-  sends,
-  startRecorder,
-  startTeamsApp,
-  type TeamsApp,
-} from "./harness.ts";
+import { cardOf, personalMessage, type Recorder, sends, startTeamsApp, type TeamsApp } from "./harness.ts";
 import { type Microsoft, startMicrosoft } from "./microsoft.ts";
+import { startTeamsRecorder } from "./recorder.ts";
 
 /**
  * Whom the Teams route believes. Anonymous (local mode), a caller can name any connector and make
@@ -28,7 +21,7 @@ let rec: Recorder;
 let ms: Microsoft;
 let app: TeamsApp | undefined;
 beforeAll(async () => {
-  rec = await startRecorder();
+  rec = await startTeamsRecorder();
   ms = await startMicrosoft();
 });
 afterAll(async () => {
@@ -70,7 +63,7 @@ describe("anonymous (local mode)", () => {
   test.each(["0.0.0.0", ...(external ? [external] : [])])(
     "an activity naming a connector at %s gets nothing sent there, and changes nothing",
     async (address) => {
-      const fake = await startRecorder("0.0.0.0");
+      const fake = await startTeamsRecorder("0.0.0.0");
       try {
         fake.members.set(STRANGER.id, { id: STRANGER.id, email: SAM });
         app = await startTeamsApp({ rec });
@@ -119,7 +112,7 @@ describe("with credentials", () => {
     ["vouches for another connector", "other"],
     ["vouches for no connector", "none"],
   ] as const)("a valid token that %s is refused: nothing fetched, sent or written", async (_name, which) => {
-    const fake = await startRecorder();
+    const fake = await startTeamsRecorder();
     try {
       fake.members.set(STRANGER.id, { id: STRANGER.id, name: "Sam Okafor", email: SAM });
       app = await startTeamsApp({ rec, microsoft: ms });

@@ -1,0 +1,78 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+// What a `sos` command loads decides how long it takes to start: the platform SDKs and the HTTP
+// server alone took every command over a second (5-7 s on a loaded 2-core machine).
+const SOS = resolve(import.meta.dirname, "../bin/sos.js");
+const RECORDER = resolve(import.meta.dirname, "helpers/imports-recorder.mjs");
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "sos-imports-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs `sos` with the import recorder; the URLs it loaded, and its output. */
+function loaded(args: string[]): { code: number | null; out: string; urls: string[] } {
+  const file = join(dir, `imports-${args.join("-").replace(/\W+/g, "_")}.txt`);
+  const r = spawnSync(process.execPath, ["--import", RECORDER, SOS, ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      SOS_DB: join(dir, "demo.db"),
+      SOS_RECORD_IMPORTS: file,
+    },
+  });
+  return { code: r.status, out: r.stdout + r.stderr, urls: readFileSync(file, "utf8").trim().split("\n") };
+}
+
+const SERVER_ONLY = [
+  "/@slack/bolt/",
+  "/@microsoft/agents-hosting/",
+  "/express/",
+  "/src/server/",
+  "/adapters/",
+];
+const APP = [
+  "/better-sqlite3/",
+  "/drizzle-orm/",
+  "/src/app/",
+  "/src/commands/",
+  "/src/config/",
+  "/yaml/",
+  "/zod/",
+];
+const hits = (urls: string[], parts: string[]) => urls.filter((u) => parts.some((p) => u.includes(p)));
+
+describe("each sos command loads only what it uses", () => {
+  test("--help and `<command> --help` load the help texts and nothing of the app", () => {
+    for (const args of [["--help"], ["help", "start"], ["dashboard", "--help"], ["start", "--help"]]) {
+      const r = loaded(args);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain("Usage: sos");
+      expect(r.urls.some((u) => u.endsWith("/dist/src/cli/help.js"))).toBe(true);
+      expect(hits(r.urls, [...SERVER_ONLY, ...APP])).toEqual([]);
+    }
+  });
+
+  test("a command that reads the database loads the app but not the server or the platform SDKs", () => {
+    expect(loaded(["demo", "--db", join(dir, "demo.db")]).code).toBe(0);
+    const r = loaded(["dashboard", "--worker", "jane.smith@demo-agency.example", "--today", "2016-03-01"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Jane Smith's Cases");
+    expect(hits(r.urls, ["/better-sqlite3/", "/src/commands/"]).length).toBeGreaterThan(0);
+    expect(hits(r.urls, SERVER_ONLY)).toEqual([]);
+  });
+
+  test("the compiled JavaScript runs, not the TypeScript", () => {
+    const r = loaded(["stuck", "--today", "2016-03-01"]);
+    expect(r.code).toBe(0);
+    expect(r.urls.filter((u) => u.includes("/src/") && !u.includes("/dist/src/"))).toEqual([]);
+    expect(r.urls.some((u) => u.includes("/tsx/"))).toBe(false);
+  });
+});
