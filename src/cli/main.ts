@@ -2,13 +2,17 @@ import { UsageError } from "../app/boot.ts";
 import { ConfigError } from "../config/load.ts";
 import { closest } from "../util/suggest.ts";
 import { audit } from "./audit.ts";
+import { backup } from "./backup.ts";
 import { chat } from "./chat.ts";
 import { dashboard } from "./dashboard.ts";
 import { demo } from "./demo.ts";
 import { digest } from "./digest.ts";
+import { erase } from "./erase.ts";
 import { exportFile } from "./export.ts";
 import { HELP, MAIN_HELP } from "./help.ts";
 import { migrate } from "./migrate.ts";
+import { restore } from "./restore.ts";
+import { retention } from "./retention.ts";
 import { start } from "./start.ts";
 import { stuck } from "./stuck.ts";
 import { sync } from "./sync.ts";
@@ -26,6 +30,10 @@ const COMMANDS: Readonly<Record<string, Run>> = {
   audit,
   migrate,
   sync,
+  backup,
+  restore,
+  retention,
+  erase,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -29,7 +29,8 @@ export function takeServerLock(dbPath: string): HeldLock | null {
   try {
     if (created) chmodSync(path, PRIVATE_MODE);
     db.pragma("busy_timeout = 0");
-    db.pragma("journal_mode = OFF");
+    // No journal file beside it: the table holds one row, and losing it in a crash loses nothing.
+    db.pragma("journal_mode = MEMORY");
     // In exclusive locking mode a connection keeps the lock of its first write until it closes.
     db.pragma("locking_mode = EXCLUSIVE");
     db.exec(
@@ -71,4 +72,15 @@ export function serverHolds(dbPath: string): boolean {
   } finally {
     db.close();
   }
+}
+
+/** The sentence for a start (or a restore) finding the lock taken. */
+export function lockTakenBy(
+  dbPath: string,
+  shown: (p: string) => string,
+  doing: "start" | "restore",
+): string {
+  return doing === "start"
+    ? `another sos is already serving ${shown(dbPath)}, or restoring it (it holds the lock on ${shown(lockPath(dbPath))}), so this one did not start: stop that one first, or set SOS_DB to another database.`
+    : `a server is running on ${shown(dbPath)} (a running \`sos start\` holds the lock on ${shown(lockPath(dbPath))}), so nothing was restored: stop it first (Ctrl+C in its terminal, or SIGTERM to its process, e.g. \`systemctl stop\` for a service), then restore.`;
 }
