@@ -273,7 +273,9 @@ function historyWords(env: Env, e: CaseEventRow): string {
     x === null || x === undefined ? "none" : Array.isArray(x) ? x.join(", ") || "none" : String(x);
   switch (e.kind) {
     case "corrected":
-      return "field" in d ? `corrected the ${FIELD_NAMES[d.field]} from ${v(d.from)} to ${v(d.to)}` : "corrected";
+      return "field" in d
+        ? `corrected the ${FIELD_NAMES[d.field]} from ${v(d.from)} to ${v(d.to)}`
+        : "corrected";
     case "moved": {
       const title = (s: string) => (isServiceSlug(s) ? ctx.org.dashboards[s].title : s);
       return "from" in d && !("field" in d) ? `moved from ${title(d.from)} to ${title(d.to)}` : "moved";
