@@ -47,10 +47,16 @@ export async function backup(argv: string[]): Promise<number> {
       throw new UsageError(
         `the config ${shown(ctx.org.source)} has no backup.dir: give --out FILE, or add backup: { dir: … } to the config`,
       );
-    const outcome = await runBackup(ctx.org, ctx.store, {
-      ...(out !== undefined ? { out } : {}),
-      kind: values.scheduled ? "scheduled" : "manual",
-    });
+    const outcome = await runBackup(
+      ctx.org,
+      ctx.store,
+      {
+        ...(out !== undefined ? { out } : {}),
+        kind: values.scheduled ? "scheduled" : "manual",
+      },
+      undefined,
+      shown,
+    );
     if (!outcome.ok) {
       process.stderr.write(
         `sos: backup failed: ${outcome.error}. Nothing was written to ${shown(outcome.path || dbPath)}.\n`,
@@ -93,7 +99,7 @@ function status(limitText: string | undefined): number {
     } else say("No good backup has been made yet.");
     const failures = failuresSinceGood(ctx.store);
     if (failures.length > 0) {
-      say(`${failures.length} failed since${good ? " then" : ""}; the latest: ${failures[0]!.error}.`);
+      say(`${failures.length} failed${good ? " since then" : ""}; the latest: ${failures[0]!.error}.`);
     }
     const rows = recentBackups(ctx.store, limit).map((r) => [
       local(new Date(r.startedAt)),

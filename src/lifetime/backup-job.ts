@@ -27,15 +27,15 @@ export async function runBackup(
   store: Store,
   job: BackupJob,
   now: () => Date = () => new Date(),
+  shown: (path: string) => string = (p) => p,
 ): Promise<BackupOutcome> {
   const startedAt = now();
-  let path = job.out ?? "";
+  const path = job.out ?? (org.backup ? join(org.backup.dir, backupName(org.agency.id, startedAt)) : "");
   try {
-    if (path === "") {
+    if (job.out === undefined) {
       if (!org.backup)
         throw new CheckFailed("there is no backup.dir in the config: give --out FILE, or add backup.dir");
       mkdirSync(org.backup.dir, { recursive: true, mode: 0o700 });
-      path = join(org.backup.dir, backupName(org.agency.id, startedAt));
     }
     const made = await backupDatabase(store.sqlite, path, now);
     recordBackup(store, {
@@ -53,7 +53,7 @@ export async function runBackup(
       job.out === undefined && org.backup ? pruneBackups(org.backup.dir, org.agency.id, org.backup.keep) : [];
     return { ok: true, made, pruned };
   } catch (e) {
-    const error = plainError(e, path);
+    const error = plainError(e, path, shown);
     recordBackup(store, {
       kind: job.kind,
       path,
@@ -70,10 +70,10 @@ export async function runBackup(
 }
 
 /** A failure as the sentence `sos backup status` shows: ours as they are, the system's by their code. */
-export function plainError(e: unknown, path: string): string {
-  if (e instanceof CheckFailed) return e.message;
+export function plainError(e: unknown, path: string, shown: (path: string) => string = (p) => p): string {
+  if (e instanceof CheckFailed) return e.message.replaceAll(path, shown(path));
   const err = e as NodeJS.ErrnoException;
-  const where = err.path ?? path;
+  const where = shown(err.path ?? path);
   switch (err.code) {
     case "ENOENT":
       return `the folder for ${where} does not exist`;

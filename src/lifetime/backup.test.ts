@@ -64,7 +64,10 @@ describe("runBackup: the ledger and the folder", () => {
   test("backups into backup.dir are named by time, recorded, and pruned to keep", async () => {
     const org = withDir("backups", 2);
     let clock = Date.parse("2026-12-01T02:00:00Z");
-    const now = () => new Date((clock += 1000));
+    const now = () => {
+      clock += 1000;
+      return new Date(clock);
+    };
     const made: string[] = [];
     for (let i = 0; i < 3; i++) {
       const r = await runBackup(org, t.ctx.store, { kind: "scheduled" }, now);

@@ -1,5 +1,4 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type { Ctx } from "../app/context.ts";
 import { auditLines } from "../commands/audit-view.ts";
 import { FIELD_NAMES } from "../commands/defs/edit.ts";
 import type { Env } from "../commands/env.ts";
