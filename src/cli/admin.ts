@@ -26,7 +26,10 @@ export function requireAdmin(ctx: Ctx, command: string, email: string | undefine
 
 const WORDS: Readonly<Record<RemovedKind, [string, string]>> = {
   entries: ["entry", "entries"],
-  caseEvents: ["correction, move, close or reopen", "corrections, moves, closes and reopens"],
+  caseEvents: [
+    "record of a correction, move, close or reopen",
+    "records of corrections, moves, closes and reopens",
+  ],
   allocations: ["allocation", "allocations"],
   auditLines: ["audit line", "audit lines"],
   snoozes: ["snooze", "snoozes"],

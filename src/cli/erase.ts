@@ -73,8 +73,8 @@ export async function erase(argv: string[]): Promise<number> {
 export function namesChild(text: string, childName: string): boolean {
   const words = childName
     .toLowerCase()
-    .split(/[^\p{L}\p{N}'-]+/u)
+    .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length >= 3);
-  const said = new Set(text.toLowerCase().split(/[^\p{L}\p{N}'-]+/u));
+  const said = new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u));
   return words.some((w) => said.has(w));
 }
