@@ -106,8 +106,6 @@ function article(expected: string): string {
 function unionHint(path: readonly PropertyKey[]): string {
   const last = path[path.length - 1];
   if (last === "team") return "must be a team name, or a list of team names";
-  if (path[0] === "backup" && last === "schedule")
-    return 'must be a cron expression of five fields (minute hour day month weekday), e.g. "0 2 * * *", or off';
   if (typeof last === "string" && (STUCK_RULES as readonly string[]).includes(last))
     return "must be a number of days, or off";
   return "has a value of the wrong kind";

@@ -51,7 +51,7 @@ describe("config: backup and retention", () => {
       'backup: unknown key "dri" (did you mean "dir"?)',
     ]);
     expect(problems('backup: { dir: b, schedule: "every night" }')).toEqual([
-      'backup.schedule: must be a cron expression of five fields (minute hour day month weekday), e.g. "0 2 * * *", or off',
+      'backup.schedule: must be a cron expression of five fields (minute hour day month weekday), e.g. "0 8 * * 1"',
     ]);
     expect(problems("retention: {}")).toEqual(["retention: needs afterClosing, afterBirthday or both"]);
     expect(problems("retention: { afterClosing: { years: 0 } }")).toEqual([
