@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { PRIVATE_MODE } from "./files.ts";
 
@@ -24,6 +25,8 @@ export interface HeldLock {
 export function takeServerLock(dbPath: string): HeldLock | null {
   if (dbPath === ":memory:") return { path: dbPath, release: () => {} };
   const path = lockPath(dbPath);
+  // The database's folder, made here as opening the database would make it.
+  mkdirSync(dirname(path), { recursive: true });
   const created = !existsSync(path);
   const db = new Database(path);
   try {
@@ -49,12 +52,6 @@ export function takeServerLock(dbPath: string): HeldLock | null {
       if (db.open) db.close();
     },
   };
-}
-
-/** A lock file this process made and no longer needs (a start refused before serving). */
-export function dropLockFile(lock: HeldLock): void {
-  lock.release();
-  rmSync(lock.path, { force: true });
 }
 
 /** Whether some other process holds the lock now. Reads only; creates nothing. */
