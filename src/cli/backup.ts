@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { UsageError } from "../app/boot.ts";
 import { occurrences } from "../digest/schedule.ts";
 import { addDays, formatDate, localDate, localTime } from "../domain/dates.ts";
@@ -43,6 +43,8 @@ export async function backup(argv: string[]): Promise<number> {
       throw new UsageError(
         `${shown(out)} already exists: give --out a new file name (a backup never overwrites one)`,
       );
+    if (out !== undefined && !existsSync(dirname(out)))
+      throw new UsageError(`the folder ${shown(dirname(out))} does not exist: make it first, or give --out another path`);
     if (out === undefined && !ctx.org.backup)
       throw new UsageError(
         `the config ${shown(ctx.org.source)} has no backup.dir: give --out FILE, or add backup: { dir: … } to the config`,
