@@ -44,7 +44,9 @@ export async function backup(argv: string[]): Promise<number> {
         `${shown(out)} already exists: give --out a new file name (a backup never overwrites one)`,
       );
     if (out !== undefined && !existsSync(dirname(out)))
-      throw new UsageError(`the folder ${shown(dirname(out))} does not exist: make it first, or give --out another path`);
+      throw new UsageError(
+        `the folder ${shown(dirname(out))} does not exist: make it first, or give --out another path`,
+      );
     if (out === undefined && !ctx.org.backup)
       throw new UsageError(
         `the config ${shown(ctx.org.source)} has no backup.dir: give --out FILE, or add backup: { dir: … } to the config`,
