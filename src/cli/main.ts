@@ -17,6 +17,10 @@ const COMMANDS: Readonly<Record<string, () => Promise<Run>>> = {
   digest: async () => (await import("./digest.ts")).digest,
   export: async () => (await import("./export.ts")).exportFile,
   audit: async () => (await import("./audit.ts")).audit,
+  backup: async () => (await import("./backup.ts")).backup,
+  restore: async () => (await import("./restore.ts")).restore,
+  retention: async () => (await import("./retention.ts")).retention,
+  erase: async () => (await import("./erase.ts")).erase,
   migrate: async () => (await import("./migrate.ts")).migrate,
   sync: async () => (await import("./sync.ts")).sync,
 };

@@ -1,6 +1,6 @@
 import { startConsoleChat } from "../../adapters/console/chat.ts";
 import { DEMO_TODAY, UsageError } from "../app/boot.ts";
-import { DEMO_CONFIG } from "../app/paths.ts";
+import { DEMO_CONFIG, resolveDbPath } from "../app/paths.ts";
 import { startPruning } from "../app/prune.ts";
 import { setUpLines } from "../app/set-up-report.ts";
 import { hostFromEnv, platformEnv, surfacesFromEnv } from "../app/surfaces.ts";
@@ -9,6 +9,10 @@ import { createRunner } from "../digest/runner.ts";
 import { createScheduler, type Scheduler } from "../digest/scheduler.ts";
 import { digestPictures } from "../digest/whiteboard.ts";
 import { formatDate, localDate, localTime } from "../domain/dates.ts";
+import { lastGoodBackup } from "../lifetime/backup-ledger.ts";
+import { scheduleBackups } from "../lifetime/backup-schedule.ts";
+import { preMigrationLine } from "../lifetime/pre-migration.ts";
+import { lockTakenBy, takeServerLock } from "../lifetime/server-lock.ts";
 import { isolatedRenderer } from "../pictures/png-renderer.ts";
 import { createApp, listen, serverOrigin } from "../server/http.ts";
 import { startCheckpointer } from "../store/checkpointer.ts";
@@ -29,7 +33,11 @@ export async function start(argv: string[]): Promise<number> {
   const problem = platformEnv(process.env).problem;
   if (problem) throw new UsageError(problem);
   const host = hostFromEnv(process.env);
-  const { ctx, emptyDb, configPath, dbPath, demoClock, setUp } = bootFromEnv({
+  // Held while serving, so `sos restore` can tell a server is using the database (the OS lets go of
+  // it however this process ends); taken before setting up, so a restore cannot be half-way through.
+  const lock = takeServerLock(resolveDbPath(process.env, process.cwd()));
+  if (!lock) throw new UsageError(lockTakenBy(resolveDbPath(process.env, process.cwd()), shown, "start"));
+  const { ctx, emptyDb, configPath, dbPath, demoClock, setUp, backedUp } = bootFromEnv({
     open: { mode: "setup", command: "start", acceptStaffChanges: values["accept-staff-changes"] === true },
     today: values.today,
   });
@@ -48,6 +56,7 @@ export async function start(argv: string[]): Promise<number> {
     dbNote = `new: loaded ${cases} demo cases from the Signs of Safety dashboards document`;
   }
   say(`Database:  ${shown(dbPath)} (${dbNote})`);
+  if (backedUp) say(preMigrationLine(backedUp, shown));
   // The agency, what the staff sync changed, and who left the config still holding open cases.
   if (setUp) for (const l of setUpLines(setUp, dbPath, ctx.org)) say(l);
   if (demoClock) {
@@ -115,13 +124,33 @@ export async function start(argv: string[]): Promise<number> {
     );
   }
 
+  const local = (d: Date) =>
+    `${formatDate(localDate(d, ctx.org.agency.timeZone), ctx.org.dates.format)} ${localTime(d, ctx.org.agency.timeZone)}`;
+  const backups = scheduleBackups({
+    backup: ctx.org.backup,
+    timeZone: ctx.org.agency.timeZone,
+    dbPath,
+    configPath,
+    lastGood: () => {
+      const b = lastGoodBackup(ctx.store, "scheduled");
+      return b ? new Date(b.finishedAt) : null;
+    },
+    say,
+    log: (l) => process.stderr.write(`${l}\n`),
+    local,
+    shown,
+  });
+  say(backups.line);
+
   const stop = async () => {
     pruning.stop();
     scheduler?.stop();
+    await backups.stop();
     await renderer.close();
     await running.close();
     await checkpointer.stop();
     ctx.store.close();
+    lock.release();
   };
   process.once("SIGTERM", () => void stop().then(() => process.exit(0)));
 

@@ -72,6 +72,15 @@ export function auditLines(env: Env, rows: readonly AuditRow[]): AuditLine[] {
       case "away":
         what = `recorded leave from ${day(d.from)} to ${day(d.to)}`;
         break;
+      case "erase":
+        what = `removed the case's records under ${d.under === "retention" ? "retention" : "an erasure"} (erasure #${d.erasure})`;
+        break;
+      case "export-case":
+        what = `exported everything held about the case (subject access, ${String(d.format)})`;
+        break;
+      case "restore":
+        what = `restored the database from ${String(d.from)}`;
+        break;
       default:
         what = r.action;
     }

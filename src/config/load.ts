@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve as resolvePath } from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import {
@@ -16,7 +17,14 @@ import { CHILD_AGE } from "../domain/names.ts";
 import { DEFAULT_STUCK_DAYS, STUCK_RULES, type StuckThresholds } from "../domain/stuck.ts";
 import { closest } from "../util/suggest.ts";
 import { adaptDashboard } from "./adapt.ts";
-import { DEFAULT_DIGEST, DEFAULT_OUTCOMES, type Org, type StaffConfig, type TeamConfig } from "./org.ts";
+import {
+  DEFAULT_BACKUP,
+  DEFAULT_DIGEST,
+  DEFAULT_OUTCOMES,
+  type Org,
+  type StaffConfig,
+  type TeamConfig,
+} from "./org.ts";
 import { type ConfigFile, configSchema } from "./schema.ts";
 
 /** A config that cannot run: every problem, each as `key.path: what is wrong`, and the file. */
@@ -129,6 +137,8 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
   if (top === "agency") return ["id", "name", "timeZone"];
   if (top === "dashboards") return ["title", "relabel", "drop", "add", "style", "element", "label", "after"];
   if (top === "stuck") return [...STUCK_RULES, "dashboards", "escalateAfterDays"];
+  if (top === "backup") return ["dir", "keep", "schedule"];
+  if (top === "retention") return ["afterClosing", "afterBirthday", "years", "months"];
   return [];
 }
 
@@ -224,6 +234,31 @@ function resolve(cfg: ConfigFile, source: string): { org: Org; problems: string[
     quietWeeks: quietWeeks ?? "one-line",
     holidays: cfg.holidays ?? [],
     warnings: gaps(teams, staff),
+    backup: cfg.backup
+      ? {
+          dir: resolvePath(dirname(resolvePath(source)), cfg.backup.dir),
+          keep: cfg.backup.keep ?? DEFAULT_BACKUP.keep,
+          schedule:
+            cfg.backup.schedule === "off" || cfg.backup.schedule === false
+              ? null
+              : (cfg.backup.schedule ?? DEFAULT_BACKUP.schedule),
+        }
+      : null,
+    retention: cfg.retention
+      ? {
+          ...(cfg.retention.afterClosing
+            ? {
+                afterClosing: {
+                  years: cfg.retention.afterClosing.years ?? 0,
+                  months: cfg.retention.afterClosing.months ?? 0,
+                },
+              }
+            : {}),
+          ...(cfg.retention.afterBirthday !== undefined
+            ? { afterBirthday: cfg.retention.afterBirthday }
+            : {}),
+        }
+      : null,
   };
   return { org, problems };
 }

@@ -27,7 +27,28 @@ export interface Org {
   readonly holidays: readonly IsoDate[];
   /** what the config leaves nobody to do (a team with no supervisor, no admin): said at start */
   readonly warnings: readonly string[];
+  /** null: no backup folder configured (`sos backup --out FILE` still works) */
+  readonly backup: BackupConfig | null;
+  /** null: closed cases are kept until erased one by one */
+  readonly retention: RetentionPolicy | null;
 }
+
+export interface BackupConfig {
+  /** absolute: relative paths in the config are read from the config file's folder */
+  readonly dir: string;
+  readonly keep: number;
+  /** cron in the agency's zone; null for no schedule */
+  readonly schedule: string | null;
+}
+
+/** Closed cases are due for removal once every rule given has passed (the later day wins). */
+export interface RetentionPolicy {
+  readonly afterClosing?: { readonly years: number; readonly months: number };
+  /** the child's birthday of this age */
+  readonly afterBirthday?: number;
+}
+
+export const DEFAULT_BACKUP = { keep: 14, schedule: "0 2 * * *" } as const;
 
 export interface Outcome {
   readonly code: string;

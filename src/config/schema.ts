@@ -99,6 +99,29 @@ const stuck = z.strictObject({
   escalateAfterDays: z.number().int().min(1).optional(),
 });
 
+/** Backups: where, how many to keep, and when (cron in the agency's zone; off for none). */
+const backup = z.strictObject({
+  dir: z.string().min(1),
+  keep: z.number().int().min(1).max(10_000).optional(),
+  schedule: z.union([cron, z.literal("off"), z.literal(false)]).optional(),
+});
+
+/** How long closed cases are kept: after closing, and/or until a birthday of the child. */
+const retention = z
+  .strictObject({
+    afterClosing: z
+      .strictObject({
+        years: z.number().int().min(0).max(150).optional(),
+        months: z.number().int().min(0).max(1800).optional(),
+      })
+      .refine((p) => (p.years ?? 0) + (p.months ?? 0) > 0, { message: "needs years or months (more than 0)" })
+      .optional(),
+    afterBirthday: z.number().int().min(1).max(150).optional(),
+  })
+  .refine((r) => r.afterClosing !== undefined || r.afterBirthday !== undefined, {
+    message: "needs afterClosing, afterBirthday or both",
+  });
+
 export const configSchema = z.strictObject({
   agency: z.strictObject({
     /** the id the database records it belongs to; default: the name in lower case with dashes */
@@ -135,6 +158,8 @@ export const configSchema = z.strictObject({
   staff: z.array(staff).min(1),
   dashboards: z.partialRecord(z.enum(DASHBOARD_SLUGS), dashboardAdaptation).optional(),
   stuck: stuck.optional(),
+  backup: backup.optional(),
+  retention: retention.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configSchema>;

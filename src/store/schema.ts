@@ -381,3 +381,54 @@ export const leave = sqliteTable(
 export type DigestRunRow = typeof digestRuns.$inferSelect;
 export type DigestPartRow = typeof digestParts.$inferSelect;
 export type TeamsConversationRow = typeof teamsConversations.$inferSelect;
+
+/**
+ * Every backup made (`sos backup`, the schedule, the one before a migration) and how its check went:
+ * what `sos backup status` shows. A failed one keeps the plain sentence saying why.
+ */
+export const backups = sqliteTable(
+  "backups",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: ["scheduled", "manual", "pre-migration"] }).notNull(),
+    /** where the copy was written (absolute) */
+    path: text("path").notNull(),
+    startedAt: text("started_at").notNull(),
+    finishedAt: text("finished_at").notNull(),
+    status: text("status", { enum: ["ok", "failed"] }).notNull(),
+    bytes: integer("bytes"),
+    cases: integer("cases"),
+    events: integer("events"),
+    error: text("error"),
+  },
+  (t) => [index("backups_finished").on(t.finishedAt)],
+);
+
+/**
+ * The one sanctioned way records leave the database: a case removed under the retention policy or
+ * erased (a court order, a case opened in error). While a row for a case is open (`finished_at` null)
+ * the append-only triggers let that case's rows be deleted, and only those; the row is opened, the
+ * rows removed and the row finished in one transaction, so no open row outlives it. The row keeps the
+ * case id, why, who and how much was removed: never a name or a note.
+ */
+export const erasures = sqliteTable(
+  "erasures",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    caseId: text("case_id").notNull(),
+    under: text("under", { enum: ["retention", "erasure"] }).notNull(),
+    /** the retention rule that made it due, or the admin's reason for an erasure */
+    reason: text("reason").notNull(),
+    by: integer("by")
+      .notNull()
+      .references(() => staff.id),
+    startedAt: text("started_at").notNull(),
+    finishedAt: text("finished_at"),
+    /** how many rows of each kind went: counts only */
+    removed: text("removed", { mode: "json" }).$type<Record<string, number>>().notNull().default(sql`'{}'`),
+  },
+  (t) => [index("erasures_case").on(t.caseId)],
+);
+
+export type BackupRow = typeof backups.$inferSelect;
+export type ErasureRow = typeof erasures.$inferSelect;
