@@ -38,6 +38,7 @@ function fatGroup(worker: string, n: number, from = 0): GroupView {
             : "12 times, last 12/02/16",
       ),
       stuck: i % 3 === 0,
+      stuckAt: i % 3 === 0 ? [4] : [],
     })),
   };
 }
