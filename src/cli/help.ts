@@ -101,7 +101,9 @@ nudges weekdays 09:00, in the agency's time zone; \`sos start\` runs them and ca
 status and run --dry-run read only (the database is opened read-only); run records in the ledger.`,
   export: `Usage: sos export --format csv|html|png [--team NAME] --out FILE [--today YYYY-MM-DD]
 
-csv   the overview dashboard (a team's, or the whole agency's without --team), one row per case
+csv   the overview dashboard (a team's, or the whole agency's without --team), one row per case;
+      UTF-8 with a byte order mark (Excel shows accented names), a last row without a case id
+      explaining the "–" cells
 html  a printable whiteboard page for a team: its dashboards and the heatmap
 png   the team's whiteboard picture (cases × elements: done, not done, stuck)
 Files hold children's full names: keep them where case records are kept. Reads the database only.`,
