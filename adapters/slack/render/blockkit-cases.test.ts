@@ -5,6 +5,7 @@ import { JANE, makeTestCtx, SAM, type TestCtx } from "../../../test/helpers/ctx.
 import type { Block, SectionBlock } from "./blockkit.ts";
 import { casePages, casesMessage, PAGE } from "./blockkit-cases.ts";
 import { checkMessage } from "./blockkit-limits.ts";
+import { caseMessage } from "./blockkit-views.ts";
 
 let t: TestCtx;
 beforeAll(() => {
@@ -81,6 +82,22 @@ describe("a dashboard in a message: each case a section of fields, read on a pho
     expect(contextText(m.blocks)).toContain(
       "– not on this case's own dashboard: its service doesn't record that element",
     );
+  });
+
+  test("/sos case gives the case's row as fields too, not a one-row table", async () => {
+    const m = caseMessage((await t.run(JANE, "case 12345")).caseView!);
+    expect(checkMessage(m)).toEqual([]);
+    expect(m.blocks.some((b) => b.type === "table")).toBe(false);
+    const s = sectionsOf(m.blocks);
+    const at = s.findIndex((b) => b.text?.text === "*On the Front end statutory child protection dashboard*");
+    expect(at).toBeGreaterThan(0);
+    expect(fields(s[at + 1]!).slice(0, 3)).toEqual([
+      "*Date Opened*\n03/02/16",
+      "*Abuse Type*\nN &amp; PA",
+      "*Mapping Internal*\n06/02/16",
+    ]);
+    expect(s[at + 1]!.text).toBeUndefined();
+    expect(fields(s[at + 1]!)).toContain("*Safety Goal*\nNo ⚠");
   });
 
   test("a 400-case team: pages within Slack's limits, cut between cases, every case once", () => {

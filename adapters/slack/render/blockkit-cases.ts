@@ -38,8 +38,11 @@ export interface CasesPage {
   readonly sections: readonly CasesSection[];
 }
 
-/** The sections one case takes: the first with the case id and child, the fields in tens. */
-export function caseSections(view: DashboardView, r: RowView): SectionBlock[] {
+/**
+ * The sections one case takes: the first with the case id and child (left out when something else
+ * heads the case: `/sos case`), the fields in tens.
+ */
+export function caseSections(view: DashboardView, r: RowView, withHeading = true): SectionBlock[] {
   const child = r.cells[0] ?? "";
   const heading = `${r.stuck ? `${STUCK_MARK} ` : ""}*${escapeMrkdwn(r.caseId)}*${child && child !== r.caseId ? `  ${escapeMrkdwn(child)}` : ""}`;
   const at = new Set(r.stuckAt);
@@ -51,7 +54,8 @@ export function caseSections(view: DashboardView, r: RowView): SectionBlock[] {
   const out: SectionBlock[] = [];
   for (let i = 0; i < Math.max(1, fields.length); i += LIMITS.fields) {
     const part = fields.slice(i, i + LIMITS.fields);
-    const s: SectionBlock = i === 0 ? { type: "section", text: mrkdwn(heading) } : { type: "section" };
+    const s: SectionBlock =
+      i === 0 && withHeading ? { type: "section", text: mrkdwn(heading) } : { type: "section" };
     if (part.length > 0) s.fields = part;
     out.push(s);
   }

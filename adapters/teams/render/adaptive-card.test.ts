@@ -298,6 +298,7 @@ describe("a case", () => {
     expect(text).toContain("Case 12345: Melli Majid 13");
     expect(text).toContain("Dashboard: Front end statutory child protection");
     expect(text).toContain("Mapping Internal: 06/02/16");
+    expect(text).toContain("Safety Goal: No ⚠");
     expect(text).toMatch(/\*\*06\/02\/16\*\* Mapping Internal, recorded by/);
     expect(actionsOf(c).map((a) => [a.verb, a.data.caseId])).toEqual([["form-case", "12345"]]);
   });

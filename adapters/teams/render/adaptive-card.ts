@@ -300,10 +300,20 @@ export function caseCard(view: CaseView, fallback: string, opts: { nonce: string
     {
       type: "FactSet",
       spacing: "Small",
-      facts: view.dashboard.columns
-        .slice(1)
-        .map((label, i) => ({ title: label, value: row?.cells[i + 1] ?? "" })),
+      facts: view.dashboard.columns.slice(1).map((label, i) => {
+        const value = row?.cells[i + 1] ?? "";
+        return { title: label, value: row?.stuckAt.includes(i + 1) ? `${value} ${STUCK_MARK}` : value };
+      }),
     },
+    ...(row && row.stuckAt.length > 0
+      ? [
+          text(stuckMarksNote(STUCK_MARK, "`/sos stuck`"), {
+            size: "Small" as const,
+            isSubtle: true as const,
+            spacing: "Small" as const,
+          }),
+        ]
+      : []),
     text("History", { weight: "Bolder", spacing: "Medium" }),
   ];
   const shown = view.history.slice(-HISTORY_LIMIT);
