@@ -19,7 +19,7 @@ const DIGIT = /\p{Nd}/u;
  * start of its stretch of digits, modulo ten.
  */
 export function asciiDigits(s: string): string {
-  if (!/[^\x00-\x7f]/.test(s)) return s;
+  if (!/\P{ASCII}/u.test(s)) return s;
   let out = "";
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
