@@ -13,10 +13,10 @@ import {
   type Message,
   sections,
 } from "./render/blockkit.ts";
-import { casePages, casesMessage } from "./render/blockkit-cases.ts";
+import { casePages, casesMessage, coverageCasesMessage } from "./render/blockkit-cases.ts";
 import { digestMessages } from "./render/blockkit-digest.ts";
 import { checkMessage } from "./render/blockkit-limits.ts";
-import { coverageMessage, pageButtons } from "./render/blockkit-tables.ts";
+import { pageButtons } from "./render/blockkit-tables.ts";
 import { caseMessage, stuckMessage, stuckPages } from "./render/blockkit-views.ts";
 
 /**
@@ -97,7 +97,7 @@ export function replyMessage(reply: Reply, opts: ReplyOptions = {}): Message {
     const pages = casePages(reply.dashboards);
     const index = Math.max(0, Math.min(opts.page ?? 0, pages.length - 1));
     m = casesMessage(pages, index, opts.pageValue ? { value: opts.pageValue } : undefined);
-  } else if (reply.coverage) m = coverageMessage(reply.coverage);
+  } else if (reply.coverage) m = coverageCasesMessage(reply.coverage);
   else if (reply.stuck) m = stuckMessage(reply.stuck, opts);
   else if (reply.caseView) m = caseMessage(reply.caseView);
   else m = textMessage(reply, opts);

@@ -3,7 +3,7 @@ import { DASHBOARDS } from "../../../src/domain/dashboards.ts";
 import type { DashboardView, GroupView } from "../../../src/render/view.ts";
 import { JANE, makeTestCtx, SAM, type TestCtx } from "../../../test/helpers/ctx.ts";
 import type { Block, SectionBlock } from "./blockkit.ts";
-import { casePages, casesMessage, PAGE } from "./blockkit-cases.ts";
+import { casePages, casesMessage, coverageCasesMessage, PAGE } from "./blockkit-cases.ts";
 import { checkMessage } from "./blockkit-limits.ts";
 import { caseMessage } from "./blockkit-views.ts";
 
@@ -98,6 +98,19 @@ describe("a dashboard in a message: each case a section of fields, read on a pho
     ]);
     expect(s[at + 1]!.text).toBeUndefined();
     expect(fields(s[at + 1]!)).toContain("*Safety Goal*\nNo ⚠");
+  });
+
+  test("/sos agency: the whole agency, then each team, as fields; no 14-column table", async () => {
+    const m = coverageCasesMessage((await t.run("morgan.reyes@demo-agency.example", "agency")).coverage!);
+    expect(checkMessage(m)).toEqual([]);
+    expect(m.blocks.some((b) => b.type === "table")).toBe(false);
+    const s = sectionsOf(m.blocks);
+    expect(s.map((b) => b.text?.text).filter(Boolean)).toEqual(["*Whole agency*", "*North Team*"]);
+    expect(fields(s[0]!).slice(0, 3)).toEqual([
+      "*Open cases*\n6",
+      "*Mapping Internal*\n100% (6/6)",
+      "*Mapping with Family*\n50% (3/6)",
+    ]);
   });
 
   test("a 400-case team: pages within Slack's limits, cut between cases, every case once", () => {

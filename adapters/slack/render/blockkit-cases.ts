@@ -1,6 +1,6 @@
 import { NOT_APPLICABLE_NOTE, showsNotApplicable, stuckMarksNote } from "../../../src/render/notes.ts";
-import { dashboardText } from "../../../src/render/text.ts";
-import type { DashboardView, GroupView, RowView } from "../../../src/render/view.ts";
+import { coverageText, dashboardText } from "../../../src/render/text.ts";
+import type { CoverageView, DashboardView, GroupView, RowView } from "../../../src/render/view.ts";
 import {
   type Block,
   clip,
@@ -175,4 +175,50 @@ export function casesMessage(
     "\n\n",
   );
   return { text: clip(text, LIMITS.fallbackText), blocks };
+}
+
+/** Label-over-value fields in sections of at most ten, the first headed by `heading` when given. */
+function fieldSections(
+  heading: string | null,
+  pairs: readonly (readonly [string, string])[],
+): SectionBlock[] {
+  const fields = pairs.map(([label, value]) =>
+    mrkdwn(clip(`*${escapeMrkdwn(label)}*\n${escapeMrkdwn(value || " ")}`, LIMITS.fieldText)),
+  );
+  const out: SectionBlock[] = [];
+  for (let i = 0; i < fields.length; i += LIMITS.fields) {
+    const s: SectionBlock =
+      i === 0 && heading !== null ? { type: "section", text: mrkdwn(heading) } : { type: "section" };
+    s.fields = fields.slice(i, i + LIMITS.fields);
+    out.push(s);
+  }
+  return out;
+}
+
+/**
+ * The agency's coverage as a message that reads on a phone: the whole agency first, then each team,
+ * each a section of fields (open cases, then each element's share); as many teams as fit one
+ * message, the rest counted (the App Home's table and `sos export` have every team).
+ */
+export function coverageCasesMessage(view: CoverageView): Message {
+  const pairs = (r: { openCases: number; cells: readonly string[] }) => [
+    [view.columns[1] ?? "Open cases", String(r.openCases)] as const,
+    ...r.cells.map((c, i) => [view.columns[i + 2] ?? "", c] as const),
+  ];
+  const blocks: Block[] = [header(view.title)];
+  blocks.push(...fieldSections(`*${escapeMrkdwn(view.total.label)}*`, pairs(view.total)));
+  let shown = 0;
+  for (const r of view.rows) {
+    const more = fieldSections(`*${escapeMrkdwn(r.label)}*`, pairs(r));
+    if (blocks.length + more.length + 1 > PAGE.blocks) break;
+    blocks.push(...more);
+    shown++;
+  }
+  const notes = [escapeMrkdwn(view.note)];
+  if (shown < view.rows.length)
+    notes.push(
+      `${view.rows.length - shown} more teams are not shown here; the whole agency counts them, and the Home tab's table lists them all.`,
+    );
+  blocks.push(context(notes.join("\n")));
+  return { text: clip(coverageText(view), LIMITS.fallbackText), blocks };
 }
