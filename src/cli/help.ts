@@ -122,7 +122,9 @@ status and run --dry-run read only (the database is opened read-only); run recor
   export: `Usage: sos export --format csv|html|png [--team NAME] --out FILE [--today YYYY-MM-DD]
        sos export --case ID [--format json|html] --out FILE --as ADMIN-EMAIL
 
-csv   the overview dashboard (a team's, or the whole agency's without --team), one row per case
+csv   the overview dashboard (a team's, or the whole agency's without --team), one row per case;
+      UTF-8 with a byte order mark (Excel shows accented names), a last row without a case id
+      explaining the "–" cells
 html  a printable whiteboard page for a team: its dashboards and the heatmap
 png   the team's whiteboard picture (cases × elements: done, not done, stuck)
 Files hold children's full names: they are written readable by their owner only (0600); keep

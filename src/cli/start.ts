@@ -18,6 +18,7 @@ import { createApp, listen, serverOrigin } from "../server/http.ts";
 import { startCheckpointer } from "../store/checkpointer.ts";
 import { SERVER_BUSY_TIMEOUT_MS } from "../store/open.ts";
 import { readArgs } from "./args.ts";
+import { consoleGreeting } from "./greeting.ts";
 import { bootFromEnv, shown } from "./setup.ts";
 
 /** `sos start` (`npm start`): the server, and in local mode the console chat. */
@@ -157,11 +158,7 @@ export async function start(argv: string[]): Promise<number> {
   const first = ctx.people.all().find((a) => a.role === "worker") ?? ctx.people.all()[0];
   if (surfaces.local && process.stdin.isTTY && first) {
     say("");
-    say(`Console:   you are ${first.name} (${first.role}). Try:`);
-    say(`             /sos mine`);
-    say(`             /sos mapped-with-family 12345`);
-    say(`             /sos help`);
-    say(`           :as <email> switches person, :quit leaves.`);
+    for (const l of await consoleGreeting(ctx, first)) say(l);
     say("");
     await startConsoleChat(ctx, first, { input: process.stdin, output: process.stdout });
     await stop();

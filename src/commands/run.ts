@@ -4,6 +4,7 @@ import { Conflict, isChange } from "../store/records.ts";
 import type { Ctx } from "./ctx.ts";
 import type { CommandDef } from "./def.ts";
 import { type Audience, type Env, makeEnv, refuse, type Surface } from "./env.ts";
+import { withRealExample } from "./examples.ts";
 import { buildLexicon, type Lexicon } from "./lexicon.ts";
 import { CONFLICT_RETRIES } from "./limits.ts";
 import { parseCommand, validateCommand } from "./parse.ts";
@@ -60,7 +61,7 @@ export async function runCommand(ctx: Ctx, input: CommandInput): Promise<Reply> 
   const parsed = input.command
     ? validateCommand(input.command)
     : parseCommand(input.text ?? "", { lexicon: lexiconFor(ctx), org: ctx.org, today: env.today });
-  if (!parsed.ok) return refuse(env, parsed.issue);
+  if (!parsed.ok) return refuse(env, await withRealExample(env, parsed.issue));
   const cmd = parsed.command;
   const def = REGISTRY.byKind(cmd.kind)!;
   if (!may(env.actor.role, def.ability)) return roleRefusal(env, def);

@@ -78,7 +78,7 @@ describe("runBackup: the ledger and the folder", () => {
     const dir = join(t.dir, "backups");
     expect(mode(dir)).toBe(0o700);
     expect(listBackups(dir, "demo-family-services")).toEqual(made.slice(1));
-    expect(made[0]).toBe(join(dir, "demo-family-services-20261201T020001Z.db"));
+    expect(made[0]).toBe(join(dir, "demo-family-services-20261201T020001.000Z.db"));
     expect(recentBackups(t.ctx.store, 10).map((r) => r.status)).toEqual(["ok", "ok", "ok"]);
     expect(lastGoodBackup(t.ctx.store, "scheduled")?.path).toBe(made[2]);
   });
@@ -97,7 +97,7 @@ describe("runBackup: the ledger and the folder", () => {
 
 describe("names, pruning and the schedule's catch-up", () => {
   test("names sort in time order; only this agency's stamped files are pruned", () => {
-    expect(backupName("north", new Date("2026-12-01T02:00:00.000Z"))).toBe("north-20261201T020000Z.db");
+    expect(backupName("north", new Date("2026-12-01T02:00:00.000Z"))).toBe("north-20261201T020000.000Z.db");
     expect(toPrune(["a", "b", "c", "d"], 2)).toEqual(["a", "b"]);
     expect(toPrune(["a"], 2)).toEqual([]);
     writeFileSync(join(t.dir, "north-20261201T020000Z.db"), "");

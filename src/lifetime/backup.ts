@@ -76,13 +76,11 @@ export function removeDatabaseFiles(path: string): void {
 
 /**
  * Backups the schedule (and `sos backup` without `--out`) writes into `backup.dir`: the agency's id
- * and the UTC instant, so names sort in time order and two agencies can share a folder.
+ * and the UTC instant to the millisecond, so names sort in time order, two agencies can share a
+ * folder, and two backups in one second (a compiled `sos backup` takes less) do not collide.
  */
 export function backupName(agencyId: string, at: Date): string {
-  return `${agencyId}-${at
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d{3}Z$/, "Z")}.db`;
+  return `${agencyId}-${at.toISOString().replace(/[-:]/g, "")}.db`;
 }
 
 /** The one taken before a migration; never pruned. */
@@ -90,7 +88,8 @@ export function preMigrationName(agencyId: string, at: Date): string {
   return backupName(`${agencyId}-before-migration`, at);
 }
 
-const STAMP = /^\d{8}T\d{6}Z\.db$/;
+// Names from before milliseconds were added have none.
+const STAMP = /^\d{8}T\d{6}(?:\.\d{3})?Z\.db$/;
 
 /** This agency's scheduled-style backups in a folder, oldest first (names sort in time order). */
 export function listBackups(dir: string, agencyId: string): string[] {

@@ -77,12 +77,12 @@ describe("sos backup", () => {
         expect(r.code).toBe(0);
         if (i === 2)
           expect(r.out).toMatch(
-            /Removed 1 older backup \(backup\.keep is 2\): backups\/demo-family-services-\d{8}T\d{6}Z\.db\./,
+            /Removed 1 older backup \(backup\.keep is 2\): backups\/demo-family-services-\d{8}T\d{6}\.\d{3}Z\.db\./,
           );
       }
       const files = readdirSync(join(d, "backups"));
       expect(files).toHaveLength(2);
-      for (const f of files) expect(f).toMatch(/^demo-family-services-\d{8}T\d{6}Z\.db$/);
+      for (const f of files) expect(f).toMatch(/^demo-family-services-\d{8}T\d{6}\.\d{3}Z\.db$/);
 
       writeConfig(join(d, "sos.config.yaml"), `${DEMO_YAML}\nbackup: { dir: in-the-way/backups }\n`);
       writeFileSync(join(d, "in-the-way"), "a file where a folder should be");
@@ -94,7 +94,7 @@ describe("sos backup", () => {
       );
       const status = await sos(d, ["backup", "status"], { SOS_DB: db });
       expect(status.out).toMatch(/1 failed since then; the latest: in-the-way\/backups is in the way/);
-      expect(status.out).toMatch(/failed +in-the-way\/backups\/demo-family-services-\d{8}T\d{6}Z\.db/);
+      expect(status.out).toMatch(/failed +in-the-way\/backups\/demo-family-services-\d{8}T\d{6}\.\d{3}Z\.db/);
     },
   );
 });
@@ -223,7 +223,7 @@ describe("a backup before a migration", () => {
       const r = await sos(d, ["migrate"], { SOS_DB: db });
       expect(r.code).toBe(0);
       const m =
-        /^Backup: {4}before migrating, copied the database to (demo-family-services-before-migration-\d{8}T\d{6}Z\.db) \(mode 0600\): integrity ok; 6 cases, 43 entries; every case's dashboard matches a rebuild from its entries\.$/m.exec(
+        /^Backup: {4}before migrating, copied the database to (demo-family-services-before-migration-\d{8}T\d{6}\.\d{3}Z\.db) \(mode 0600\): integrity ok; 6 cases, 43 entries; every case's dashboard matches a rebuild from its entries\.$/m.exec(
           r.out,
         );
       expect(m, r.out).not.toBeNull();
@@ -264,7 +264,7 @@ describe("scheduled backups in sos start", () => {
     }
     expect(readdirSync(join(d, "backups"))).toHaveLength(1);
     const status = await sos(d, ["backup", "status"], { SOS_DB: db });
-    expect(status.out).toMatch(/scheduled +ok +backups\/demo-family-services-\d{8}T\d{6}Z\.db/);
+    expect(status.out).toMatch(/scheduled +ok +backups\/demo-family-services-\d{8}T\d{6}\.\d{3}Z\.db/);
     expect(status.out).not.toContain("Missed:");
   });
 

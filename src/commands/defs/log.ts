@@ -8,6 +8,7 @@ import { compareOccurrence } from "../../domain/projection.ts";
 import { requireCase } from "../access.ts";
 import { defineCommand } from "../def.ts";
 import { dayWords, refuse } from "../env.ts";
+import { EXAMPLE_CASE } from "../examples.ts";
 import {
   checked,
   fail,
@@ -52,7 +53,7 @@ const args = z.object({
 function formIssue(a: z.output<typeof args>): Issue | null {
   const def = ELEMENTS[a.element];
   const word = a.typed?.word ?? a.element;
-  const example = logExample(word, isCaseId(a.caseId) ? a.caseId : "12345", a.element);
+  const example = logExample(word, isCaseId(a.caseId) ? a.caseId : EXAMPLE_CASE, a.element);
   const label = a.typed?.label ?? def.name;
   if (!isCaseId(a.caseId)) return { code: "bad_case_id", token: a.caseId, example };
   const rule = valueRule(def.kind);
@@ -79,10 +80,14 @@ export function readLog(
   const label = ctx.lexicon.labels.get(word) ?? ELEMENTS[element].name;
   const caseToken = rest[0];
   if (!caseToken)
-    return fail({ code: "missing_case", command: word, example: logExample(word, "12345", element) });
+    return fail({ code: "missing_case", command: word, example: logExample(word, EXAMPLE_CASE, element) });
   const caseId = readCaseId(caseToken);
   if (caseId === null)
-    return fail({ code: "bad_case_id", token: caseToken.text, example: logExample(word, "12345", element) });
+    return fail({
+      code: "bad_case_id",
+      token: caseToken.text,
+      example: logExample(word, EXAMPLE_CASE, element),
+    });
   const ex = logExample(word, caseId, element);
   const rated = valueRule(ELEMENTS[element].kind) !== null;
   let date: IsoDate | null = null;
