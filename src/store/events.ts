@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, ne, notExists, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { ElementKey } from "../domain/elements.ts";
-import { type ElementState, foldElement } from "../domain/projection.ts";
+import { type ElementState, EMPTY_STATE, foldElement, type LiveEvent } from "../domain/projection.ts";
 import type { Store } from "./open.ts";
 import { type PracticeEventRow, practiceEvents } from "./schema.ts";
 
@@ -78,6 +78,24 @@ export function eventQueries(store: Store) {
     .returning({ id: practiceEvents.id })
     .prepare();
 
+  const liveOfCase = db
+    .select({
+      id: practiceEvents.id,
+      element: practiceEvents.element,
+      occurredOn: practiceEvents.occurredOn,
+      value: practiceEvents.value,
+    })
+    .from(practiceEvents)
+    .where(
+      and(
+        eq(practiceEvents.caseId, sql.placeholder("caseId")),
+        isNull(practiceEvents.retractsId),
+        notRetracted,
+      ),
+    )
+    .prepare();
+  const setStates = store.sqlite.prepare("UPDATE cases SET states = json(?) WHERE id = ?");
+
   // One element of the case's projection, set or removed in place: no read of the other elements.
   const setState = store.sqlite.prepare(
     "UPDATE cases SET states = json_set(states, ?, json(?)) WHERE id = ?",
@@ -117,6 +135,47 @@ export function eventQueries(store: Store) {
       });
       if (!row) throw new Error("insert returned no row");
       return { id: row.id, state: refresh(e.caseId, e.element) };
+    },
+
+    /**
+     * Appends many occurrences in order, then folds each affected case's projection once from its
+     * live events (every element of it, so the row is whole whatever it held before). For an import:
+     * folding after each entry would read a case's events once per entry.
+     */
+    appendMany(list: readonly NewEvent[]): { id: number; state: ElementState }[] {
+      const ids: number[] = [];
+      for (const e of list) {
+        const row = insert.get({
+          caseId: e.caseId,
+          element: e.element,
+          occurredOn: e.occurredOn ?? null,
+          value: e.value ?? null,
+          note: e.note ?? null,
+          recordedBy: e.recordedBy ?? null,
+          recordedAt: e.recordedAt,
+          surface: e.surface,
+          retractsId: null,
+        });
+        if (!row) throw new Error("insert returned no row");
+        ids.push(row.id);
+      }
+      const states = new Map<string, Readonly<Record<string, ElementState>>>();
+      for (const caseId of new Set(list.map((e) => e.caseId))) {
+        const byElement = new Map<string, LiveEvent[]>();
+        for (const e of liveOfCase.all({ caseId })) {
+          const group = byElement.get(e.element);
+          if (group) group.push(e);
+          else byElement.set(e.element, [e]);
+        }
+        const folded: Record<string, ElementState> = {};
+        for (const [element, events] of byElement) folded[element] = foldElement(events);
+        setStates.run(JSON.stringify(folded), caseId);
+        states.set(caseId, folded);
+      }
+      return list.map((e, i) => ({
+        id: ids[i]!,
+        state: states.get(e.caseId)?.[e.element] ?? EMPTY_STATE,
+      }));
     },
 
     /** Records that `target` is undone; the target row itself is never changed. */
