@@ -8,6 +8,7 @@ import { demo } from "./demo.ts";
 import { digest } from "./digest.ts";
 import { exportFile } from "./export.ts";
 import { HELP, MAIN_HELP } from "./help.ts";
+import { importFile } from "./import.ts";
 import { migrate } from "./migrate.ts";
 import { start } from "./start.ts";
 import { stuck } from "./stuck.ts";
@@ -24,6 +25,7 @@ const COMMANDS: Readonly<Record<string, Run>> = {
   digest,
   export: exportFile,
   audit,
+  import: importFile,
   migrate,
   sync,
 };
