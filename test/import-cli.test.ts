@@ -83,7 +83,7 @@ describe.concurrent("sos import, as child processes", () => {
     async () => {
       const here = mkdtempSync(join(dir, "big-"));
       const db = demoDb(here);
-      const rows = [[...CASES_HEADER]];
+      const rows: string[][] = [[...CASES_HEADER]];
       for (let i = 0; i < 5_000; i++) {
         // spreadsheet row i + 2 (the header is row 1)
         const row = i + 2;
@@ -203,7 +203,7 @@ describe.concurrent("sos import, as child processes", () => {
     async () => {
       const here = mkdtempSync(join(dir, "tty-"));
       const db = demoDb(here);
-      const rows = [[...PRACTICE_HEADER]];
+      const rows: string[][] = [[...PRACTICE_HEADER]];
       for (let i = 0; i < 4_500; i++)
         rows.push(
           practiceRow({ case_id: "12345", element: "meeting", date: "2016-02-20", recorded_by: JANE }),
