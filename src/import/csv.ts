@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { Transform } from "node:stream";
-import { CsvError, type Info, parse } from "csv-parse";
+import { CsvError, parse } from "csv-parse";
 
 /** One row of a file as a spreadsheet numbers it (the header is row 1), with its values. */
 export interface CsvRow {
@@ -135,7 +135,6 @@ export async function readCsv(path: string): Promise<CsvReading> {
     delimiter,
     relax_column_count: true,
     skip_empty_lines: false,
-    info: true,
     from_line: sepLine ? 2 : 1,
   });
   const source = createReadStream(path);
@@ -145,10 +144,14 @@ export async function readCsv(path: string): Promise<CsvReading> {
   source.pipe(decode).pipe(parser);
 
   async function* rows(): AsyncGenerator<CsvRow> {
+    // Each record the parser gives is one spreadsheet row (an empty line too, as `[""]`), so
+    // counting them is the row number; csv-parse's own per-record info cost a tenth of the reading.
+    let row = 0;
     try {
-      for await (const out of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-        if (out.record.every((f) => f.trim() === "")) continue;
-        yield { row: out.info.records, fields: out.record };
+      for await (const record of parser as AsyncIterable<string[]>) {
+        row++;
+        if (record.every((f) => f.trim() === "")) continue;
+        yield { row, fields: record };
       }
     } catch (e) {
       if (e instanceof CsvError) throw csvProblem(e);

@@ -3,7 +3,7 @@ import type { Env } from "../commands/env.ts";
 import { ELEMENTS } from "../domain/elements.ts";
 import type { NewEvent } from "../store/events.ts";
 import type { Expect, Write } from "../store/records.ts";
-import type { CaseRow } from "../store/schema.ts";
+import type { CaseRow, PracticeEventRow } from "../store/schema.ts";
 import type { PracticeColumn } from "./columns.ts";
 import type { PracticeCandidate } from "./practice-rows.ts";
 import { fileSentence, type RowProblem } from "./wording.ts";
@@ -18,15 +18,30 @@ export interface PracticePlan {
   readonly alreadyUndone: number;
   /** cases that get entries */
   readonly cases: number;
-  /** each case's child name, for keeping it out of the report */
+  /** the child's name of each bad row's case (those rows only), to keep out of the report */
   readonly secrets: ReadonlyMap<number, string>;
   readonly writes: readonly Write[];
   readonly expect: readonly Expect[];
 }
 
-/** An entry's identity for "already there": case, element, day, value and who recorded it. */
-function key(caseId: string, element: string, date: string | null, value: number | null, by: number | null) {
-  return `${caseId}\u0000${element}\u0000${date ?? ""}\u0000${value ?? ""}\u0000${by ?? ""}`;
+/** An entry's identity within its case for "already there": element, day, value and recorder. */
+function key(element: string, date: string | null, value: number | null, by: number | null): string {
+  return `${element}\u0000${date ?? ""}\u0000${value ?? ""}\u0000${by ?? ""}`;
+}
+
+/** The record's entries of one case by identity: how many, and how many of those are undone. */
+function recordedOf(events: readonly PracticeEventRow[]): Map<string, { count: number; undone: number }> {
+  const undone = new Set(events.filter((e) => e.retractsId !== null).map((e) => e.retractsId));
+  const out = new Map<string, { count: number; undone: number }>();
+  for (const e of events) {
+    if (e.retractsId !== null) continue;
+    const k = key(e.element, e.occurredOn, e.value, e.recordedBy);
+    const r = out.get(k) ?? { count: 0, undone: 0 };
+    r.count++;
+    if (undone.has(e.id)) r.undone++;
+    out.set(k, r);
+  }
+  return out;
 }
 
 /**
@@ -34,107 +49,92 @@ function key(caseId: string, element: string, date: string | null, value: number
  * on the case's dashboard, a day neither in the future nor before the case opened) and, because this
  * is history, practice on a closed case up to the day it closed. An entry the record already has is
  * "already there"; the same entry twice in the file is a problem, except a tally (two network
- * meetings on one day are two meetings), where each row beyond the record's count is new.
+ * meetings on one day are two meetings), where each row beyond the record's count is new. Rows are
+ * decided case by case (in file order within each), so only one case's entries are held at a time.
  */
 export async function planPractice(
   env: Env,
   candidates: readonly PracticeCandidate[],
 ): Promise<PracticePlan> {
   const problems: RowProblem[] = [];
-  const bad = (row: number, column: PracticeColumn | null, text: string) =>
-    problems.push({ row, column, text });
-  const say = (issue: Parameters<typeof fileSentence>[0]) => fileSentence(issue, env.fmt);
-  const cases = new Map<string, CaseRow | null>();
-  /** identical entries the record holds, and how many of them are undone */
-  const recorded = new Map<string, { count: number; undone: number }>();
-  const seen = new Map<string, { rows: number[] }>();
   const secrets = new Map<number, string>();
-  const byCase = new Map<string, NewEvent[]>();
-  let already = 0;
-  let alreadyUndone = 0;
+  const bad = (row: number, column: PracticeColumn | null, text: string, c: CaseRow | null = null) => {
+    problems.push({ row, column, text });
+    if (c) secrets.set(row, c.childName);
+  };
+  const say = (issue: Parameters<typeof fileSentence>[0]) => fileSentence(issue, env.fmt);
 
+  const byCase = new Map<string, PracticeCandidate[]>();
   for (const cand of candidates) {
-    let c = cases.get(cand.caseId);
-    if (c === undefined) {
-      c = (await env.reads.case(cand.caseId)) ?? null;
-      cases.set(cand.caseId, c);
-      if (c) {
-        const events = await env.reads.caseEvents(c.id);
-        const undone = new Set(events.filter((e) => e.retractsId !== null).map((e) => e.retractsId));
-        for (const e of events) {
-          if (e.retractsId !== null) continue;
-          const k = key(e.caseId, e.element, e.occurredOn, e.value, e.recordedBy);
-          const r = recorded.get(k) ?? { count: 0, undone: 0 };
-          r.count++;
-          if (undone.has(e.id)) r.undone++;
-          recorded.set(k, r);
-        }
-      }
-    }
-    if (c === null) {
-      bad(
-        cand.row,
-        "case_id",
-        `there is no case ${cand.caseId} in the record: import the case list first (sos import cases)`,
-      );
-      continue;
-    }
-    secrets.set(cand.row, c.childName);
-    const fits = entryIssue(env, c, cand.element, cand.date);
-    if ("issue" in fits) {
-      bad(cand.row, fits.issue.code === "not_on_dashboard" ? "element" : "date", say(fits.issue));
-      continue;
-    }
-    if (cand.date !== null && c.closedOn !== null && cand.date > c.closedOn) {
-      bad(
-        cand.row,
-        "date",
-        `${env.fmt(cand.date)} is after case ${c.id} was closed (${env.fmt(c.closedOn)})`,
-      );
-      continue;
-    }
-    const k = key(c.id, cand.element, cand.date, cand.value, cand.recordedBy);
-    const inFile = seen.get(k) ?? { rows: [] };
-    inFile.rows.push(cand.row);
-    seen.set(k, inFile);
-    const inRecord = recorded.get(k) ?? { count: 0, undone: 0 };
-    const tally = ELEMENTS[cand.element].kind === "tally";
-    if (!tally && inFile.rows.length > 1) {
-      const what = `${fits.column.label}${cand.value !== null ? ` ${cand.value}` : ""}${cand.date ? ` on ${env.fmt(cand.date)}` : " without a date"}`;
-      bad(
-        cand.row,
-        null,
-        `the same entry as row ${inFile.rows[0]} (case ${c.id}, ${what}, by the same person): it would count twice, so keep one of the rows`,
-      );
-      continue;
-    }
-    // The n-th identical row is already there when the record holds at least n of them.
-    if (inFile.rows.length <= inRecord.count) {
-      already++;
-      // Undone ones are counted first: an import never brings back an entry someone took back.
-      if (inFile.rows.length <= inRecord.undone) alreadyUndone++;
-      continue;
-    }
-    const list = byCase.get(c.id) ?? [];
-    list.push({
-      caseId: c.id,
-      element: cand.element,
-      occurredOn: cand.date,
-      value: cand.value,
-      note: cand.note,
-      recordedBy: cand.recordedBy,
-      recordedAt: env.now,
-      surface: "import",
-    });
-    byCase.set(c.id, list);
+    const list = byCase.get(cand.caseId);
+    if (list) list.push(cand);
+    else byCase.set(cand.caseId, [cand]);
   }
 
   const entries: NewEvent[] = [];
   const writes: Write[] = [];
   const expect: Expect[] = [];
-  for (const [caseId, list] of byCase) {
-    entries.push(...list);
-    expect.push({ kind: "caseVersion", caseId, version: cases.get(caseId)!.version });
+  let already = 0;
+  let alreadyUndone = 0;
+  let cases = 0;
+  for (const [caseId, rows] of byCase) {
+    const c = await env.reads.case(caseId);
+    if (!c) {
+      for (const cand of rows)
+        bad(
+          cand.row,
+          "case_id",
+          `there is no case ${caseId} in the record: import the case list first (sos import cases)`,
+        );
+      continue;
+    }
+    const recorded = recordedOf(await env.reads.caseEvents(c.id));
+    /** each entry's first row in the file, and (tallies) how many rows give it */
+    const firstRow = new Map<string, number>();
+    const tallied = new Map<string, number>();
+    let written = 0;
+    for (const cand of rows) {
+      const fits = entryIssue(env, c, cand.element, cand.occurredOn);
+      if ("issue" in fits) {
+        bad(cand.row, fits.issue.code === "not_on_dashboard" ? "element" : "date", say(fits.issue), c);
+        continue;
+      }
+      if (cand.occurredOn !== null && c.closedOn !== null && cand.occurredOn > c.closedOn) {
+        const closed = `${env.fmt(cand.occurredOn)} is after case ${c.id} was closed (${env.fmt(c.closedOn)})`;
+        bad(cand.row, "date", closed, c);
+        continue;
+      }
+      const k = key(cand.element, cand.occurredOn, cand.value, cand.recordedBy);
+      const first = firstRow.get(k);
+      if (first === undefined) firstRow.set(k, cand.row);
+      const tally = ELEMENTS[cand.element].kind === "tally";
+      if (!tally && first !== undefined) {
+        const what = `${fits.column.label}${cand.value !== null ? ` ${cand.value}` : ""}${cand.occurredOn ? ` on ${env.fmt(cand.occurredOn)}` : " without a date"}`;
+        bad(
+          cand.row,
+          null,
+          `the same entry as row ${first} (case ${c.id}, ${what}, by the same person): it would count twice, so keep one of the rows`,
+          c,
+        );
+        continue;
+      }
+      /** this row is the n-th in the file giving this entry */
+      const nth = tally ? (tallied.get(k) ?? 0) + 1 : 1;
+      if (tally) tallied.set(k, nth);
+      const inRecord = recorded.get(k);
+      // The n-th identical row is already there when the record holds at least n of them.
+      if (inRecord && nth <= inRecord.count) {
+        already++;
+        // Undone ones are counted first: an import never brings back an entry someone took back.
+        if (nth <= inRecord.undone) alreadyUndone++;
+        continue;
+      }
+      entries.push(cand);
+      written++;
+    }
+    if (written === 0) continue;
+    cases++;
+    expect.push({ kind: "caseVersion", caseId: c.id, version: c.version });
     writes.push({
       kind: "audit",
       entry: {
@@ -142,21 +142,12 @@ export async function planPractice(
         actorId: env.actor.staffId,
         surface: "import",
         action: "import",
-        caseId,
-        detail: { what: "practice", entries: list.length },
+        caseId: c.id,
+        detail: { what: "practice", entries: written },
       },
     });
   }
   // The entries first, in one bulk write, then each case's audit line.
   if (entries.length > 0) writes.unshift({ kind: "appendEvents", events: entries });
-  return {
-    problems,
-    entries,
-    already,
-    alreadyUndone,
-    cases: byCase.size,
-    secrets,
-    writes,
-    expect,
-  };
+  return { problems, entries, already, alreadyUndone, cases, secrets, writes, expect };
 }

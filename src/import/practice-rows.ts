@@ -10,16 +10,21 @@ import type { StaffDirectory } from "./case-rows.ts";
 import type { Cells, PracticeColumn } from "./columns.ts";
 import { fileSentence, type RowProblem, said } from "./wording.ts";
 
-/** One row of a practice history, read and checked as a typed log is. */
+/**
+ * One row of a practice history, read and checked as a typed log is: the entry it will be, as the
+ * store appends it (so a history of 200,000 rows is held once, not copied into entries), and its row.
+ */
 export interface PracticeCandidate {
   readonly row: number;
   readonly caseId: string;
   readonly element: ElementKey;
   /** null: recorded without a date (a paper dashboard's "Yes"); shows as Yes in a date column */
-  readonly date: IsoDate | null;
+  readonly occurredOn: IsoDate | null;
   readonly value: number | null;
   readonly note: string | null;
   readonly recordedBy: number;
+  readonly recordedAt: string;
+  readonly surface: "import";
 }
 
 const token = (text: string) => ({ text, quoted: false });
@@ -55,6 +60,7 @@ export function readPracticeRow(
   staff: StaffDirectory,
   row: number,
   cells: Cells<PracticeColumn>,
+  intern: (s: string) => string = (s) => s,
 ): { candidate: PracticeCandidate } | { problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const bad = (column: PracticeColumn | null, text: string) => problems.push({ row, column, text });
@@ -115,7 +121,20 @@ export function readPracticeRow(
     bad(logColumn(checked.issue), say(checked.issue));
     return { problems };
   }
-  return { candidate: { row, caseId, element, date, value, note, recordedBy: recorder.id } };
+  return {
+    candidate: {
+      row,
+      // A history holds each case id and day many times over: one string each, not one a row.
+      caseId: intern(caseId),
+      element,
+      occurredOn: date === null ? null : intern(date),
+      value,
+      note,
+      recordedBy: recorder.id,
+      recordedAt: env.now,
+      surface: "import",
+    },
+  };
 }
 
 function suggest(email: string, staff: StaffDirectory): string {

@@ -143,10 +143,17 @@ export async function runImport(
     );
     return carryOut(env, req, name, read, () => decideCases(env, read, req, name));
   }
+  const strings = new Map<string, string>();
+  const intern = (x: string) => {
+    const known = strings.get(x);
+    if (known !== undefined) return known;
+    strings.set(x, x);
+    return x;
+  };
   const read = await readRows<(typeof PRACTICE_HISTORY.columns)[number], PracticeCandidate>(
     req,
     PRACTICE_HISTORY,
-    (row, cells) => readPracticeRow(env, parse, staff, row, cells),
+    (row, cells) => readPracticeRow(env, parse, staff, row, cells, intern),
     () => null,
   );
   return carryOut(env, req, name, read, () => decidePractice(env, read, name, req));

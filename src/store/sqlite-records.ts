@@ -38,9 +38,9 @@ export function sqliteRecords(repo: Repo): Records {
         entries.push(events.append(w.event));
         return [w.event.caseId];
       case "appendEvents": {
-        const written = events.appendMany(w.events);
+        const { written, cases: touched } = events.appendMany(w.events);
         for (const e of written) entries.push(e);
-        return [...new Set(w.events.map((e) => e.caseId))];
+        return touched;
       }
       case "retract":
         entries.push(events.retract(w.target, w.by, w.at, w.surface));
