@@ -2,8 +2,10 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, test } from "vitest";
 import { syncContext } from "../src/app/context.ts";
 import { DEMO_CONFIG } from "../src/app/paths.ts";
+import { auditLines } from "../src/commands/audit-view.ts";
 import type { Ctx } from "../src/commands/ctx.ts";
 import { runCommand } from "../src/commands/run.ts";
+import { OPERATOR, viewEnv } from "../src/commands/views.ts";
 import { parseOrg } from "../src/config/load.ts";
 import { type ImportRequest, runImport } from "../src/import/run.ts";
 import { Conflict } from "../src/store/records.ts";
@@ -211,6 +213,17 @@ describe("sos import cases", () => {
       ["edit", "import", { field: "ageAtOpening" }],
       ["edit", "import", { field: "abuseTypes" }],
       ["move", "import", { from: "statutory-cp", to: "family-support", on: "2016-03-01" }],
+    ]);
+    // As `sos audit` says it: the admin, the surface, the field; never a value.
+    const lines = auditLines(
+      viewEnv(t.ctx, OPERATOR, "cli", "private"),
+      await t.ctx.records.reads.caseAudit("40001"),
+    );
+    expect(lines.map((l) => `${l.who} (${l.surface}) ${l.what}`).slice(1)).toEqual([
+      "Robin Ellis (import) corrected the child's name",
+      "Robin Ellis (import) corrected the age at opening",
+      "Robin Ellis (import) corrected the abuse types",
+      "Robin Ellis (import) moved the case from Front end statutory child protection to Statutory family support / preventative on 01/03/16",
     ]);
     // Run again: all there now.
     expect((await imp("cases", path, { update: true })).text).toBe(

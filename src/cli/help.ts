@@ -82,8 +82,8 @@ Prints the audit trail in order: every entry (undone ones too), correction, move
 reopen, snooze and import, with who did it, when and from which surface (chat, button, form, cli,
 import). It holds ids and codes only: no child's name or note is ever in it.
 Reads only: the database is opened read-only.`,
-  import: `Usage: sos import cases FILE.csv --as ADMIN_EMAIL [--dry-run] [--update]
-       sos import practice FILE.csv --as ADMIN_EMAIL [--dry-run]
+  import: `Usage: sos import cases FILE.csv --as ADMIN_EMAIL [--dry-run] [--update] [--today YYYY-MM-DD]
+       sos import practice FILE.csv --as ADMIN_EMAIL [--dry-run] [--today YYYY-MM-DD]
        sos import cases --template | sos import practice --template
 
 Brings an agency's existing records in from CSV (UTF-8 with or without a BOM; comma or semicolon,
