@@ -231,6 +231,39 @@ describe("sos import cases", () => {
     );
   });
 
+  test("--update closes a case the file has closed, as /sos close would; a reopen stays chat's", async () => {
+    t = makeTestCtx();
+    await imp("cases", writeCsv(t.dir, "open.csv", [[...CASES_HEADER], caseRow(ann)]));
+    const closed = writeCsv(t.dir, "closed.csv", [
+      [...CASES_HEADER],
+      caseRow({ ...ann, date_closed: "28/02/16", outcome: "moved away" }),
+    ]);
+    const refused = await imp("cases", closed);
+    expect(refused.text).toContain(
+      "row 2, date_closed: the case is open in the record and closed in the file; to close it, run the import again with --update",
+    );
+    expect((await imp("cases", closed, { update: true })).text).toContain(
+      "Imported closed.csv: closed 1 case, 0 already there.",
+    );
+    expect(t.ctx.repo.cases.get("40001")).toMatchObject({
+      status: "closed",
+      closedOn: "2016-02-28",
+      outcome: "moved-away",
+    });
+    expect(t.ctx.repo.caseEvents.forCase("40001").map((e) => [e.kind, e.surface])).toEqual([
+      ["closed", "import"],
+    ]);
+    // The record closed, the file open: an import does not reopen.
+    const reopened = await imp(
+      "cases",
+      writeCsv(t.dir, "open-again.csv", [[...CASES_HEADER], caseRow(ann)]),
+      { update: true },
+    );
+    expect(reopened.text).toContain(
+      "row 2, date_closed: the case is closed in the record (since 28/02/16) and open in the file; an import does not reopen cases, so use /sos reopen 40001",
+    );
+  });
+
   test("--update decides a correction with /sos edit's own checks: an opening after recorded practice is refused", async () => {
     t = makeTestCtx();
     const path = writeCsv(t.dir, "c.csv", [
