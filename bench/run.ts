@@ -20,8 +20,8 @@ import { addDays, isoWeek } from "../src/domain/dates.ts";
 import { isolatedRenderer } from "../src/pictures/png-renderer.ts";
 import { whiteboardPngIsolated } from "../src/pictures/whiteboard-png.ts";
 import { startCheckpointer } from "../src/store/checkpointer.ts";
-import { benchImport } from "./import.ts";
 import { openStore } from "../src/store/open.ts";
+import { benchImport } from "./import.ts";
 import { SHAPE, syntheticContext, TODAY } from "./synthetic.ts";
 
 function percentile(sorted: number[], p: number): number {
