@@ -13,6 +13,7 @@ Commands:
   export      write a dashboard to a file (CSV, a printable whiteboard, its picture), or with
               --case everything held about one child (subject access, JSON or HTML)
   audit       who did what, when and from where: by case, person or date, as text, CSV or JSON
+  import      bring in a case list or a practice history from a CSV file, all or nothing
   migrate     create or update the database schema (backing it up first), and sync the staff
   sync        write the config's teams and staff into the database, and say what changed
   backup      copy the database while it runs, check the copy; status: the last good one, failures
@@ -101,6 +102,32 @@ Prints the audit trail in order: every entry (undone ones too), correction, move
 reopen, snooze and import, with who did it, when and from which surface (chat, button, form, cli,
 import). It holds ids and codes only: no child's name or note is ever in it.
 Reads only: the database is opened read-only.`,
+  import: `Usage: sos import cases FILE.csv --as ADMIN_EMAIL [--dry-run] [--update] [--today YYYY-MM-DD]
+       sos import practice FILE.csv --as ADMIN_EMAIL [--dry-run] [--today YYYY-MM-DD]
+       sos import cases --template | sos import practice --template
+
+Brings an agency's existing records in from CSV (UTF-8 with or without a BOM; comma or semicolon,
+read from the header line; quoted values may hold line breaks; CRLF or LF). Every row is checked
+first, with the same readers and checks as chat (dates as chat takes them or ISO, services, abuse
+types, outcomes, element words); if any row is wrong nothing is written, every bad row is listed
+("row 17, date_opened: "31/02/16" is not a date", row numbers as a spreadsheet shows them) and the
+exit code is 1. It is all one transaction. Importing the same file again writes nothing: what the
+record has is "already there".
+cases     columns (any case, any order): case_id, child_name, date_of_birth and/or age, service,
+          abuse_types, date_opened, worker_email; for a closed case also date_closed, outcome and
+          optionally closing_note (it is opened, then closed). A case already in the record whose
+          details differ is an error naming the field, unless --update, which records each
+          difference as /sos edit would (name, date of birth, age, date opened, abuse types), a
+          service change as /sos move, and a close as /sos close. Transfers and reopens stay chat's.
+practice  columns: case_id, element, date, value, note, recorded_by (the email of anyone on the staff
+          now or before). An empty date is an entry without a date (it shows as Yes). The same case,
+          element, date, value and recorder already in the record is "already there".
+--as        the admin importing; the audit names them, each entry keeps its recorded_by
+--dry-run   check the file and say what would happen; the database is opened read-only
+--template  print the columns and one example row, for this agency's date format
+Imported entries have the surface "import": /sos undo takes back only what someone typed, so an
+imported entry is undone by its number (/sos undo #<entry>). While a large import writes, the bot's
+own writes wait for it (20,000 cases and 200,000 entries take seconds; see the README).`,
   stuck: `Usage: sos stuck [--team NAME] [--format text|json] [--today YYYY-MM-DD]
 
 Prints the stuck cases (whole agency, or one team), each with the rules it breaks and days stuck.

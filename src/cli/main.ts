@@ -21,6 +21,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Run>>> = {
   restore: async () => (await import("./restore.ts")).restore,
   retention: async () => (await import("./retention.ts")).retention,
   erase: async () => (await import("./erase.ts")).erase,
+  import: async () => (await import("./import.ts")).importFile,
   migrate: async () => (await import("./migrate.ts")).migrate,
   sync: async () => (await import("./sync.ts")).sync,
 };
