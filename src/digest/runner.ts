@@ -240,8 +240,9 @@ export function createRunner(deps: RunnerDeps) {
     const kind = req.kind as "team" | "agency";
     const period = periodOf(kind, req.at, tz);
     const asOf = localDate(req.at, tz);
-    // What a channel sees: names by the agency's channel rule.
-    const env = makeEnv(ctx, OPERATOR, "digest", "channel");
+    // What a channel sees: names by the agency's channel rule. One config for the whole digest and
+    // its picture, whatever a reload does meanwhile.
+    const env = makeEnv(ctx.pin(), OPERATOR, "digest", "channel");
     let built: Promise<DigestView> | undefined;
     let pictures: Promise<{ full: Picture; compact: Picture } | undefined> | undefined;
     // Built once, on the first platform that needs it; the others share it. A resumed run says
@@ -260,7 +261,7 @@ export function createRunner(deps: RunnerDeps) {
       const view = await viewFor(resumed);
       pictures ??=
         kind === "team"
-          ? (deps.picture?.(ctx, req.scope) ?? Promise.resolve(undefined))
+          ? (deps.picture?.(env.ctx, req.scope) ?? Promise.resolve(undefined))
           : Promise.resolve(undefined);
       const p = await pictures;
       return { view, text: digestText(view), ...(p ? { picture: p.full, compactPicture: p.compact } : {}) };
