@@ -1,9 +1,12 @@
 import { startConsoleChat } from "../../adapters/console/chat.ts";
 import { DEMO_TODAY, UsageError } from "../app/boot.ts";
+import { liveContext } from "../app/context.ts";
 import { DEMO_CONFIG } from "../app/paths.ts";
 import { startPruning } from "../app/prune.ts";
+import { createReloader } from "../app/reload.ts";
 import { setUpLines } from "../app/set-up-report.ts";
 import { hostFromEnv, platformEnv, surfacesFromEnv } from "../app/surfaces.ts";
+import { watchFiles } from "../app/watch.ts";
 import { loadDemoData } from "../demo/load.ts";
 import { createRunner } from "../digest/runner.ts";
 import { createScheduler, type Scheduler } from "../digest/scheduler.ts";
@@ -12,6 +15,7 @@ import { formatDate, localDate, localTime } from "../domain/dates.ts";
 import { isolatedRenderer } from "../pictures/png-renderer.ts";
 import { createApp, listen, serverOrigin } from "../server/http.ts";
 import { startCheckpointer } from "../store/checkpointer.ts";
+import { recordStart } from "../store/config-reload.ts";
 import { SERVER_BUSY_TIMEOUT_MS } from "../store/open.ts";
 import { readArgs } from "./args.ts";
 import { bootFromEnv, shown } from "./setup.ts";
@@ -29,11 +33,15 @@ export async function start(argv: string[]): Promise<number> {
   const problem = platformEnv(process.env).problem;
   if (problem) throw new UsageError(problem);
   const host = hostFromEnv(process.env);
-  const { ctx, emptyDb, configPath, dbPath, demoClock, setUp } = bootFromEnv({
+  const booted = bootFromEnv({
     open: { mode: "setup", command: "start", acceptStaffChanges: values["accept-staff-changes"] === true },
     today: values.today,
   });
+  const { emptyDb, configPath, dbPath, demoClock, setUp } = booted;
+  // Everything the app builds reads the config through this, so a reload reaches all of it.
+  const { ctx, config } = liveContext(booted.ctx);
   const say = (s: string) => process.stdout.write(`${s}\n`);
+  const log = (l: string) => process.stderr.write(`${l}\n`);
 
   const surfaces = surfacesFromEnv(ctx, process.env);
   say(
@@ -76,7 +84,6 @@ export async function start(argv: string[]): Promise<number> {
   let scheduler: Scheduler | undefined;
   const renderer = isolatedRenderer();
   if (surfaces.posters.length > 0) {
-    const log = (l: string) => process.stderr.write(`${l}\n`);
     scheduler = createScheduler(
       ctx,
       createRunner({
@@ -115,7 +122,47 @@ export async function start(argv: string[]): Promise<number> {
     );
   }
 
+  // A changed config or staff file, or SIGHUP, is read, checked and applied without a restart.
+  recordStart(ctx.store, {
+    pid: process.pid,
+    at: new Date().toISOString(),
+    configPath,
+    timeZone: ctx.org.agency.timeZone,
+  });
+  const reloader = createReloader({
+    configPath,
+    ctx,
+    config,
+    log,
+    applied: () => {
+      scheduler?.reschedule();
+    },
+  });
+  const watching = watchFiles(
+    () => reloader.files(),
+    () => {
+      reloader.reload("file");
+      watching.refresh();
+    },
+    { log },
+  );
+  const onHangUp = () => {
+    reloader.reload("signal");
+    watching.refresh();
+  };
+  process.on("SIGHUP", onHangUp);
+  say(
+    `Reload:    a change to ${reloader
+      .files()
+      .map((f) => shown(f))
+      .join(
+        " or ",
+      )} is applied without a restart (also on SIGHUP); \`sos config check\` says how the last one went.`,
+  );
+
   const stop = async () => {
+    watching.close();
+    process.off("SIGHUP", onHangUp);
     pruning.stop();
     scheduler?.stop();
     await renderer.close();

@@ -40,6 +40,21 @@ export function loadOrg(file: string): Org {
 }
 
 /**
+ * The staff file a config names, read leniently (the rest of the config may be broken): the running
+ * app watches it even while the config it names cannot be used yet. null when none is named.
+ */
+export function namedStaffFile(configPath: string): string | null {
+  try {
+    const named: unknown = parseDocument(readFileSync(configPath, "utf8")).get("staffFile");
+    return typeof named === "string" && named.trim() !== ""
+      ? resolvePath(dirname(configPath), named.trim())
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * YAML aliases (`*name`) may each stand for a whole list: nested a few deep they make a small file
  * expand into billions of values. The yaml package refuses past this many and throws; we say why.
  */
