@@ -4,6 +4,7 @@ import { isBusy } from "../store/open.ts";
 import { closest } from "../util/suggest.ts";
 import { audit } from "./audit.ts";
 import { chat } from "./chat.ts";
+import { config } from "./config.ts";
 import { dashboard } from "./dashboard.ts";
 import { demo } from "./demo.ts";
 import { digest } from "./digest.ts";
@@ -28,6 +29,7 @@ const COMMANDS: Readonly<Record<string, Run>> = {
   audit,
   migrate,
   sync,
+  config,
 };
 
 async function main(argv: string[]): Promise<number> {
