@@ -14,16 +14,18 @@ export function configChanges(before: Org, after: Org): string[] {
   const plan = planSync(rowsOf(before), after);
   const out: string[] = changesNothing(plan) ? [] : [syncSummary(plan)];
   if (before.agency.name !== after.agency.name) out.push(`agency renamed (was ${before.agency.name})`);
+  const supervisedBefore = supervisors(before.staff);
+  const supervisedAfter = supervisors(after.staff);
   for (const t of after.teams) {
-    const was = before.teams.find((b) => b.id === t.id);
-    if (!was) continue;
-    const now = supervisors(after.staff, t.id);
-    if (!same(supervisors(before.staff, t.id), now))
+    if (!before.teams.some((b) => b.id === t.id)) continue;
+    const now = supervisedAfter.get(t.id) ?? [];
+    if (!same(supervisedBefore.get(t.id) ?? [], now))
       out.push(`${t.name}'s supervisor${now.length > 1 ? "s" : ""} changed`);
   }
+  const awayBefore = new Map(before.staff.map((s) => [s.email, JSON.stringify(s.away)]));
   const away = after.staff.filter((s) => {
-    const was = before.staff.find((b) => b.email === s.email);
-    return was !== undefined && JSON.stringify(was.away) !== JSON.stringify(s.away);
+    const was = awayBefore.get(s.email);
+    return was !== undefined && was !== JSON.stringify(s.away);
   }).length;
   if (away > 0) out.push(`leave changed for ${away} ${away === 1 ? "person" : "people"}`);
   if (JSON.stringify(schedules(before)) !== JSON.stringify(schedules(after)))
@@ -67,11 +69,15 @@ function rowsOf(org: Org): OrgRows {
   };
 }
 
-function supervisors(staff: readonly StaffConfig[], teamId: string): string[] {
-  return staff
-    .filter((s) => s.role === "supervisor" && s.teams.includes(teamId))
-    .map((s) => s.email)
-    .sort();
+/** Each team's supervisors' emails, sorted: one pass over the staff. */
+function supervisors(staff: readonly StaffConfig[]): Map<string, string[]> {
+  const by = new Map<string, string[]>();
+  for (const s of staff) {
+    if (s.role !== "supervisor") continue;
+    for (const t of s.teams) by.set(t, [...(by.get(t) ?? []), s.email]);
+  }
+  for (const list of by.values()) list.sort();
+  return by;
 }
 
 function same(a: readonly string[], b: readonly string[]): boolean {
