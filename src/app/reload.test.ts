@@ -1,6 +1,7 @@
 import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { startConsoleChat } from "../../adapters/console/chat.ts";
 import { JANE, makeTestCtx, type TestCtx } from "../../test/helpers/ctx.ts";
@@ -146,6 +147,27 @@ describe("a refused reload changes nothing and says why in one line", () => {
       trigger: "file",
       problems: [problem],
     });
+  });
+
+  test("a database another process is writing: refused, and the same file tried again once it is free", () => {
+    const other = new Database(t.dbPath);
+    t.ctx.store.sqlite.pragma("busy_timeout = 0");
+    other.exec("BEGIN IMMEDIATE");
+    save(demoWith("nia.obi@demo-agency.example", "Nia Obi"));
+    try {
+      expect(reloader.reload("file")).toMatchObject({
+        kind: "refused",
+        problems: [
+          "the database was busy (another sos command was writing), so nothing was changed; send SIGHUP or save the file again to try again",
+        ],
+      });
+      expect(live.people.byEmail("nia.obi@demo-agency.example")).toBeUndefined();
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    expect(reloader.reload("file")).toMatchObject({ kind: "applied", changes: ["1 person added"] });
+    expect(live.people.byEmail("nia.obi@demo-agency.example")?.name).toBe("Nia Obi");
   });
 
   test("the log line names three problems and says how many more", () => {

@@ -128,10 +128,13 @@ export function createReloader(deps: ReloaderDeps): Reloader {
         .immediate();
     } catch (e) {
       if (e instanceof Refused) return refuse(trigger, e.problems);
-      if (isBusy(e))
+      if (isBusy(e)) {
+        // The files were fine: the same bytes saved again must be tried again.
+        lastRead = "";
         return refuse(trigger, [
           "the database was busy (another sos command was writing), so nothing was changed; send SIGHUP or save the file again to try again",
         ]);
+      }
       throw e;
     }
     config.swap(done.settled);

@@ -3,7 +3,7 @@ import { DEMO_TODAY, UsageError } from "../app/boot.ts";
 import { liveContext } from "../app/context.ts";
 import { DEMO_CONFIG } from "../app/paths.ts";
 import { startPruning } from "../app/prune.ts";
-import { createReloader } from "../app/reload.ts";
+import { createReloader, type ReloadTrigger } from "../app/reload.ts";
 import { setUpLines } from "../app/set-up-report.ts";
 import { hostFromEnv, platformEnv, surfacesFromEnv } from "../app/surfaces.ts";
 import { watchFiles } from "../app/watch.ts";
@@ -138,18 +138,23 @@ export async function start(argv: string[]): Promise<number> {
       scheduler?.reschedule();
     },
   });
-  const watching = watchFiles(
-    () => reloader.files(),
-    () => {
-      reloader.reload("file");
-      watching.refresh();
-    },
-    { log },
-  );
-  const onHangUp = () => {
-    reloader.reload("signal");
+  // A reload that fails in a way no check foresaw must not stop the app serving what it has.
+  const reload = (trigger: ReloadTrigger) => {
+    try {
+      reloader.reload(trigger);
+    } catch (e) {
+      log(
+        `config: the reload stopped (${e instanceof Error ? e.name : "error"}); the running config stays as it was`,
+      );
+    }
     watching.refresh();
   };
+  const watching = watchFiles(
+    () => reloader.files(),
+    () => reload("file"),
+    { log },
+  );
+  const onHangUp = () => reload("signal");
   process.on("SIGHUP", onHangUp);
   say(
     `Reload:    a change to ${reloader
