@@ -322,7 +322,9 @@ export function createRunner(deps: RunnerDeps) {
     wholeId: number,
     { day, period, team }: { day: string; period: string; team: string },
   ): Promise<RunOutcome> {
-    const plan = planNudges(ctx, req.scope, day);
+    // One config for the round's plan and its people, whatever a reload does meanwhile.
+    const round = ctx.pin();
+    const plan = planNudges(round, req.scope, day);
     if ("skipped" in plan) {
       digests.finish(wholeId, {
         status: "skipped",
@@ -347,7 +349,7 @@ export function createRunner(deps: RunnerDeps) {
       plan.nudges.map((n) => [n.actor.staffId, { actor: n.actor, view: n.view }]),
     );
     for (const r of digests.unfinished("nudge", period)) {
-      const actor = r.platform === "all" ? undefined : ctx.people.byId(Number(r.scope));
+      const actor = r.platform === "all" ? undefined : round.people.byId(Number(r.scope));
       const view = storedView(r);
       if (actor?.teams.includes(req.scope) && view?.kind === "nudge" && !people.has(actor.staffId))
         people.set(actor.staffId, { actor, view });
