@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve as resolvePath } from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
@@ -192,11 +192,29 @@ interface StaffFileRead {
   readonly problems: readonly RowProblem[];
 }
 
+/**
+ * Far beyond any agency's staff (200,000 rows of a hundred bytes): a config pointing at the wrong
+ * file, a case export say, is refused before it is read into memory by the running server.
+ */
+export const MAX_STAFF_FILE_BYTES = 20 * 1024 * 1024;
+
 function readStaffFileOf(cfg: ConfigFile, source: string): StaffFileRead | null {
   if (cfg.staffFile === undefined) return null;
   const path = resolvePath(dirname(source), cfg.staffFile);
   let bytes: Buffer;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_STAFF_FILE_BYTES)
+      return {
+        path,
+        rows: [],
+        problems: [
+          {
+            row: 0,
+            text: `staffFile: ${cfg.staffFile} is ${(size / 1024 / 1024).toFixed(1)} MB, more than a staff file's ${MAX_STAFF_FILE_BYTES / 1024 / 1024} MB; is it the right file?`,
+          },
+        ],
+      };
     bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

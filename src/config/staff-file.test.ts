@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ConfigError, loadOrg } from "./load.ts";
+import { ConfigError, loadOrg, MAX_STAFF_FILE_BYTES } from "./load.ts";
 
 /** A config naming `staff.csv` beside it, in its own temp folder, as an admin would lay them out. */
 let dir: string;
@@ -167,6 +167,13 @@ kim@a.example,Kim,worker,North Team; South Team,u1,
       ),
     ).toEqual([
       'staff.csv row 3: a field opens a quote (") that is never closed, so the rest of the file would be one field',
+    ]);
+  });
+
+  test("a file far too big to be a staff list is refused before it is read", () => {
+    const huge = Buffer.alloc(MAX_STAFF_FILE_BYTES + 1, 0x41);
+    expect(problems(setUp(huge))).toEqual([
+      "staffFile: staff.csv is 20.0 MB, more than a staff file's 20 MB; is it the right file?",
     ]);
   });
 
