@@ -20,6 +20,7 @@ Commands:
   restore     replace the database with a checked backup (refused while a server holds it)
   retention   list the closed cases the config's retention policy says are due; --apply removes them
   erase       remove one case's records now (a court order, a case opened in error)
+  config      check the config and staff file as the running app would, and how its last reload went
 
 Every command finds its files the same way:
   config    SOS_CONFIG, else ./sos.config.yaml, else examples/demo.config.yaml
@@ -43,8 +44,12 @@ Runs the bot: an HTTP server on HOST:PORT (default 127.0.0.1:3978, this machine 
 GET /healthz and the Slack and Teams routes. First it sets up the database as \`sos migrate\` does:
 migrations, the agency check, the staff sync (it says what changed, and lists people no longer in
 the config who still hold open cases); a sync marking a quarter or more of the staff, or a whole
-team, as gone needs --accept-staff-changes. With no Slack or Teams credentials at all it runs in
-local mode:
+team, as gone needs --accept-staff-changes. While it runs, a change to the config or to the staff
+file it names (staffFile), or SIGHUP, reloads them without a restart: checked as at start (plus the
+same agency and time zone, and the staff guard), then applied in one transaction and logged on
+standard error ("config: reloaded …: 2 people added, North Team's supervisor changed"); one that
+fails is logged in one line, the running config stays, and \`sos config check\` shows why.
+With no Slack or Teams credentials at all it runs in local mode:
   - POST /api/messages answers Microsoft Teams without tokens, for the Agents Playground:
       npx agentsplayground -e http://127.0.0.1:3978/api/messages -c msteams
     only when HOST is a loopback address and NODE_ENV is not production, only to a connector on
@@ -178,7 +183,9 @@ Writes the config's teams and staff into the database and says what changed ("2 
 inactive, never deleted; anyone who left still holding open cases is listed, to reallocate with
 /sos assign. A sync that would mark a quarter or more of the active staff, or every member of a
 team, as gone is refused unless --accept-staff-changes is given: that is what a wrong config looks
-like. A config for another agency is refused. --dry-run says what would change and writes nothing.`,
+like. A config for another agency is refused. --dry-run says what would change and writes nothing.
+A running \`sos start\` reloads a changed config by itself; when its reload was refused by that
+guard, accept with this command, then send the app SIGHUP (kill -HUP <pid>) to reload it.`,
   backup: `Usage: sos backup [--out FILE]
        sos backup status [--limit N]
 
@@ -223,4 +230,13 @@ Removes one case's records now, open or closed (a court order, a case opened in 
 the same audited path as \`sos retention --apply\`. The reason is kept with the record of the
 erasure after the case is gone, so it must not name the child (refused if it does): give a
 reference. Admins only; never from chat. Backups made before still hold the case until pruned.`,
+  config: `Usage: sos config check
+
+Checks the config and the staff file it names (staffFile) as the running app would before
+reloading them: every problem, each with its key or its file row and column (staff.csv row 7,
+role: …); the agency the database belongs to; while \`sos start\` runs, the time zone it started
+with; and the staff guard (a quarter or more of the staff, or a whole team, marked as gone). Then
+says whether a \`sos start\` is running on the database, and whether its last reload was applied
+(what changed) or refused (why: it runs the config it had before). Reads only: the database is
+opened read-only. Exits 0 when the files can be used as they are, 1 when not.`,
 };

@@ -24,6 +24,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Run>>> = {
   import: async () => (await import("./import.ts")).importFile,
   migrate: async () => (await import("./migrate.ts")).migrate,
   sync: async () => (await import("./sync.ts")).sync,
+  config: async () => (await import("./config.ts")).config,
 };
 
 /** A mistake in how `sos` itself was called: one sentence on standard error, exit code 2. */

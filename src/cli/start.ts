@@ -1,9 +1,12 @@
 import { startConsoleChat } from "../../adapters/console/chat.ts";
 import { DEMO_TODAY, UsageError } from "../app/boot.ts";
+import { liveContext } from "../app/context.ts";
 import { DEMO_CONFIG, resolveDbPath } from "../app/paths.ts";
 import { startPruning } from "../app/prune.ts";
+import { createReloader, type ReloadTrigger } from "../app/reload.ts";
 import { setUpLines } from "../app/set-up-report.ts";
 import { hostFromEnv, platformEnv, surfacesFromEnv } from "../app/surfaces.ts";
+import { watchFiles } from "../app/watch.ts";
 import { loadDemoData } from "../demo/load.ts";
 import { createRunner } from "../digest/runner.ts";
 import { createScheduler, type Scheduler } from "../digest/scheduler.ts";
@@ -16,6 +19,7 @@ import { lockTakenBy, takeServerLock } from "../lifetime/server-lock.ts";
 import { isolatedRenderer } from "../pictures/png-renderer.ts";
 import { createApp, listen, serverOrigin } from "../server/http.ts";
 import { startCheckpointer } from "../store/checkpointer.ts";
+import { recordStart } from "../store/config-reload.ts";
 import { SERVER_BUSY_TIMEOUT_MS } from "../store/open.ts";
 import { readArgs } from "./args.ts";
 import { consoleGreeting } from "./greeting.ts";
@@ -38,11 +42,15 @@ export async function start(argv: string[]): Promise<number> {
   // it however this process ends); taken before setting up, so a restore cannot be half-way through.
   const lock = takeServerLock(resolveDbPath(process.env, process.cwd()));
   if (!lock) throw new UsageError(lockTakenBy(resolveDbPath(process.env, process.cwd()), shown, "start"));
-  const { ctx, emptyDb, configPath, dbPath, demoClock, setUp, backedUp } = bootFromEnv({
+  const booted = bootFromEnv({
     open: { mode: "setup", command: "start", acceptStaffChanges: values["accept-staff-changes"] === true },
     today: values.today,
   });
+  const { emptyDb, configPath, dbPath, demoClock, setUp, backedUp } = booted;
+  // Everything the app builds reads the config through this, so a reload reaches all of it.
+  const { ctx, config } = liveContext(booted.ctx);
   const say = (s: string) => process.stdout.write(`${s}\n`);
+  const log = (l: string) => process.stderr.write(`${l}\n`);
 
   const surfaces = surfacesFromEnv(ctx, process.env);
   say(
@@ -86,7 +94,6 @@ export async function start(argv: string[]): Promise<number> {
   let scheduler: Scheduler | undefined;
   const renderer = isolatedRenderer();
   if (surfaces.posters.length > 0) {
-    const log = (l: string) => process.stderr.write(`${l}\n`);
     scheduler = createScheduler(
       ctx,
       createRunner({
@@ -143,7 +150,52 @@ export async function start(argv: string[]): Promise<number> {
   });
   say(backups.line);
 
+  // A changed config or staff file, or SIGHUP, is read, checked and applied without a restart.
+  recordStart(ctx.store, {
+    pid: process.pid,
+    at: new Date().toISOString(),
+    configPath,
+    timeZone: ctx.org.agency.timeZone,
+  });
+  const reloader = createReloader({
+    configPath,
+    ctx,
+    config,
+    log,
+    applied: () => {
+      scheduler?.reschedule();
+    },
+  });
+  // A reload that fails in a way no check foresaw must not stop the app serving what it has.
+  const reload = (trigger: ReloadTrigger) => {
+    try {
+      reloader.reload(trigger);
+    } catch (e) {
+      log(
+        `config: the reload stopped (${e instanceof Error ? e.name : "error"}); the running config stays as it was`,
+      );
+    }
+    watching.refresh();
+  };
+  const watching = watchFiles(
+    () => reloader.files(),
+    () => reload("file"),
+    { log },
+  );
+  const onHangUp = () => reload("signal");
+  process.on("SIGHUP", onHangUp);
+  say(
+    `Reload:    a change to ${reloader
+      .files()
+      .map((f) => shown(f))
+      .join(
+        " or ",
+      )} is applied without a restart (also on SIGHUP); \`sos config check\` says how the last one went.`,
+  );
+
   const stop = async () => {
+    watching.close();
+    process.off("SIGHUP", onHangUp);
     pruning.stop();
     scheduler?.stop();
     await backups.stop();

@@ -9,6 +9,8 @@ import type { Repo } from "../store/repo.ts";
  * Everything a command needs, built once at start-up and passed in: no globals. Commands read and
  * write only through `records`, which does not say which database is underneath; `store` and `repo`
  * are the SQLite file's own, for the digests and tools that have not moved onto `records` yet.
+ * In the running app `org` and `people` are the config of the moment (it is reloaded when its files
+ * change); `pin()` fixes them, so whatever reads them over several awaits sees one whole config.
  */
 export interface Ctx {
   readonly org: Org;
@@ -19,4 +21,6 @@ export interface Ctx {
   readonly clock: Clock;
   /** the agency's calendar date now */
   today(): string;
+  /** this context with the config of this moment fixed (itself when it never changes) */
+  pin(): Ctx;
 }

@@ -56,7 +56,9 @@ function roleRefusal(env: Env, def: CommandDef): Reply {
  * may run it → carry it out → for a write, apply its change in one transaction. Nothing is awaited
  * inside a transaction; the platform is talked to after this returns.
  */
-export async function runCommand(ctx: Ctx, input: CommandInput): Promise<Reply> {
+export async function runCommand(live: Ctx, input: CommandInput): Promise<Reply> {
+  // A config reloaded while this command runs is not half seen: it keeps the one it started with.
+  const ctx = live.pin();
   const env = makeEnv(ctx, input.actor, input.surface, input.audience);
   const parsed = input.command
     ? validateCommand(input.command)

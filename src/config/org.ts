@@ -8,6 +8,8 @@ import type { StuckThresholds } from "../domain/stuck.ts";
 export interface Org {
   /** the file it came from, for messages that send an admin to fix it */
   readonly source: string;
+  /** the staff file the config names (`staffFile:`), resolved; null when it names none */
+  readonly staffFile: string | null;
   /** `id` is what a database records as its agency: a config with another id is refused */
   readonly agency: { readonly id: string; readonly name: string; readonly timeZone: string };
   readonly dates: { readonly order: DateOrder; readonly format: string };

@@ -63,6 +63,9 @@ const staff = z.strictObject({
   away: z.array(z.strictObject({ from: isoDate, to: isoDate })).optional(),
 });
 
+/** One person, from the config's `staff:` or a row of the staff file. */
+export type StaffInput = z.infer<typeof staff>;
+
 const element = z.enum(ELEMENT_KEYS);
 const style = z.enum(["date", "yesno", "value"]);
 const column = z.union([element, z.literal("abuse")]);
@@ -155,7 +158,10 @@ export const configSchema = z.strictObject({
   digest: agencyDigest.optional(),
   holidays: z.array(isoDate).optional(),
   teams: z.array(team).min(1),
-  staff: z.array(staff).min(1),
+  /** required unless `staffFile` names the staff (load.ts says so) */
+  staff: z.array(staff).min(1).optional(),
+  /** a CSV of staff (the HR export), relative to the config file; merged with `staff` */
+  staffFile: z.string().trim().min(1).optional(),
   dashboards: z.partialRecord(z.enum(DASHBOARD_SLUGS), dashboardAdaptation).optional(),
   stuck: stuck.optional(),
   backup: backup.optional(),

@@ -16,6 +16,11 @@ export interface Scheduler {
   fire(spec: ScheduleSpec): Promise<RunOutcome>;
   /** The next time each schedule fires, for the start-up banner and `sos digest status`. */
   upcoming(): { spec: ScheduleSpec; next: Date | null }[];
+  /**
+   * Follows the config as it is now (after a reload): a team added gets its timers, a team gone or
+   * a schedule changed loses the old ones. True when anything changed.
+   */
+  reschedule(): boolean;
   stop(): void;
 }
 
@@ -30,9 +35,10 @@ export function createScheduler(
   runner: Runner,
   opts: { log?: (line: string) => void; timers?: boolean } = {},
 ): Scheduler {
+  // A reload never changes the time zone (it is refused): the periods are keyed on it.
   const tz = ctx.org.agency.timeZone;
   const log = opts.log ?? (() => {});
-  const specs = schedules(ctx.org);
+  let specs = schedules(ctx.org);
 
   const fire = async (spec: ScheduleSpec, late = false): Promise<RunOutcome> => {
     const outcome = await runner.run({ kind: spec.kind, scope: spec.scope, at: ctx.clock.now(), late });
@@ -54,32 +60,33 @@ export function createScheduler(
   };
 
   const timers = opts.timers !== false;
-  const tasks = timers
-    ? specs.map((spec) => {
-        const task = cron.schedule(
-          spec.cron,
-          async () => {
-            try {
-              await fire(spec);
-            } catch (e) {
-              log(`digest: ${spec.kind} ${spec.scope} failed (${e instanceof Error ? e.name : "error"})`);
-            }
-          },
-          // Every team's run is due in the same minute and each builds its digest before its first
-          // await: with node-cron's default 1 s tolerance most of them were skipped as "missed".
-          {
-            timezone: tz,
-            name: `${spec.kind}:${spec.scope}`,
-            noOverlap: true,
-            missedExecutionTolerance: MISSED_TOLERANCE_MS,
-          },
-        );
-        task.on("execution:missed", () =>
-          log(`digest: ${spec.kind} ${spec.scope} missed its time; the next sweep catches it up`),
-        );
-        return task;
-      })
-    : [];
+  const keyOf = (spec: ScheduleSpec) => `${spec.kind}:${spec.scope}:${spec.cron}`;
+  const timerFor = (spec: ScheduleSpec): ScheduledTask => {
+    const task = cron.schedule(
+      spec.cron,
+      async () => {
+        try {
+          await fire(spec);
+        } catch (e) {
+          log(`digest: ${spec.kind} ${spec.scope} failed (${e instanceof Error ? e.name : "error"})`);
+        }
+      },
+      // Every team's run is due in the same minute and each builds its digest before its first
+      // await: with node-cron's default 1 s tolerance most of them were skipped as "missed".
+      {
+        timezone: tz,
+        name: `${spec.kind}:${spec.scope}`,
+        noOverlap: true,
+        missedExecutionTolerance: MISSED_TOLERANCE_MS,
+      },
+    );
+    task.on("execution:missed", () =>
+      log(`digest: ${spec.kind} ${spec.scope} missed its time; the next sweep catches it up`),
+    );
+    return task;
+  };
+  const tasks = new Map<string, ScheduledTask>();
+  if (timers) for (const spec of specs) tasks.set(keyOf(spec), timerFor(spec));
   // A run that failed, or one that still slipped past its minute, goes out within its period; the
   // ledger keeps a sweep from ever posting twice.
   const sweep = timers
@@ -103,9 +110,26 @@ export function createScheduler(
       }));
     },
 
+    reschedule() {
+      const next = schedules(ctx.org);
+      const wanted = new Map(next.map((spec) => [keyOf(spec), spec]));
+      const before = specs.map(keyOf).join("|");
+      specs = next;
+      if (specs.map(keyOf).join("|") === before) return false;
+      // A run already going keeps going: destroying a timer stops only its future firings.
+      for (const [key, task] of tasks) {
+        if (wanted.has(key)) continue;
+        void task.destroy();
+        tasks.delete(key);
+      }
+      if (timers) for (const [key, spec] of wanted) if (!tasks.has(key)) tasks.set(key, timerFor(spec));
+      return true;
+    },
+
     stop() {
       if (sweep) clearInterval(sweep);
-      for (const t of tasks.splice(0)) void (t as ScheduledTask).destroy();
+      for (const t of tasks.values()) void t.destroy();
+      tasks.clear();
     },
   };
 }

@@ -33,6 +33,33 @@ export const meta = sqliteTable(
   (t) => [check("meta_one_row", sql`${t.id} = 1`)],
 );
 
+/**
+ * How the running app's config stands (one row): when that `sos start` began, and its last reload
+ * of a changed config or staff file, applied or refused and why, so `sos config check` can tell an
+ * admin. Config text only (staff and team names, problems): never child data.
+ */
+export const configReload = sqliteTable(
+  "config_reload",
+  {
+    id: integer("id").primaryKey(),
+    /** the `sos start` process */
+    pid: integer("pid").notNull(),
+    startedAt: text("started_at").notNull(),
+    /** the config file it runs, and the time zone it started with (a reload may not change it) */
+    configPath: text("config_path").notNull(),
+    timeZone: text("time_zone").notNull(),
+    /** the last reload; all null until one is tried */
+    at: text("at"),
+    trigger: text("trigger", { enum: ["file", "signal"] }),
+    applied: integer("applied", { mode: "boolean" }),
+    /** applied: what changed; refused: why, in one line */
+    summary: text("summary"),
+    /** refused: every problem, as `sos config check` prints them */
+    problems: text("problems", { mode: "json" }).$type<string[]>(),
+  },
+  (t) => [check("config_reload_one_row", sql`${t.id} = 1`)],
+);
+
 export const teams = sqliteTable("teams", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
@@ -242,6 +269,7 @@ export const teamsConversations = sqliteTable(
 );
 
 export type MetaRow = typeof meta.$inferSelect;
+export type ConfigReloadRow = typeof configReload.$inferSelect;
 export type TeamRow = typeof teams.$inferSelect;
 export type StaffRow = typeof staff.$inferSelect;
 export type CaseRow = typeof cases.$inferSelect;
