@@ -2,7 +2,7 @@
  * Writes the synthetic agency to a SQLite file (argument 1). Run by bench/run.ts in a child process,
  * so the measuring process's memory holds only what the app itself does with the data.
  */
-import { dayClock } from "../src/app/clock.ts";
+import { dayClock } from "../src/commands/clock.ts";
 import { openStore } from "../src/store/open.ts";
 import { buildAgency, SHAPE, TODAY } from "./synthetic.ts";
 

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { dayClock } from "../src/app/clock.ts";
+import { dayClock } from "../src/commands/clock.ts";
 import { makeEnv } from "../src/commands/env.ts";
 import { runCommand } from "../src/commands/run.ts";
 import { dashboardFor, OPERATOR, viewEnv } from "../src/commands/views.ts";

@@ -1,5 +1,5 @@
-import type { Clock } from "../src/app/clock.ts";
 import { type Ctx, syncContext } from "../src/app/context.ts";
+import type { Clock } from "../src/commands/clock.ts";
 import { parseOrg } from "../src/config/load.ts";
 import { elementColumns, SERVICE_SLUGS } from "../src/domain/dashboards.ts";
 import { addDays } from "../src/domain/dates.ts";

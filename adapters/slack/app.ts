@@ -1,7 +1,7 @@
 import { App, type AuthorizeResult, ExpressReceiver, SocketModeReceiver, webApi } from "@slack/bolt";
 import express from "express";
-import { type Clock, systemClock } from "../../src/app/clock.ts";
 import type { Ctx } from "../../src/app/context.ts";
+import { type Clock, systemClock } from "../../src/commands/clock.ts";
 import type { Mount } from "../../src/server/http.ts";
 import { registerActions } from "./actions.ts";
 import {

@@ -1,6 +1,6 @@
 import { verifySlackRequest } from "@slack/bolt";
 import express, { type Request, type RequestHandler, type Response } from "express";
-import type { Clock } from "../../src/app/clock.ts";
+import type { Clock } from "../../src/commands/clock.ts";
 import type { SlackLog } from "./log.ts";
 import { payloadProblem } from "./payload.ts";
 

@@ -1,6 +1,6 @@
 import type { ChannelAccount } from "@microsoft/agents-activity";
 import type { ConnectorClient, TurnContext } from "@microsoft/agents-hosting";
-import type { People } from "../../src/app/people.ts";
+import type { People } from "../../src/commands/directory.ts";
 import type { Actor } from "../../src/domain/access.ts";
 
 /**

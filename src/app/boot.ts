@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { type Clock, dayClock, shiftedClock, systemClock } from "../commands/clock.ts";
 import { loadOrg } from "../config/load.ts";
 import type { Org } from "../config/org.ts";
 import { isIsoDate } from "../domain/dates.ts";
@@ -11,7 +12,6 @@ import { type AgencyRecord, countCases, readAgency, type SchemaState, schemaStat
 import { openStore, type Store } from "../store/open.ts";
 import { openStoreReadOnly } from "../store/open-readonly.ts";
 import { needsAcceptance, planSync, readOrgRows } from "../store/org-sync.ts";
-import { type Clock, dayClock, shiftedClock, systemClock } from "./clock.ts";
 import { type Ctx, readContext, type SetUp, syncContext } from "./context.ts";
 import { DEMO_CONFIG, shown } from "./paths.ts";
 import {

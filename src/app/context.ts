@@ -1,4 +1,6 @@
+import { type Clock, today } from "../commands/clock.ts";
 import type { Ctx } from "../commands/ctx.ts";
+import { createPeople, type People } from "../commands/directory.ts";
 import type { Org } from "../config/org.ts";
 import type { Leaver } from "../domain/leavers.ts";
 import { leaversWithOpenCases } from "../store/leavers.ts";
@@ -8,8 +10,6 @@ import { needsAcceptance, type SyncPlan, syncOrg } from "../store/org-sync.ts";
 import type { Records } from "../store/records.ts";
 import { createRepo, type Repo } from "../store/repo.ts";
 import { sqliteRecords } from "../store/sqlite-records.ts";
-import { type Clock, today } from "./clock.ts";
-import { createPeople, type People } from "./people.ts";
 import { staffRefusal, wrongAgency } from "./refusals.ts";
 
 export type { Ctx };

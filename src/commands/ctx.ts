@@ -1,9 +1,9 @@
-import type { Clock } from "../app/clock.ts";
-import type { People } from "../app/people.ts";
 import type { Org } from "../config/org.ts";
 import type { Store } from "../store/open.ts";
 import type { Records } from "../store/records.ts";
 import type { Repo } from "../store/repo.ts";
+import type { Clock } from "./clock.ts";
+import type { People } from "./directory.ts";
 
 /**
  * Everything a command needs, built once at start-up and passed in: no globals. Commands read and

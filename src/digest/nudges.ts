@@ -1,5 +1,5 @@
-import type { Ctx } from "../app/context.ts";
 import { loadBoardSync } from "../commands/board.ts";
+import type { Ctx } from "../commands/ctx.ts";
 import { type Audience, type Env, makeEnv } from "../commands/env.ts";
 import { teamMembers } from "../config/org.ts";
 import { type Actor, canSeeCase } from "../domain/access.ts";

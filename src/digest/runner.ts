@@ -1,4 +1,4 @@
-import type { Ctx } from "../app/context.ts";
+import type { Ctx } from "../commands/ctx.ts";
 import { makeEnv } from "../commands/env.ts";
 import { OPERATOR } from "../commands/views.ts";
 import type { Actor } from "../domain/access.ts";

@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from "node-cron";
-import type { Ctx } from "../app/context.ts";
+import type { Ctx } from "../commands/ctx.ts";
 import { addDays, localDate } from "../domain/dates.ts";
 import type { Runner, RunOutcome } from "./runner.ts";
 import { lastDue, occurrences, type ScheduleSpec, schedules } from "./schedule.ts";

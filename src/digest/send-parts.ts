@@ -1,4 +1,4 @@
-import type { Ctx } from "../app/context.ts";
+import type { Ctx } from "../commands/ctx.ts";
 import type { DigestPartRow } from "../store/schema.ts";
 import type { Lease } from "./lease.ts";
 import { PostError, type PreparedDigest } from "./post.ts";

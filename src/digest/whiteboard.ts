@@ -1,5 +1,5 @@
-import type { Ctx } from "../app/context.ts";
 import { type Holder, stuckFor, teamHolders } from "../commands/board.ts";
+import type { Ctx } from "../commands/ctx.ts";
 import { type Env, makeEnv } from "../commands/env.ts";
 import { OPERATOR } from "../commands/views.ts";
 import { elementColumn, SERVICE_SLUGS, type ServiceSlug } from "../domain/dashboards.ts";

@@ -1,5 +1,6 @@
 import { afterEach, expect, test } from "vitest";
 import { JANE, makeTestCtx, type TestCtx } from "../../test/helpers/ctx.ts";
+import type { ElementKey } from "../domain/elements.ts";
 import type { NewEvent } from "./events.ts";
 import { rebuildProjection } from "./rebuild.ts";
 
@@ -8,7 +9,12 @@ afterEach(() => t?.close());
 
 const AT = "2016-03-01T12:00:00.000Z";
 
-function entry(caseId: string, element: string, occurredOn: string | null, value: number | null): NewEvent {
+function entry(
+  caseId: string,
+  element: ElementKey,
+  occurredOn: string | null,
+  value: number | null,
+): NewEvent {
   const jane = t.as(JANE).staffId;
   return {
     caseId,

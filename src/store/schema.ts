@@ -8,6 +8,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import type { ElementKey } from "../domain/elements.ts";
 import type { CaseStates } from "../domain/projection.ts";
 
 /**
@@ -189,7 +190,7 @@ export const practiceEvents = sqliteTable(
     caseId: text("case_id")
       .notNull()
       .references(() => cases.id),
-    element: text("element").notNull(),
+    element: text("element").$type<ElementKey>().notNull(),
     /** the day the practice happened; null only for records imported without a date */
     occurredOn: text("occurred_on"),
     value: integer("value"),

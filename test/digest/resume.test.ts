@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "vitest";
-import { manualClock } from "../../src/app/clock.ts";
+import { manualClock } from "../../src/commands/clock.ts";
 import { digestPoster } from "../../src/digest/deliver.ts";
 import type { Lease } from "../../src/digest/lease.ts";
 import { PostError } from "../../src/digest/post.ts";

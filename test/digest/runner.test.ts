@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "vitest";
-import { manualClock } from "../../src/app/clock.ts";
+import { manualClock } from "../../src/commands/clock.ts";
 import { digestPoster } from "../../src/digest/deliver.ts";
 import { type DigestMessage, PostError } from "../../src/digest/post.ts";
 import { createRunner, RETRY_DELAYS_MS } from "../../src/digest/runner.ts";

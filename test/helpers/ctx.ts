@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Clock, dayClock, manualClock } from "../../src/app/clock.ts";
 import { type Ctx, syncContext } from "../../src/app/context.ts";
 import { DEMO_CONFIG } from "../../src/app/paths.ts";
+import { type Clock, dayClock, manualClock } from "../../src/commands/clock.ts";
 import { type CommandInput, runCommand } from "../../src/commands/run.ts";
 import { loadOrg, parseOrg } from "../../src/config/load.ts";
 import type { Org } from "../../src/config/org.ts";

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { createSlackSurface, type SlackOptions, type SlackSurface } from "../../adapters/slack/app.ts";
 import { checkMessage, checkView } from "../../adapters/slack/render/blockkit-limits.ts";
 import type { SlackSettings } from "../../adapters/slack/settings.ts";
-import { manualClock } from "../../src/app/clock.ts";
+import { manualClock } from "../../src/commands/clock.ts";
 import type { Org } from "../../src/config/org.ts";
 import { createApp, listen, type RunningServer } from "../../src/server/http.ts";
 import { makeTestCtx, type TestCtx } from "../helpers/ctx.ts";

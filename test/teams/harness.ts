@@ -1,7 +1,7 @@
 import type { TeamsSettings } from "../../adapters/teams/config.ts";
 import { createTeamsSurface, type TeamsSurface } from "../../adapters/teams/index.ts";
 import type { AdaptiveCard } from "../../adapters/teams/render/adaptive-card-kit.ts";
-import type { Clock } from "../../src/app/clock.ts";
+import type { Clock } from "../../src/commands/clock.ts";
 import { createApp, listen, type RunningServer } from "../../src/server/http.ts";
 import { makeTestCtx, type TestCtx } from "../helpers/ctx.ts";
 import { type Microsoft, STAND_IN_APP_ID, STAND_IN_TENANT } from "./microsoft.ts";
