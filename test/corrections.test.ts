@@ -1,4 +1,8 @@
 import { afterEach, describe, expect, test } from "vitest";
+import { makeEnv } from "../src/commands/env.ts";
+import { OPERATOR } from "../src/commands/views.ts";
+import { teamDigest } from "../src/digest/team-digest.ts";
+import { teamDigestText } from "../src/digest/text.ts";
 import { AH_HIN, JANE, makeTestCtx, ROBIN, SAM, type TestCtx } from "./helpers/ctx.ts";
 
 // The demo plus a second team, so a case can be transferred between teams.
@@ -113,6 +117,22 @@ describe("transfers, closes and reopens", () => {
     // Sam no longer sees it; Sue, South's supervisor, does.
     expect((await t.run(SAM, "case 12345")).issue?.code).toBe("unknown_case");
     expect((await t.run("sue.south@demo-agency.example", "case 12345")).ok).toBe(true);
+  });
+
+  test("both supervisors' next digests list the transfer: in for the new team, out for the old", async () => {
+    t = makeTestCtx({ config: CONFIG, demo: true, today: "2016-03-07" });
+    expect((await t.run(SAM, "assign 12345 stu.south@demo-agency.example")).ok).toBe(true);
+    const digest = (team: string, asOf: string) =>
+      teamDigestText(
+        teamDigest(makeEnv(t.ctx, OPERATOR, "digest", "channel"), team, { asOf, period: "w", late: false }),
+      );
+    const north = digest("north", "2016-03-07");
+    const south = digest("south", "2016-03-07");
+    expect(north).toContain("Transferred out (1)\n  - 12345 M.M. 13 · to South Team · 07/03/16");
+    expect(south).toContain("Transferred in (1)\n  - 12345 M.M. 13 · from North Team · 07/03/16");
+    expect(north).not.toContain("Transferred in");
+    // A week on, it is news no more.
+    expect(digest("south", "2016-03-14")).not.toContain("Transferred");
   });
 
   test("every close keeps its outcome and note; a reopen does not erase the close before it", async () => {

@@ -148,6 +148,12 @@ export function digestParts(view: DigestView): DigestDoc {
         title: counted("Closed cases", view.closedCases.length),
         entries: view.closedCases,
       });
+    const moved = [
+      ["Transferred in", view.transfersIn ?? []],
+      ["Transferred out", view.transfersOut ?? []],
+    ] as const;
+    for (const [title, entries] of moved)
+      if (entries.length > 0) body.push({ kind: "cases", title: counted(title, entries.length), entries });
   }
   // Raised cases are stuck cases too: each is listed once, under the heading that says more.
   const raised = new Set(view.raised.map((i) => i.caseId));

@@ -5,6 +5,7 @@ import { ELEMENT_KEYS } from "../domain/elements.ts";
 import { nameCell } from "../domain/names.ts";
 import { leaversWithOpenCases } from "../store/leavers.ts";
 import type { CaseRow } from "../store/schema.ts";
+import { transfersOf } from "../store/transfers.ts";
 import { change, coverageOn, elementHeading, openOn, share } from "./coverage.ts";
 import { raisedItems, stuckItems } from "./stuck-items.ts";
 import type { TeamDigestView } from "./views.ts";
@@ -52,6 +53,19 @@ export function teamDigest(
     return `${c.id}${child === c.id ? "" : ` ${child}`}`;
   };
 
+  const transfers = transfersOf(ctx.store, teamId, weekAgo, opts.asOf);
+  const teamName = (id: string) => ctx.org.teams.find((t) => t.id === id)?.name ?? id;
+  const transferLine = (caseId: string, other: string, on: string) => {
+    const row = all.find((c) => c.id === caseId) ?? ctx.repo.cases.get(caseId);
+    return `${row ? describeCase(row) : caseId} · ${other} · ${env.fmt(on)}`;
+  };
+  const transfersIn = transfers
+    .filter((t) => t.toTeam === teamId)
+    .map((t) => transferLine(t.caseId, `from ${teamName(t.fromTeam)}`, t.on));
+  const transfersOut = transfers
+    .filter((t) => t.fromTeam === teamId)
+    .map((t) => transferLine(t.caseId, `to ${teamName(t.toTeam)}`, t.on));
+
   const n = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`;
   const headline = [
     n(open.length, "open case"),
@@ -60,7 +74,8 @@ export function teamDigest(
     `${closedCases.length} closed`,
     `${stuck.length} stuck`,
   ].join(" · ");
-  const quiet = practised.length === 0 && newCases.length === 0 && closedCases.length === 0;
+  const quiet =
+    practised.length === 0 && newCases.length === 0 && closedCases.length === 0 && transfers.length === 0;
 
   return {
     kind: "team",
@@ -83,6 +98,8 @@ export function teamDigest(
       (c) => `${describeCase(c)} · ${ctx.org.dashboards[c.service].title} · ${ctx.people.nameOf(c.workerId)}`,
     ),
     closedCases: closedCases.map((c) => `${describeCase(c)} · ${outcome(c.outcome)}`),
+    transfersIn,
+    transfersOut,
     stuck,
     raised,
     leavers: leaversWithOpenCases(ctx.store, ctx.org, { teamIds: [teamId] }).map((l) => ({

@@ -37,6 +37,12 @@ export interface TeamDigestView {
   readonly dashboards: readonly DashboardView[];
   readonly newCases: readonly string[];
   readonly closedCases: readonly string[];
+  /**
+   * cases transferred into and out of the team this week (`/sos assign` to another team's worker),
+   * so both supervisors see them; absent in views stored before transfers were listed
+   */
+  readonly transfersIn?: readonly string[];
+  readonly transfersOut?: readonly string[];
   readonly stuck: readonly StuckItem[];
   /** stuck longer than `stuck.escalateAfterDays` past a rule: raised to the supervisor */
   readonly raised: readonly StuckItem[];
