@@ -1,4 +1,5 @@
 import { type Logger, LogLevel } from "@slack/bolt";
+import { logger } from "../../src/obs/logger.ts";
 
 /**
  * One line per thing worth an admin's attention, prefixed "Slack:". Never a payload: requests carry
@@ -6,9 +7,8 @@ import { type Logger, LogLevel } from "@slack/bolt";
  */
 export type SlackLog = (line: string) => void;
 
-export const stderrLog: SlackLog = (line) => {
-  process.stderr.write(`Slack: ${line}\n`);
-};
+/** To the app's log, as warnings: everything Slack logs is worth an admin's attention. */
+export const appLog: SlackLog = (line) => logger().child({ component: "slack" }).warn(`Slack: ${line}`);
 
 /**
  * What a thrown value says, without its payload: the Web API error code (`invalid_auth`), or for a

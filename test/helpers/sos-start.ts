@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { logMessages } from "./log-lines.ts";
 
 export const SOS = resolve(import.meta.dirname, "../../bin/sos.js");
 
@@ -12,8 +13,10 @@ export interface RunningSos {
   readonly port: number;
   /** standard output so far (the banner) */
   out(): string;
-  /** standard error so far, line by line (the log) */
+  /** what the log has said so far, record by record (its messages: the JSON read) */
   logLines(): string[];
+  /** standard error so far, as written (JSON lines) */
+  err(): string;
   /** the first log line from `from` on matching `re`; rejects after PATIENCE_MS or if it exits */
   waitForLog(re: RegExp, from?: number): Promise<string>;
   /** SIGTERM, then its exit code */
@@ -66,7 +69,8 @@ export async function startSos(cwd: string, env: Record<string, string>): Promis
       listeners.add(check);
       check();
     });
-  const lines = () => err.split("\n").filter((l) => l !== "");
+  // Only whole lines: a record being written is read once it ends.
+  const lines = () => logMessages(err.slice(0, err.lastIndexOf("\n") + 1));
   const port = await until(() => {
     const m = /Server: +http:\/\/[^:]+:(\d+)/.exec(out);
     return m && out.includes("Console:") ? Number(m[1]) : undefined;
@@ -75,6 +79,7 @@ export async function startSos(cwd: string, env: Record<string, string>): Promis
     child,
     port,
     out: () => out,
+    err: () => err,
     logLines: lines,
     waitForLog: (re, from = 0) =>
       until(
