@@ -7,8 +7,12 @@ import { logger } from "../../src/obs/logger.ts";
  */
 export type SlackLog = (line: string) => void;
 
-/** To the app's log, as warnings: everything Slack logs is worth an admin's attention. */
-export const appLog: SlackLog = (line) => logger().child({ component: "slack" }).warn(`Slack: ${line}`);
+/** Slack's good news, said once per connection; every other line it logs is a warning. */
+const NEWS = /^(connected|reached Slack again|Socket Mode connected)/;
+
+/** To the app's log: warnings, but for the lines saying Slack was reached. */
+export const appLog: SlackLog = (line) =>
+  logger().child({ component: "slack" })[NEWS.test(line) ? "info" : "warn"](`Slack: ${line}`);
 
 /**
  * What a thrown value says, without its payload: the Web API error code (`invalid_auth`), or for a

@@ -13,13 +13,25 @@ export interface Readiness {
 }
 
 /**
- * Whether the database answers a query that reads its file: `SELECT 1` alone never touches the
- * file, so a locked or vanished database would pass it.
+ * Whether the database answers a query that reads its file (`SELECT 1` alone never touches it) and
+ * would take a write now: an entry waits on another process's write transaction (a stuck import, a
+ * tool left open on the file), and that is what a person logging one would meet. The write lock is
+ * taken and let go at once; nothing is written.
  */
 export function databaseCheck(sqlite: () => Database.Database): ReadyCheck {
   return () => {
+    let db: Database.Database | undefined;
+    let waits: unknown;
     try {
-      sqlite().prepare("SELECT count(*) AS n FROM sqlite_schema").get();
+      db = sqlite();
+      // A probe gives up after a second or so: a locked database must answer "not ready" before
+      // that, not after the server's own busy wait. Set and put back with nothing in between
+      // (better-sqlite3 is synchronous), so no command runs under the short wait.
+      waits = db.pragma("busy_timeout", { simple: true });
+      db.pragma(`busy_timeout = ${READY_BUSY_MS}`);
+      db.prepare("SELECT count(*) AS n FROM sqlite_schema").get();
+      db.exec("BEGIN IMMEDIATE");
+      db.exec("ROLLBACK");
       return null;
     } catch (e) {
       const code = (e as { code?: unknown }).code;
@@ -34,9 +46,14 @@ export function databaseCheck(sqlite: () => Database.Database): ReadyCheck {
               ? e.name
               : "error";
       return `the database did not answer a query: ${why}`;
+    } finally {
+      if (db?.open && typeof waits === "number") db.pragma(`busy_timeout = ${waits}`);
     }
   };
 }
+
+/** How long `/readyz` waits for a database another process holds locked. */
+const READY_BUSY_MS = 250;
 
 export function readiness(checks: ReadonlyArray<readonly [string, ReadyCheck]>): Readiness {
   const answers: Record<string, string> = {};

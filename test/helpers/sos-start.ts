@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { logMessages } from "./log-lines.ts";
+import { type LogRecord, logMessages, logRecords } from "./log-lines.ts";
 
 export const SOS = resolve(import.meta.dirname, "../../bin/sos.js");
 
@@ -19,6 +19,8 @@ export interface RunningSos {
   err(): string;
   /** the first log line from `from` on matching `re`; rejects after PATIENCE_MS or if it exits */
   waitForLog(re: RegExp, from?: number): Promise<string>;
+  /** the first log record `found` says yes to; rejects after PATIENCE_MS or if it exits */
+  waitForRecord(found: (r: LogRecord) => boolean): Promise<LogRecord>;
   /** SIGTERM, then its exit code */
   stop(): Promise<number | null>;
 }
@@ -89,6 +91,8 @@ export async function startSos(cwd: string, env: Record<string, string>): Promis
             .find((l) => re.test(l)),
         `log line ${re}`,
       ),
+    waitForRecord: (found) =>
+      until(() => logRecords(err.slice(0, err.lastIndexOf("\n") + 1)).find(found), "log record"),
     async stop() {
       if (!gone) child.kill("SIGTERM");
       return exited;
