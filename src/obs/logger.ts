@@ -70,10 +70,16 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const read = readLevel(opts.level);
   const level = "level" in read ? read.level : "info";
   // Synchronous writes: a line logged just before the process exits is not lost.
+  // Pretty leaves out what a request's message already says (method, path, status, time).
   const stream =
     opts.stream ??
     (opts.pretty
-      ? pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY, ignore: "pid,hostname" })
+      ? pretty({
+          destination: 2,
+          sync: true,
+          colorize: process.stderr.isTTY,
+          ignore: "pid,hostname,req,res,responseTime",
+        })
       : pino.destination({ dest: 2, sync: true }));
   return pino(
     {

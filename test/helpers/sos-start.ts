@@ -19,6 +19,8 @@ export interface RunningSos {
   err(): string;
   /** the first log line from `from` on matching `re`; rejects after PATIENCE_MS or if it exits */
   waitForLog(re: RegExp, from?: number): Promise<string>;
+  /** the first line of standard error as written (not JSON: LOG_FORMAT=pretty) matching `re` */
+  waitForRaw(re: RegExp): Promise<string>;
   /** the first log record `found` says yes to; rejects after PATIENCE_MS or if it exits */
   waitForRecord(found: (r: LogRecord) => boolean): Promise<LogRecord>;
   /** SIGTERM, then its exit code */
@@ -90,6 +92,15 @@ export async function startSos(cwd: string, env: Record<string, string>): Promis
             .slice(from)
             .find((l) => re.test(l)),
         `log line ${re}`,
+      ),
+    waitForRaw: (re) =>
+      until(
+        () =>
+          err
+            .slice(0, err.lastIndexOf("\n") + 1)
+            .split("\n")
+            .find((l) => re.test(l)),
+        `line ${re}`,
       ),
     waitForRecord: (found) =>
       until(() => logRecords(err.slice(0, err.lastIndexOf("\n") + 1)).find(found), "log record"),
