@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { logRecords } from "../helpers/log-lines.ts";
 import { metricValue } from "../helpers/metrics-text.ts";
-import { PATIENCE_MS, type RunningSos, startSos } from "../helpers/sos-start.ts";
+import { PATIENCE_MS, type RunningSos, sos, startSos } from "../helpers/sos-start.ts";
 import { SECRET, sign, U } from "../slack/harness.ts";
 import { type Recorder as SlackRecorder, startSlackRecorder } from "../slack/recorder.ts";
 import { JANE_TEAMS, personalMessage } from "../teams/harness.ts";
@@ -151,10 +151,28 @@ describe("sos start with Slack: the log, /metrics and /readyz as an operator see
     expect(acks(after) - acks(before)).toBe(3);
 
     // What else an operator watches is there, with a value.
-    expect(metricValue(after, "sos_backup_age_seconds", {})).toBe(Number.POSITIVE_INFINITY);
     expect(metricValue(after, "sos_db_bytes", { file: "db" })).toBeGreaterThan(0);
     expect(metricValue(after, "nodejs_eventloop_lag_p99_seconds", {})).toBeGreaterThanOrEqual(0);
-    expect(after).toContain("# TYPE sos_digest_runs_total counter");
+  });
+
+  test("/metrics: the digests caught up at start are counted by state; the backup age is +Inf until one is made", async () => {
+    // The demo's last week had no digest posted: start-up posts it to Slack, and logs so once done.
+    await app.waitForLog(/^digest: caught up agency agency \S+ on slack: posted$/);
+    await app.waitForLog(/^digest: caught up team north \S+ on slack: posted$/);
+    const before = await metrics();
+    expect(metricValue(before, "sos_digest_runs_total", { kind: "team", state: "posted" })).toBe(1);
+    expect(metricValue(before, "sos_digest_runs_total", { kind: "agency", state: "posted" })).toBe(1);
+    expect(metricValue(before, "sos_backup_age_seconds", {})).toBe(Number.POSITIVE_INFINITY);
+
+    const made = await sos(where, { SOS_DB: join(where, "sos.db") }, [
+      "backup",
+      "--out",
+      join(where, "now.db"),
+    ]);
+    expect(made.status).toBe(0);
+    const age = metricValue(await metrics(), "sos_backup_age_seconds", {});
+    expect(Number.isFinite(age)).toBe(true);
+    expect(age).toBeGreaterThanOrEqual(0);
   });
 
   test("/readyz: ready; then 503 naming the database while another process holds its write lock; ready again", async () => {
