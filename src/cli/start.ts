@@ -21,7 +21,14 @@ import { createLogger, lineLog, setLogger } from "../obs/logger.ts";
 import { createMetrics } from "../obs/metrics.ts";
 import { metricsApp } from "../obs/metrics-app.ts";
 import { isolatedRenderer } from "../pictures/png-renderer.ts";
-import { createApp, DEFAULT_HOST, listen, type RunningServer, serverOrigin } from "../server/http.ts";
+import {
+  createApp,
+  DEFAULT_HOST,
+  isLoopbackHost,
+  listen,
+  type RunningServer,
+  serverOrigin,
+} from "../server/http.ts";
 import { startCheckpointer } from "../store/checkpointer.ts";
 import { recordStart } from "../store/config-reload.ts";
 import { SERVER_BUSY_TIMEOUT_MS } from "../store/open.ts";
@@ -116,6 +123,11 @@ export async function start(argv: string[]): Promise<number> {
   if (metricsPort !== undefined) {
     metricsServer = await listen(metricsApp(metrics), metricsPort, [], metricsHost);
     say(`Metrics:   ${serverOrigin(metricsHost, metricsServer.port)}/metrics`);
+  } else if (!isLoopbackHost(host)) {
+    // No child data in them, but how busy each team is, and the install, is nobody else's business.
+    say(
+      `Warning:   /metrics is served on ${host} with the chat routes; set METRICS_PORT to serve it on this machine only (or refuse /metrics at your proxy).`,
+    );
   }
   // PORT=0 takes any free port: the lines that name it say the one taken.
   for (const m of surfaces.mounts)

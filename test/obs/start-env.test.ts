@@ -104,6 +104,28 @@ describe("logs and metrics settings", () => {
   );
 
   test(
+    "HOST=0.0.0.0 without METRICS_PORT: the banner says /metrics is public and how to keep it on this machine",
+    async () => {
+      const d = place("public-metrics");
+      const app = await startSos(d, { SOS_DB: join(d, "sos.db"), HOST: "0.0.0.0" });
+      try {
+        expect(app.out()).toContain(
+          "Warning:   /metrics is served on 0.0.0.0 with the chat routes; set METRICS_PORT to serve it on this machine only (or refuse /metrics at your proxy).\n",
+        );
+      } finally {
+        expect(await app.stop()).toBe(0);
+      }
+      const local = await startSos(d, { SOS_DB: join(d, "sos.db") });
+      try {
+        expect(local.out()).not.toContain("/metrics is served on");
+      } finally {
+        expect(await local.stop()).toBe(0);
+      }
+    },
+    PATIENCE_MS * 2,
+  );
+
+  test(
     "LOG_FORMAT=pretty: lines for a person, with their level and words",
     async () => {
       const d = place("pretty");
