@@ -15,7 +15,7 @@ import {
 import type { SlackDeps } from "./deps.ts";
 import { createHome, type Home, registerHome } from "./home.ts";
 import { createIdentity } from "./identity.ts";
-import { boltLogger, reason, type SlackLog, stderrLog } from "./log.ts";
+import { appLog, boltLogger, reason, type SlackLog } from "./log.ts";
 import { registerModals } from "./modals.ts";
 import { registerNudgeActions } from "./nudge.ts";
 import { createPoster, type SlackPoster } from "./post.ts";
@@ -77,7 +77,7 @@ function register(app: App, deps: SlackDeps & { home: Home }, log: SlackLog): vo
 }
 
 export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: SlackOptions = {}): SlackSurface {
-  const log = opts.log ?? stderrLog;
+  const log = opts.log ?? appLog;
   const backoff = opts.backoff ?? DEFAULT_BACKOFF;
   const logger = boltLogger(log);
   const clientOptions: webApi.WebClientOptions = {
@@ -123,6 +123,12 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
         auth?.stop();
         await socket?.stop();
       },
+      ready: () =>
+        !auth?.reached()
+          ? "Slack has not answered yet (auth.test): see the log"
+          : !socket?.connected()
+            ? "the Socket Mode connection is not open: see the log"
+            : null,
     };
     return { mount, bolt, poster, client, home };
   }
@@ -150,6 +156,8 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
     stop() {
       auth?.stop();
     },
+    paths: [EVENTS_PATH],
+    ready: () => (auth?.reached() ? null : "Slack has not answered yet (auth.test): see the log"),
   };
   return { mount, bolt, poster, client, home };
 }

@@ -30,6 +30,8 @@ export interface AuthWatch {
   ids(): BotIds;
   /** resolves after the first answer, good or bad (for tests and the start-up banner) */
   readonly settled: Promise<void>;
+  /** whether Slack has answered auth.test with yes (what `/readyz` asks) */
+  reached(): boolean;
   stop(): void;
 }
 
@@ -40,6 +42,7 @@ export function watchAuth(
   apiUrl = "https://slack.com/api/",
 ): AuthWatch {
   let ids: BotIds = {};
+  let reached = false;
   let failures = 0;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -52,6 +55,7 @@ export function watchAuth(
     timer = undefined;
     try {
       const r = await client.auth.test();
+      reached = true;
       ids = { ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) };
       log(
         `${failures > 0 ? "reached Slack again" : "connected"}: workspace ${r.team ?? r.team_id ?? "?"}, bot @${r.user ?? "?"}.`,
@@ -76,6 +80,7 @@ export function watchAuth(
   return {
     ids: () => ids,
     settled,
+    reached: () => reached,
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
@@ -84,6 +89,8 @@ export function watchAuth(
 }
 
 export interface SocketWatch {
+  /** whether the socket is connected now (what `/readyz` asks) */
+  connected(): boolean;
   stop(): Promise<void>;
 }
 
@@ -132,6 +139,7 @@ export function superviseSocket(
   });
   void connect();
   return {
+    connected: () => connectedAt !== undefined,
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -1,4 +1,5 @@
 import { type Logger, LogLevel } from "@slack/bolt";
+import { logger } from "../../src/obs/logger.ts";
 
 /**
  * One line per thing worth an admin's attention, prefixed "Slack:". Never a payload: requests carry
@@ -6,9 +7,12 @@ import { type Logger, LogLevel } from "@slack/bolt";
  */
 export type SlackLog = (line: string) => void;
 
-export const stderrLog: SlackLog = (line) => {
-  process.stderr.write(`Slack: ${line}\n`);
-};
+/** Slack's good news, said once per connection; every other line it logs is a warning. */
+const NEWS = /^(connected|reached Slack again|Socket Mode connected)/;
+
+/** To the app's log: warnings, but for the lines saying Slack was reached. */
+export const appLog: SlackLog = (line) =>
+  logger().child({ component: "slack" })[NEWS.test(line) ? "info" : "warn"](`Slack: ${line}`);
 
 /**
  * What a thrown value says, without its payload: the Web API error code (`invalid_auth`), or for a

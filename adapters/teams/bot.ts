@@ -11,6 +11,7 @@ import {
   type TurnState,
 } from "@microsoft/agents-hosting";
 import type { Ctx } from "../../src/app/context.ts";
+import { lineLog, logger } from "../../src/obs/logger.ts";
 import { type ActionData, onCardAction } from "./actions.ts";
 import type { MicrosoftEndpoints, TeamsSettings } from "./config.ts";
 import { installations } from "./conversations.ts";
@@ -76,7 +77,7 @@ export function createTeamsBot(
     emails: new EmailCache(),
     lookups: Boolean(settings.appId),
     nonce: opts.nonce ?? (() => randomUUID()),
-    log: opts.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    log: opts.log ?? lineLog(logger(), "teams", "warn"),
   };
 
   const guard =

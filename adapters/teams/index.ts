@@ -41,7 +41,8 @@ export function createTeamsSurface(
   return {
     bot,
     poster: createPoster(bot),
-    mount: { name: "teams", describe, mount: (app) => mountTeams(app, bot) },
+    // Teams sends to us and nothing is held open: mounted, it is ready.
+    mount: { name: "teams", describe, mount: (app) => mountTeams(app, bot), paths: [TEAMS_PATH] },
   };
 }
 

@@ -4,7 +4,7 @@ export const MAIN_HELP = `sos: Signs of Safety practice dashboards (Slack, Micro
 Usage: sos <command> [options]
 
 Commands:
-  start       run the bot: HTTP server (Slack, Teams, /healthz) and, in a terminal, a console chat
+  start       run the bot: HTTP server (Slack, Teams, /healthz, /readyz, /metrics) and a console chat
   chat        run chat commands from standard input as one person
   demo        create a database holding the demo agency and the seed's sample cases
   dashboard   print a dashboard as text, CSV or JSON
@@ -41,7 +41,9 @@ export const HELP: Readonly<Record<string, string>> = {
   start: `Usage: sos start [--today YYYY-MM-DD] [--accept-staff-changes]
 
 Runs the bot: an HTTP server on HOST:PORT (default 127.0.0.1:3978, this machine only) with
-GET /healthz and the Slack and Teams routes. First it sets up the database as \`sos migrate\` does:
+GET /healthz, /readyz, /metrics and the Slack and Teams routes. Before anything else it reads .env
+in the folder it runs in, when there is one (never overriding a variable already set), and says
+so. First it sets up the database as \`sos migrate\` does:
 migrations, the agency check, the staff sync (it says what changed, and lists people no longer in
 the config who still hold open cases); a sync marking a quarter or more of the staff, or a whole
 team, as gone needs --accept-staff-changes. While it runs, a change to the config or to the staff
@@ -77,8 +79,19 @@ schedule, and once at start-up when the last scheduled time passed with no good 
 failure is one line on standard error and is kept for \`sos backup status\`. Before migrating a
 database that holds records it copies it first (into backup.dir, else beside the database) and says
 where. While it runs it holds <database>.lock, so \`sos restore\` and a second start refuse.
-Environment: HOST, PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, SOS_BUSY_TIMEOUT_MS, and the Slack and
-Teams variables above.`,
+Logs and health:
+  The log is on standard error: one JSON record a line (pino: level, time, component, message;
+  each HTTP request's lines carry its id, also sent back as X-Request-Id), or lines for a person
+  on a terminal. Never a child's name, a note or a token.
+  LOG_LEVEL     trace, debug, info (default), warn, error, fatal or silent
+  LOG_FORMAT    json or pretty (default: pretty on a terminal, json otherwise)
+  GET /healthz  the process is up (cheap); GET /readyz 200 when the database answers and takes a
+                write and each platform is ready, else 503 with JSON naming what is not and why
+  GET /metrics  Prometheus: commands by kind and outcome, ack latency per platform, digest runs,
+                backup age, database size, event-loop delay and Node's own
+  METRICS_PORT  serve /metrics on a port of its own instead (METRICS_HOST, default 127.0.0.1)
+Environment: HOST, PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, SOS_BUSY_TIMEOUT_MS, LOG_LEVEL, LOG_FORMAT,
+METRICS_PORT, METRICS_HOST, and the Slack and Teams variables above (.env.example lists them all).`,
   chat: `Usage: sos chat --as <email> [--today YYYY-MM-DD]
 
 Reads one command per line from standard input, as the staff member with that email, and prints

@@ -16,12 +16,24 @@ import { lastGoodBackup } from "../lifetime/backup-ledger.ts";
 import { scheduleBackups } from "../lifetime/backup-schedule.ts";
 import { preMigrationLine } from "../lifetime/pre-migration.ts";
 import { lockTakenBy, takeServerLock } from "../lifetime/server-lock.ts";
+import { obsFromEnv } from "../obs/env.ts";
+import { createLogger, lineLog, setLogger } from "../obs/logger.ts";
+import { createMetrics } from "../obs/metrics.ts";
+import { metricsApp } from "../obs/metrics-app.ts";
 import { isolatedRenderer } from "../pictures/png-renderer.ts";
-import { createApp, listen, serverOrigin } from "../server/http.ts";
+import {
+  createApp,
+  DEFAULT_HOST,
+  isLoopbackHost,
+  listen,
+  type RunningServer,
+  serverOrigin,
+} from "../server/http.ts";
 import { startCheckpointer } from "../store/checkpointer.ts";
 import { recordStart } from "../store/config-reload.ts";
 import { SERVER_BUSY_TIMEOUT_MS } from "../store/open.ts";
 import { readArgs } from "./args.ts";
+import { readEnvFile } from "./env-file.ts";
 import { consoleGreeting } from "./greeting.ts";
 import { bootFromEnv, shown } from "./setup.ts";
 
@@ -31,6 +43,8 @@ export async function start(argv: string[]): Promise<number> {
     today: { type: "string" },
     "accept-staff-changes": { type: "boolean" },
   });
+  // Before anything reads a variable: `.env`'s values, under whatever is already set.
+  const envFile = readEnvFile(process.cwd());
   const port = Number(process.env.PORT ?? 3978);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`PORT must be a port number (got "${process.env.PORT}")`);
@@ -38,6 +52,11 @@ export async function start(argv: string[]): Promise<number> {
   const problem = platformEnv(process.env).problem;
   if (problem) throw new UsageError(problem);
   const host = hostFromEnv(process.env);
+  const obs = obsFromEnv(process.env, process.stderr.isTTY === true, DEFAULT_HOST);
+  if ("problem" in obs) throw new UsageError(obs.problem);
+  // The process's one logger, set up before anything logs.
+  const logger = createLogger({ level: obs.settings.level, pretty: obs.settings.pretty });
+  setLogger(logger);
   // Held while serving, so `sos restore` can tell a server is using the database (the OS lets go of
   // it however this process ends); taken before setting up, so a restore cannot be half-way through.
   const lock = takeServerLock(resolveDbPath(process.env, process.cwd()));
@@ -50,7 +69,11 @@ export async function start(argv: string[]): Promise<number> {
   // Everything the app builds reads the config through this, so a reload reaches all of it.
   const { ctx, config } = liveContext(booted.ctx);
   const say = (s: string) => process.stdout.write(`${s}\n`);
-  const log = (l: string) => process.stderr.write(`${l}\n`);
+  // Each part's lines as it always wrote them, now as log records with a level and a component.
+  const digestLog = lineLog(logger, "digest", "warn");
+  const backupLog = lineLog(logger, "backup", "warn");
+  // A reload that went through is news; anything else (refused, busy, stopped) wants a look.
+  const configLog = lineLog(logger, "config", (l) => (l.startsWith("config: reloaded") ? "info" : "warn"));
 
   const surfaces = surfacesFromEnv(ctx, process.env);
   say(
@@ -65,6 +88,10 @@ export async function start(argv: string[]): Promise<number> {
     dbNote = `new: loaded ${cases} demo cases from the Signs of Safety dashboards document`;
   }
   say(`Database:  ${shown(dbPath)} (${dbNote})`);
+  if (envFile)
+    say(
+      `Env file:  read ${shown(envFile.path)} (${envFile.set.length} set${envFile.kept.length > 0 ? `; ${envFile.kept.join(", ")} already set, kept as they were` : ""})`,
+    );
   if (backedUp) say(preMigrationLine(backedUp, shown));
   // The agency, what the staff sync changed, and who left the config still holding open cases.
   if (setUp) for (const l of setUpLines(setUp, dbPath, ctx.org)) say(l);
@@ -76,9 +103,32 @@ export async function start(argv: string[]): Promise<number> {
   }
   for (const w of [...ctx.org.warnings, ...surfaces.warnings]) say(`Warning:   ${w}`);
 
-  const app = createApp(ctx, surfaces.mounts);
+  const metrics = createMetrics({
+    dbPath,
+    lastGoodBackup: () => {
+      const b = lastGoodBackup(ctx.store);
+      return b ? new Date(b.finishedAt) : null;
+    },
+  });
+  const { metricsPort, metricsHost } = obs.settings;
+  const app = createApp(ctx, surfaces.mounts, {
+    logger,
+    ...(metricsPort === undefined ? { metrics } : { timing: metrics }),
+  });
   const running = await listen(app, port, surfaces.mounts, host);
-  say(`Server:    ${serverOrigin(host, running.port)}  (GET /healthz)`);
+  say(
+    `Server:    ${serverOrigin(host, running.port)}  (GET /healthz, /readyz${metricsPort === undefined ? ", /metrics" : ""})`,
+  );
+  let metricsServer: RunningServer | undefined;
+  if (metricsPort !== undefined) {
+    metricsServer = await listen(metricsApp(metrics), metricsPort, [], metricsHost);
+    say(`Metrics:   ${serverOrigin(metricsHost, metricsServer.port)}/metrics`);
+  } else if (!isLoopbackHost(host)) {
+    // No child data in them, but how busy each team is, and the install, is nobody else's business.
+    say(
+      `Warning:   /metrics is served on ${host} with the chat routes; set METRICS_PORT to serve it on this machine only (or refuse /metrics at your proxy).`,
+    );
+  }
   // PORT=0 takes any free port: the lines that name it say the one taken.
   for (const m of surfaces.mounts)
     say(
@@ -87,7 +137,7 @@ export async function start(argv: string[]): Promise<number> {
 
   // Serving, a write waits less than a command would: people are waiting on a 3-second answer.
   ctx.store.sqlite.pragma(`busy_timeout = ${SERVER_BUSY_TIMEOUT_MS}`);
-  const pruning = startPruning(ctx);
+  const pruning = startPruning(ctx, { log: lineLog(logger, "prune", "warn") });
 
   // WAL checkpoints off the request path, and the digests on their schedules.
   const checkpointer = startCheckpointer(ctx.store);
@@ -100,9 +150,9 @@ export async function start(argv: string[]): Promise<number> {
         ctx,
         posters: surfaces.posters,
         picture: (c, id) => digestPictures(c, id, renderer),
-        log,
+        log: digestLog,
       }),
-      { log },
+      { log: digestLog },
     );
     const names = (k: string) => scheduler!.upcoming().filter((u) => u.spec.kind === k);
     const next = (k: string) =>
@@ -123,9 +173,13 @@ export async function start(argv: string[]): Promise<number> {
       .then((caught) => {
         for (const o of caught)
           for (const p of o.outcomes)
-            log(`digest: caught up ${o.kind} ${o.scope} ${o.period} on ${p.platform}: ${p.status}`);
+            logger
+              .child({ component: "digest" })
+              .info(`digest: caught up ${o.kind} ${o.scope} ${o.period} on ${p.platform}: ${p.status}`);
       })
-      .catch((e: unknown) => log(`digest: catching up failed (${e instanceof Error ? e.name : "error"})`));
+      .catch((e: unknown) =>
+        digestLog(`digest: catching up failed (${e instanceof Error ? e.name : "error"})`),
+      );
   } else {
     say(
       "Digests:   nothing is posted without Slack or Teams; `/sos digest preview` shows what they would say.",
@@ -144,7 +198,7 @@ export async function start(argv: string[]): Promise<number> {
       return b ? new Date(b.finishedAt) : null;
     },
     say,
-    log: (l) => process.stderr.write(`${l}\n`),
+    log: backupLog,
     local,
     shown,
   });
@@ -161,7 +215,7 @@ export async function start(argv: string[]): Promise<number> {
     configPath,
     ctx,
     config,
-    log,
+    log: configLog,
     applied: () => {
       scheduler?.reschedule();
     },
@@ -171,7 +225,7 @@ export async function start(argv: string[]): Promise<number> {
     try {
       reloader.reload(trigger);
     } catch (e) {
-      log(
+      configLog(
         `config: the reload stopped (${e instanceof Error ? e.name : "error"}); the running config stays as it was`,
       );
     }
@@ -180,7 +234,7 @@ export async function start(argv: string[]): Promise<number> {
   const watching = watchFiles(
     () => reloader.files(),
     () => reload("file"),
-    { log },
+    { log: configLog },
   );
   const onHangUp = () => reload("signal");
   process.on("SIGHUP", onHangUp);
@@ -201,6 +255,8 @@ export async function start(argv: string[]): Promise<number> {
     await backups.stop();
     await renderer.close();
     await running.close();
+    await metricsServer?.close();
+    metrics.close();
     await checkpointer.stop();
     ctx.store.close();
     lock.release();

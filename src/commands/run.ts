@@ -1,5 +1,6 @@
 import type { Actor } from "../domain/access.ts";
 import { may } from "../domain/access.ts";
+import { publishCommand } from "../obs/channels.ts";
 import { Conflict, isChange } from "../store/records.ts";
 import type { Ctx } from "./ctx.ts";
 import type { CommandDef } from "./def.ts";
@@ -57,6 +58,20 @@ function roleRefusal(env: Env, def: CommandDef): Reply {
  * inside a transaction; the platform is talked to after this returns.
  */
 export async function runCommand(live: Ctx, input: CommandInput): Promise<Reply> {
+  // Counted here because every surface passes here (the metrics of `sos start` listen).
+  const seen = { kind: "unread" };
+  try {
+    const reply = await decide(live, input, seen);
+    const outcome = reply.repeated ? "repeated" : reply.ok ? "ok" : "refused";
+    publishCommand({ kind: seen.kind, surface: input.surface, outcome });
+    return reply;
+  } catch (e) {
+    publishCommand({ kind: seen.kind, surface: input.surface, outcome: "error" });
+    throw e;
+  }
+}
+
+async function decide(live: Ctx, input: CommandInput, seen: { kind: string }): Promise<Reply> {
   // A config reloaded while this command runs is not half seen: it keeps the one it started with.
   const ctx = live.pin();
   const env = makeEnv(ctx, input.actor, input.surface, input.audience);
@@ -65,6 +80,7 @@ export async function runCommand(live: Ctx, input: CommandInput): Promise<Reply>
     : parseCommand(input.text ?? "", { lexicon: lexiconFor(ctx), org: ctx.org, today: env.today });
   if (!parsed.ok) return refuse(env, await withRealExample(env, parsed.issue));
   const cmd = parsed.command;
+  seen.kind = cmd.kind;
   const def = REGISTRY.byKind(cmd.kind)!;
   if (!may(env.actor.role, def.ability)) return roleRefusal(env, def);
   const { kind: _kind, ...args } = cmd;

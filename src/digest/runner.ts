@@ -3,6 +3,7 @@ import { makeEnv } from "../commands/env.ts";
 import { OPERATOR } from "../commands/views.ts";
 import type { Actor } from "../domain/access.ts";
 import { formatDate, isoWeek, localDate, localTime } from "../domain/dates.ts";
+import { publishDigest } from "../obs/channels.ts";
 import type { DigestRunRow } from "../store/schema.ts";
 import { agencySummary } from "./agency-summary.ts";
 import { ago, holding, type Lease, leaseState, processLease } from "./lease.ts";
@@ -423,7 +424,14 @@ export function createRunner(deps: RunnerDeps) {
       await new Promise<void>((r) => setImmediate(r));
       // A run is resumed only within its period (a week at most): what older ones said goes.
       digests.forgetViews(new Date(ctx.clock.now().getTime() - VIEW_KEPT_MS).toISOString());
-      return req.kind === "nudge" ? runNudges(req) : runDigest(req);
+      try {
+        const outcome = await (req.kind === "nudge" ? runNudges(req) : runDigest(req));
+        for (const o of outcome.outcomes) publishDigest({ kind: req.kind, state: o.status });
+        return outcome;
+      } catch (e) {
+        publishDigest({ kind: req.kind, state: "error" });
+        throw e;
+      }
     },
     /**
      * Whether this period's run has gone out (or is going out in a live process) on every platform

@@ -2,6 +2,10 @@ import type { Server } from "node:http";
 import { isIP } from "node:net";
 import express, { type ErrorRequestHandler, type Express } from "express";
 import type { Ctx } from "../app/context.ts";
+import { metricsRoute, observeRequests, requestLog } from "../obs/http.ts";
+import { type Logger, logger as processLogger } from "../obs/logger.ts";
+import type { Metrics } from "../obs/metrics.ts";
+import { databaseCheck, type ReadyCheck, readyRoute } from "../obs/ready.ts";
 
 /**
  * Something that adds routes to the one HTTP server: Slack's /slack/events, Teams' /api/messages.
@@ -13,6 +17,10 @@ export interface Mount {
   readonly describe: string;
   mount(app: Express): void;
   stop?(): Promise<void> | void;
+  /** the HTTP paths the platform sends to: their answers are timed as its acknowledgements */
+  readonly paths?: readonly string[];
+  /** for `/readyz`: null when ready (reached the platform, connected), else why not in a sentence */
+  ready?(): string | null;
 }
 
 export interface RunningServer {
@@ -71,7 +79,7 @@ const PLAIN: Readonly<Record<number, string>> = {
  * an error's message or stack (express's own handler prints both, as HTML with install paths,
  * unless NODE_ENV is production).
  */
-function errorHandler(log: (line: string) => void): ErrorRequestHandler {
+function errorHandler(log: Logger, lines?: (line: string) => void): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const given =
       (err as { status?: unknown; statusCode?: unknown }).status ??
@@ -79,7 +87,9 @@ function errorHandler(log: (line: string) => void): ErrorRequestHandler {
     const status = typeof given === "number" && given >= 400 && given < 600 ? given : 500;
     const type = (err as { type?: unknown }).type;
     const kind = typeof type === "string" ? type : err instanceof Error ? err.name : typeof err;
-    log(`http: ${req.method} ${printable(req.path)} refused (HTTP ${status}, ${kind})`);
+    const line = `http: ${req.method} ${printable(req.path)} refused (HTTP ${status}, ${kind})`;
+    if (lines) lines(line);
+    else requestLog(req, log)[status >= 500 ? "error" : "warn"](line);
     if (res.headersSent) {
       res.end();
       return;
@@ -97,22 +107,40 @@ function errorHandler(log: (line: string) => void): ErrorRequestHandler {
 export function createApp(
   ctx: Ctx,
   mounts: readonly Mount[],
-  opts: { log?: (line: string) => void } = {},
+  opts: {
+    /** error lines as text, for tests that read them; else they go to the logger */
+    log?: (line: string) => void;
+    logger?: Logger;
+    /** served at /metrics when given (absent when a separate METRICS_PORT serves them) */
+    metrics?: Metrics;
+    /** counted for the ack-latency histogram even when /metrics is served elsewhere */
+    timing?: Metrics;
+  } = {},
 ): Express {
-  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = opts.logger ?? processLogger();
   const app = express();
   app.disable("x-powered-by");
+  // Request ids and request lines first, so every route's lines carry them.
+  const surfaces = new Map(mounts.flatMap((m) => (m.paths ?? []).map((p) => [p, m.name] as const)));
+  app.use(observeRequests(log, { surfaces, metrics: opts.timing ?? opts.metrics }));
   app.get("/healthz", (_req, res) => {
     // A cheap real query, so a locked or missing database shows here rather than on a worker's phone.
     ctx.store.sqlite.prepare("SELECT 1").get();
     res.json({ ok: true, agency: ctx.org.agency.name, surfaces: mounts.map((m) => m.name) });
   });
+  // Ready when the database answers and every platform mounted says it is (/healthz stays cheap).
+  const checks: [string, ReadyCheck][] = [
+    ["database", databaseCheck(() => ctx.store.sqlite)],
+    ...mounts.map((m): [string, ReadyCheck] => [m.name, () => m.ready?.() ?? null]),
+  ];
+  app.get("/readyz", readyRoute(checks));
+  if (opts.metrics) app.get("/metrics", metricsRoute(opts.metrics));
   for (const m of mounts) m.mount(app);
   // Unknown paths are answered but not logged: scanners would fill the log.
   app.use((_req, res) => {
     res.status(404).json({ error: "nothing here: this server answers GET /healthz and its chat routes" });
   });
-  app.use(errorHandler(log));
+  app.use(errorHandler(log, opts.log));
   return app;
 }
 

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { type LogRecord, logMessages, logRecords } from "./log-lines.ts";
 
 export const SOS = resolve(import.meta.dirname, "../../bin/sos.js");
 
@@ -12,10 +13,16 @@ export interface RunningSos {
   readonly port: number;
   /** standard output so far (the banner) */
   out(): string;
-  /** standard error so far, line by line (the log) */
+  /** what the log has said so far, record by record (its messages: the JSON read) */
   logLines(): string[];
+  /** standard error so far, as written (JSON lines) */
+  err(): string;
   /** the first log line from `from` on matching `re`; rejects after PATIENCE_MS or if it exits */
   waitForLog(re: RegExp, from?: number): Promise<string>;
+  /** the first line of standard error as written (not JSON: LOG_FORMAT=pretty) matching `re` */
+  waitForRaw(re: RegExp): Promise<string>;
+  /** the first log record `found` says yes to; rejects after PATIENCE_MS or if it exits */
+  waitForRecord(found: (r: LogRecord) => boolean): Promise<LogRecord>;
   /** SIGTERM, then its exit code */
   stop(): Promise<number | null>;
 }
@@ -66,7 +73,8 @@ export async function startSos(cwd: string, env: Record<string, string>): Promis
       listeners.add(check);
       check();
     });
-  const lines = () => err.split("\n").filter((l) => l !== "");
+  // Only whole lines: a record being written is read once it ends.
+  const lines = () => logMessages(err.slice(0, err.lastIndexOf("\n") + 1));
   const port = await until(() => {
     const m = /Server: +http:\/\/[^:]+:(\d+)/.exec(out);
     return m && out.includes("Console:") ? Number(m[1]) : undefined;
@@ -75,6 +83,7 @@ export async function startSos(cwd: string, env: Record<string, string>): Promis
     child,
     port,
     out: () => out,
+    err: () => err,
     logLines: lines,
     waitForLog: (re, from = 0) =>
       until(
@@ -84,6 +93,17 @@ export async function startSos(cwd: string, env: Record<string, string>): Promis
             .find((l) => re.test(l)),
         `log line ${re}`,
       ),
+    waitForRaw: (re) =>
+      until(
+        () =>
+          err
+            .slice(0, err.lastIndexOf("\n") + 1)
+            .split("\n")
+            .find((l) => re.test(l)),
+        `line ${re}`,
+      ),
+    waitForRecord: (found) =>
+      until(() => logRecords(err.slice(0, err.lastIndexOf("\n") + 1)).find(found), "log record"),
     async stop() {
       if (!gone) child.kill("SIGTERM");
       return exited;

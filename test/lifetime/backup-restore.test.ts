@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_YAML, OTHER_AGENCY_YAML, writeConfig } from "../helpers/demo-config.ts";
 import { fingerprint, makePreAgencyDb } from "../helpers/files.ts";
+import { logMessages } from "../helpers/log-lines.ts";
 import { demoDb, SPAWNING, serve, sos } from "./run.ts";
 
 const mode = (p: string) => statSync(p).mode & 0o777;
@@ -283,9 +284,11 @@ describe("scheduled backups in sos start", () => {
       try {
         await server.waitFor("sos: backup failed:", "err");
         await server.waitFor("\n", "err");
-        expect(server.err()).toMatch(
-          /^sos: backup failed: .*in-the-way.* is in the way: the backup folder's path holds a file\. .*\n$/,
-        );
+        expect(logMessages(server.err())).toEqual([
+          expect.stringMatching(
+            /^sos: backup failed: .*in-the-way.* is in the way: the backup folder's path holds a file\. .*$/,
+          ),
+        ]);
       } finally {
         await server.stop();
       }

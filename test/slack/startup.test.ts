@@ -10,6 +10,7 @@ import { slackEnv } from "../../adapters/slack/settings.ts";
 import { surfacesFromEnv } from "../../src/app/surfaces.ts";
 import { createApp, listen } from "../../src/server/http.ts";
 import { makeTestCtx, type TestCtx } from "../helpers/ctx.ts";
+import { logMessages } from "../helpers/log-lines.ts";
 import { FORM, SECRET, sign, U } from "./harness.ts";
 import { startSlackRecorder } from "./recorder.ts";
 
@@ -189,7 +190,19 @@ describe("when Slack can't be reached", () => {
       expect(out).toContain("POST /slack/events");
       const served = Number(/Server: +http:\/\/127\.0\.0\.1:(\d+)/.exec(out)![1]);
       expect((await fetch(`http://127.0.0.1:${served}/healthz`)).status).toBe(200);
-      expect(err).toMatch(/^Slack: can't reach Slack at \S+ \(ECONNREFUSED\); trying again in \d+ s\.$/m);
+      expect(logMessages(err)).toContainEqual(
+        expect.stringMatching(/^Slack: can't reach Slack at \S+ \(ECONNREFUSED\); trying again in \d+ s\.$/),
+      );
+      // An operator's probe says the app is up but not ready, and why.
+      const ready = await fetch(`http://127.0.0.1:${served}/readyz`);
+      expect([ready.status, await ready.json()]).toEqual([
+        503,
+        {
+          ready: false,
+          notReady: ["slack"],
+          checks: { database: "ready", slack: "Slack has not answered yet (auth.test): see the log" },
+        },
+      ]);
       // SOS_TODAY puts the app on a demo day; Slack signs with the real time, and that is what counts.
       const responses = await startSlackRecorder();
       try {
