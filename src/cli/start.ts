@@ -140,7 +140,7 @@ export async function start(argv: string[]): Promise<number> {
   const pruning = startPruning(ctx, { log: lineLog(logger, "prune", "warn") });
 
   // WAL checkpoints off the request path, and the digests on their schedules.
-  const checkpointer = startCheckpointer(ctx.store);
+  const checkpointer = startCheckpointer(ctx.store, { log: lineLog(logger, "store", "warn") });
   let scheduler: Scheduler | undefined;
   const renderer = isolatedRenderer();
   if (surfaces.posters.length > 0) {

@@ -9,7 +9,12 @@ import type { Store } from "./open.ts";
  * checkpoints every `intervalMs` while commands keep committing; the main connection keeps a much
  * higher automatic threshold as a safety net should the worker stop.
  */
-export function startCheckpointer(store: Store, intervalMs = 1000): { stop(): Promise<void> } {
+export function startCheckpointer(
+  store: Store,
+  opts: { intervalMs?: number; log?: (line: string) => void } = {},
+): { stop(): Promise<void> } {
+  const intervalMs = opts.intervalMs ?? 1000;
+  const log = opts.log ?? ((line: string) => process.stderr.write(`sos: ${line}\n`));
   if (store.path === ":memory:") return { stop: async () => {} };
   store.sqlite.pragma("wal_autocheckpoint = 20000");
   const worker = new Worker(
@@ -31,8 +36,8 @@ export function startCheckpointer(store: Store, intervalMs = 1000): { stop(): Pr
     },
   );
   worker.unref();
-  worker.on("message", (m) => process.stderr.write(`sos: WAL checkpoint failed: ${m}\n`));
-  worker.on("error", (e) => process.stderr.write(`sos: WAL checkpointer stopped: ${e.message}\n`));
+  worker.on("message", (m) => log(`WAL checkpoint failed: ${m}`));
+  worker.on("error", (e) => log(`WAL checkpointer stopped (${e.name})`));
   return {
     stop: () =>
       new Promise<void>((resolve) => {
