@@ -1,4 +1,5 @@
 import { startConsoleChat } from "../../adapters/console/chat.ts";
+import { apiMount } from "../api/mount.ts";
 import { DEMO_TODAY, UsageError } from "../app/boot.ts";
 import { liveContext } from "../app/context.ts";
 import { DEMO_CONFIG, resolveDbPath } from "../app/paths.ts";
@@ -76,11 +77,13 @@ export async function start(argv: string[]): Promise<number> {
   }
   for (const w of [...ctx.org.warnings, ...surfaces.warnings]) say(`Warning:   ${w}`);
 
-  const app = createApp(ctx, surfaces.mounts);
-  const running = await listen(app, port, surfaces.mounts, host);
+  // The HTTP API is served whatever the platforms: with no client added, it refuses every request.
+  const mounts = [...surfaces.mounts, apiMount(ctx, { log })];
+  const app = createApp(ctx, mounts);
+  const running = await listen(app, port, mounts, host);
   say(`Server:    ${serverOrigin(host, running.port)}  (GET /healthz)`);
   // PORT=0 takes any free port: the lines that name it say the one taken.
-  for (const m of surfaces.mounts)
+  for (const m of mounts)
     say(
       `           ${m.describe.replaceAll(`${serverOrigin(host, port)}/`, `${serverOrigin(host, running.port)}/`)}`,
     );
