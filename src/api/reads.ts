@@ -11,6 +11,7 @@ import { nameCell } from "../domain/names.ts";
 import { dashboardJson } from "../render/json.ts";
 import { clientMayTeam, clientOf, requireScope } from "./auth.ts";
 import type { ApiClient } from "./clients.ts";
+import { coverageData } from "./coverage.ts";
 import { API_LIMITS } from "./limits.ts";
 import { problem, sendProblem } from "./problems.ts";
 
@@ -125,6 +126,12 @@ export function readRoutes(router: Router, ctx: Ctx, log: (line: string) => void
     const page = pageOf(stuck.items, req);
     if (typeof page === "string") return bad(res, page);
     res.json({ items: page.items, next: page.next });
+  });
+
+  router.get("/coverage", requireScope("dashboards:read", log), (req, res) => {
+    const data = coverageData(ctx.pin(), clientOf(res), one(req.query.from), one(req.query.to));
+    if (typeof data === "string") return bad(res, data);
+    res.json(data);
   });
 
   router.get("/cases/:id", requireScope("cases:read", log), async (req, res) => {

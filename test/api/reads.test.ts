@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { makeEnv } from "../../src/commands/env.ts";
 import { dashboardFor, OPERATOR } from "../../src/commands/views.ts";
+import { teamDigest } from "../../src/digest/team-digest.ts";
 import { dashboardJson } from "../../src/render/json.ts";
-import { JANE } from "../helpers/ctx.ts";
+import { JANE, SAM } from "../helpers/ctx.ts";
 import { type ApiHarness, startApi } from "./harness.ts";
 
 let h: ApiHarness;
@@ -102,5 +103,49 @@ describe("reads", () => {
     expect((await h.call("GET", "/api/v1/stuck?limit=1", { token })).status).toBe(200);
     expect((await h.call("GET", "/api/v1/stuck?limit=1", { token })).status).toBe(429);
     expect(h.logs).toContain("api: GET /stuck refused (429, client data-team)");
+  });
+});
+
+describe("coverage", () => {
+  test("weekly coverage per team and element is the digest's, and elements against outcomes count closed cases", async () => {
+    h = await startApi({ today: "2016-03-07" });
+    const token = h.client("data-team", ["dashboards:read", "practice:write", "cases:write"]);
+    expect(
+      (
+        await h.call("POST", "/api/v1/practice", {
+          token,
+          body: { caseId: "12345", element: "mapped-with-family", date: "2016-03-04", recordedBy: JANE },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await h.call("POST", "/api/v1/cases/22345/close", {
+          token,
+          body: { by: SAM, outcome: "referred-on", date: "2016-03-03" },
+        })
+      ).status,
+    ).toBe(200);
+    const r = await h.call("GET", "/api/v1/coverage?from=2016-02-29&to=2016-03-07", { token });
+    expect(r.status).toBe(200);
+    expect(r.body.weekEnds).toEqual(["2016-02-29", "2016-03-07"]);
+    type Week = { weekEnding: string; elements: Record<string, { has: number; of: number }> };
+    const north = (r.body.teams as { teamId: string; weeks: Week[] }[]).find((t) => t.teamId === "north")!;
+    const share = (t: { has: number; of: number }) =>
+      `${Math.round((100 * t.has) / t.of)}% (${t.has}/${t.of})`;
+    const digest = teamDigest(makeEnv(h.t.ctx, OPERATOR, "digest", "channel"), "north", {
+      asOf: "2016-03-07",
+      period: "2016-W10",
+      late: false,
+    });
+    const row = digest.coverage.rows.find((x) => x[0] === "Mapping with Family")!;
+    expect(share(north.weeks[1]!.elements["mapping-with-family"]!)).toBe(row[1]);
+    expect(north.weeks[1]!.elements["mapping-with-family"]!.has).toBe(
+      north.weeks[0]!.elements["mapping-with-family"]!.has + 1,
+    );
+    const outcomes = r.body.outcomes as { outcome: string; cases: number }[];
+    expect(outcomes).toContainEqual(expect.objectContaining({ outcome: "referred-on", cases: 1 }));
+    const bad = await h.call("GET", "/api/v1/coverage?from=2016-03-07&to=2016-02-01", { token });
+    expect(bad.body.detail).toBe("from must be on or before to.");
   });
 });
