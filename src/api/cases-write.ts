@@ -8,49 +8,9 @@ import type { ApiClient } from "./clients.ts";
 import { decideCommand, person } from "./commands.ts";
 import { problem } from "./problems.ts";
 
-/** Who does it, on every case write: the chat's role rules are theirs. */
-const by = z.string().max(200).describe("the email of the member of staff doing it (their role rules apply)");
-
-/**
- * Bodies of the case writes. The fields and their rules are the commands' (`open`, `edit`, `move`,
- * `assign`, `close`): a field a command takes as "none" may be left out here and is read as null.
- */
-export const openBody = z
-  .object({
-    by,
-    caseId: z.string(),
-    childName: z.string(),
-    age: z.number().nullable().optional(),
-    dob: z.string().nullable().optional().describe("YYYY-MM-DD"),
-    service: z.string().describe("statutory-cp, family-support or voluntary"),
-    abuse: z.array(z.string()).optional().describe("abuse type codes: PA, SA, EA, N, FDV"),
-    openedOn: z.string().nullable().optional().describe("YYYY-MM-DD; absent: today"),
-    worker: z.string().nullable().optional().describe("who holds the case (an email); absent: `by`"),
-  })
-  .meta({ id: "OpenCase" });
-
-export const patchBody = z
-  .union([
-    z.object({ by, field: z.string(), value: z.unknown() }).describe("a correction (as /sos edit)"),
-    z
-      .object({ by, service: z.string(), on: z.string().nullable().optional() })
-      .describe("a move to another service (as /sos move)"),
-    z.object({ by, worker: z.string() }).describe("a transfer to another worker (as /sos assign)"),
-  ])
-  .meta({ id: "ChangeCase" });
-
-export const closeBody = z
-  .object({
-    by,
-    outcome: z.string().describe("an outcome code of the agency's config"),
-    date: z.string().nullable().optional().describe("YYYY-MM-DD; absent: today"),
-    note: z.string().nullable().optional(),
-  })
-  .meta({ id: "CloseCase" });
-
 export const caseAnswer = z
   .object({ caseId: z.string(), done: z.string(), message: z.string() })
-  .meta({ id: "CaseChanged" });
+  .describe("what was done to which case, and the sentence chat would reply");
 
 type Body = Record<string, unknown>;
 const nullable = (b: Body, key: string) => (b[key] === undefined ? null : b[key]);

@@ -4,7 +4,7 @@ import { type Env, makeEnv, type Surface } from "../commands/env.ts";
 import type { Issue } from "../commands/issues.ts";
 import { describe } from "../commands/messages.ts";
 import { validateCommand } from "../commands/parse.ts";
-import { REGISTRY } from "../commands/registry.ts";
+import { type Command, REGISTRY } from "../commands/registry.ts";
 import type { Reply } from "../commands/reply.ts";
 import { type Actor, may } from "../domain/access.ts";
 import { type Change, isChange } from "../store/records.ts";
@@ -17,7 +17,7 @@ import { type ItemProblem, problem } from "./problems.ts";
  */
 export type CommandOutcome =
   | { readonly refused: ItemProblem & { readonly status: number } }
-  | { readonly change: Change<Reply>; readonly env: Env };
+  | { readonly change: Change<Reply>; readonly env: Env; readonly command: Command };
 
 /** The person a request names, or the sentence saying no one on the staff list is. */
 export function person(ctx: Ctx, email: unknown, field: string): Actor | { refused: string } {
@@ -61,7 +61,7 @@ export async function decideCommand(
     const issue: Issue = reply.issue ?? { code: "malformed", command: def.kind, field: "arguments" };
     return refusal(index, issue, reply.issue ? reply.text : sentence(env, issue));
   }
-  return { change: outcome as Change<Reply>, env };
+  return { change: outcome as Change<Reply>, env, command: parsed.command };
 }
 
 /** Which entries of a merged batch each command's change wrote, in order. */

@@ -28,11 +28,9 @@ export const coverageAnswer = z
       z.object({ outcome: z.string(), label: z.string(), cases: z.number(), elements: byElement }),
     ),
   })
-  .meta({
-    id: "Coverage",
-    description:
-      "weekly coverage per team and element (open cases at each week's end with the element recorded, of those whose dashboard has it), and elements against outcomes (closed cases by outcome, with each element recorded by the day they closed)",
-  });
+  .describe(
+    "weekly coverage per team and element (open cases at each week's end with the element recorded, of those whose dashboard has it), and elements against outcomes (closed cases by outcome, with each element recorded by the day they closed)",
+  );
 
 export type CoverageAnswer = z.output<typeof coverageAnswer>;
 

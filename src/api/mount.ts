@@ -7,12 +7,18 @@ import { type ApiAnswer, carryOut, type Decision, fingerprint, IDEMPOTENCY_KEY }
 import { decideCaseWrite } from "./cases-write.ts";
 import type { ApiClientStore } from "./clients.ts";
 import { API_LIMITS } from "./limits.ts";
+import { openApiDocument } from "./openapi.ts";
 import { decidePractice, entriesOf } from "./practice.ts";
 import { type Problem, problem, sendProblem } from "./problems.ts";
 import { tokenBuckets } from "./rate-limit.ts";
 import { readRoutes } from "./reads.ts";
 
 export const API_BASE = "/api/v1";
+
+/** The API's mount, and the routes it serves (for the test that holds the document to them). */
+export interface ApiMount extends Mount {
+  routes(): { method: string; path: string }[];
+}
 
 function send(res: Response, a: ApiAnswer): void {
   if (a.replayed) res.set("Idempotent-Replayed", "true");
@@ -30,12 +36,17 @@ function send(res: Response, a: ApiAnswer): void {
 export function apiMount(
   ctx: Ctx,
   opts: { clients?: ApiClientStore; log?: (line: string) => void; describe?: string } = {},
-): Mount {
+): ApiMount {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const clients = opts.clients ?? sqliteApiClients(ctx.store.db);
   const buckets = tokenBuckets(ctx.clock, API_LIMITS.requests, API_LIMITS.windowMs);
   const router = Router();
+  const document = openApiDocument();
 
+  // The document holds no records: a system's developer reads it before they have a token.
+  router.get("/openapi.json", (_req, res) => {
+    res.json(document);
+  });
   router.use(authenticate(clients, log));
   router.use((req, res, next) => {
     const client = clientOf(res);
@@ -145,5 +156,14 @@ export function apiMount(
     mount(app) {
       app.use(API_BASE, router);
     },
+    routes: () =>
+      router.stack.flatMap((layer) =>
+        layer.route
+          ? [...new Set(layer.route.stack.map((s) => s.method.toUpperCase()))].map((method) => ({
+              method,
+              path: layer.route!.path,
+            }))
+          : [],
+      ),
   };
 }

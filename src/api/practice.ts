@@ -10,29 +10,6 @@ import { decideCommand, entriesWritten, person } from "./commands.ts";
 import { API_LIMITS } from "./limits.ts";
 import { type ItemProblem, problem } from "./problems.ts";
 
-/**
- * One practice entry as a case-recording system sends it. Only the shape is said here: every rule
- * (the value an element takes, a real day, a note's length, the case's dashboard, dates, duplicates,
- * who may record) is `log`'s own, run on it as on a typed `/sos` line.
- */
-export const practiceEntry = z
-  .object({
-    caseId: z.string().max(60).describe("the case id, as in chat: 12345"),
-    element: z
-      .string()
-      .max(80)
-      .describe(`the element: ${ELEMENT_KEYS.join(", ")} (or any word chat takes for it)`),
-    date: z.string().nullable().optional().describe("YYYY-MM-DD; absent or null: today"),
-    value: z.number().nullable().optional().describe("the rating or count, for the elements that take one"),
-    note: z.string().nullable().optional(),
-    recordedBy: z.string().max(200).describe("the email of the member of staff who did it"),
-  })
-  .meta({ id: "PracticeEntry" });
-
-export const practiceBody = z
-  .union([practiceEntry, z.object({ entries: z.array(practiceEntry).min(1).max(API_LIMITS.batch) })])
-  .meta({ id: "PracticeRequest" });
-
 export const practiceAnswer = z
   .object({
     recorded: z.number(),
@@ -47,7 +24,7 @@ export const practiceAnswer = z
       }),
     ),
   })
-  .meta({ id: "PracticeRecorded" });
+  .describe("the entries recorded, in the order sent");
 
 const lexicons = new WeakMap<object, Lexicon>();
 function lexiconOf(ctx: Ctx): Lexicon {
@@ -105,25 +82,26 @@ export async function decidePractice(
   const seen = new Map<string, number>();
   const lex = lexiconOf(ctx);
   for (const [index, raw] of entries.entries()) {
-    const read = practiceEntry.safeParse(raw);
-    if (!read.success) {
-      const field = read.error.issues[0]?.path.join(".") || "entry";
+    // Only the person and the element's word are read here; every other field goes to `log`'s own
+    // schema as it came, so a wrong type is refused there, by the same rule as a form's.
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
       problems.push({
         index,
         code: "malformed",
-        detail: `Entry ${index}: its ${field} is missing or not the right type (see /api/v1/openapi.json).`,
+        detail: `Entry ${index} is not an object: see /api/v1/openapi.json.`,
       });
       continue;
     }
-    const e = read.data;
+    const e = raw as Record<string, unknown>;
     const who = person(ctx, e.recordedBy, "recordedBy");
     if ("refused" in who) {
       problems.push({ index, code: "unknown_recorder", detail: who.refused });
       continue;
     }
-    const element = (ELEMENT_KEYS as readonly string[]).includes(e.element)
-      ? e.element
-      : (lex.elements.get(normalWord(e.element)) ?? e.element);
+    const word = typeof e.element === "string" ? e.element : "";
+    const element = (ELEMENT_KEYS as readonly string[]).includes(word)
+      ? word
+      : (lex.elements.get(normalWord(word)) ?? e.element);
     const candidate = {
       kind: "log",
       element,
@@ -138,14 +116,17 @@ export async function decidePractice(
       problems.push(item);
       continue;
     }
-    const key = sameEntry({ ...candidate, date: candidate.date ?? decided.env.today });
+    const logged = decided.command;
+    // A log was asked for, so a log was checked: anything else is a bug here, not a bad request.
+    if (logged.kind !== "log") throw new Error(`a practice entry was read as ${logged.kind}`);
+    const key = sameEntry({ ...logged, date: logged.date ?? decided.env.today });
     const first = seen.get(key);
-    const tally = element in ELEMENTS && ELEMENTS[element as keyof typeof ELEMENTS].kind === "tally";
+    const tally = ELEMENTS[logged.element].kind === "tally";
     if (first !== undefined && !tally) {
       problems.push({
         index,
         code: "already_recorded",
-        detail: `Entry ${index} is the same as entry ${first} (case ${e.caseId}, ${element}, the same day and value): it would count twice, so send one of them.`,
+        detail: `Entry ${index} is the same as entry ${first} (case ${logged.caseId}, ${logged.element}, the same day and value): it would count twice, so send one of them.`,
       });
       continue;
     }

@@ -89,7 +89,68 @@ export const dashboardAnswer = z
       }),
     ),
   })
-  .meta({ id: "Dashboard", description: "the stable JSON of sos dashboard --format json" });
+  .describe("the stable JSON of sos dashboard --format json");
+
+const finding = z.object({
+  rule: z.string(),
+  reason: z.string(),
+  since: z.string(),
+  sinceOn: z.string(),
+  days: z.number(),
+});
+
+export const stuckPage = z
+  .object({
+    items: z.array(
+      z.object({
+        caseId: z.string(),
+        child: z.string(),
+        worker: z.string(),
+        team: z.string(),
+        dashboard: z.string(),
+        findings: z.array(finding),
+      }),
+    ),
+    next: z.string().nullable().describe("the cursor for the next page; null on the last"),
+  })
+  .describe("stuck cases, by case id");
+
+export const caseRecord = z
+  .object({
+    caseId: z.string(),
+    child: z.string().describe("as a channel shows it (initials by default)"),
+    status: z.enum(["open", "closed"]),
+    service: z.string(),
+    teamId: z.string(),
+    worker: z.string().nullable(),
+    openedOn: z.string(),
+    closedOn: z.string().nullable(),
+    outcome: z.string().nullable(),
+    abuseTypes: z.array(z.string()),
+    entries: z.array(
+      z.object({
+        entryId: z.number(),
+        element: z.string(),
+        occurredOn: z.string().nullable(),
+        value: z.number().nullable(),
+        recordedBy: z.string().nullable(),
+        recordedAt: z.string(),
+        surface: z.string(),
+        undone: z.boolean(),
+        hasNote: z.boolean(),
+      }),
+    ),
+    history: z.array(
+      z.object({
+        kind: z.string(),
+        on: z.string(),
+        at: z.string(),
+        by: z.string().nullable(),
+        surface: z.string(),
+      }),
+    ),
+  })
+  .describe("a case's row, entries and history: no notes, no full name");
 
 /** The read routes: the views chat and `sos dashboard` show, with names as channels show them. */
 export function readRoutes(router: Router, ctx: Ctx, log: (line: string) => void): void {

@@ -1,5 +1,5 @@
 import { newToken, type Scope, tokenHash } from "../../src/api/clients.ts";
-import { apiMount } from "../../src/api/mount.ts";
+import { type ApiMount, apiMount } from "../../src/api/mount.ts";
 import { type Clock, manualClock } from "../../src/app/clock.ts";
 import { createApp, listen, type RunningServer } from "../../src/server/http.ts";
 import { sqliteApiClients } from "../../src/store/api-clients.ts";
@@ -35,6 +35,7 @@ export interface ApiHarness {
   readonly t: TestCtx;
   readonly base: string;
   readonly logs: string[];
+  readonly mount: ApiMount;
   readonly clock: ReturnType<typeof manualClock>;
   /** adds a client as `sos api-client add` does; returns its token */
   client(name: string, scopes: readonly Scope[], teams?: readonly string[]): string;
@@ -63,6 +64,7 @@ export async function startApi(opts: { today?: string } = {}): Promise<ApiHarnes
     t,
     base,
     logs,
+    mount,
     clock,
     client(name, scopes, teams = []) {
       const token = newToken();

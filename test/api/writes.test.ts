@@ -87,7 +87,7 @@ describe("POST /api/v1/practice", () => {
           { caseId: "99999", element: "network", value: 4, recordedBy: JANE },
           { caseId: "12345", element: "mapped-with-family", recordedBy: "nobody@demo-agency.example" },
           { caseId: "12345", element: "mapped-with-family", recordedBy: JANE },
-          { element: "network" },
+          { caseId: "12345", element: "network", value: "four", recordedBy: JANE },
         ],
       },
     });
@@ -109,6 +109,9 @@ describe("POST /api/v1/practice", () => {
     expect(errors[0]!.detail).toBe(chat.text);
     expect(errors[2]!.detail).toBe(
       'recordedBy "nobody@demo-agency.example" is not anyone on the staff list.',
+    );
+    expect(errors[4]!.detail).toBe(
+      "The request's value is missing or not the right type: see /api/v1/openapi.json for the log body.",
     );
     expect(errors[3]!.detail).toBe(
       "Entry 5 is the same as entry 0 (case 12345, mapping-with-family, the same day and value): it would count twice, so send one of them.",
