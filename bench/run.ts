@@ -22,6 +22,7 @@ import { whiteboardPngIsolated } from "../src/pictures/whiteboard-png.ts";
 import { startCheckpointer } from "../src/store/checkpointer.ts";
 import { openStore } from "../src/store/open.ts";
 import { coldStarts, type Figure } from "./cold-start.ts";
+import { benchApi } from "./api.ts";
 import { benchImport } from "./import.ts";
 import { percentile } from "./stats.ts";
 import { SHAPE, syntheticConfig, syntheticContext, TODAY } from "./synthetic.ts";
@@ -275,6 +276,9 @@ try {
     // above was read, so it stays this process's own).
     console.log("");
     for (const l of await benchImport()) console.log(l);
+    // The HTTP API beside the command layer, on its own fresh agency in child processes.
+    console.log("");
+    for (const l of await benchApi()) console.log(l);
   }
 } finally {
   await checkpointer.stop();
