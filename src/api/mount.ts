@@ -97,6 +97,11 @@ export function apiMount(
         { key, fingerprint: fingerprint(req.method, req.originalUrl, req.body) },
         () => decide(req, res),
       );
+      // A 403 from the write itself (a team outside the client's, a person's role): one line, no content.
+      if (answer.status === 403) {
+        const code = (answer.body as Partial<Problem>).code ?? "forbidden";
+        log(`api: ${req.method} ${req.path.slice(0, 80)} refused (403, client ${client.name}: ${code})`);
+      }
       send(res, answer);
     };
 

@@ -42,7 +42,8 @@ export const HELP: Readonly<Record<string, string>> = {
   start: `Usage: sos start [--today YYYY-MM-DD] [--accept-staff-changes]
 
 Runs the bot: an HTTP server on HOST:PORT (default 127.0.0.1:3978, this machine only) with
-GET /healthz and the Slack and Teams routes. First it sets up the database as \`sos migrate\` does:
+GET /healthz, the Slack and Teams routes, and the HTTP API under /api/v1 (for the clients
+\`sos api-client add\` makes; none added, every request is refused). First it sets up the database as \`sos migrate\` does:
 migrations, the agency check, the staff sync (it says what changed, and lists people no longer in
 the config who still hold open cases); a sync marking a quarter or more of the staff, or a whole
 team, as gone needs --accept-staff-changes. While it runs, a change to the config or to the staff

@@ -97,6 +97,25 @@ describe("who may call the API", () => {
       type: "urn:sos-dashboards:problem:forbidden_team",
       detail: "Case 12345 is in another team: the client south-system is limited to south.",
     });
+    expect(h.logs).toContain("api: POST /practice refused (403, client south-system: forbidden_team)");
+    // Opening a case into North Team is held to the same limit (the allocation names the team).
+    const writer = h.client("south-cases", ["cases:write"], ["south"]);
+    const open = await h.call("POST", "/api/v1/cases", {
+      token: writer,
+      body: {
+        by: SAM,
+        caseId: "40009",
+        childName: "Tia Brown",
+        age: 7,
+        service: "statutory-cp",
+        worker: JANE,
+      },
+    });
+    expect(open.status).toBe(403);
+    expect(open.body.detail).toBe(
+      "That would put the case in team north: the client south-cases is limited to south.",
+    );
+    expect(await h.t.ctx.records.reads.case("40009")).toBeUndefined();
     const north = await h.call("GET", "/api/v1/dashboards/overview?team=north", { token: south });
     expect(north.status).toBe(400);
     expect(north.body.detail).toBe("The client south-system is limited to south.");
