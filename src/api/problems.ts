@@ -1,6 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import type { Response } from "express";
-import type { Issue, IssueCode } from "../commands/issues.ts";
+import type { IssueCode } from "../commands/issues.ts";
 
 /**
  * RFC 9457 problem details. `type` is stable per problem code, so a client can branch on it; `detail`
@@ -126,10 +126,6 @@ export function problem(
     code,
     ...extra,
   };
-}
-
-export function issueProblem(issue: Issue, detail: string): Problem {
-  return problem(issue.code, detail);
 }
 
 export function sendProblem(res: Response, p: Problem): void {
