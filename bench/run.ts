@@ -21,6 +21,7 @@ import { isolatedRenderer } from "../src/pictures/png-renderer.ts";
 import { whiteboardPngIsolated } from "../src/pictures/whiteboard-png.ts";
 import { startCheckpointer } from "../src/store/checkpointer.ts";
 import { openStore } from "../src/store/open.ts";
+import { benchApi } from "./api.ts";
 import { coldStarts, type Figure } from "./cold-start.ts";
 import { benchImport } from "./import.ts";
 import { percentile } from "./stats.ts";
@@ -275,6 +276,9 @@ try {
     // above was read, so it stays this process's own).
     console.log("");
     for (const l of await benchImport()) console.log(l);
+    // The HTTP API beside the command layer, on its own fresh agency in child processes.
+    console.log("");
+    for (const l of await benchApi()) console.log(l);
   }
 } finally {
   await checkpointer.stop();

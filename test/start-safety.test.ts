@@ -92,7 +92,8 @@ test("HOST=0.0.0.0 without credentials: Teams is not served, the banner says why
     );
     expect(out).not.toContain("/api/messages");
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(await health.json()).toMatchObject({ ok: true, surfaces: [] });
+    // No chat platform is served; the HTTP API is (it refuses anyone without a client's token).
+    expect(await health.json()).toMatchObject({ ok: true, surfaces: ["api"] });
 
     const res = await fetch(`http://127.0.0.1:${port}/api/messages`, {
       method: "POST",

@@ -21,6 +21,7 @@ Commands:
   retention   list the closed cases the config's retention policy says are due; --apply removes them
   erase       remove one case's records now (a court order, a case opened in error)
   config      check the config and staff file as the running app would, and how its last reload went
+  api-client  add, list or revoke the systems allowed to call the HTTP API (/api/v1), with their tokens
 
 Every command finds its files the same way:
   config    SOS_CONFIG, else ./sos.config.yaml, else examples/demo.config.yaml
@@ -41,9 +42,10 @@ export const HELP: Readonly<Record<string, string>> = {
   start: `Usage: sos start [--today YYYY-MM-DD] [--accept-staff-changes]
 
 Runs the bot: an HTTP server on HOST:PORT (default 127.0.0.1:3978, this machine only) with
-GET /healthz, /readyz, /metrics and the Slack and Teams routes. Before anything else it reads .env
-in the folder it runs in, when there is one (never overriding a variable already set), and says
-so. First it sets up the database as \`sos migrate\` does:
+GET /healthz, /readyz, /metrics, the Slack and Teams routes, and the HTTP API under /api/v1 (for
+the clients \`sos api-client add\` makes; none added, every request is refused). Before anything
+else it reads .env in the folder it runs in, when there is one (never overriding a variable already
+set), and says so. First it sets up the database as \`sos migrate\` does:
 migrations, the agency check, the staff sync (it says what changed, and lists people no longer in
 the config who still hold open cases); a sync marking a quarter or more of the staff, or a whole
 team, as gone needs --accept-staff-changes. While it runs, a change to the config or to the staff
@@ -252,4 +254,19 @@ with; and the staff guard (a quarter or more of the staff, or a whole team, mark
 says whether a \`sos start\` is running on the database, and whether its last reload was applied
 (what changed) or refused (why: it runs the config it had before). Reads only: the database is
 opened read-only. Exits 0 when the files can be used as they are, 1 when not.`,
+  "api-client": `Usage: sos api-client add NAME --scopes SCOPE[,SCOPE…] [--team TEAM]…
+       sos api-client list
+       sos api-client revoke NAME
+
+The systems allowed to call the HTTP API that \`sos start\` serves under /api/v1 (a case-recording
+system, a data team's reporting job). add prints the client's token once: only a SHA-256 hash of it
+is kept, so a lost token is revoked and a new client added. Every request carries it as
+"Authorization: Bearer <token>".
+
+Scopes: practice:write (POST /api/v1/practice), cases:write (open, correct, move, transfer and close
+cases), cases:read (a case's details and history), dashboards:read (dashboards, stuck, coverage).
+--team (repeatable) limits the client to those teams' cases; without it, every team.
+NAME: lower-case letters, digits and dashes; entries it writes show the surface api:NAME.
+revoke stops the token at once; the client's row stays for the audit (its name is not reused).
+add and revoke are audited; list reads only.`,
 };

@@ -25,6 +25,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Run>>> = {
   migrate: async () => (await import("./migrate.ts")).migrate,
   sync: async () => (await import("./sync.ts")).sync,
   config: async () => (await import("./config.ts")).config,
+  "api-client": async () => (await import("./api-client.ts")).apiClient,
 };
 
 /** A mistake in how `sos` itself was called: one sentence on standard error, exit code 2. */

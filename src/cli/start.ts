@@ -1,4 +1,5 @@
 import { startConsoleChat } from "../../adapters/console/chat.ts";
+import { apiMount } from "../api/mount.ts";
 import { DEMO_TODAY, UsageError } from "../app/boot.ts";
 import { liveContext } from "../app/context.ts";
 import { DEMO_CONFIG, resolveDbPath } from "../app/paths.ts";
@@ -111,11 +112,13 @@ export async function start(argv: string[]): Promise<number> {
     },
   });
   const { metricsPort, metricsHost } = obs.settings;
-  const app = createApp(ctx, surfaces.mounts, {
+  // The HTTP API is served whatever the platforms: with no client added, it refuses every request.
+  const mounts = [...surfaces.mounts, apiMount(ctx, { log: lineLog(logger, "api", "warn") })];
+  const app = createApp(ctx, mounts, {
     logger,
     ...(metricsPort === undefined ? { metrics } : { timing: metrics }),
   });
-  const running = await listen(app, port, surfaces.mounts, host);
+  const running = await listen(app, port, mounts, host);
   say(
     `Server:    ${serverOrigin(host, running.port)}  (GET /healthz, /readyz${metricsPort === undefined ? ", /metrics" : ""})`,
   );
@@ -130,7 +133,7 @@ export async function start(argv: string[]): Promise<number> {
     );
   }
   // PORT=0 takes any free port: the lines that name it say the one taken.
-  for (const m of surfaces.mounts)
+  for (const m of mounts)
     say(
       `           ${m.describe.replaceAll(`${serverOrigin(host, port)}/`, `${serverOrigin(host, running.port)}/`)}`,
     );

@@ -7,8 +7,8 @@ import type { Issue } from "./issues.ts";
 import { describe } from "./messages.ts";
 import type { Reply } from "./reply.ts";
 
-/** Where a command came from: kept with every record and audit line. */
-export type Surface = "console" | "cli" | "slack" | "teams" | "digest" | "import";
+/** Where a command came from: kept with every record and audit line. `api:<client>`: the HTTP API. */
+export type Surface = "console" | "cli" | "slack" | "teams" | "digest" | "import" | `api:${string}`;
 
 /**
  * Who will see the reply. `private` (an ephemeral message, a DM, the console) may show children's

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, ne, notExists, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, ne, notExists, notLike, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { ElementKey } from "../domain/elements.ts";
 import { type ElementState, EMPTY_STATE, foldElement, type LiveEvent } from "../domain/projection.ts";
@@ -52,8 +52,10 @@ export function eventQueries(store: Store) {
     .where(
       and(
         eq(practiceEvents.recordedBy, sql.placeholder("staffId")),
-        // Imported records (the paper dashboard) are not "my last entry".
+        // Imported records (the paper dashboard) and a case-recording system's (the API) are not
+        // "my last entry": the person did not type them here.
         ne(practiceEvents.surface, "import"),
+        notLike(practiceEvents.surface, "api:%"),
         isNull(practiceEvents.retractsId),
         notRetracted,
       ),

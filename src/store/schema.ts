@@ -461,3 +461,27 @@ export const erasures = sqliteTable(
 
 export type BackupRow = typeof backups.$inferSelect;
 export type ErasureRow = typeof erasures.$inferSelect;
+
+/**
+ * Systems allowed to call the HTTP API (`sos api-client add`): a case-recording system, a data
+ * team's reporting job. Only a SHA-256 hash of each token is kept, so a copy of the database lets no
+ * one call the API; the token itself is shown once, when the client is added. A revoked client keeps
+ * its row (the audit names it) and its token stops working at once.
+ */
+export const apiClients = sqliteTable(
+  "api_clients",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    /** hex SHA-256 of the token */
+    tokenHash: text("token_hash").notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    /** team ids the client is limited to; empty: every team */
+    teams: text("teams", { mode: "json" }).$type<string[]>().notNull(),
+    createdAt: text("created_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_clients_name").on(t.name), uniqueIndex("api_clients_token").on(t.tokenHash)],
+);
+
+export type ApiClientRow = typeof apiClients.$inferSelect;

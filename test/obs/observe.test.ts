@@ -182,7 +182,7 @@ describe("sos start with Slack: the log, /metrics and /readyz as an operator see
     };
     expect(await readyz()).toEqual([
       200,
-      { ready: true, notReady: [], checks: { database: "ready", slack: "ready" } },
+      { ready: true, notReady: [], checks: { api: "ready", database: "ready", slack: "ready" } },
     ]);
 
     const locker = new Database(join(where, "sos.db"));
@@ -196,6 +196,7 @@ describe("sos start with Slack: the log, /metrics and /readyz as an operator see
           ready: false,
           notReady: ["database"],
           checks: {
+            api: "ready",
             database:
               "the database did not answer a query: busy: another process holds it locked (SQLITE_BUSY)",
             slack: "ready",
