@@ -4,6 +4,7 @@ import type { ElementKey } from "../domain/elements.ts";
 import { type ElementState, foldElement } from "../domain/projection.ts";
 import type { Store } from "./open.ts";
 import { type PracticeEventRow, practiceEvents } from "./schema.ts";
+import { EMPTY_STATES_TEXT, encodeState, SLOT } from "./states-format.ts";
 
 export type NewEvent = Omit<typeof practiceEvents.$inferInsert, "id" | "retractsId">;
 
@@ -78,18 +79,18 @@ export function eventQueries(store: Store) {
     .returning({ id: practiceEvents.id })
     .prepare();
 
-  // One element of the case's projection, set or removed in place: no read of the other elements.
+  // One element of the case's projection, set in its slot in place: no read of the other elements.
+  // A row still holding the `{}` a raw insert leaves starts from the empty slots.
   const setState = store.sqlite.prepare(
-    "UPDATE cases SET states = json_set(states, ?, json(?)) WHERE id = ?",
+    `UPDATE cases SET states = json_set(CASE WHEN json_type(states) = 'array' THEN states ELSE '${EMPTY_STATES_TEXT}' END, ?, json(?)) WHERE id = ?`,
   );
-  const removeState = store.sqlite.prepare("UPDATE cases SET states = json_remove(states, ?) WHERE id = ?");
 
   /** Recomputes one element of a case's projection from its live events: the one place it is written. */
   function refresh(caseId: string, element: string): ElementState {
     const state = foldElement(live.all({ caseId, element }));
-    const path = `$."${element}"`;
-    if (state.count === 0) removeState.run(path, caseId);
-    else setState.run(path, JSON.stringify(state), caseId);
+    const slot = SLOT.get(element);
+    if (slot === undefined) throw new Error(`no projection slot for element ${element}`);
+    setState.run(`$[${slot}]`, JSON.stringify(encodeState(state)), caseId);
     return state;
   }
 
