@@ -3,6 +3,7 @@ import type { People } from "../app/people.ts";
 import type { Org } from "../config/org.ts";
 import type { Store } from "../store/open.ts";
 import type { Records } from "../store/records.ts";
+import type { Offload } from "./offload.ts";
 import type { Repo } from "../store/repo.ts";
 
 /**
@@ -17,6 +18,11 @@ export interface Ctx {
   readonly repo: Repo;
   readonly people: People;
   readonly clock: Clock;
+  /**
+   * The server's reader threads, when it runs them (`sos start`): reads and view building go there,
+   * off the main thread. Absent, everything runs here (the CLI, tests, and inside a reader).
+   */
+  readonly readers?: Offload;
   /** the agency's calendar date now */
   today(): string;
 }

@@ -26,6 +26,9 @@ export interface CommandInput {
 
 const lexicons = new WeakMap<object, Lexicon>();
 
+/** Reads that read nothing of the record: answered here, where a reader's round trip would cost more. */
+const CHEAP: ReadonlySet<string> = new Set(["help", "whoami"]);
+
 function lexiconFor(ctx: Ctx): Lexicon {
   let lex = lexicons.get(ctx.org);
   if (!lex) {
@@ -65,6 +68,9 @@ export async function runCommand(ctx: Ctx, input: CommandInput): Promise<Reply> 
   const def = REGISTRY.byKind(cmd.kind)!;
   if (!may(env.actor.role, def.ability)) return roleRefusal(env, def);
   const { kind: _kind, ...args } = cmd;
+  // A read goes to a reader thread when the server runs them, checked again there; the writes stay
+  // here, each in one transaction on the one writing connection.
+  if (!def.writes && ctx.readers && !CHEAP.has(def.kind)) return ctx.readers.run("command", input);
 
   const key = def.writes ? input.idempotencyKey : undefined;
   if (key !== undefined) {
