@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: builds a synthetic agency (50 teams, 1,000 workers, 20,000 open cases, 1,000,000
  * events) in a temp SQLite file and measures the paths people wait on, beside a raw better-sqlite3
- * baseline measured in the same run. Prints a table; the README keeps the latest one.
+ * baseline measured in the same run, then `sos import` of 20,000 cases and 200,000 practice rows beside
+ * a raw bulk insert of the same rows (bench/import.ts). Prints tables; the README keeps the latest.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -21,6 +22,7 @@ import { whiteboardPngIsolated } from "../src/pictures/whiteboard-png.ts";
 import { startCheckpointer } from "../src/store/checkpointer.ts";
 import { openStore } from "../src/store/open.ts";
 import { coldStarts, type Figure } from "./cold-start.ts";
+import { benchImport } from "./import.ts";
 import { percentile } from "./stats.ts";
 import { SHAPE, syntheticConfig, syntheticContext, TODAY } from "./synthetic.ts";
 
@@ -268,6 +270,12 @@ try {
   if (!coldOnly) await inProcess();
   // After the in-process figures: its children do not count in this process's peak RSS anyway.
   await coldStartTable();
+  if (!coldOnly) {
+    // `sos import` of a case list and a practice history, in child processes (after the peak RSS
+    // above was read, so it stays this process's own).
+    console.log("");
+    for (const l of await benchImport()) console.log(l);
+  }
 } finally {
   await checkpointer.stop();
   store.close();

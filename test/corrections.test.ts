@@ -184,7 +184,7 @@ describe("sos audit (a child process)", () => {
     expect(text.stdout).toMatch(/^Audit trail \(case 12345\):\n/);
     expect(text.stdout).toContain("Sam Okafor (cli)  case 12345  corrected the abuse types");
     const csv = run(["audit", "--case", "12345", "--format", "csv", "--staff", SAM]);
-    expect(csv.stdout.split("\r\n")[0]).toBe("When,Who,Surface,Case,Action,What");
+    expect(csv.stdout.split("\r\n")[0]).toBe("\uFEFFWhen,Who,Surface,Case,Action,What");
     expect(csv.stdout).toContain(",Sam Okafor,cli,12345,edit,corrected the abuse types");
     expect(csv.stdout).not.toContain("Jane Smith,");
     const bad = run(["audit", "--since", "2016-02-30"]);

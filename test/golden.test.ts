@@ -83,8 +83,11 @@ describe("the seed's dashboards, row for row", () => {
     });
   });
 
-  test("statutory family support / preventative writes Yes and No", () => {
+  test("statutory family support / preventative writes Yes and No, under its own Name/Age", () => {
     const v = board("family-support");
+    // the seed heads this table "Name/Age" (no id column), unlike the other three
+    expect(v.columns.slice(0, 3)).toEqual(["Name/Age", "Date Opened", "Abuse Type"]);
+    expect(dashboardText(v)).toMatch(/Case {3}Name\/Age {8}Opened/);
     expect(v.columns.slice(3)).toEqual([
       "Mapping Internal",
       "Mapping with Family",
@@ -246,11 +249,61 @@ describe("renderers agree on every cell", () => {
     const csv = dashboardCsv(board("statutory-cp"));
     const [header, first] = csv.split("\r\n");
     expect(header).toBe(
-      "Worker,Case ID,Name/Age/ID #,Date Opened,Abuse Type,Mapping Internal,Mapping with Family,Three Houses,Danger Statement,Safety Goal,Safety Scale,Word and Pictures,Network Number,Participatory Conferences/Meetings including Network,Interim Adult Safety Plan,Child Safety Plan",
+      "\uFEFFWorker,Case ID,Name/Age/ID #,Date Opened,Abuse Type,Mapping Internal,Mapping with Family,Three Houses,Danger Statement,Safety Goal,Safety Scale,Word and Pictures,Network Number,Participatory Conferences/Meetings including Network,Interim Adult Safety Plan,Child Safety Plan",
     );
     expect(first).toBe(
       "Jane Smith,12345,Melli Majid 13,03/02/16,N & PA,06/02/16,No,12/02/16,Yes,No,2,27/02/16,3,1,No,No",
     );
     expect(csv).toContain('"FDV, EA & N"');
+  });
+});
+
+describe("files people open", () => {
+  test("a CSV starts with the UTF-8 byte order mark, so Excel shows accented names as typed", async () => {
+    const mine = await makeTestCtx({ today: "2016-03-01" });
+    try {
+      const opened = await mine.run(
+        "sam.okafor@demo-agency.example",
+        'open 40001 "Zoë Łukasiewicz" 9 statutory-cp PA jane.smith@demo-agency.example',
+      );
+      expect(opened.ok, opened.text).toBe(true);
+      const env = viewEnv(mine.ctx, mine.as(JANE), "cli", "private");
+      const csv = dashboardCsv(dashboardFor(env, { kind: "worker", worker: mine.as(JANE) }, "overview")[0]!);
+      const bytes = Buffer.from(csv, "utf8");
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      // read back as a spreadsheet does (UTF-8 after the mark): the name comes back as typed
+      const back = new TextDecoder("utf-8").decode(bytes);
+      expect(back.startsWith("Worker,")).toBe(true);
+      expect(back).toContain("Jane Smith,40001,Zoë Łukasiewicz 9,01/03/16,PA,");
+    } finally {
+      mine.close();
+    }
+  });
+
+  test("the overview's – is explained in a note row that keeps the file a table of rows", () => {
+    const v = board("overview");
+    const lines = dashboardCsv(v)
+      .replace(/^\uFEFF/, "")
+      .trimEnd()
+      .split("\r\n");
+    const fields = (l: string) => l.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+    const width = fields(lines[0]!).length;
+    for (const l of lines) expect(fields(l)).toHaveLength(width);
+    const note = fields(lines.at(-1)!);
+    expect(note.slice(0, 3)).toEqual([
+      "",
+      "",
+      "– not on this case's own dashboard: its service doesn't record that element",
+    ]);
+    // every other row names its case; the note row does not
+    expect(lines.slice(1, -1).every((l) => fields(l)[1] !== "")).toBe(true);
+    expect(dashboardCsv(board("statutory-cp"))).not.toContain("not on this case's own dashboard");
+  });
+
+  test("the text table explains its – under the table", () => {
+    expect(dashboardText(board("overview"))).toContain(
+      "\n– not on this case's own dashboard: its service doesn't record that element\n",
+    );
+    expect(dashboardText(board("voluntary"))).not.toContain("own dashboard");
   });
 });

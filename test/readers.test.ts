@@ -11,8 +11,8 @@ import { teamDigest } from "../src/digest/team-digest.ts";
 import { whiteboardModel } from "../src/digest/whiteboard.ts";
 import { whiteboardSvg } from "../src/pictures/whiteboard-svg.ts";
 import { type Readers, startReaders } from "../src/server/readers.ts";
-import { DEMO_YAML } from "./helpers/demo-config.ts";
 import { ALISON, JANE, MORGAN, makeTestCtx, ROBIN, SAM, type TestCtx } from "./helpers/ctx.ts";
+import { DEMO_YAML } from "./helpers/demo-config.ts";
 
 /**
  * The reader threads answer exactly what the main thread would: the same commands, Home, digests

@@ -12,7 +12,8 @@ describe("nothing lost, nothing invented", () => {
     expect(r.text).toBe(
       [
         "Recorded Safety Scale 7 on 29/02/16 for case 12345 (Melli Majid 13).",
-        "The dashboard now shows Safety Scale: 7.",
+        // 12345 was rated 2 before: a cell says how many ratings, and the latest
+        "The dashboard now shows Safety Scale: 7 (2 ratings).",
         'Note saved: "after the family meeting"',
         "Wrong? `/sos undo` takes it back.",
       ].join("\n"),
@@ -118,7 +119,7 @@ describe("undo is a retraction, never a deletion", () => {
       (await t.run(JANE, "mine statutory-cp")).dashboards![0]!.groups[0]!.rows.find(
         (r) => r.caseId === "12345",
       )!.cells[8],
-    ).toBe("5");
+    ).toBe("5 (2 ratings)");
   });
 
   test("a supervisor may undo a worker's entry on the team's case", async () => {

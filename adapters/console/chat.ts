@@ -44,8 +44,10 @@ export function startConsoleChat(
       } else if (line !== "") {
         const reply = await runCommand(ctx, { actor, text: line, surface: "console", audience: "private" });
         say(reply.text);
-        // The console has nowhere to hand a file over: it shows it.
-        if (reply.file) say(`\n--- ${reply.file.filename} ---\n${reply.file.content.trimEnd()}`);
+        // The console has nowhere to hand a file over: it shows it (without the byte order mark,
+        // which is there for spreadsheets).
+        if (reply.file)
+          say(`\n--- ${reply.file.filename} ---\n${reply.file.content.replace(/^\uFEFF/, "").trimEnd()}`);
       }
       say("");
       prompt();

@@ -34,29 +34,44 @@ export function refusalFor(ctx: Ctx, detail: string): string {
   return `Sorry, I don't know you yet. This bot is for ${ctx.org.agency.name} practice staff, and ${detail} ${ask}`;
 }
 
+/** What Slack said about a user (users.info): kept, so each person costs one call an hour. */
+interface SlackFacts {
+  readonly email: string | undefined;
+  /** deleted or a bot: never matched */
+  readonly unusable: boolean;
+  /** a guest: matched only by a Slack id in the set-up */
+  readonly guest: boolean;
+}
+
+/**
+ * Slack's answers are cached, never who they were taken for: the staff are read at each message,
+ * so someone added by a config reload is known at once and someone who left is refused at once.
+ */
 export function createIdentity(ctx: Ctx, log: SlackLog): Identity {
-  const cache = new Map<string, { who: Who; until: number }>();
-  const pending = new Map<string, Promise<Who>>();
+  const cache = new Map<string, { facts: SlackFacts; until: number }>();
+  const pending = new Map<string, Promise<SlackFacts | null>>();
 
-  /** `keep: false` for an answer that must not be remembered (Slack could not be asked). */
-  async function lookUp(userId: string, client: webApi.WebClient): Promise<{ who: Who; keep: boolean }> {
-    const who = await match(userId, client);
-    return { who: who ?? { refusal: UNREACHABLE }, keep: who !== null };
-  }
-
-  async function match(userId: string, client: webApi.WebClient): Promise<Who | null> {
-    let user: NonNullable<Awaited<ReturnType<webApi.WebClient["users"]["info"]>>["user"]>;
+  /** null when Slack could not be asked: then nothing is remembered. */
+  async function lookUp(userId: string, client: webApi.WebClient): Promise<SlackFacts | null> {
     try {
       const r = await client.users.info({ user: userId });
       if (!r.user) throw new Error("users.info gave no user");
-      user = r.user;
+      const user = r.user;
+      return {
+        email: user.profile?.email,
+        unusable: user.deleted === true || user.is_bot === true,
+        guest: user.is_restricted === true || user.is_ultra_restricted === true,
+      };
     } catch (e) {
       log(`users.info failed for ${userId} (${reason(e)}); not cached, will ask again`);
       return null;
     }
-    if (user.deleted || user.is_bot)
-      return { refusal: refusalFor(ctx, "this Slack account can't be matched.") };
-    if (user.is_restricted || user.is_ultra_restricted) {
+  }
+
+  function whoIs(facts: SlackFacts | null): Who {
+    if (facts === null) return { refusal: UNREACHABLE };
+    if (facts.unusable) return { refusal: refusalFor(ctx, "this Slack account can't be matched.") };
+    if (facts.guest) {
       return {
         refusal: refusalFor(
           ctx,
@@ -64,14 +79,13 @@ export function createIdentity(ctx: Ctx, log: SlackLog): Identity {
         ),
       };
     }
-    const email = user.profile?.email;
-    const actor = email ? ctx.people.byEmail(email) : undefined;
+    const actor = facts.email ? ctx.people.byEmail(facts.email) : undefined;
     if (actor) return { actor };
     return {
       refusal: refusalFor(
         ctx,
-        email
-          ? `your Slack email (${email}) is not on its staff list.`
+        facts.email
+          ? `your Slack email (${facts.email}) is not on its staff list.`
           : "Slack didn't share an email address for you.",
       ),
     };
@@ -83,22 +97,23 @@ export function createIdentity(ctx: Ctx, log: SlackLog): Identity {
       if (configured) return { actor: configured };
       const now = ctx.clock.now().getTime();
       const hit = cache.get(userId);
-      if (hit && hit.until > now) return hit.who;
+      if (hit && hit.until > now) return whoIs(hit.facts);
       let p = pending.get(userId);
       if (!p) {
-        p = lookUp(userId, client).then(({ who, keep }) => {
+        p = lookUp(userId, client).then((facts) => {
           pending.delete(userId);
-          if (keep) cache.set(userId, { who, until: ctx.clock.now().getTime() + TTL_MS });
-          return who;
+          if (facts !== null) cache.set(userId, { facts, until: ctx.clock.now().getTime() + TTL_MS });
+          return facts;
         });
         pending.set(userId, p);
       }
-      if (waitMs === undefined) return p;
+      const answer = p.then(whoIs);
+      if (waitMs === undefined) return answer;
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<Who>((resolve) => {
         timer = setTimeout(() => resolve({ refusal: UNREACHABLE }), waitMs);
       });
-      return Promise.race([p, late]).finally(() => clearTimeout(timer));
+      return Promise.race([answer, late]).finally(() => clearTimeout(timer));
     },
   };
 }

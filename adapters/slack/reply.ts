@@ -13,13 +13,14 @@ import {
   type Message,
   sections,
 } from "./render/blockkit.ts";
+import { casePages, casesMessage, coverageCasesMessage } from "./render/blockkit-cases.ts";
 import { digestMessages } from "./render/blockkit-digest.ts";
 import { checkMessage } from "./render/blockkit-limits.ts";
-import { coverageMessage, dashboardMessage, dashboardPages, pageButtons } from "./render/blockkit-tables.ts";
+import { pageButtons } from "./render/blockkit-tables.ts";
 import { caseMessage, stuckMessage } from "./render/blockkit-views.ts";
 
 /**
- * A command's Reply as a Slack message: tables as table blocks (paged), a recorded entry with its
+ * A command's Reply as a Slack message: dashboards case by case (paged), a recorded entry with its
  * Undo button, a refusal marked so it cannot be taken for a confirmation.
  */
 
@@ -82,11 +83,13 @@ export function replyMessage(reply: Reply, opts: ReplyOptions = {}): Message {
   let m: Message;
   if (reply.digest) m = digestPreviewMessage(reply.digest, opts);
   else if (reply.dashboards && reply.dashboards.length > 0) {
-    const pages = dashboardPages(reply.dashboards);
+    // A message may be read on a phone: each case as a section of fields, not the wide table
+    // (which the App Home keeps). The reply's own first line counts every dashboard; each page says
+    // what it holds instead.
+    const pages = casePages(reply.dashboards);
     const index = Math.max(0, Math.min(opts.page ?? 0, pages.length - 1));
-    // The reply's own first line counts every dashboard; each page says what it holds instead.
-    m = dashboardMessage(pages, index, opts.pageValue ? { value: opts.pageValue } : undefined);
-  } else if (reply.coverage) m = coverageMessage(reply.coverage);
+    m = casesMessage(pages, index, opts.pageValue ? { value: opts.pageValue } : undefined);
+  } else if (reply.coverage) m = coverageCasesMessage(reply.coverage);
   else if (reply.stuck) m = stuckMessage(reply.stuck, opts);
   else if (reply.caseView) m = caseMessage(reply.caseView);
   else m = textMessage(reply, opts);

@@ -2,13 +2,18 @@ import { existsSync } from "node:fs";
 import { loadOrg } from "../config/load.ts";
 import type { Org } from "../config/org.ts";
 import { isIsoDate } from "../domain/dates.ts";
+import {
+  backupBeforeMigration,
+  type PreMigrationBackup,
+  recordPreMigrationBackup,
+} from "../lifetime/pre-migration.ts";
 import { type AgencyRecord, countCases, readAgency, type SchemaState, schemaState } from "../store/meta.ts";
 import { openStore, type Store } from "../store/open.ts";
 import { openStoreReadOnly } from "../store/open-readonly.ts";
 import { needsAcceptance, planSync, readOrgRows } from "../store/org-sync.ts";
 import { type Clock, dayClock, shiftedClock, systemClock } from "./clock.ts";
 import { type Ctx, readContext, type SetUp, syncContext } from "./context.ts";
-import { DEMO_CONFIG } from "./paths.ts";
+import { DEMO_CONFIG, shown } from "./paths.ts";
 import {
   noAgencyRecorded,
   noDatabase,
@@ -46,6 +51,8 @@ export interface Booted {
   readonly demoClock: boolean;
   /** what setting up did (setup only) */
   readonly setUp?: SetUp;
+  /** the checked copy made before migrating a database that holds records (setup only) */
+  readonly backedUp?: PreMigrationBackup;
 }
 
 /**
@@ -107,13 +114,21 @@ export function boot(opts: {
         throw wrongAgency(opts.dbPath, org, before.agency);
       refuseUnacceptedSync(opts.dbPath, org, before, open);
     }
+    const backedUp = before?.schema === "behind" ? backUpFirst(opts.dbPath, org) : null;
     const store = openStore(opts.dbPath);
     try {
+      if (backedUp) recordPreMigrationBackup(store, backedUp);
       const { ctx, setUp } = syncContext(org, store, clock, {
         command: open.command,
         acceptStaffChanges: open.acceptStaffChanges === true,
       });
-      return { ctx, emptyDb: countCases(store) === 0, demoClock: demo, setUp };
+      return {
+        ctx,
+        emptyDb: countCases(store) === 0,
+        demoClock: demo,
+        setUp,
+        ...(backedUp ? { backedUp } : {}),
+      };
     } catch (e) {
       store.close();
       throw e;
@@ -136,6 +151,17 @@ export function boot(opts: {
   }
   const ctx = readContext(org, store, clock);
   return { ctx, emptyDb: countCases(store) === 0, demoClock: demo };
+}
+
+/** A migration rewrites tables: a database holding records is copied and checked first, or not migrated. */
+function backUpFirst(dbPath: string, org: Org): PreMigrationBackup | null {
+  try {
+    return backupBeforeMigration(dbPath, org);
+  } catch (e) {
+    throw new UsageError(
+      `${shown(dbPath)} needs migrating, but it could not be backed up first, so nothing was changed: ${e instanceof Error ? e.message : String(e)}. Free some space or set backup.dir, then try again.`,
+    );
+  }
 }
 
 function openReadOnly(dbPath: string): Store {

@@ -2,7 +2,7 @@ import { UsageError } from "../app/boot.ts";
 import { auditLines, auditText } from "../commands/audit-view.ts";
 import { OPERATOR, viewEnv } from "../commands/views.ts";
 import { isIsoDate, zonedInstant } from "../domain/dates.ts";
-import { csvLine } from "../render/csv.ts";
+import { csvDocument } from "../render/csv.ts";
 import { oneOf, readArgs } from "./args.ts";
 import { bootFromEnv } from "./setup.ts";
 
@@ -44,9 +44,9 @@ export async function audit(argv: string[]): Promise<number> {
     const lines = auditLines(env, rows);
     if (format === "json") process.stdout.write(`${JSON.stringify({ lines }, null, 2)}\n`);
     else if (format === "csv") {
-      const out = [csvLine(["When", "Who", "Surface", "Case", "Action", "What"])];
-      for (const l of lines) out.push(csvLine([l.when, l.who, l.surface, l.caseId ?? "", l.action, l.what]));
-      process.stdout.write(`${out.join("\r\n")}\r\n`);
+      const out = [["When", "Who", "Surface", "Case", "Action", "What"]];
+      for (const l of lines) out.push([l.when, l.who, l.surface, l.caseId ?? "", l.action, l.what]);
+      process.stdout.write(csvDocument(out));
     } else {
       const scope = [
         values.case ? `case ${values.case}` : null,

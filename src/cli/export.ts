@@ -9,6 +9,7 @@ import { whiteboardHtml } from "../pictures/whiteboard-html.ts";
 import { whiteboardPng } from "../pictures/whiteboard-png.ts";
 import { dashboardCsv } from "../render/csv.ts";
 import { oneOf, readArgs } from "./args.ts";
+import { exportCase } from "./export-case.ts";
 import { bootFromEnv, shown } from "./setup.ts";
 
 /**
@@ -25,14 +26,22 @@ function writePrivately(path: string, data: string | Uint8Array): void {
   }
 }
 
-/** `sos export --format csv|html|png [--team NAME] --out FILE`: a dashboard to keep, print or share. */
+/**
+ * `sos export --format csv|html|png [--team NAME] --out FILE`: a dashboard to keep, print or share.
+ * `sos export --case ID --format json|html --out FILE --as ADMIN`: everything held about one child.
+ */
 export function exportFile(argv: string[]): number {
   const { values } = readArgs("export", argv, {
     format: { type: "string" },
     team: { type: "string" },
     out: { type: "string" },
     today: { type: "string" },
+    case: { type: "string" },
+    as: { type: "string" },
   });
+  if (values.case !== undefined) return exportCase(values);
+  if (values.as !== undefined)
+    throw new UsageError("--as is for a case's export (--case ID): dashboard exports are for the operator");
   const format = oneOf("--format", values.format, ["csv", "html", "png"] as const, "csv");
   if (!values.out) throw new UsageError("sos export needs --out FILE: where to write it");
   // Reading only: the file written is the export; the database is opened read-only.

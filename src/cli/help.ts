@@ -10,10 +10,17 @@ Commands:
   dashboard   print a dashboard as text, CSV or JSON
   stuck       print stuck cases and why
   digest      run a digest now (or show it with --dry-run), and see what was posted when
-  export      write a dashboard to a file: CSV, a printable whiteboard page, or its picture
+  export      write a dashboard to a file (CSV, a printable whiteboard, its picture), or with
+              --case everything held about one child (subject access, JSON or HTML)
   audit       who did what, when and from where: by case, person or date, as text, CSV or JSON
-  migrate     create or update the database schema, and sync the config's staff
+  import      bring in a case list or a practice history from a CSV file, all or nothing
+  migrate     create or update the database schema (backing it up first), and sync the staff
   sync        write the config's teams and staff into the database, and say what changed
+  backup      copy the database while it runs, check the copy; status: the last good one, failures
+  restore     replace the database with a checked backup (refused while a server holds it)
+  retention   list the closed cases the config's retention policy says are due; --apply removes them
+  erase       remove one case's records now (a court order, a case opened in error)
+  config      check the config and staff file as the running app would, and how its last reload went
 
 Every command finds its files the same way:
   config    SOS_CONFIG, else ./sos.config.yaml, else examples/demo.config.yaml
@@ -24,7 +31,9 @@ then the command says so and exits 1, having done nothing.
 
 A database belongs to one agency (config agency.id): a config for another agency is refused before
 anything is written. Only start, migrate, sync and demo set up the database and sync the staff;
-dashboard, stuck, export, digest status and digest run --dry-run open it read-only.
+dashboard, stuck, export (not --case), digest status, digest run --dry-run, backup status and
+retention --dry-run open it read-only. Records leave the database only through retention --apply
+and erase, each audited.
 
 Run \`sos <command> --help\` for a command's options.`;
 
@@ -35,8 +44,12 @@ Runs the bot: an HTTP server on HOST:PORT (default 127.0.0.1:3978, this machine 
 GET /healthz and the Slack and Teams routes. First it sets up the database as \`sos migrate\` does:
 migrations, the agency check, the staff sync (it says what changed, and lists people no longer in
 the config who still hold open cases); a sync marking a quarter or more of the staff, or a whole
-team, as gone needs --accept-staff-changes. With no Slack or Teams credentials at all it runs in
-local mode:
+team, as gone needs --accept-staff-changes. While it runs, a change to the config or to the staff
+file it names (staffFile), or SIGHUP, reloads them without a restart: checked as at start (plus the
+same agency and time zone, and the staff guard), then applied in one transaction and logged on
+standard error ("config: reloaded …: 2 people added, North Team's supervisor changed"); one that
+fails is logged in one line, the running config stays, and \`sos config check\` shows why.
+With no Slack or Teams credentials at all it runs in local mode:
   - POST /api/messages answers Microsoft Teams without tokens, for the Agents Playground:
       npx agentsplayground -e http://127.0.0.1:3978/api/messages -c msteams
     only when HOST is a loopback address and NODE_ENV is not production, only to a connector on
@@ -59,6 +72,11 @@ Slack (docs/slack.md) is served when these are set:
   SLACK_APP_TOKEN       Socket Mode instead: an xapp-… token; the bot connects out to Slack
   SLACK_API_URL         optional Web API base URL (default https://slack.com/api/)
 If Slack can't be reached the bot still starts, logs one line and keeps trying.
+Backups: with backup.schedule in the config (cron, agency time zone) it runs \`sos backup\` on that
+schedule, and once at start-up when the last scheduled time passed with no good backup since; a
+failure is one line on standard error and is kept for \`sos backup status\`. Before migrating a
+database that holds records it copies it first (into backup.dir, else beside the database) and says
+where. While it runs it holds <database>.lock, so \`sos restore\` and a second start refuse.
 Environment: HOST, PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, SOS_BUSY_TIMEOUT_MS, and the Slack and
 Teams variables above.`,
   chat: `Usage: sos chat --as <email> [--today YYYY-MM-DD]
@@ -89,6 +107,32 @@ Prints the audit trail in order: every entry (undone ones too), correction, move
 reopen, snooze and import, with who did it, when and from which surface (chat, button, form, cli,
 import). It holds ids and codes only: no child's name or note is ever in it.
 Reads only: the database is opened read-only.`,
+  import: `Usage: sos import cases FILE.csv --as ADMIN_EMAIL [--dry-run] [--update] [--today YYYY-MM-DD]
+       sos import practice FILE.csv --as ADMIN_EMAIL [--dry-run] [--today YYYY-MM-DD]
+       sos import cases --template | sos import practice --template
+
+Brings an agency's existing records in from CSV (UTF-8 with or without a BOM; comma or semicolon,
+read from the header line; quoted values may hold line breaks; CRLF or LF). Every row is checked
+first, with the same readers and checks as chat (dates as chat takes them or ISO, services, abuse
+types, outcomes, element words); if any row is wrong nothing is written, every bad row is listed
+("row 17, date_opened: "31/02/16" is not a date", row numbers as a spreadsheet shows them) and the
+exit code is 1. It is all one transaction. Importing the same file again writes nothing: what the
+record has is "already there".
+cases     columns (any case, any order): case_id, child_name, date_of_birth and/or age, service,
+          abuse_types, date_opened, worker_email; for a closed case also date_closed, outcome and
+          optionally closing_note (it is opened, then closed). A case already in the record whose
+          details differ is an error naming the field, unless --update, which records each
+          difference as /sos edit would (name, date of birth, age, date opened, abuse types), a
+          service change as /sos move, and a close as /sos close. Transfers and reopens stay chat's.
+practice  columns: case_id, element, date, value, note, recorded_by (the email of anyone on the staff
+          now or before). An empty date is an entry without a date (it shows as Yes). The same case,
+          element, date, value and recorder already in the record is "already there".
+--as        the admin importing; the audit names them, each entry keeps its recorded_by
+--dry-run   check the file and say what would happen; the database is opened read-only
+--template  print the columns and one example row, for this agency's date format
+Imported entries have the surface "import": /sos undo takes back only what someone typed, so an
+imported entry is undone by its number (/sos undo #<entry>). While a large import writes, the bot's
+own writes wait for it (20,000 cases and 200,000 entries take seconds; see the README).`,
   stuck: `Usage: sos stuck [--team NAME] [--format text|json] [--today YYYY-MM-DD]
 
 Prints the stuck cases (whole agency, or one team), each with the rules it breaks and days stuck.
@@ -108,17 +152,30 @@ Schedules (config digest / teams[].digest): team digest Monday 08:00, agency sum
 nudges weekdays 09:00, in the agency's time zone; \`sos start\` runs them and catches up missed ones.
 status and run --dry-run read only (the database is opened read-only); run records in the ledger.`,
   export: `Usage: sos export --format csv|html|png [--team NAME] --out FILE [--today YYYY-MM-DD]
+       sos export --case ID [--format json|html] --out FILE --as ADMIN-EMAIL
 
-csv   the overview dashboard (a team's, or the whole agency's without --team), one row per case
+csv   the overview dashboard (a team's, or the whole agency's without --team), one row per case;
+      UTF-8 with a byte order mark (Excel shows accented names), a last row without a case id
+      explaining the "–" cells
 html  a printable whiteboard page for a team: its dashboards and the heatmap
 png   the team's whiteboard picture (cases × elements: done, not done, stuck)
 Files hold children's full names: they are written readable by their owner only (0600); keep
-them where case records are kept. Reads the database only.`,
+them where case records are kept. Reads the database only.
+
+
+--case  a subject-access export: everything held about one child (the case and every correction,
+        allocations, every entry including undone ones with notes, closes and reopens, the audit
+        lines, reminders, and the team digests posted while it was open in its team, with how exact
+        that is). json (default) is the documented shape "sos-subject-access/1"; html is one
+        self-contained page to print. Admins only; the file is mode 0600 and appears only once the
+        export is recorded in the audit trail.`,
   migrate: `Usage: sos migrate [--accept-staff-changes]
 
 Creates the database if needed and applies any migrations not yet applied, then records its agency
 (a new database, or one made before agencies were kept) or checks it against the config's, and syncs
-the config's staff as \`sos sync\` does. start does all of this too.`,
+the config's staff as \`sos sync\` does. start does all of this too. A database that holds records
+and needs migrating is first copied and checked (into backup.dir, else beside the database:
+<agency>-before-migration-<time>.db, mode 0600, never pruned); if that fails, nothing is migrated.`,
   sync: `Usage: sos sync [--accept-staff-changes] [--dry-run]
 
 Writes the config's teams and staff into the database and says what changed ("2 people added,
@@ -126,5 +183,60 @@ Writes the config's teams and staff into the database and says what changed ("2 
 inactive, never deleted; anyone who left still holding open cases is listed, to reallocate with
 /sos assign. A sync that would mark a quarter or more of the active staff, or every member of a
 team, as gone is refused unless --accept-staff-changes is given: that is what a wrong config looks
-like. A config for another agency is refused. --dry-run says what would change and writes nothing.`,
+like. A config for another agency is refused. --dry-run says what would change and writes nothing.
+A running \`sos start\` reloads a changed config by itself; when its reload was refused by that
+guard, accept with this command, then send the app SIGHUP (kill -HUP <pid>) to reload it.`,
+  backup: `Usage: sos backup [--out FILE]
+       sos backup status [--limit N]
+
+backup   copies the database with SQLite's online backup, while the server keeps running, into
+         --out FILE (never overwritten), or without --out into the config's backup.dir as
+         <agency>-<UTC time>.db, keeping the newest backup.keep there. The copy is one file, mode
+         0600, checked before it is kept: SQLite's integrity check, every entry the database held
+         when the copy began is in it, and every case's dashboard equals a rebuild from its entries.
+         A copy that fails is removed and the failure recorded; exit 1.
+         (--scheduled marks it as the schedule's: what \`sos start\` runs.)
+status   the last good backup and its age, failures since and why, the recent runs, the folder and
+         the schedule's next time (and a backup it missed). Reads only.
+Config: backup: { dir, keep (default 14), schedule (cron in the agency's zone, default "0 2 * * *",
+or off) }. The backup ledger is in the database, so \`sos backup\` records as well as reads.`,
+  restore: `Usage: sos restore FILE [--force]
+
+Replaces the database (SOS_DB) with a backup. First it checks FILE as \`sos backup\` checks a copy
+(integrity, entries, every dashboard against a rebuild): a file that fails is never restored. It
+refuses, changing nothing,
+  - while a server holds the database (a running \`sos start\` holds an operating-system lock on
+    <database>.lock; stop it, then restore);
+  - a backup of another agency (its recorded agency.id is not the config's), unless --force;
+  - when the database there holds cases, unless --force.
+The database it replaces is never deleted: it is moved aside as <database>.replaced-<time>, one
+file, mode 0600. The restored database is mode 0600 and its audit trail says where it came from; one
+made by an earlier version is brought up to date by the next \`sos start\` or \`sos migrate\`.`,
+  retention: `Usage: sos retention [--dry-run] [--today YYYY-MM-DD]
+       sos retention --apply --as ADMIN-EMAIL [--today YYYY-MM-DD]
+
+--dry-run (the default) lists the closed cases the config's retention policy says are due for
+removal: case id, the day it closed, the day it became due and why. No names; changes nothing.
+--apply removes each of those cases through the one audited erasure path: the case, its entries,
+corrections, allocations, closes, audit lines, snoozes and reminders go, the replies kept for
+platform retries that mention it are blanked, and one audit line stays ("case 12345: removed under
+retention on …, by …") with counts only. Each case in its own transaction, checked again inside it
+(a case reopened since is kept). Admins only; never from chat.
+Config: retention: { afterClosing: { years, months }, afterBirthday: N }: kept until every rule
+given has passed. A birthday worked out from the age at opening is the latest it can be.`,
+  erase: `Usage: sos erase --case ID --as ADMIN-EMAIL --reason "…" [--today YYYY-MM-DD]
+
+Removes one case's records now, open or closed (a court order, a case opened in error), through
+the same audited path as \`sos retention --apply\`. The reason is kept with the record of the
+erasure after the case is gone, so it must not name the child (refused if it does): give a
+reference. Admins only; never from chat. Backups made before still hold the case until pruned.`,
+  config: `Usage: sos config check
+
+Checks the config and the staff file it names (staffFile) as the running app would before
+reloading them: every problem, each with its key or its file row and column (staff.csv row 7,
+role: …); the agency the database belongs to; while \`sos start\` runs, the time zone it started
+with; and the staff guard (a quarter or more of the staff, or a whole team, marked as gone). Then
+says whether a \`sos start\` is running on the database, and whether its last reload was applied
+(what changed) or refused (why: it runs the config it had before). Reads only: the database is
+opened read-only. Exits 0 when the files can be used as they are, 1 when not.`,
 };

@@ -17,8 +17,14 @@ const COMMANDS: Readonly<Record<string, () => Promise<Run>>> = {
   digest: async () => (await import("./digest.ts")).digest,
   export: async () => (await import("./export.ts")).exportFile,
   audit: async () => (await import("./audit.ts")).audit,
+  backup: async () => (await import("./backup.ts")).backup,
+  restore: async () => (await import("./restore.ts")).restore,
+  retention: async () => (await import("./retention.ts")).retention,
+  erase: async () => (await import("./erase.ts")).erase,
+  import: async () => (await import("./import.ts")).importFile,
   migrate: async () => (await import("./migrate.ts")).migrate,
   sync: async () => (await import("./sync.ts")).sync,
+  config: async () => (await import("./config.ts")).config,
 };
 
 /** A mistake in how `sos` itself was called: one sentence on standard error, exit code 2. */

@@ -1,4 +1,5 @@
 import { setUpLines } from "../app/set-up-report.ts";
+import { preMigrationLine } from "../lifetime/pre-migration.ts";
 import { readArgs } from "./args.ts";
 import { bootFromEnv, shown } from "./setup.ts";
 
@@ -8,13 +9,14 @@ import { bootFromEnv, shown } from "./setup.ts";
  */
 export function migrate(argv: string[]): number {
   const { values } = readArgs("migrate", argv, { "accept-staff-changes": { type: "boolean" } });
-  const { ctx, dbPath, setUp } = bootFromEnv({
+  const { ctx, dbPath, setUp, backedUp } = bootFromEnv({
     open: { mode: "setup", command: "migrate", acceptStaffChanges: values["accept-staff-changes"] === true },
   });
   try {
     const row = ctx.store.sqlite.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as {
       n: number;
     };
+    if (backedUp) process.stdout.write(`${preMigrationLine(backedUp, shown)}\n`);
     process.stdout.write(`${shown(dbPath)} is up to date (${row.n} migrations applied).\n`);
     if (setUp) for (const l of setUpLines(setUp, dbPath, ctx.org)) process.stdout.write(`${l}\n`);
     return 0;

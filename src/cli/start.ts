@@ -1,19 +1,28 @@
 import { startConsoleChat } from "../../adapters/console/chat.ts";
 import { DEMO_TODAY, UsageError } from "../app/boot.ts";
-import { DEMO_CONFIG } from "../app/paths.ts";
+import { liveContext } from "../app/context.ts";
+import { DEMO_CONFIG, resolveDbPath } from "../app/paths.ts";
 import { startPruning } from "../app/prune.ts";
+import { createReloader, type ReloadTrigger } from "../app/reload.ts";
 import { setUpLines } from "../app/set-up-report.ts";
 import { hostFromEnv, platformEnv, surfacesFromEnv } from "../app/surfaces.ts";
+import { watchFiles } from "../app/watch.ts";
 import { loadDemoData } from "../demo/load.ts";
 import { createRunner } from "../digest/runner.ts";
 import { createScheduler, type Scheduler } from "../digest/scheduler.ts";
 import { digestPictures } from "../digest/whiteboard.ts";
 import { formatDate, localDate, localTime } from "../domain/dates.ts";
+import { lastGoodBackup } from "../lifetime/backup-ledger.ts";
+import { scheduleBackups } from "../lifetime/backup-schedule.ts";
+import { preMigrationLine } from "../lifetime/pre-migration.ts";
+import { lockTakenBy, takeServerLock } from "../lifetime/server-lock.ts";
 import { isolatedRenderer } from "../pictures/png-renderer.ts";
 import { createApp, listen, serverOrigin } from "../server/http.ts";
 import { startCheckpointer } from "../store/checkpointer.ts";
+import { recordStart } from "../store/config-reload.ts";
 import { SERVER_BUSY_TIMEOUT_MS } from "../store/open.ts";
 import { readArgs } from "./args.ts";
+import { consoleGreeting } from "./greeting.ts";
 import { bootFromEnv, shown } from "./setup.ts";
 
 /** `sos start` (`npm start`): the server, and in local mode the console chat. */
@@ -29,11 +38,19 @@ export async function start(argv: string[]): Promise<number> {
   const problem = platformEnv(process.env).problem;
   if (problem) throw new UsageError(problem);
   const host = hostFromEnv(process.env);
-  const { ctx, emptyDb, configPath, dbPath, demoClock, setUp } = bootFromEnv({
+  // Held while serving, so `sos restore` can tell a server is using the database (the OS lets go of
+  // it however this process ends); taken before setting up, so a restore cannot be half-way through.
+  const lock = takeServerLock(resolveDbPath(process.env, process.cwd()));
+  if (!lock) throw new UsageError(lockTakenBy(resolveDbPath(process.env, process.cwd()), shown, "start"));
+  const booted = bootFromEnv({
     open: { mode: "setup", command: "start", acceptStaffChanges: values["accept-staff-changes"] === true },
     today: values.today,
   });
+  const { emptyDb, configPath, dbPath, demoClock, setUp, backedUp } = booted;
+  // Everything the app builds reads the config through this, so a reload reaches all of it.
+  const { ctx, config } = liveContext(booted.ctx);
   const say = (s: string) => process.stdout.write(`${s}\n`);
+  const log = (l: string) => process.stderr.write(`${l}\n`);
 
   const surfaces = surfacesFromEnv(ctx, process.env);
   say(
@@ -48,6 +65,7 @@ export async function start(argv: string[]): Promise<number> {
     dbNote = `new: loaded ${cases} demo cases from the Signs of Safety dashboards document`;
   }
   say(`Database:  ${shown(dbPath)} (${dbNote})`);
+  if (backedUp) say(preMigrationLine(backedUp, shown));
   // The agency, what the staff sync changed, and who left the config still holding open cases.
   if (setUp) for (const l of setUpLines(setUp, dbPath, ctx.org)) say(l);
   if (demoClock) {
@@ -76,7 +94,6 @@ export async function start(argv: string[]): Promise<number> {
   let scheduler: Scheduler | undefined;
   const renderer = isolatedRenderer();
   if (surfaces.posters.length > 0) {
-    const log = (l: string) => process.stderr.write(`${l}\n`);
     scheduler = createScheduler(
       ctx,
       createRunner({
@@ -115,24 +132,85 @@ export async function start(argv: string[]): Promise<number> {
     );
   }
 
+  const local = (d: Date) =>
+    `${formatDate(localDate(d, ctx.org.agency.timeZone), ctx.org.dates.format)} ${localTime(d, ctx.org.agency.timeZone)}`;
+  const backups = scheduleBackups({
+    backup: ctx.org.backup,
+    timeZone: ctx.org.agency.timeZone,
+    dbPath,
+    configPath,
+    lastGood: () => {
+      const b = lastGoodBackup(ctx.store, "scheduled");
+      return b ? new Date(b.finishedAt) : null;
+    },
+    say,
+    log: (l) => process.stderr.write(`${l}\n`),
+    local,
+    shown,
+  });
+  say(backups.line);
+
+  // A changed config or staff file, or SIGHUP, is read, checked and applied without a restart.
+  recordStart(ctx.store, {
+    pid: process.pid,
+    at: new Date().toISOString(),
+    configPath,
+    timeZone: ctx.org.agency.timeZone,
+  });
+  const reloader = createReloader({
+    configPath,
+    ctx,
+    config,
+    log,
+    applied: () => {
+      scheduler?.reschedule();
+    },
+  });
+  // A reload that fails in a way no check foresaw must not stop the app serving what it has.
+  const reload = (trigger: ReloadTrigger) => {
+    try {
+      reloader.reload(trigger);
+    } catch (e) {
+      log(
+        `config: the reload stopped (${e instanceof Error ? e.name : "error"}); the running config stays as it was`,
+      );
+    }
+    watching.refresh();
+  };
+  const watching = watchFiles(
+    () => reloader.files(),
+    () => reload("file"),
+    { log },
+  );
+  const onHangUp = () => reload("signal");
+  process.on("SIGHUP", onHangUp);
+  say(
+    `Reload:    a change to ${reloader
+      .files()
+      .map((f) => shown(f))
+      .join(
+        " or ",
+      )} is applied without a restart (also on SIGHUP); \`sos config check\` says how the last one went.`,
+  );
+
   const stop = async () => {
+    watching.close();
+    process.off("SIGHUP", onHangUp);
     pruning.stop();
     scheduler?.stop();
+    await backups.stop();
     await renderer.close();
     await running.close();
     await checkpointer.stop();
     ctx.store.close();
+    lock.release();
   };
   process.once("SIGTERM", () => void stop().then(() => process.exit(0)));
 
   const first = ctx.people.all().find((a) => a.role === "worker") ?? ctx.people.all()[0];
   if (surfaces.local && process.stdin.isTTY && first) {
     say("");
-    say(`Console:   you are ${first.name} (${first.role}). Try:`);
-    say(`             /sos mine`);
-    say(`             /sos mapped-with-family 12345`);
-    say(`             /sos help`);
-    say(`           :as <email> switches person, :quit leaves.`);
+    for (const l of await consoleGreeting(ctx, first)) say(l);
     say("");
     await startConsoleChat(ctx, first, { input: process.stdin, output: process.stdout });
     await stop();

@@ -69,8 +69,20 @@ export function auditLines(env: Env, rows: readonly AuditRow[]): AuditLine[] {
       case "snooze":
         what = `snoozed reminders until ${day(d.until)}`;
         break;
+      case "import":
+        what = importWhat(d);
+        break;
       case "away":
         what = `recorded leave from ${day(d.from)} to ${day(d.to)}`;
+        break;
+      case "erase":
+        what = `removed the case's records under ${d.under === "retention" ? "retention" : "an erasure"} (erasure #${d.erasure})`;
+        break;
+      case "export-case":
+        what = `exported everything held about the case (subject access, ${String(d.format)})`;
+        break;
+      case "restore":
+        what = `restored the database from ${String(d.from)}`;
         break;
       default:
         what = r.action;
@@ -97,4 +109,30 @@ export function auditText(title: string, lines: readonly AuditLine[]): string {
       (l) => `${l.when}  ${l.who} (${l.surface})${l.caseId ? `  case ${l.caseId}` : ""}  ${l.what}`,
     ),
   ].join("\n");
+}
+
+/**
+ * An import's audit line: one per case it gave entries to, and one for the file, which it names by
+ * its SHA-256 (the audit holds no file name or content, so no child data comes in with one).
+ */
+function importWhat(d: Record<string, unknown>): string {
+  const count = (k: string) => {
+    const v = d[k];
+    return typeof v === "number" ? v.toLocaleString("en-GB") : "0";
+  };
+  const file = typeof d.sha256 === "string" && d.sha256 ? ` (file ${d.sha256.slice(0, 12)})` : "";
+  const entries = d.entries === 1 ? "1 practice entry" : `${count("entries")} practice entries`;
+  if (d.what === "practice" && d.rows === undefined) return `imported ${entries}`;
+  if (d.what === "practice")
+    return `imported a practice history of ${count("rows")} rows${file}: ${entries} recorded, ${count("already")} already there`;
+  if (d.what === "cases") {
+    const more = [
+      Number(d.corrected) > 0 ? `${count("corrected")} details corrected` : null,
+      Number(d.moved) > 0 ? `${count("moved")} moved` : null,
+      Number(d.closedNow) > 0 ? `${count("closedNow")} closed` : null,
+    ].filter(Boolean);
+    return `imported a case list of ${count("rows")} rows${file}: ${count("opened")} cases opened, ${[...more, `${count("already")} already there`].join(", ")}`;
+  }
+  if (d.source === "seed") return "imported the seed document's sample records";
+  return "imported records";
 }

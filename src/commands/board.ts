@@ -2,6 +2,7 @@ import { type Org, teamMembers } from "../config/org.ts";
 import { type DashboardSlug, elementColumns, SERVICE_SLUGS } from "../domain/dashboards.ts";
 import type { IsoDate } from "../domain/dates.ts";
 import { STUCK_RULES, type StuckFinding, stuckFindings } from "../domain/stuck.ts";
+import { stuckElements } from "../domain/stuck-points.ts";
 import { assembleDashboard, dashboardRow, dateFormatter } from "../render/build-dashboard.ts";
 import type { DashboardView, RowView } from "../render/view.ts";
 import type { CaseRow } from "../store/schema.ts";
@@ -115,11 +116,13 @@ export function boardViews(
       byWorker = new Map();
       rows.set(slug, byWorker);
     }
+    const findings = stuckFor(org, c, env.today);
     const row = dashboardRow(org.dashboards[slug], c, {
       today: env.today,
       showDate,
       names: env.names,
-      stuck: stuckFor(org, c, env.today).length > 0,
+      stuck: findings.length > 0,
+      stuckAt: stuckElements(findings, c.states, org.dashboards[c.service]),
       ...(slug === "overview" ? { own: org.dashboards[c.service] } : {}),
     });
     const list = byWorker.get(c.workerId);

@@ -3,13 +3,15 @@ import type { People } from "../app/people.ts";
 import type { Org } from "../config/org.ts";
 import type { Store } from "../store/open.ts";
 import type { Records } from "../store/records.ts";
-import type { Offload } from "./offload.ts";
 import type { Repo } from "../store/repo.ts";
+import type { Offload } from "./offload.ts";
 
 /**
  * Everything a command needs, built once at start-up and passed in: no globals. Commands read and
  * write only through `records`, which does not say which database is underneath; `store` and `repo`
  * are the SQLite file's own, for the digests and tools that have not moved onto `records` yet.
+ * In the running app `org` and `people` are the config of the moment (it is reloaded when its files
+ * change); `pin()` fixes them, so whatever reads them over several awaits sees one whole config.
  */
 export interface Ctx {
   readonly org: Org;
@@ -25,4 +27,6 @@ export interface Ctx {
   readonly readers?: Offload;
   /** the agency's calendar date now */
   today(): string;
+  /** this context with the config of this moment fixed (itself when it never changes) */
+  pin(): Ctx;
 }

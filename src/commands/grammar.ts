@@ -1,8 +1,10 @@
 import { z } from "zod";
 import type { Org } from "../config/org.ts";
+import { SERVICE_ALIASES, type ServiceSlug } from "../domain/dashboards.ts";
 import { type IsoDate, isIsoDate, looksLikeDate, parseDate } from "../domain/dates.ts";
+import { closest } from "../util/suggest.ts";
 import type { Issue } from "./issues.ts";
-import type { Lexicon } from "./lexicon.ts";
+import { type Lexicon, normalWord } from "./lexicon.ts";
 import { MAX_LENGTH } from "./limits.ts";
 import { echo } from "./messages.ts";
 import type { Token } from "./tokenize.ts";
@@ -98,6 +100,23 @@ export function readDate(
       d.reason === "impossible"
         ? { code: "impossible_date", token: token.text }
         : { code: "bad_date", token: token.text, example },
+  };
+}
+
+/**
+ * A service as people name it (`cp`, `family support`, `vol`): one reader for `open`, `move` and the
+ * import of a case list, so a file accepts exactly the words chat does.
+ */
+export function readService(text: string): { service: ServiceSlug } | { issue: Issue } {
+  const word = normalWord(text);
+  const service = SERVICE_ALIASES[word];
+  if (service) return { service };
+  return {
+    issue: {
+      code: "unknown_service",
+      word: text,
+      suggestions: closest(word, Object.keys(SERVICE_ALIASES), 2),
+    },
   };
 }
 

@@ -19,7 +19,10 @@ export interface OffloadJobs {
   readonly command: { readonly args: CommandInput; readonly result: Reply };
   /** what a person's App Home shows */
   readonly home: { readonly args: { readonly actor: Actor }; readonly result: HomeData };
-  readonly teamDigest: { readonly args: DigestRequest & { readonly teamId: string }; readonly result: TeamDigestView };
+  readonly teamDigest: {
+    readonly args: DigestRequest & { readonly teamId: string };
+    readonly result: TeamDigestView;
+  };
   readonly agencySummary: { readonly args: DigestRequest; readonly result: AgencySummaryView };
   /** a team's nudges for a day, planned */
   readonly nudges: {

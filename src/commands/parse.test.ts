@@ -190,3 +190,46 @@ describe("named commands", () => {
     });
   });
 });
+
+describe("phone typing", () => {
+  test.each([
+    ["mapped-with-family 12345.", { caseId: "12345", date: null }],
+    ["mapped-with-family 12345,", { caseId: "12345", date: null }],
+    ["mapped-with-family 12345 yesterday.", { caseId: "12345", date: "2016-02-29" }],
+    ["scale 12345 6.", { caseId: "12345", value: 6 }],
+    ["mapped-with-family 12345 .", { caseId: "12345" }],
+  ])("a trailing full stop or comma: %s", (text, args) => {
+    expect(ok(text)).toMatchObject({ kind: "log", ...args });
+  });
+
+  test.each([
+    ["case 12345.", { kind: "case", caseId: "12345" }],
+    ["mine.", { kind: "mine" }],
+    ["snooze 12345, 14", { kind: "snooze", caseId: "12345", days: 14 }],
+  ])("in any command: %s", (text, cmd) => {
+    expect(ok(text)).toMatchObject(cmd);
+  });
+
+  test.each([
+    // Arabic-Indic, Extended Arabic-Indic (Persian, Urdu) and full-width digits: case ids, dates, values
+    ["scale ١٢٣٤٥ ٦", { caseId: "12345", value: 6 }],
+    ["scale ۱۲۳۴۵ ۶ ۲۹/۲/۱۶", { caseId: "12345", value: 6, date: "2016-02-29" }],
+    ["network １２３４５ ７ ２０１６-０２-２０", { caseId: "12345", value: 7, date: "2016-02-20" }],
+    ["three-houses ١٢٣٤٥ ٦/١/١٦", { caseId: "12345", date: "2016-01-06" }],
+    ["three-houses ١٢٣٤٥ ٦؍١؍١٦", { caseId: "12345", date: "2016-01-06" }],
+    ["three-houses #１２３４５ ０６／０１／２０１６", { caseId: "12345", date: "2016-01-06" }],
+  ])("digits from other scripts read as digits: %s", (text, args) => {
+    expect(ok(text)).toMatchObject({ kind: "log", ...args });
+  });
+
+  test("a half rating in Arabic-Indic digits is refused as a half rating, not read as a date", () => {
+    expect(code("scale ١٢٣٤٥ ٦٫٥")).toBe("value_out_of_range");
+  });
+
+  test("a quoted name and the note stay exactly as typed", () => {
+    expect(ok('open 40001 "Zoë ٣." 9 cp N')).toMatchObject({ caseId: "40001", childName: "Zoë ٣." });
+    expect(ok("three-houses 12345 -- met at ٣, drew all three.")).toMatchObject({
+      note: "met at ٣, drew all three.",
+    });
+  });
+});

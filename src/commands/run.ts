@@ -4,6 +4,7 @@ import { Conflict, isChange } from "../store/records.ts";
 import type { Ctx } from "./ctx.ts";
 import type { CommandDef } from "./def.ts";
 import { type Audience, type Env, makeEnv, refuse, type Surface } from "./env.ts";
+import { withRealExample } from "./examples.ts";
 import { buildLexicon, type Lexicon } from "./lexicon.ts";
 import { CONFLICT_RETRIES } from "./limits.ts";
 import { parseCommand, validateCommand } from "./parse.ts";
@@ -58,12 +59,14 @@ function roleRefusal(env: Env, def: CommandDef): Reply {
  * may run it → carry it out → for a write, apply its change in one transaction. Nothing is awaited
  * inside a transaction; the platform is talked to after this returns.
  */
-export async function runCommand(ctx: Ctx, input: CommandInput): Promise<Reply> {
+export async function runCommand(live: Ctx, input: CommandInput): Promise<Reply> {
+  // A config reloaded while this command runs is not half seen: it keeps the one it started with.
+  const ctx = live.pin();
   const env = makeEnv(ctx, input.actor, input.surface, input.audience);
   const parsed = input.command
     ? validateCommand(input.command)
     : parseCommand(input.text ?? "", { lexicon: lexiconFor(ctx), org: ctx.org, today: env.today });
-  if (!parsed.ok) return refuse(env, parsed.issue);
+  if (!parsed.ok) return refuse(env, await withRealExample(env, parsed.issue));
   const cmd = parsed.command;
   const def = REGISTRY.byKind(cmd.kind)!;
   if (!may(env.actor.role, def.ability)) return roleRefusal(env, def);

@@ -73,7 +73,12 @@ export function stuckFor(env: Env, scope: ViewScope, title: string): StuckView {
  * All of it reads: on the server it is built on a reader thread.
  */
 export type HomeData =
-  | { readonly kind: "worker"; readonly updated: string; readonly views: DashboardView[]; readonly stuck: StuckView }
+  | {
+      readonly kind: "worker";
+      readonly updated: string;
+      readonly views: DashboardView[];
+      readonly stuck: StuckView;
+    }
   | {
       readonly kind: "supervisor";
       readonly updated: string;
@@ -119,12 +124,20 @@ export async function homeData(ctx: Ctx, actor: Actor): Promise<HomeData> {
     return { kind: "supervisor", updated, teams: names, views, stuck: items };
   }
   // Managers and admins: the agency picture, from the numbers the store keeps.
-  const reply = await runCommand(ctx, { actor, command: { kind: "agency" }, surface: "slack", audience: "private" });
+  const reply = await runCommand(ctx, {
+    actor,
+    command: { kind: "agency" },
+    surface: "slack",
+    audience: "private",
+  });
   const counts = await env.reads.stuckCounts(stuckRules(ctx.org), env.today, env.today);
   const order = new Map(ctx.org.teams.map((t, i) => [t.id, i]));
   const byTeam = [...counts]
     .filter(([, n]) => n.stuck > 0)
-    .sort(([a, x], [b, y]) => y.stuck - x.stuck || (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9) || a.localeCompare(b))
+    .sort(
+      ([a, x], [b, y]) =>
+        y.stuck - x.stuck || (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9) || a.localeCompare(b),
+    )
     .map(([id, n]) => [ctx.org.teams.find((t) => t.id === id)?.name ?? id, n.stuck] as const);
   return {
     kind: "agency",

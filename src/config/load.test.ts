@@ -73,7 +73,10 @@ describe("config mistakes name the file, the key and what is wrong", () => {
       "agency: [",
       "line 1, column 10: Flow sequence in block collection must be sufficiently indented and end with a ]",
     ],
-    ["agency: { name: A, timeZone: UTC }\nteams: [{name: T}]\n", "staff: is required"],
+    [
+      "agency: { name: A, timeZone: UTC }\nteams: [{name: T}]\n",
+      "staff: is required (or staffFile: naming a CSV of the staff)",
+    ],
   ])("%#", (yaml, expected) => {
     expect(problems(yaml)).toContain(expected);
   });

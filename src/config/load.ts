@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, resolve as resolvePath } from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import {
@@ -16,8 +17,16 @@ import { CHILD_AGE } from "../domain/names.ts";
 import { DEFAULT_STUCK_DAYS, STUCK_RULES, type StuckThresholds } from "../domain/stuck.ts";
 import { closest } from "../util/suggest.ts";
 import { adaptDashboard } from "./adapt.ts";
-import { DEFAULT_DIGEST, DEFAULT_OUTCOMES, type Org, type StaffConfig, type TeamConfig } from "./org.ts";
-import { type ConfigFile, configSchema } from "./schema.ts";
+import {
+  DEFAULT_BACKUP,
+  DEFAULT_DIGEST,
+  DEFAULT_OUTCOMES,
+  type Org,
+  type StaffConfig,
+  type TeamConfig,
+} from "./org.ts";
+import { type ConfigFile, configSchema, type StaffInput } from "./schema.ts";
+import { type RowProblem, readStaffFile, type StaffFileRow } from "./staff-file.ts";
 
 /** A config that cannot run: every problem, each as `key.path: what is wrong`, and the file. */
 export class ConfigError extends Error {
@@ -35,6 +44,21 @@ export class ConfigError extends Error {
 export function loadOrg(file: string): Org {
   if (!existsSync(file)) throw new ConfigError(file, ["file not found"]);
   return parseOrg(readFileSync(file, "utf8"), file);
+}
+
+/**
+ * The staff file a config names, read leniently (the rest of the config may be broken): the running
+ * app watches it even while the config it names cannot be used yet. null when none is named.
+ */
+export function namedStaffFile(configPath: string): string | null {
+  try {
+    const named: unknown = parseDocument(readFileSync(configPath, "utf8")).get("staffFile");
+    return typeof named === "string" && named.trim() !== ""
+      ? resolvePath(dirname(configPath), named.trim())
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -68,7 +92,8 @@ export function parseOrg(text: string, source: string): Org {
   }
   const parsed = configSchema.safeParse(data);
   if (!parsed.success) throw new ConfigError(source, parsed.error.issues.map(describeIssue));
-  const { org, problems } = resolve(parsed.data, source);
+  const file = readStaffFileOf(parsed.data, source);
+  const { org, problems } = resolve(parsed.data, source, file);
   if (problems.length > 0) throw new ConfigError(source, problems);
   return org;
 }
@@ -129,6 +154,8 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
   if (top === "agency") return ["id", "name", "timeZone"];
   if (top === "dashboards") return ["title", "relabel", "drop", "add", "style", "element", "label", "after"];
   if (top === "stuck") return [...STUCK_RULES, "dashboards", "escalateAfterDays"];
+  if (top === "backup") return ["dir", "keep", "schedule"];
+  if (top === "retention") return ["afterClosing", "afterBirthday", "years", "months"];
   return [];
 }
 
@@ -167,7 +194,61 @@ function slugify(name: string): string {
     .replace(/^-|-$/g, "");
 }
 
-function resolve(cfg: ConfigFile, source: string): { org: Org; problems: string[] } {
+/** The staff file the config names, read relative to the config: its path, good rows and problems. */
+interface StaffFileRead {
+  readonly path: string;
+  readonly rows: readonly StaffFileRow[];
+  readonly problems: readonly RowProblem[];
+}
+
+/**
+ * Far beyond any agency's staff (200,000 rows of a hundred bytes): a config pointing at the wrong
+ * file, a case export say, is refused before it is read into memory by the running server.
+ */
+export const MAX_STAFF_FILE_BYTES = 20 * 1024 * 1024;
+
+function readStaffFileOf(cfg: ConfigFile, source: string): StaffFileRead | null {
+  if (cfg.staffFile === undefined) return null;
+  const path = resolvePath(dirname(source), cfg.staffFile);
+  let bytes: Buffer;
+  try {
+    const size = statSync(path).size;
+    if (size > MAX_STAFF_FILE_BYTES)
+      return {
+        path,
+        rows: [],
+        problems: [
+          {
+            row: 0,
+            text: `staffFile: ${cfg.staffFile} is ${(size / 1024 / 1024).toFixed(1)} MB, more than a staff file's ${MAX_STAFF_FILE_BYTES / 1024 / 1024} MB; is it the right file?`,
+          },
+        ],
+      };
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return {
+      path,
+      rows: [],
+      problems: [
+        {
+          row: 0,
+          text:
+            code === "ENOENT"
+              ? `staffFile: there is no file ${cfg.staffFile} (looked for ${path})`
+              : `staffFile: ${cfg.staffFile} can't be read (${code ?? "error"}); check its permissions`,
+        },
+      ],
+    };
+  }
+  return { path, ...readStaffFile(bytes, cfg.staffFile) };
+}
+
+function resolve(
+  cfg: ConfigFile,
+  source: string,
+  file: StaffFileRead | null,
+): { org: Org; problems: string[] } {
   const problems: string[] = [];
   const { quietWeeks, ...agencySchedule } = cfg.digest ?? {};
   const agencyDigest = { ...DEFAULT_DIGEST, ...agencySchedule };
@@ -181,8 +262,19 @@ function resolve(cfg: ConfigFile, source: string): { org: Org; problems: string[
 
   const { teams, problems: teamProblems } = resolveTeams(cfg, agencyDigest);
   problems.push(...teamProblems);
-  const { staff, problems: staffProblems } = resolveStaff(cfg, teams);
-  problems.push(...staffProblems);
+  const entries: StaffEntry[] = [
+    ...(cfg.staff ?? []).map((s, i) => ({ where: `staff[${i}]`, row: 0, inConfig: true, staff: s })),
+    ...(file?.rows ?? []).map((r) => ({ where: r.where, row: r.row, inConfig: false, staff: r.staff })),
+  ];
+  if (cfg.staff === undefined && file === null)
+    problems.push("staff: is required (or staffFile: naming a CSV of the staff)");
+  else if (entries.length === 0 && file !== null && file.problems.length === 0)
+    problems.push(`staffFile: ${cfg.staffFile} has no staff rows, and the config lists no staff`);
+  const resolved = resolveStaff(entries, teams, cfg.staffFile);
+  const { staff } = resolved;
+  // The config's first, then the file's in row order, as an admin goes down the spreadsheet.
+  const staffProblems = [...resolved.problems, ...(file?.problems ?? [])];
+  problems.push(...staffProblems.sort((a, b) => a.row - b.row).map((p) => p.text));
 
   const dashboards = {} as Record<DashboardSlug, DashboardDef>;
   for (const slug of DASHBOARD_SLUGS) {
@@ -209,6 +301,7 @@ function resolve(cfg: ConfigFile, source: string): { org: Org; problems: string[
   const order = cfg.dates?.order ?? "dmy";
   const org: Org = {
     source,
+    staffFile: file?.path ?? null,
     agency: { id: agencyId, name: cfg.agency.name, timeZone: cfg.agency.timeZone },
     dates: { order, format: cfg.dates?.format ?? defaultDatePattern(order) },
     channelNames: cfg.channelNames ?? "initials",
@@ -224,6 +317,31 @@ function resolve(cfg: ConfigFile, source: string): { org: Org; problems: string[
     quietWeeks: quietWeeks ?? "one-line",
     holidays: cfg.holidays ?? [],
     warnings: gaps(teams, staff),
+    backup: cfg.backup
+      ? {
+          dir: resolvePath(dirname(resolvePath(source)), cfg.backup.dir),
+          keep: cfg.backup.keep ?? DEFAULT_BACKUP.keep,
+          schedule:
+            cfg.backup.schedule === "off" || cfg.backup.schedule === false
+              ? null
+              : (cfg.backup.schedule ?? DEFAULT_BACKUP.schedule),
+        }
+      : null,
+    retention: cfg.retention
+      ? {
+          ...(cfg.retention.afterClosing
+            ? {
+                afterClosing: {
+                  years: cfg.retention.afterClosing.years ?? 0,
+                  months: cfg.retention.afterClosing.months ?? 0,
+                },
+              }
+            : {}),
+          ...(cfg.retention.afterBirthday !== undefined
+            ? { afterBirthday: cfg.retention.afterBirthday }
+            : {}),
+        }
+      : null,
   };
   return { org, problems };
 }
@@ -257,17 +375,29 @@ function resolveTeams(
   return { teams, problems };
 }
 
+/** A person to check: from the config's `staff:` (`staff[3]`) or a staff file row (`staff.csv row 7`). */
+interface StaffEntry {
+  readonly where: string;
+  /** the file's row as a spreadsheet numbers it; 0 for the config's entries */
+  readonly row: number;
+  readonly inConfig: boolean;
+  readonly staff: StaffInput;
+}
+
 /**
  * Staff, checked against each other through maps (one pass: the agency with 10,500 staff took 2.3 s
  * when every person was compared with everyone before them). Slack and Teams ids are compared
  * without regard to letter case, as they are matched: two people whose ids differ only in case
- * would let one be taken for the other (a worker resolved as the supervisor).
+ * would let one be taken for the other (a worker resolved as the supervisor). A person in both the
+ * config and the staff file is refused rather than one silently winning: the next HR export would
+ * otherwise change them back, or not, depending on which place an admin last edited.
  */
 function resolveStaff(
-  cfg: ConfigFile,
+  entries: readonly StaffEntry[],
   teams: readonly TeamConfig[],
-): { staff: StaffConfig[]; problems: string[] } {
-  const problems: string[] = [];
+  staffFile: string | undefined,
+): { staff: StaffConfig[]; problems: RowProblem[] } {
+  const problems: RowProblem[] = [];
   const teamByWord = new Map<string, TeamConfig>();
   // Names after ids, so an id is never shadowed by another team's name.
   for (const t of teams)
@@ -278,6 +408,12 @@ function resolveStaff(
     slackId: new Map<string, number>(),
     teamsId: new Map<string, number>(),
   };
+  // `staff[3].team` in the config, `staff.csv row 7, team` in the file (named by its column).
+  const named = (e: StaffEntry, key: string) =>
+    e.inConfig ? key : key === "slackId" ? "slack_id" : key === "teamsId" ? "teams_id" : key;
+  const at = (e: StaffEntry, key: string) =>
+    e.inConfig ? `${e.where}.${key}` : `${e.where}, ${named(e, key)}`;
+  const say = (e: StaffEntry, text: string) => problems.push({ row: e.row, text });
   const once = (key: keyof typeof seen, i: number, value: string | undefined) => {
     if (value === undefined) return;
     const earlier = seen[key].get(value.toLowerCase());
@@ -285,15 +421,32 @@ function resolveStaff(
       seen[key].set(value.toLowerCase(), i);
       return;
     }
-    const other = cfg.staff[earlier]![key]!;
-    problems.push(
-      other === value || key === "email"
-        ? `staff[${i}].${key}: ${key === "email" ? value.toLowerCase() : value} is listed twice`
-        : `staff[${i}].${key}: ${value} is staff[${earlier}]'s ${key} ${other} in other letter case; ids are matched whatever their case, so one person would be taken for the other`,
-    );
+    // The config's entries come first, so the later one is the config's only if both are.
+    const here = entries[i]!;
+    const there = entries[earlier]!;
+    const other = there.staff[key]!;
+    const shownValue = key === "email" ? value.toLowerCase() : value;
+    if (other !== value && key !== "email")
+      say(
+        here,
+        `${at(here, key)}: ${value} is ${there.where}'s ${named(there, key)} ${other} in other letter case; ids are matched whatever their case, so one person would be taken for the other`,
+      );
+    else if (here.inConfig) say(here, `${at(here, key)}: ${shownValue} is listed twice`);
+    else if (key !== "email")
+      say(
+        here,
+        `${at(here, key)}: ${value} is also ${there.where}'s ${named(there, key)}; one id can't belong to two people`,
+      );
+    else if (there.inConfig)
+      say(
+        here,
+        `${at(here, key)}: ${shownValue} is also in the config's staff (${there.where}); list each person once, in the config or in ${staffFile}`,
+      );
+    else say(here, `${at(here, key)}: ${shownValue} is listed twice (also ${there.where})`);
   };
   const staff: StaffConfig[] = [];
-  for (const [i, s] of cfg.staff.entries()) {
+  for (const [i, e] of entries.entries()) {
+    const s = e.staff;
     const email = s.email.toLowerCase();
     const words = s.team === undefined ? [] : Array.isArray(s.team) ? s.team : [s.team];
     const ids: string[] = [];
@@ -305,19 +458,18 @@ function resolveStaff(
           teams.map((x) => x.name),
           1,
         )[0];
-        problems.push(`staff[${i}].team: no team "${w}" in teams${hint ? ` (did you mean "${hint}"?)` : ""}`);
+        say(e, `${at(e, "team")}: no team "${w}" in teams${hint ? ` (did you mean "${hint}"?)` : ""}`);
       } else ids.push(t.id);
     }
     if ((s.role === "worker" || s.role === "supervisor") && words.length === 0) {
-      problems.push(`staff[${i}].team: a ${s.role} needs a team`);
+      say(e, `${at(e, "team")}: a ${s.role} needs a team`);
     }
-    if (s.role === "worker" && words.length > 1)
-      problems.push(`staff[${i}].team: a worker belongs to one team`);
+    if (s.role === "worker" && words.length > 1) say(e, `${at(e, "team")}: a worker belongs to one team`);
     once("email", i, s.email);
     once("slackId", i, s.slackId);
     once("teamsId", i, s.teamsId);
     for (const [j, a] of (s.away ?? []).entries()) {
-      if (a.to < a.from) problems.push(`staff[${i}].away[${j}]: "to" (${a.to}) is before "from" (${a.from})`);
+      if (a.to < a.from) say(e, `${at(e, `away[${j}]`)}: "to" (${a.to}) is before "from" (${a.from})`);
     }
     staff.push({
       email,

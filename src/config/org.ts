@@ -8,6 +8,8 @@ import type { StuckThresholds } from "../domain/stuck.ts";
 export interface Org {
   /** the file it came from, for messages that send an admin to fix it */
   readonly source: string;
+  /** the staff file the config names (`staffFile:`), resolved; null when it names none */
+  readonly staffFile: string | null;
   /** `id` is what a database records as its agency: a config with another id is refused */
   readonly agency: { readonly id: string; readonly name: string; readonly timeZone: string };
   readonly dates: { readonly order: DateOrder; readonly format: string };
@@ -27,7 +29,28 @@ export interface Org {
   readonly holidays: readonly IsoDate[];
   /** what the config leaves nobody to do (a team with no supervisor, no admin): said at start */
   readonly warnings: readonly string[];
+  /** null: no backup folder configured (`sos backup --out FILE` still works) */
+  readonly backup: BackupConfig | null;
+  /** null: closed cases are kept until erased one by one */
+  readonly retention: RetentionPolicy | null;
 }
+
+export interface BackupConfig {
+  /** absolute: relative paths in the config are read from the config file's folder */
+  readonly dir: string;
+  readonly keep: number;
+  /** cron in the agency's zone; null for no schedule */
+  readonly schedule: string | null;
+}
+
+/** Closed cases are due for removal once every rule given has passed (the later day wins). */
+export interface RetentionPolicy {
+  readonly afterClosing?: { readonly years: number; readonly months: number };
+  /** the child's birthday of this age */
+  readonly afterBirthday?: number;
+}
+
+export const DEFAULT_BACKUP = { keep: 14, schedule: "0 2 * * *" } as const;
 
 export interface Outcome {
   readonly code: string;

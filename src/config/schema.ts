@@ -63,6 +63,9 @@ const staff = z.strictObject({
   away: z.array(z.strictObject({ from: isoDate, to: isoDate })).optional(),
 });
 
+/** One person, from the config's `staff:` or a row of the staff file. */
+export type StaffInput = z.infer<typeof staff>;
+
 const element = z.enum(ELEMENT_KEYS);
 const style = z.enum(["date", "yesno", "value"]);
 const column = z.union([element, z.literal("abuse")]);
@@ -99,6 +102,29 @@ const stuck = z.strictObject({
   escalateAfterDays: z.number().int().min(1).optional(),
 });
 
+/** Backups: where, how many to keep, and when (cron in the agency's zone; off for none). */
+const backup = z.strictObject({
+  dir: z.string().min(1),
+  keep: z.number().int().min(1).max(10_000).optional(),
+  schedule: z.union([cron, z.literal("off"), z.literal(false)]).optional(),
+});
+
+/** How long closed cases are kept: after closing, and/or until a birthday of the child. */
+const retention = z
+  .strictObject({
+    afterClosing: z
+      .strictObject({
+        years: z.number().int().min(0).max(150).optional(),
+        months: z.number().int().min(0).max(1800).optional(),
+      })
+      .refine((p) => (p.years ?? 0) + (p.months ?? 0) > 0, { message: "needs years or months (more than 0)" })
+      .optional(),
+    afterBirthday: z.number().int().min(1).max(150).optional(),
+  })
+  .refine((r) => r.afterClosing !== undefined || r.afterBirthday !== undefined, {
+    message: "needs afterClosing, afterBirthday or both",
+  });
+
 export const configSchema = z.strictObject({
   agency: z.strictObject({
     /** the id the database records it belongs to; default: the name in lower case with dashes */
@@ -132,9 +158,14 @@ export const configSchema = z.strictObject({
   digest: agencyDigest.optional(),
   holidays: z.array(isoDate).optional(),
   teams: z.array(team).min(1),
-  staff: z.array(staff).min(1),
+  /** required unless `staffFile` names the staff (load.ts says so) */
+  staff: z.array(staff).min(1).optional(),
+  /** a CSV of staff (the HR export), relative to the config file; merged with `staff` */
+  staffFile: z.string().trim().min(1).optional(),
   dashboards: z.partialRecord(z.enum(DASHBOARD_SLUGS), dashboardAdaptation).optional(),
   stuck: stuck.optional(),
+  backup: backup.optional(),
+  retention: retention.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configSchema>;

@@ -121,7 +121,6 @@ export function createRunner(deps: RunnerDeps) {
   const digests = ctx.repo.digests;
   const sendDeps = { ctx, lease, sleep, log, localTime: local };
   const beat = (runId: number) => () => digests.heartbeat(runId, lease.owner, wall());
-  const build = builder(ctx);
 
   /** Whether a run already posted something that may be on the platform, so it must be resumed. */
   const started = (runId: number) => digests.parts(runId).some((p) => p.status !== "refused");
@@ -271,6 +270,10 @@ export function createRunner(deps: RunnerDeps) {
     const kind = req.kind as "team" | "agency";
     const period = periodOf(kind, req.at, tz);
     const asOf = localDate(req.at, tz);
+    // What a channel sees: names by the agency's channel rule. One config for the whole digest and
+    // its picture, whatever a reload does meanwhile.
+    const env = makeEnv(ctx.pin(), OPERATOR, "digest", "channel");
+    const build = builder(env.ctx);
     let built: Promise<DigestView> | undefined;
     let pictures: Promise<{ full: Picture; compact: Picture } | undefined> | undefined;
     // Built once, on the first platform that needs it; the others share it. A resumed run says
@@ -286,7 +289,7 @@ export function createRunner(deps: RunnerDeps) {
       const view = await viewFor(resumed);
       pictures ??=
         kind === "team"
-          ? (deps.picture?.(ctx, req.scope) ?? Promise.resolve(undefined))
+          ? (deps.picture?.(env.ctx, req.scope) ?? Promise.resolve(undefined))
           : Promise.resolve(undefined);
       const p = await pictures;
       return { view, text: digestText(view), ...(p ? { picture: p.full, compactPicture: p.compact } : {}) };
@@ -347,7 +350,9 @@ export function createRunner(deps: RunnerDeps) {
     wholeId: number,
     { day, period, team }: { day: string; period: string; team: string },
   ): Promise<RunOutcome> {
-    const plan = await build.nudges(req.scope, day);
+    // One config for the round's plan and its people, whatever a reload does meanwhile.
+    const round = ctx.pin();
+    const plan = await builder(round).nudges(req.scope, day);
     if ("skipped" in plan) {
       digests.finish(wholeId, {
         status: "skipped",
@@ -372,7 +377,7 @@ export function createRunner(deps: RunnerDeps) {
       plan.nudges.map((n) => [n.actor.staffId, { actor: n.actor, view: n.view }]),
     );
     for (const r of digests.unfinished("nudge", period)) {
-      const actor = r.platform === "all" ? undefined : ctx.people.byId(Number(r.scope));
+      const actor = r.platform === "all" ? undefined : round.people.byId(Number(r.scope));
       const view = storedView(r);
       if (actor?.teams.includes(req.scope) && view?.kind === "nudge" && !people.has(actor.staffId))
         people.set(actor.staffId, { actor, view });

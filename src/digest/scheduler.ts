@@ -22,6 +22,11 @@ export interface Scheduler {
   fire(spec: ScheduleSpec): Promise<RunOutcome>;
   /** The next time each schedule fires, for the start-up banner and `sos digest status`. */
   upcoming(): { spec: ScheduleSpec; next: Date | null }[];
+  /**
+   * Follows the config as it is now (after a reload): a team added gets its timers, a team gone or
+   * a schedule changed loses the old ones. True when anything changed.
+   */
+  reschedule(): boolean;
   stop(): void;
 }
 
@@ -36,9 +41,10 @@ export function createScheduler(
   runner: Runner,
   opts: { log?: (line: string) => void; timers?: boolean } = {},
 ): Scheduler {
+  // A reload never changes the time zone (it is refused): the periods are keyed on it.
   const tz = ctx.org.agency.timeZone;
   const log = opts.log ?? (() => {});
-  const specs = schedules(ctx.org);
+  let specs = schedules(ctx.org);
 
   const fire = async (spec: ScheduleSpec, late = false): Promise<RunOutcome> => {
     const outcome = await runner.run({ kind: spec.kind, scope: spec.scope, at: ctx.clock.now(), late });
@@ -81,33 +87,38 @@ export function createScheduler(
   }
 
   const timers = opts.timers !== false;
-  // One node-cron timer per distinct expression, firing every schedule that has it: a 50-team
-  // agency has 101 schedules but usually three expressions, and arming 101 timers took ~100 ms of
-  // every start. Each schedule still runs on its own, side by side, one failing hiding no other.
-  const byCron = new Map<string, ScheduleSpec[]>();
-  for (const spec of specs) byCron.set(spec.cron, [...(byCron.get(spec.cron) ?? []), spec]);
-  const tasks = timers
-    ? [...byCron].map(([expr, group]) => {
-        const task = cron.schedule(
-          expr,
-          async () => {
-            await fireAll(group, false);
-          },
-          // Every team's run is due in the same minute: with node-cron's default 1 s tolerance most
-          // of them were skipped as "missed" while the first ones were built.
-          {
-            timezone: tz,
-            name: `digests:${expr}`,
-            noOverlap: true,
-            missedExecutionTolerance: MISSED_TOLERANCE_MS,
-          },
+  // One node-cron timer per distinct expression, firing every schedule that has it when it fires: a
+  // 50-team agency has 101 schedules but usually three expressions, and arming 101 timers took
+  // ~100 ms of every start. The schedules are looked up when it fires, so a reload that changes
+  // which teams share an expression is followed; each schedule still runs on its own, one failing
+  // hiding no other.
+  const keyOf = (spec: ScheduleSpec) => `${spec.kind}:${spec.scope}:${spec.cron}`;
+  const timerFor = (expr: string): ScheduledTask => {
+    const task = cron.schedule(
+      expr,
+      async () => {
+        await fireAll(
+          specs.filter((spec) => spec.cron === expr),
+          false,
         );
-        task.on("execution:missed", () =>
-          log(`digest: the ${group.length} schedule(s) at "${expr}" missed their time; the next sweep catches them up`),
-        );
-        return task;
-      })
-    : [];
+      },
+      // Every team's run is due in the same minute: with node-cron's default 1 s tolerance most
+      // of them were skipped as "missed" while the first ones were built.
+      {
+        timezone: tz,
+        name: `digests:${expr}`,
+        noOverlap: true,
+        missedExecutionTolerance: MISSED_TOLERANCE_MS,
+      },
+    );
+    task.on("execution:missed", () =>
+      log(`digest: the schedule(s) at "${expr}" missed their time; the next sweep catches them up`),
+    );
+    return task;
+  };
+  const expressions = () => new Set(specs.map((spec) => spec.cron));
+  const tasks = new Map<string, ScheduledTask>();
+  if (timers) for (const expr of expressions()) tasks.set(expr, timerFor(expr));
   // A run that failed, or one that still slipped past its minute, goes out within its period; the
   // ledger keeps a sweep from ever posting twice.
   const sweep = timers
@@ -127,14 +138,31 @@ export function createScheduler(
       const now = ctx.clock.now();
       const today = localDate(now, tz);
       const next = new Map<string, Date | null>();
-      for (const expr of byCron.keys())
+      for (const expr of expressions())
         next.set(expr, occurrences(expr, tz, today, addDays(today, 8)).find((t) => t > now) ?? null);
       return specs.map((spec) => ({ spec, next: next.get(spec.cron) ?? null }));
     },
 
+    reschedule() {
+      const next = schedules(ctx.org);
+      const before = specs.map(keyOf).join("|");
+      specs = next;
+      if (specs.map(keyOf).join("|") === before) return false;
+      // A run already going keeps going: destroying a timer stops only its future firings.
+      const wanted = expressions();
+      for (const [expr, task] of tasks) {
+        if (wanted.has(expr)) continue;
+        void task.destroy();
+        tasks.delete(expr);
+      }
+      if (timers) for (const expr of wanted) if (!tasks.has(expr)) tasks.set(expr, timerFor(expr));
+      return true;
+    },
+
     stop() {
       if (sweep) clearInterval(sweep);
-      for (const t of tasks.splice(0)) void (t as ScheduledTask).destroy();
+      for (const t of tasks.values()) void t.destroy();
+      tasks.clear();
     },
   };
 }

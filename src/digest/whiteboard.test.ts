@@ -45,8 +45,9 @@ describe("the seed's sample team on 01/03/16", () => {
     // voluntary, opened 03/01/16: as above, last practice Three Houses on 18/01/16
     ["32345", "M.M. 13", "+ ! + + + ! . . + - . .", 43, null],
     // statutory-cp, opened 12/06/15: all the rules' elements done; the rating (undated) is overdue and
-    // shows beside the row, as does the last practice (the child plan on 23/11/15)
-    ["12346", "M.T. 5", "+ + + + + + - + + . . +", 99, 263],
+    // shows beside the row, as does the last practice (the child plan on 23/11/15). Its Timeline and
+    // Trajectory (15/07/15, from the seed's overview) is drawn as recorded, though not on its dashboard
+    ["12346", "M.T. 5", "+ + + + + + + + + . . +", 99, 263],
     // family support, opened 12/06/15: never rated, no child plan after 90 days
     ["22346", "M.T. 5", "+ + + + + ! - + + - + !", 263, null],
     ["32346", "M.T. 5", "+ + + + + ! . + + - + !", 159, null],
@@ -55,6 +56,38 @@ describe("the seed's sample team on 01/03/16", () => {
     const m = whiteboardModel(channel(), "north");
     const row = m.groups.flatMap((g) => g.rows).find((r) => r.caseId === caseId)!;
     expect(row).toMatchObject({ child, cells: cells(expected), quietDays, scaleDays, stuck: true });
+  });
+
+  test("the same child on several dashboards: each row says its service; never rated says never", () => {
+    t = makeTestCtx();
+    const m = whiteboardModel(channel(), "north");
+    const rows = Object.fromEntries(m.groups.flatMap((g) => g.rows).map((r) => [r.caseId, r]));
+    expect(Object.fromEntries(Object.entries(rows).map(([id, r]) => [id, r.service]))).toEqual({
+      "12345": "Child protection",
+      "22345": "Family support",
+      "32345": "Voluntary",
+      "12346": "Child protection",
+      "22346": "Family support",
+      "32346": "Voluntary",
+    });
+    expect(m.groups.flatMap((g) => g.rows).map((r) => [r.caseId, r.neverRated])).toEqual([
+      ["12345", false],
+      ["22345", true],
+      ["32345", true],
+      ["12346", false],
+      ["22346", true],
+      ["32346", true],
+    ]);
+  });
+
+  test("a child with one case has no service on its row", async () => {
+    t = makeTestCtx();
+    const opened = await t.run(SAM, 'open 50001 "Ana Lima" 7 voluntary N jane.smith@demo-agency.example');
+    expect(opened.ok, opened.text).toBe(true);
+    const row = whiteboardModel(channel(), "north")
+      .groups.flatMap((g) => g.rows)
+      .find((r) => r.caseId === "50001")!;
+    expect(row.service).toBeNull();
   });
 
   test("grouped as the seed's whiteboard: every worker of the team, newest case first, then counts", () => {

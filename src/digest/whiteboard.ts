@@ -2,9 +2,10 @@ import type { Ctx } from "../app/context.ts";
 import { type Holder, stuckFor, teamHolders } from "../commands/board.ts";
 import { type Env, makeEnv } from "../commands/env.ts";
 import { OPERATOR } from "../commands/views.ts";
-import { elementColumn, SERVICE_SLUGS } from "../domain/dashboards.ts";
+import { elementColumn, SERVICE_SLUGS, type ServiceSlug } from "../domain/dashboards.ts";
+import type { IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS, type ElementKey } from "../domain/elements.ts";
-import { groupTitle, nameCell } from "../domain/names.ts";
+import { currentAge, groupTitle, nameCell } from "../domain/names.ts";
 import type { StuckFinding } from "../domain/stuck.ts";
 import { stuckElements } from "../domain/stuck-points.ts";
 import type { PngRenderer } from "../pictures/png-renderer.ts";
@@ -61,14 +62,16 @@ function row(env: Env, c: CaseRow, columns: readonly WhiteboardColumn[]): Whiteb
   const findings = stuckFor(org, c, env.today);
   const points = stuckElements(findings, c.states, dashboard);
   const cells = columns.map(({ element }): CellStatus => {
-    if (!elementColumn(dashboard, element)) return "na";
+    // Recorded counts as done even off the case's own dashboard, as the overview shows its date.
     if ((c.states[element]?.count ?? 0) > 0) return "done";
+    if (!elementColumn(dashboard, element)) return "na";
     return points.has(element) ? "stuck" : "missing";
   });
   return {
     caseId: c.id,
     child: nameCell(c, env.today, env.names),
     dashboard: c.service,
+    service: null,
     cells,
     stuck: findings.length > 0,
     quietDays: daysSince(
@@ -83,7 +86,21 @@ function row(env: Env, c: CaseRow, columns: readonly WhiteboardColumn[]): Whiteb
           c,
           findings.find((f) => f.rule === "no-recent-scale"),
         ),
+    neverRated:
+      elementColumn(dashboard, "safety-scale") !== undefined && (c.states["safety-scale"]?.count ?? 0) === 0,
   };
+}
+
+/** A case's service in a word or two, for the rows of a child with cases on several dashboards. */
+const SERVICE_WORDS: Readonly<Record<ServiceSlug, string>> = {
+  "statutory-cp": "Child protection",
+  "family-support": "Family support",
+  voluntary: "Voluntary",
+};
+
+/** The same child on several dashboards: same name and date of birth (or, without one, same age). */
+function childKey(c: CaseRow, today: IsoDate): string {
+  return `${c.childName.trim().toLowerCase()}|${c.dob ?? `age ${currentAge(c, today)}`}`;
 }
 
 /**
@@ -103,10 +120,17 @@ export function whiteboardModel(env: Env, teamId: string, cases?: readonly CaseR
   const listed = new Set(holders.map((h) => h.staffId));
   const byWorker = new Map<number, WhiteboardRow[]>();
   const extra = new Map<number, Holder>();
+  const services = new Map<string, Set<string>>();
   for (const c of open) {
+    const k = childKey(c, env.today);
+    services.set(k, (services.get(k) ?? new Set()).add(c.service));
+  }
+  for (const c of open) {
+    const several = (services.get(childKey(c, env.today))?.size ?? 0) > 1;
+    const r = { ...row(env, c, columns), service: several ? SERVICE_WORDS[c.service] : null };
     const list = byWorker.get(c.workerId);
-    if (list) list.push(row(env, c, columns));
-    else byWorker.set(c.workerId, [row(env, c, columns)]);
+    if (list) list.push(r);
+    else byWorker.set(c.workerId, [r]);
     if (!listed.has(c.workerId) && !extra.has(c.workerId))
       extra.set(c.workerId, { staffId: c.workerId, name: ctx.people.nameOf(c.workerId) });
   }

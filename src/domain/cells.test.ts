@@ -25,11 +25,22 @@ describe("cells read like the seed", () => {
     );
   });
 
-  test("a date element shows its date; several mappings show how many and the latest", () => {
+  test("a date element shows its date; done several times, how many and the latest", () => {
     expect(elementCell("dates", "date", foldElement([ev(1, "2016-01-06")]), fmt)).toBe("06/01/16");
     const three = foldElement([ev(1, "2016-01-06"), ev(2, "2016-01-20"), ev(3, "2016-01-13")]);
     expect(elementCell("dates", "date", three, fmt)).toBe("3 times, last 20/01/16");
-    expect(elementCell("date", "date", three, fmt)).toBe("20/01/16");
+    // Three Houses, Timeline, Words and Pictures and the plans too, not only the mappings
+    const four = foldElement([...[1, 2, 3].map((i) => ev(i, `2016-01-0${i}`)), ev(4, "2016-02-12")]);
+    expect(elementCell("date", "date", four, fmt)).toBe("4 times, last 12/02/16");
+    expect(elementCell("date", "date", foldElement([ev(1, null), ev(2, null)]), fmt)).toBe("2 times");
+  });
+
+  test("a scale rated several times shows the latest rating and how many; a network its latest size", () => {
+    const rated = foldElement([ev(1, "2016-01-06", 3), ev(2, "2016-02-10", 6), ev(3, "2016-01-20", 4)]);
+    expect(elementCell("rating", "value", rated, fmt)).toBe("6 (3 ratings)");
+    expect(
+      elementCell("count", "value", foldElement([ev(1, "2016-01-06", 3), ev(2, "2016-02-10", 7)]), fmt),
+    ).toBe("7");
   });
 
   test("an occurrence recorded without a date shows Yes in a date column", () => {
@@ -38,7 +49,7 @@ describe("cells read like the seed", () => {
 
   test("a rating shows the latest by the day it happened, not the order it was typed", () => {
     const s = foldElement([ev(1, "2016-02-10", 6), ev(2, "2016-02-01", 2)]);
-    expect(elementCell("rating", "value", s, fmt)).toBe("6");
+    expect(elementCell("rating", "value", s, fmt)).toBe("6 (2 ratings)");
   });
 
   test("Yes/No style hides dates, as on the family-support dashboard", () => {

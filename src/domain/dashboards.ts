@@ -52,6 +52,8 @@ export function isElementColumn(
 }
 
 const name: ColumnDef = { id: "name", label: "Name/Age/ID #" };
+// The seed's family-support table heads its first column "Name/Age", without the id.
+const nameAge: ColumnDef = { id: "name", label: "Name/Age" };
 const opened: ColumnDef = { id: "opened", label: "Date Opened" };
 const abuse: ColumnDef = { id: "abuse", label: "Abuse Type" };
 
@@ -105,7 +107,7 @@ export const DASHBOARDS: Readonly<Record<DashboardSlug, DashboardDef>> = {
     slug: "family-support",
     title: "Statutory family support / preventative",
     columns: [
-      name,
+      nameAge,
       opened,
       abuse,
       el("mapping-internal", "Mapping Internal", "yesno"),

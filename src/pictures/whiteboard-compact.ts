@@ -45,7 +45,7 @@ const KEY: readonly { status: CellStatus; label: string }[] = [
   { status: "done", label: "done" },
   { status: "missing", label: "not done yet" },
   { status: "stuck", label: "stuck" },
-  { status: "na", label: "not on the case's dashboard" },
+  { status: "na", label: "not on the case's own dashboard" },
 ];
 
 export function compactLayout(m: WhiteboardModel) {

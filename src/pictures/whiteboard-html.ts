@@ -1,3 +1,4 @@
+import { NOT_APPLICABLE_NOTE, showsNotApplicable, showsStuck, stuckNote } from "../render/notes.ts";
 import type { DashboardView } from "../render/view.ts";
 import { escapeXml as esc } from "./svg-text.ts";
 import { FILL, LEGEND, MARK, summaryLine } from "./whiteboard-style.ts";
@@ -126,8 +127,8 @@ function dashboardTable(v: DashboardView): string {
     return `<tbody>${title}${rows.join("")}</tbody>`;
   });
   const notes: string[] = [];
-  if (v.groups.some((g) => g.rows.some((r) => r.stuck)))
-    notes.push("<p>* stuck: type /sos stuck to see why</p>");
+  if (showsStuck(v)) notes.push(`<p>${esc(stuckNote("*", "/sos stuck"))}</p>`);
+  if (showsNotApplicable(v)) notes.push(`<p>${esc(NOT_APPLICABLE_NOTE)}</p>`);
   if (v.legend) notes.push(`<p><b>*Abuse Type</b> ${esc(v.legend)}</p>`, `<p>${esc(FDV_NOTE)}</p>`);
   return [
     `<section class="dashboard"><h2>${esc(v.title)}</h2>`,

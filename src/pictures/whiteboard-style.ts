@@ -20,7 +20,7 @@ export const LEGEND: Readonly<Record<CellStatus, string>> = {
   done: "Done (recorded)",
   missing: "Not done yet",
   stuck: "Stuck: overdue by a stuck rule",
-  na: "Not on this case's dashboard",
+  na: "Not on this case's own dashboard",
 };
 
 export const INK = "#1f2328";
@@ -67,8 +67,8 @@ export function whiteboardAlt(m: WhiteboardModel, size: "full" | "compact"): str
     );
     parts.push(
       size === "full"
-        ? "Dark blue with a tick: done. White: not done yet. Orange with !: stuck. Grey with a dash: not on the case's dashboard."
-        : "Each column is a case. Dark blue: done. White: not done yet. Orange: stuck. Grey: not on the case's dashboard.",
+        ? "Dark blue with a tick: done. White: not done yet. Orange with !: stuck. Grey with a dash: not on the case's own dashboard."
+        : "Each column is a case. Dark blue: done. White: not done yet. Orange: stuck. Grey: not on the case's own dashboard.",
     );
   }
   return parts.join(" ");

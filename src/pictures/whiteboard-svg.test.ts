@@ -93,3 +93,40 @@ staff:
     expect(fullLayout(m).nameW).toBe(0); // no name column at all
   });
 });
+
+describe("the seed's sample team, as the picture shows it", () => {
+  const svgOf = () => {
+    t = makeTestCtx();
+    const m = whiteboardModel(viewEnv(t.ctx, OPERATOR, "digest", "channel"), "north");
+    return { m, svg: whiteboardSvg(m, { size: "full", text: "text" }) };
+  };
+  /** the texts drawn on a case's row (its top from the layout, text baselines inside it) */
+  const rowTexts = (m: ReturnType<typeof svgOf>["m"], svg: string, caseId: string) => {
+    const top = fullLayout(m).rowY.get(caseId)!;
+    return [...svg.matchAll(/<text[^>]* y="([\d.]+)"[^>]*>([^<]*)<\/text>/g)]
+      .filter((x) => Number(x[1]) > top && Number(x[1]) < top + 15)
+      .map((x) => x[2]);
+  };
+
+  test("a child with cases on several dashboards: each row names its service", () => {
+    const { m, svg } = svgOf();
+    expect(svg).toContain(">Service</text>");
+    expect(rowTexts(m, svg, "12345")).toEqual(["12345", "M.M. 13", "Child protection"]);
+    expect(rowTexts(m, svg, "22345")).toEqual(["22345", "M.M. 13", "Family support", "58", "never"]);
+  });
+
+  test("days since the scale was rated reads never when it never was", () => {
+    const { m, svg } = svgOf();
+    expect(rowTexts(m, svg, "32346")).toEqual(["32346", "M.T. 5", "Voluntary", "159", "never"]);
+    // rated (undated, overdue): days, as before
+    expect(rowTexts(m, svg, "12346")).toEqual(["12346", "M.T. 5", "Child protection", "99", "263"]);
+  });
+
+  test("12346's Timeline and Trajectory, from the seed's overview, is drawn as recorded", () => {
+    const { m } = svgOf();
+    const at = m.columns.findIndex((c) => c.element === "trajectory");
+    const row = m.groups[0]!.rows.find((r) => r.caseId === "12346")!;
+    expect(row.cells[at]).toBe("done");
+    expect(m.counts.columns[at]).toEqual({ done: 1, missing: 2, stuck: 0, na: 3 });
+  });
+});

@@ -68,7 +68,12 @@ export function fullLayout(m: WhiteboardModel, frame = true, columnsFor: Whitebo
     MAX_NAME_W,
     Math.max(0, ...rows.map((r) => (r.child === r.caseId ? 0 : textWidth(r.child, LABEL_SIZE)))),
   );
-  const labelW = Math.ceil(Math.max(120, idW + 8 + nameW + 8));
+  // A child with cases on several dashboards: each row says which service it is.
+  const serviceW = Math.ceil(
+    Math.max(0, ...rows.map((r) => (r.service === null ? 0 : textWidth(r.service, LABEL_SIZE)))),
+  );
+  const serviceX = PAD + idW + 8 + (nameW > 0 ? nameW + 8 : 0);
+  const labelW = Math.ceil(Math.max(120, idW + 8 + nameW + 8 + (serviceW > 0 ? serviceW + 8 : 0)));
   const cellW = Math.ceil(Math.max(36, ...m.columns.map((c) => headingWidth(c.heading) + 3)));
   const markerW = MARKERS.map((k) => Math.ceil(headingWidth(k.heading) + 6));
   const gridX = PAD + labelW;
@@ -93,7 +98,23 @@ export function fullLayout(m: WhiteboardModel, frame = true, columnsFor: Whitebo
     }
   }
   const height = (m.groups.length === 0 ? y + ROW_H : y) + PAD;
-  return { frame, width, height, labelW, cellW, markerW, nameW, idW, gridX, markerX, headY, gridY, rowY };
+  return {
+    frame,
+    width,
+    height,
+    labelW,
+    cellW,
+    markerW,
+    nameW,
+    idW,
+    serviceW,
+    serviceX,
+    gridX,
+    markerX,
+    headY,
+    gridY,
+    rowY,
+  };
 }
 
 /** "4/6": cases with the element done, of those whose dashboard has it. */
@@ -111,6 +132,7 @@ function fullSvg(m: WhiteboardModel, t: SvgText, L: ReturnType<typeof fullLayout
   const stripes: string[] = [];
   const colX = (i: number) => L.gridX + i * L.cellW;
   const markerCx = (k: number) => L.markerX + (k === 0 ? 0 : L.markerW[0]!) + L.markerW[k]! / 2;
+  const scaleAt = m.columns.findIndex((c) => c.element === "safety-scale");
 
   if (frame) {
     out.push(t.draw(m.title, PAD, PAD + 16, { size: 18, bold: true }));
@@ -134,6 +156,7 @@ function fullSvg(m: WhiteboardModel, t: SvgText, L: ReturnType<typeof fullLayout
   };
   out.push(t.draw("Case", PAD, headBase, { size: HEAD_SIZE, fill: MUTED }));
   if (L.nameW > 0) out.push(t.draw("Child", PAD + L.idW + 8, headBase, { size: HEAD_SIZE, fill: MUTED }));
+  if (L.serviceW > 0) out.push(t.draw("Service", L.serviceX, headBase, { size: HEAD_SIZE, fill: MUTED }));
   m.columns.forEach((c, i) => {
     heading(c.heading, colX(i) + L.cellW / 2);
   });
@@ -187,6 +210,7 @@ function fullSvg(m: WhiteboardModel, t: SvgText, L: ReturnType<typeof fullLayout
       out.push(t.draw(r.caseId, PAD, by, { size: LABEL_SIZE }));
       if (r.child !== r.caseId)
         out.push(t.draw(fitText(r.child, LABEL_SIZE, L.nameW), PAD + L.idW + 8, by, { size: LABEL_SIZE }));
+      if (r.service !== null) out.push(t.draw(r.service, L.serviceX, by, { size: LABEL_SIZE, fill: MUTED }));
       r.cells.forEach((s, i) => {
         cells.add(s, colX(i), y);
       });
@@ -196,6 +220,17 @@ function fullSvg(m: WhiteboardModel, t: SvgText, L: ReturnType<typeof fullLayout
             t.draw(String(days), markerCx(i), by, { size: LABEL_SIZE, anchor: "middle", fill: ALERT }),
           );
       });
+      // Never rated: the scale's column says so rather than stay blank (orange when a rule holds).
+      if (r.scaleDays === null && r.neverRated) {
+        const overdue = scaleAt >= 0 && r.cells[scaleAt] === "stuck";
+        out.push(
+          t.draw("never", markerCx(1), by, {
+            size: LABEL_SIZE,
+            anchor: "middle",
+            fill: overdue ? ALERT : MUTED,
+          }),
+        );
+      }
       y += ROW_H;
     });
   }

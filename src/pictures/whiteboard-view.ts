@@ -10,9 +10,11 @@ import type { NameDisplay } from "../domain/names.ts";
  */
 
 /**
- * One cell. `done`: recorded; `missing`: on the case's dashboard, not recorded yet; `stuck`: missing and
- * a stuck rule points at it; `na`: not on the case's dashboard (voluntary cases have no network meetings,
- * child protection cases no trajectory).
+ * One cell. `done`: recorded (also where the case's dashboard has no such column but it was recorded,
+ * as the overview shows it: the sample Timeline of a child protection case); `missing`: on the case's
+ * dashboard, not recorded yet; `stuck`: missing and a stuck rule points at it; `na`: not on the case's
+ * own dashboard and never recorded (voluntary cases have no network meetings, child protection cases
+ * no trajectory).
  */
 export type CellStatus = "done" | "missing" | "stuck" | "na";
 
@@ -31,6 +33,11 @@ export interface WhiteboardRow {
   /** the dashboard's name cell under the audience's rule: "M.M. 13" in a channel */
   readonly child: string;
   readonly dashboard: DashboardSlug;
+  /**
+   * The case's service in a word or two ("Child protection"), when the same child has cases on
+   * several dashboards in the picture (else null): otherwise their rows read as one case twice.
+   */
+  readonly service: string | null;
   /** in `columns` order */
   readonly cells: readonly CellStatus[];
   /** any stuck rule holds for the case (as in `/sos stuck`) */
@@ -45,6 +52,8 @@ export interface WhiteboardRow {
    * date), when the no-recent-scale rule holds though a rating exists (else null).
    */
   readonly scaleDays: number | null;
+  /** the case's dashboard has the Safety Scale and it was never rated: "never", not blank */
+  readonly neverRated: boolean;
 }
 
 export interface WhiteboardGroup {

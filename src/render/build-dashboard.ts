@@ -1,10 +1,11 @@
 import { ABUSE_LEGEND, formatAbuseTypes } from "../domain/abuse.ts";
 import { elementCell } from "../domain/cells.ts";
-import { type ColumnDef, type DashboardDef, elementColumn } from "../domain/dashboards.ts";
+import { type ColumnDef, type DashboardDef, elementColumn, isElementColumn } from "../domain/dashboards.ts";
 import { formatDate, type IsoDate } from "../domain/dates.ts";
-import { ELEMENTS } from "../domain/elements.ts";
+import { ELEMENTS, type ElementKey } from "../domain/elements.ts";
 import { groupTitle, type NameDisplay, nameCell } from "../domain/names.ts";
 import type { CaseStates } from "../domain/projection.ts";
+import { NOT_APPLICABLE } from "./notes.ts";
 import type { DashboardView, RowView } from "./view.ts";
 
 /** What a dashboard row needs to know about a case (a subset of the case row). */
@@ -26,6 +27,8 @@ export interface DashboardInput {
   readonly datePattern: string;
   readonly names: NameDisplay;
   readonly isStuck: (caseId: string) => boolean;
+  /** the elements a stuck rule points at on this case (missing ones), for layouts that mark cells */
+  readonly stuckAt?: (caseId: string) => ReadonlySet<ElementKey>;
 }
 
 /**
@@ -44,8 +47,7 @@ export function dateFormatter(pattern: string): (d: IsoDate) => string {
   };
 }
 
-/** Shown in the overview where an element is not on the case's own dashboard and was never recorded. */
-export const NOT_APPLICABLE = "–";
+export { NOT_APPLICABLE } from "./notes.ts";
 
 export function cellFor(
   col: ColumnDef,
@@ -81,13 +83,20 @@ export function dashboardRow(
     showDate: (d: IsoDate) => string;
     names: NameDisplay;
     stuck: boolean;
+    /** the elements a stuck rule points at */
+    stuckAt?: ReadonlySet<ElementKey>;
     own?: DashboardDef;
   },
 ): RowView {
+  const at = opts.stuckAt;
   return {
     caseId: c.id,
     cells: def.columns.map((col) => cellFor(col, c, opts.today, opts.showDate, opts.names, opts.own)),
     stuck: opts.stuck,
+    stuckAt:
+      at && at.size > 0
+        ? def.columns.flatMap((col, i) => (isElementColumn(col) && at.has(col.id) ? [i] : []))
+        : [],
   };
 }
 
@@ -113,7 +122,15 @@ export function buildDashboard(input: DashboardInput): DashboardView {
     def,
     input.groups.map((g) => ({
       worker: g.worker,
-      rows: g.cases.map((c) => dashboardRow(def, c, { today, showDate, names, stuck: input.isStuck(c.id) })),
+      rows: g.cases.map((c) =>
+        dashboardRow(def, c, {
+          today,
+          showDate,
+          names,
+          stuck: input.isStuck(c.id),
+          ...(input.stuckAt ? { stuckAt: input.stuckAt(c.id) } : {}),
+        }),
+      ),
     })),
   );
 }

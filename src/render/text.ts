@@ -1,4 +1,5 @@
 import { findingLine } from "../digest/words.ts";
+import { NOT_APPLICABLE_NOTE, showsNotApplicable, showsStuck, stuckNote } from "./notes.ts";
 import type { CaseView, CoverageView, DashboardView, StuckView } from "./view.ts";
 
 /**
@@ -62,7 +63,8 @@ export function dashboardText(view: DashboardView): string {
   }
   const parts = [view.title, "", table(headers, body)];
   const notes: string[] = [];
-  if (view.groups.some((g) => g.rows.some((r) => r.stuck))) notes.push("* stuck: type /sos stuck to see why");
+  if (showsStuck(view)) notes.push(stuckNote("*", "/sos stuck"));
+  if (showsNotApplicable(view)) notes.push(NOT_APPLICABLE_NOTE);
   if (view.legend) notes.push(`*Abuse Type  ${view.legend}`);
   if (notes.length) parts.push("", ...notes);
   return parts.join("\n");

@@ -29,6 +29,12 @@ export interface RowView {
   readonly cells: readonly string[];
   /** whether any stuck rule holds for the case: renderers may mark the row */
   readonly stuck: boolean;
+  /**
+   * Indexes into `cells` of the elements a stuck rule points at (missing, and overdue): a layout
+   * that shows each element on its own line marks these. A rule about nothing logged lately, or a
+   * rating long ago, points at no cell.
+   */
+  readonly stuckAt: readonly number[];
 }
 
 /** How much of each element is happening: per team and agency-wide. */

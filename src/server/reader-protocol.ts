@@ -21,5 +21,10 @@ export type ToMain =
   | {
       readonly id: number;
       readonly ok: false;
-      readonly error: { readonly name: string; readonly message: string; readonly stack?: string; readonly code?: string };
+      readonly error: {
+        readonly name: string;
+        readonly message: string;
+        readonly stack?: string;
+        readonly code?: string;
+      };
     };

@@ -133,7 +133,8 @@ export function startReaders(opts: ReaderOptions): Readers {
   /** The next job to run: people's first, unless a digest's has waited its turn. */
   function next(): Job | undefined {
     const digest = digests[0];
-    if (digest && (people.length === 0 || performance.now() - digest.since >= agingMs)) return digests.shift();
+    if (digest && (people.length === 0 || performance.now() - digest.since >= agingMs))
+      return digests.shift();
     return people.shift();
   }
 
@@ -186,7 +187,8 @@ export function startReaders(opts: ReaderOptions): Readers {
     }),
     async close() {
       closing = true;
-      for (const j of [...people.splice(0), ...digests.splice(0)]) j.reject(new Error("the readers are stopped"));
+      for (const j of [...people.splice(0), ...digests.splice(0)])
+        j.reject(new Error("the readers are stopped"));
       await Promise.all(
         threads.map(
           (t) =>

@@ -1,10 +1,10 @@
 import { and, desc, eq, isNull, ne, notExists, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { ElementKey } from "../domain/elements.ts";
-import { type ElementState, foldElement } from "../domain/projection.ts";
+import { type ElementState, EMPTY_STATE, foldElement, type LiveEvent } from "../domain/projection.ts";
 import type { Store } from "./open.ts";
 import { type PracticeEventRow, practiceEvents } from "./schema.ts";
-import { EMPTY_STATES_TEXT, encodeState, SLOT } from "./states-format.ts";
+import { EMPTY_STATES_TEXT, encodeState, encodeStates, SLOT } from "./states-format.ts";
 
 export type NewEvent = Omit<typeof practiceEvents.$inferInsert, "id" | "retractsId">;
 
@@ -79,6 +79,38 @@ export function eventQueries(store: Store) {
     .returning({ id: practiceEvents.id })
     .prepare();
 
+  const liveOfCase = db
+    .select({
+      id: practiceEvents.id,
+      element: practiceEvents.element,
+      occurredOn: practiceEvents.occurredOn,
+      value: practiceEvents.value,
+    })
+    .from(practiceEvents)
+    .where(
+      and(
+        eq(practiceEvents.caseId, sql.placeholder("caseId")),
+        isNull(practiceEvents.retractsId),
+        notRetracted,
+      ),
+    )
+    .prepare();
+  const setStates = store.sqlite.prepare("UPDATE cases SET states = ? WHERE id = ?");
+  // Prepared once: an import reads every case's events to tell what is already there.
+  const ofCase = db
+    .select()
+    .from(practiceEvents)
+    .where(eq(practiceEvents.caseId, sql.placeholder("caseId")))
+    .orderBy(practiceEvents.id)
+    .prepare();
+  // The bulk append goes to the driver: measured about twice as fast (1.9-2.3x over 200,000 entries
+  // in one transaction) as the query builder's prepared `get` with `returning`, and a practice
+  // history's import writes that many in one go.
+  const insertRaw = store.sqlite.prepare(
+    `INSERT INTO practice_events (case_id, element, occurred_on, value, note, recorded_by, recorded_at, surface)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+
   // One element of the case's projection, set in its slot in place: no read of the other elements.
   // A row still holding the `{}` a raw insert leaves starts from the empty slots.
   const setState = store.sqlite.prepare(
@@ -120,6 +152,53 @@ export function eventQueries(store: Store) {
       return { id: row.id, state: refresh(e.caseId, e.element) };
     },
 
+    /**
+     * Appends many occurrences in order, then folds each affected case's projection once from its
+     * live events (every element of it, so the row is whole whatever it held before). For an import:
+     * folding after each entry would read a case's events once per entry.
+     */
+    appendMany(list: readonly NewEvent[]): {
+      written: { id: number; state: ElementState }[];
+      cases: readonly string[];
+    } {
+      const ids: number[] = [];
+      const cases = new Set<string>();
+      for (const e of list) {
+        cases.add(e.caseId);
+        const { lastInsertRowid } = insertRaw.run(
+          e.caseId,
+          e.element,
+          e.occurredOn ?? null,
+          e.value ?? null,
+          e.note ?? null,
+          e.recordedBy ?? null,
+          e.recordedAt,
+          e.surface,
+        );
+        ids.push(Number(lastInsertRowid));
+      }
+      const states = new Map<string, Readonly<Record<string, ElementState>>>();
+      for (const caseId of cases) {
+        const byElement = new Map<string, LiveEvent[]>();
+        for (const e of liveOfCase.all({ caseId })) {
+          const group = byElement.get(e.element);
+          if (group) group.push(e);
+          else byElement.set(e.element, [e]);
+        }
+        const folded: Record<string, ElementState> = {};
+        for (const [element, events] of byElement) folded[element] = foldElement(events);
+        setStates.run(encodeStates(folded), caseId);
+        states.set(caseId, folded);
+      }
+      return {
+        written: list.map((e, i) => ({
+          id: ids[i]!,
+          state: states.get(e.caseId)?.[e.element] ?? EMPTY_STATE,
+        })),
+        cases: [...cases],
+      };
+    },
+
     /** Records that `target` is undone; the target row itself is never changed. */
     retract(
       target: PracticeEventRow,
@@ -153,12 +232,7 @@ export function eventQueries(store: Store) {
 
     /** Every event on a case, retractions included, oldest first: the case history. */
     forCase(caseId: string): PracticeEventRow[] {
-      return db
-        .select()
-        .from(practiceEvents)
-        .where(eq(practiceEvents.caseId, caseId))
-        .orderBy(practiceEvents.id)
-        .all();
+      return ofCase.all({ caseId });
     },
   };
 }

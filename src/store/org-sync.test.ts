@@ -119,3 +119,17 @@ test("leavers are kept as inactive rows, never deleted", () => {
   expect(rows).toHaveLength(PEOPLE.length);
   expect(rows.filter((r) => !r.active).map((r) => r.name)).toEqual(["Ann North", "Bob North"]);
 });
+
+test("a sync writes only the rows that change: none when nothing did, one for one person added", () => {
+  syncOrg(store, org());
+  const changes = () => (store.sqlite.prepare("SELECT total_changes() AS n").get() as { n: number }).n;
+  const before = changes();
+  syncOrg(store, org());
+  expect(changes() - before).toBe(0);
+  syncOrg(store, org({ add: "Nia New" }));
+  expect(changes() - before).toBe(1);
+  expect(readOrgRows(store).staff.find((s) => s.email === "new@x.example")).toMatchObject({
+    name: "Nia New",
+    active: true,
+  });
+});

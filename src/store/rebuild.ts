@@ -8,16 +8,11 @@ const SLOT_VALUES = SLOTS.map(
 ).join(",\n                           ");
 
 /**
- * Rebuilds every case's projection (`cases.states`) from the event log, in one statement. The
- * incremental path (`events.append`/`retract`) keeps it current; this is for bulk imports and for
- * checking that the two agree. Same rules as `foldElement`: live events only, the latest by the day
- * it happened and then by entry. The coverage counts follow by their triggers, and "stuck since"
- * becomes due again for every case whose projection changed. Returns how many cases' projection changed.
+ * Each case's projection as folded from the event log, as `folded(case_id, states)`: the opening of a
+ * statement. Same rules as `foldElement`: live events only, the latest by the day it happened and
+ * then by entry. Shared by the rebuild and by the backup check that compares without writing.
  */
-export function rebuildProjection(store: Store): number {
-  return store.sqlite
-    .prepare(
-      `WITH live AS (
+export const FOLDED_STATES = `WITH live AS (
          SELECT e.* FROM practice_events e
          WHERE e.retracts_id IS NULL
            AND NOT EXISTS (SELECT 1 FROM practice_events r WHERE r.retracts_id = e.id)
@@ -30,7 +25,18 @@ export function rebuildProjection(store: Store): number {
        ), folded AS (
          SELECT case_id, json_array(${SLOT_VALUES}) AS states
          FROM ranked WHERE rn = 1 GROUP BY case_id
-       )
+       )`;
+
+/**
+ * Rebuilds every case's projection (`cases.states`) from the event log, in one statement. The
+ * incremental path (`events.append`/`retract`) keeps it current; this is for bulk imports and for
+ * checking that the two agree. The coverage counts follow by their triggers, and "stuck since"
+ * becomes due again for every case whose projection changed. Returns how many cases' projection changed.
+ */
+export function rebuildProjection(store: Store): number {
+  return store.sqlite
+    .prepare(
+      `${FOLDED_STATES}
        UPDATE cases SET states = f.states
        FROM (SELECT c.id, coalesce(folded.states, '${EMPTY_STATES_TEXT}') AS states
              FROM cases c LEFT JOIN folded ON folded.case_id = c.id) f

@@ -66,6 +66,12 @@ export interface RecordReads {
 /** One write of a command's batch. Every write that names a case moves that case's version on. */
 export type Write =
   | { readonly kind: "appendEvent"; readonly event: NewEvent }
+  /**
+   * Many entries at once (an import of practice history): appended in the order given, each affected
+   * case's projection folded once after them all rather than once per entry. Each entry written is
+   * numbered in `WrittenEntry` order, as single appends are.
+   */
+  | { readonly kind: "appendEvents"; readonly events: readonly NewEvent[] }
   | {
       readonly kind: "retract";
       readonly target: PracticeEventRow;

@@ -36,6 +36,33 @@ export const meta = sqliteTable(
   (t) => [check("meta_one_row", sql`${t.id} = 1`)],
 );
 
+/**
+ * How the running app's config stands (one row): when that `sos start` began, and its last reload
+ * of a changed config or staff file, applied or refused and why, so `sos config check` can tell an
+ * admin. Config text only (staff and team names, problems): never child data.
+ */
+export const configReload = sqliteTable(
+  "config_reload",
+  {
+    id: integer("id").primaryKey(),
+    /** the `sos start` process */
+    pid: integer("pid").notNull(),
+    startedAt: text("started_at").notNull(),
+    /** the config file it runs, and the time zone it started with (a reload may not change it) */
+    configPath: text("config_path").notNull(),
+    timeZone: text("time_zone").notNull(),
+    /** the last reload; all null until one is tried */
+    at: text("at"),
+    trigger: text("trigger", { enum: ["file", "signal"] }),
+    applied: integer("applied", { mode: "boolean" }),
+    /** applied: what changed; refused: why, in one line */
+    summary: text("summary"),
+    /** refused: every problem, as `sos config check` prints them */
+    problems: text("problems", { mode: "json" }).$type<string[]>(),
+  },
+  (t) => [check("config_reload_one_row", sql`${t.id} = 1`)],
+);
+
 /** The projection column, in its compact stored form (`states-format.ts`), as the projection. */
 const statesColumn = customType<{ data: CaseStates; driverData: string }>({
   dataType: () => "text",
@@ -134,7 +161,7 @@ export const cases = sqliteTable(
  * Agency-wide coverage kept as the record changes, so the agency's numbers need no pass over its
  * cases: per team and service, the open cases (`element` -1) and how many of them have each
  * element done (`element` = its slot in `states-format.ts`). Written only by triggers on `cases`
- * (migration 0012), so every way a case changes keeps it right; rebuilt by `rebuildCoverage`.
+ * (migration 0015), so every way a case changes keeps it right; rebuilt by `rebuildCoverage`.
  * It holds no config: which service shows which element is applied when it is read, so a changed
  * dashboard needs no rebuild.
  */
@@ -308,6 +335,7 @@ export const teamsConversations = sqliteTable(
 );
 
 export type MetaRow = typeof meta.$inferSelect;
+export type ConfigReloadRow = typeof configReload.$inferSelect;
 export type TeamRow = typeof teams.$inferSelect;
 export type StaffRow = typeof staff.$inferSelect;
 export type CaseRow = typeof cases.$inferSelect;
@@ -447,3 +475,54 @@ export const leave = sqliteTable(
 export type DigestRunRow = typeof digestRuns.$inferSelect;
 export type DigestPartRow = typeof digestParts.$inferSelect;
 export type TeamsConversationRow = typeof teamsConversations.$inferSelect;
+
+/**
+ * Every backup made (`sos backup`, the schedule, the one before a migration) and how its check went:
+ * what `sos backup status` shows. A failed one keeps the plain sentence saying why.
+ */
+export const backups = sqliteTable(
+  "backups",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: ["scheduled", "manual", "pre-migration"] }).notNull(),
+    /** where the copy was written (absolute) */
+    path: text("path").notNull(),
+    startedAt: text("started_at").notNull(),
+    finishedAt: text("finished_at").notNull(),
+    status: text("status", { enum: ["ok", "failed"] }).notNull(),
+    bytes: integer("bytes"),
+    cases: integer("cases"),
+    events: integer("events"),
+    error: text("error"),
+  },
+  (t) => [index("backups_finished").on(t.finishedAt)],
+);
+
+/**
+ * The one sanctioned way records leave the database: a case removed under the retention policy or
+ * erased (a court order, a case opened in error). While a row for a case is open (`finished_at` null)
+ * the append-only triggers let that case's rows be deleted, and only those; the row is opened, the
+ * rows removed and the row finished in one transaction, so no open row outlives it. The row keeps the
+ * case id, why, who and how much was removed: never a name or a note.
+ */
+export const erasures = sqliteTable(
+  "erasures",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    caseId: text("case_id").notNull(),
+    under: text("under", { enum: ["retention", "erasure"] }).notNull(),
+    /** the retention rule that made it due, or the admin's reason for an erasure */
+    reason: text("reason").notNull(),
+    by: integer("by")
+      .notNull()
+      .references(() => staff.id),
+    startedAt: text("started_at").notNull(),
+    finishedAt: text("finished_at"),
+    /** how many rows of each kind went: counts only */
+    removed: text("removed", { mode: "json" }).$type<Record<string, number>>().notNull().default(sql`'{}'`),
+  },
+  (t) => [index("erasures_case").on(t.caseId)],
+);
+
+export type BackupRow = typeof backups.$inferSelect;
+export type ErasureRow = typeof erasures.$inferSelect;

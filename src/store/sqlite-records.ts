@@ -34,43 +34,49 @@ export function sqliteRecords(repo: Repo): Records {
     longestStuck: async (rules, day, limit) => repo.stuck.longest(rules, day, limit),
   };
 
-  function write(w: Write, entries: WrittenEntry[]): string | null {
+  /** Carries out one write; returns the cases it wrote to, whose versions then move on. */
+  function write(w: Write, entries: WrittenEntry[]): readonly string[] {
     switch (w.kind) {
       case "appendEvent":
         entries.push(events.append(w.event));
-        return w.event.caseId;
+        return [w.event.caseId];
+      case "appendEvents": {
+        const { written, cases: touched } = events.appendMany(w.events);
+        for (const e of written) entries.push(e);
+        return touched;
+      }
       case "retract":
         entries.push(events.retract(w.target, w.by, w.at, w.surface));
-        return w.target.caseId;
+        return [w.target.caseId];
       case "openCase":
         cases.insert(w.row, w.by, w.at);
-        return null;
+        return [];
       case "allocate":
         cases.allocate(w.caseId, w.workerId, w.teamId, w.fromOn, w.by, w.at);
-        return w.caseId;
+        return [w.caseId];
       case "close":
         cases.close(w.caseId, w.on, w.outcome, w.note);
-        return w.caseId;
+        return [w.caseId];
       case "reopen":
         cases.reopen(w.caseId);
-        return w.caseId;
+        return [w.caseId];
       case "caseEvent":
         repo.caseEvents.append(w.event);
-        return w.event.caseId;
+        return [w.event.caseId];
       case "updateCase":
         cases.update(w.caseId, w.set);
-        return w.caseId;
+        return [w.caseId];
       case "snooze":
         repo.digests.snooze(w.caseId, w.until, w.by, w.at);
-        return null;
+        return [];
       case "leave":
         repo.digests.addLeave(w.staffId, w.from, w.to, w.at);
-        return null;
+        return [];
       case "audit": {
         const last = entries[entries.length - 1];
         const detail = w.entryKey && last ? { ...w.entry.detail, [w.entryKey]: last.id } : w.entry.detail;
         repo.audit.record({ ...w.entry, detail });
-        return null;
+        return [];
       }
     }
   }
@@ -99,8 +105,8 @@ export function sqliteRecords(repo: Repo): Records {
         }
         const entries: WrittenEntry[] = [];
         for (const w of change.writes) {
-          const touched = write(w, entries);
-          if (touched !== null && !checked.has(touched)) {
+          for (const touched of write(w, entries)) {
+            if (checked.has(touched)) continue;
             cases.bumpVersion(touched, null);
             checked.add(touched);
           }

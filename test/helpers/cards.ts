@@ -1,5 +1,13 @@
 import * as AC from "adaptivecards";
-import type { AdaptiveCard } from "../../adapters/teams/render/adaptive-card-kit.ts";
+import type { AdaptiveCard, FactSet, Table } from "../../adapters/teams/render/adaptive-card-kit.ts";
+import {
+  factSqueezes,
+  longestPiecePx,
+  PHONE_CARD_PX,
+  type Squeeze,
+  type TextSize,
+  tableSqueezes,
+} from "../../adapters/teams/render/card-width.ts";
 
 /** Elements and actions that Microsoft Teams draws in bot messages (Adaptive Cards 1.5). */
 export const TEAMS_ELEMENTS = new Set([
@@ -93,4 +101,45 @@ export function cardText(card: unknown): string {
   };
   walk(card);
   return out.join("\n");
+}
+
+/**
+ * Where a card would break a word on a 360 px phone, by the width model of
+ * `adapters/teams/render/card-width.ts`: every table cell, fact and line of text against the room
+ * its column gets. Empty when the card reads on a phone.
+ */
+export function phoneProblems(card: unknown): string[] {
+  const problems: string[] = [];
+  const say = (where: string, s: Squeeze) =>
+    problems.push(`${where}: "${s.text}" needs ${Math.round(s.need)} px, has ${Math.round(s.room)} px`);
+  const walk = (x: unknown, path: string): void => {
+    if (Array.isArray(x)) {
+      for (const [i, y] of x.entries()) walk(y, `${path}[${i}]`);
+      return;
+    }
+    if (x === null || typeof x !== "object") return;
+    const o = x as Record<string, unknown>;
+    if (o.type === "Table") {
+      const t = o as unknown as Table;
+      const rows = t.rows.map((r) => r.cells.map((c) => c.items.map((i) => i.text).join(" ")));
+      for (const s of tableSqueezes(
+        rows,
+        t.columns.map((c) => c.width),
+      ))
+        say(`${path} column ${s.column}`, s);
+      return;
+    }
+    if (o.type === "FactSet") {
+      for (const s of factSqueezes((o as unknown as FactSet).facts)) say(`${path} fact`, s);
+      return;
+    }
+    if (o.type === "TextBlock" && typeof o.text === "string") {
+      const size = (o.size as TextSize | undefined) ?? "Default";
+      const need = longestPiecePx(o.text.replace(/\*\*/g, ""), size, o.weight === "Bolder");
+      if (need > PHONE_CARD_PX) say(path, { column: 0, room: PHONE_CARD_PX, text: o.text, need });
+    }
+    for (const [k, v] of Object.entries(o)) if (k !== "fallback" && k !== "data") walk(v, `${path}.${k}`);
+  };
+  walk((card as { body?: unknown }).body, "$.body");
+  return problems;
 }

@@ -256,6 +256,25 @@ export function tableRows(blocks: unknown): string[][] {
   return (table?.rows ?? []).map((r) => r.map((c) => shownText(c)));
 }
 
+/**
+ * The cases of a dashboard message, as a phone shows them: each a section headed by its id in bold
+ * (marked ⚠ when stuck) with its columns as `*label*\nvalue` fields.
+ */
+export function dashboardCases(blocks: unknown): { caseId: string; heading: string; fields: string[] }[] {
+  const list = Array.isArray(blocks)
+    ? (blocks as { type: string; text?: { text: string }; fields?: { text: string }[] }[])
+    : [];
+  const out: { caseId: string; heading: string; fields: string[] }[] = [];
+  for (const b of list) {
+    if (b.type !== "section") continue;
+    const id = b.text && b.fields ? /^(?:⚠ )?\*([^*]+)\*/.exec(b.text.text)?.[1] : undefined;
+    if (id) out.push({ caseId: id, heading: b.text!.text, fields: (b.fields ?? []).map((f) => f.text) });
+    else if (!b.text && b.fields && out.length > 0)
+      out[out.length - 1]!.fields.push(...b.fields.map((f) => f.text));
+  }
+  return out;
+}
+
 /** A block_actions payload for a button on a message the app sent. */
 export function buttonPress(
   user: string,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
+  dashboardCases,
   FORM,
   findButton,
   limitProblems,
@@ -56,7 +57,7 @@ describe("/sos over signed HTTP", () => {
   });
 
   test.each([
-    [U.jane, "mine", "Jane Smith's Cases*: 2 open cases  ·  page 1 of 3"],
+    [U.jane, "mine", "⚠ *12345*  Melli Majid 13"],
     [U.jane, "case 12345", "Case 12345: Melli Majid 13"],
     [U.jane, "stuck", "Your stuck cases"],
     [U.jane, "help", "What you can type as a worker"],
@@ -71,14 +72,17 @@ describe("/sos over signed HTTP", () => {
     expect(limitProblems(r.reply ? [r.reply] : [])).toEqual([]);
   });
 
-  test("dashboards come as the seed's table; a team's has a Worker column", async () => {
+  test("dashboards come case by case, each column a field, so they read on a phone", async () => {
     const mine = await h.command(U.jane, "mine statutory-cp");
-    const rows = tableRows(mine.reply?.body.blocks);
-    expect(rows[0]!.slice(0, 3)).toEqual(["Case", "Name/Age/ID #", "Date Opened"]);
-    expect(rows.map((r) => r[1])).toContain("Melli Majid 13");
+    expect(tableRows(mine.reply?.body.blocks)).toEqual([]);
+    const cases = dashboardCases(mine.reply?.body.blocks);
+    expect(cases.map((c) => c.heading)).toEqual(["⚠ *12345*  Melli Majid 13", "⚠ *12346*  Mary Telis 5"]);
+    expect(cases[0]!.fields.slice(0, 2)).toEqual(["*Date Opened*\n03/02/16", "*Abuse Type*\nN &amp; PA"]);
+    expect(cases[0]!.fields).toContain("*Safety Goal*\nNo ⚠");
+    expect(cases[0]!.fields).toHaveLength(13);
     const team = await h.command(U.sam, "team statutory-cp");
-    expect(tableRows(team.reply?.body.blocks)[0]!.slice(0, 2)).toEqual(["Worker", "Case"]);
-    expect(textOf(team.reply?.body.blocks)).toContain("Alison Camp's Cases*: no open cases");
+    expect(textOf(team.reply?.body.blocks)).toContain("*Jane Smith's Cases*");
+    expect(textOf(team.reply?.body.blocks)).toContain("*Alison Camp's Cases*: no open cases");
     expect(textOf(team.reply?.body.blocks)).toContain("Abuse Type:* PA: Physical Abuse");
   });
 

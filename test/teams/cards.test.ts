@@ -231,10 +231,9 @@ describe("dashboard pages", () => {
     for (let page = 1; ; page++) {
       expect(cardText(card)).toContain(`Page ${page} of ${pages}.`);
       expect(cardProblems(card)).toEqual([]);
+      // each case a block of its own, headed by its id in bold
       shown.push(
-        ...cardText(card)
-          .split("\n")
-          .filter((l) => /^7\d{4}$/.test(l)),
+        ...[...cardText(card).matchAll(/^(?:⚠ )?\*\*(7\d{4})\*\* · Child \d+ 6$/gm)].map((m) => m[1]!),
       );
       const next = actionsOf(card).find((a) => a.title === "Next page");
       if (page === pages) {

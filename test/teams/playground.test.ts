@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import WebSocket from "ws";
 import { messageCard } from "../../adapters/teams/render/adaptive-card.ts";
 import type { AdaptiveCard } from "../../adapters/teams/render/adaptive-card-kit.ts";
-import { actionsOf, cardProblems, cardText } from "../helpers/cards.ts";
+import { actionsOf, cardProblems, cardText, phoneProblems } from "../helpers/cards.ts";
 import { JANE } from "../helpers/ctx.ts";
 import { startTeamsApp, type TeamsApp } from "./harness.ts";
 
@@ -247,4 +247,28 @@ test("Agents Playground: install, help, a log with Undo, the form, a channel, pr
   expect(toChannel).toMatchObject({ ok: true });
   await next(cardSaying("Digest for the team"), "channel post");
   timings.scenario = performance.now() - t0;
+});
+
+test("Agents Playground: `sos mine` comes as one block per case that reads on a 360 px phone", async () => {
+  await say("sos mine");
+  const mine = cardIn(await next(cardSaying("Jane Smith: 6 open cases."), "dashboard card"))!;
+  expect(cardProblems(mine)).toEqual([]);
+  expect(phoneProblems(mine)).toEqual([]);
+  // no wide table: each case its own block, under the worker's heading, as the seed groups them
+  expect(JSON.stringify(mine)).not.toContain('"type":"Table"');
+  const text = cardText(mine);
+  expect(text).toContain(
+    "Front end statutory child protection\nJane Smith's Cases\n⚠ **12345** · Melli Majid 13",
+  );
+  expect(text).toContain("Date Opened: 03/02/16");
+  expect(text).toContain("Safety Goal: No ⚠");
+  expect(text).toContain("Statutory family support / preventative\nJane Smith's Cases\n⚠ **22345**");
+  expect(text).toContain("beside an element, the rule points at it. Type **sos stuck** to see why.");
+
+  // the overview: an element the case's own dashboard does not have is "–", and the card says why
+  await say("sos mine overview");
+  const overview = cardIn(await next(cardSaying("Whole practice overview"), "overview card"))!;
+  expect(phoneProblems(overview)).toEqual([]);
+  expect(cardText(overview)).toContain("Timeline and Trajectory: –");
+  expect(cardText(overview)).toContain("– not on this case's own dashboard");
 });

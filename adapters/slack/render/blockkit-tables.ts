@@ -1,3 +1,4 @@
+import { NOT_APPLICABLE_NOTE, showsNotApplicable, showsStuck, stuckNote } from "../../../src/render/notes.ts";
 import { coverageText, dashboardText } from "../../../src/render/text.ts";
 import type { CoverageView, DashboardView, GroupView, RowView } from "../../../src/render/view.ts";
 import {
@@ -132,11 +133,11 @@ function groupSummary(view: DashboardView): string {
     .join("  ·  ");
 }
 
-/** The notes under a table: the stuck mark and the abuse-type legend, when the page needs them. */
+/** The notes under a table: the stuck mark, what – means and the abuse-type legend, when the page needs them. */
 export function tableNotes(view: DashboardView): ContextBlock | null {
   const notes: string[] = [];
-  if (view.groups.some((g) => g.rows.some((r) => r.stuck)))
-    notes.push(`${STUCK_MARK} stuck: type \`/sos stuck\` to see why`);
+  if (showsStuck(view)) notes.push(stuckNote(STUCK_MARK, "`/sos stuck`"));
+  if (showsNotApplicable(view)) notes.push(escapeMrkdwn(NOT_APPLICABLE_NOTE));
   if (view.legend && view.columns.length > 0) notes.push(`*Abuse Type:* ${escapeMrkdwn(view.legend)}`);
   return notes.length ? context(notes.join("\n")) : null;
 }

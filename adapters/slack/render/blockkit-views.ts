@@ -1,4 +1,5 @@
 import { findingLine } from "../../../src/digest/words.ts";
+import { stuckMarksNote } from "../../../src/render/notes.ts";
 import { caseText, stuckText } from "../../../src/render/text.ts";
 import type { CaseView, StuckItem, StuckView } from "../../../src/render/view.ts";
 import {
@@ -14,7 +15,8 @@ import {
   type SectionBlock,
   sections,
 } from "./blockkit.ts";
-import { dashboardTable, pageButtons, tableNotes } from "./blockkit-tables.ts";
+import { caseSections } from "./blockkit-cases.ts";
+import { pageButtons, STUCK_MARK } from "./blockkit-tables.ts";
 
 /**
  * Stuck lists and single cases as Slack messages. Long stuck lists are cut into pages like the
@@ -99,9 +101,16 @@ export function caseMessage(view: CaseView): Message {
         .map((s) => mrkdwn(clip(`*${escapeMrkdwn(s.label)}*\n${escapeMrkdwn(s.value)}`, LIMITS.fieldText))),
     });
   }
-  blocks.push(dashboardTable({ view: view.dashboard, workerColumn: false }));
-  const notes = tableNotes(view.dashboard);
-  if (notes) blocks.push(notes);
+  // Its row as fields (label over value), which read on a phone; ⚠ where a stuck rule points.
+  const row = view.dashboard.groups[0]?.rows[0];
+  if (row) {
+    blocks.push({
+      type: "section",
+      text: mrkdwn(`*On the ${escapeMrkdwn(view.dashboard.title)} dashboard*`),
+    });
+    blocks.push(...caseSections(view.dashboard, row, false));
+  }
+  if (row && row.stuckAt.length > 0) blocks.push(context(stuckMarksNote(STUCK_MARK, "`/sos stuck`")));
 
   // The latest history that fits; older lines are counted rather than cut silently.
   const lines = view.history.map((h) => {

@@ -38,6 +38,7 @@ function fatGroup(worker: string, n: number, from = 0): GroupView {
             : "12 times, last 12/02/16",
       ),
       stuck: i % 3 === 0,
+      stuckAt: i % 3 === 0 ? [4] : [],
     })),
   };
 }
@@ -55,6 +56,18 @@ function fatView(groups: GroupView[]): DashboardView {
 }
 
 describe("dashboards", () => {
+  test("the overview's table (the App Home's) says under it what its – means", async () => {
+    t = makeTestCtx();
+    const reply = await t.run(JANE, "mine overview");
+    const m = dashboardMessage(dashboardPages(reply.dashboards!), 0);
+    expect(checkMessage(m)).toEqual([]);
+    expect(rowsOf(m.blocks).map((r) => r[10])).toContain("–");
+    const notes = m.blocks.flatMap((b) => (b.type === "context" ? b.elements.map((e) => e.text) : []));
+    expect(notes.join("\n")).toContain(
+      "– not on this case's own dashboard: its service doesn't record that element",
+    );
+  });
+
   test("the seed's sample rows: header, one table with the seed's columns, legend", async () => {
     t = makeTestCtx();
     const reply = await t.run(JANE, "mine statutory-cp");

@@ -5,7 +5,7 @@ import { planNudges } from "../../../src/digest/nudges.ts";
 import { teamDigest } from "../../../src/digest/team-digest.ts";
 import type { NudgeView, TeamDigestView } from "../../../src/digest/views.ts";
 import { BIG, BIG_CHILD_NAMES, bigAgencyConfig, seedBigAgency } from "../../../test/helpers/big-agency.ts";
-import { cardProblems, cardText, TEAMS_MAX_BYTES } from "../../../test/helpers/cards.ts";
+import { cardProblems, cardText, phoneProblems, TEAMS_MAX_BYTES } from "../../../test/helpers/cards.ts";
 import { JANE, MORGAN, makeTestCtx, SAM, type TestCtx } from "../../../test/helpers/ctx.ts";
 import { fakePicture } from "../../../test/helpers/picture.ts";
 import {
@@ -185,8 +185,12 @@ describe("an agency-sized team (400 cases, 12 workers) and 40 teams", () => {
       const preview = digestPreviewCard(team, { nonce, command: "digest preview", page });
       expect(cardProblems(preview)).toEqual([]);
     }
-    // Every stuck case is listed, once.
-    for (const i of team.stuck.slice(0, 40)) expect(all.split(`**${i.caseId}**`).length - 1).toBe(1);
+    // Every stuck case is listed, once (and shown again on the dashboard pages after the lists).
+    const lists = JSON.stringify(cards.filter((c) => !cardText(c).includes(": the team dashboard.")));
+    for (const i of team.stuck.slice(0, 40)) expect(lists.split(`**${i.caseId}**`).length - 1).toBe(1);
+    const boards = cards.filter((c) => cardText(c).includes(": the team dashboard."));
+    expect(boards.length).toBeGreaterThan(1);
+    for (const c of boards) expect(phoneProblems(c)).toEqual([]);
   });
 
   test("the agency summary's 40-team tables are cut to fit", () => {

@@ -24,10 +24,12 @@ import {
   card,
   type ExecuteAction,
   type Image,
+  records,
   table,
   text,
   VERB,
 } from "./adaptive-card-kit.ts";
+import { fittingWeights } from "./card-width.ts";
 
 /**
  * The digests as Adaptive Cards (1.5) for Teams: a layout of the parts `digestParts` decides, saying
@@ -123,22 +125,27 @@ const subtle = (s: string) => text(s, { size: "Small", isSubtle: true, spacing: 
 /**
  * A table view as table elements of at most `TABLE_BYTES` each, the header row on every one, its
  * title above the first and "(continued)" above the others, the note under the last. Rows in
- * `bold` (by index) are bold; the first column is wider when `wideFirst`.
+ * `bold` (by index) are bold; columns are as wide as what they hold. A table that would not
+ * read on a phone (`card-width.ts`) goes as its rows, each a block of label → value, in the same
+ * chunks.
  */
-function tableUnits(t: TableView, opts: { bold?: ReadonlySet<number>; wideFirst?: boolean } = {}): Unit[] {
-  const widths = t.columns.map((_, i) => (i === 0 && opts.wideFirst ? 2 : 1));
+function tableUnits(t: TableView, opts: { bold?: ReadonlySet<number> } = {}): Unit[] {
   const row = (r: readonly string[], i: number) => (opts.bold?.has(i) ? { cells: r, bold: true } : r);
+  const widths = fittingWeights([t.columns, ...t.rows]);
+  const fits = widths !== null;
+  const draw = (rs: readonly ReturnType<typeof row>[]): CardElement[] =>
+    widths ? [table(t.columns, rs, widths)] : records(t.columns, rs);
   const units: CardElement[][] = [];
   let rows: ReturnType<typeof row>[] = [];
   const flush = () => {
     const title = units.length === 0 ? t.title : `${t.title} (continued)`;
-    units.push([text(title, { weight: "Bolder", spacing: "Medium" }), table(t.columns, rows, widths)]);
+    units.push([text(title, { weight: "Bolder", spacing: "Medium" }), ...draw(rows)]);
     rows = [];
   };
-  const empty = bytes(table(t.columns, [], widths));
+  const empty = bytes(draw([]));
   let size = empty;
   t.rows.forEach((r, i) => {
-    const one = bytes(table([], [row(r, i)]));
+    const one = fits ? bytes(table([], [row(r, i)])) : bytes(records(t.columns, [row(r, i)]));
     if (rows.length > 0 && size + one > TABLE_BYTES) {
       flush();
       size = empty;
@@ -249,7 +256,7 @@ function teamLayout(doc: DigestDoc, picture?: Picture): AdaptiveCard[] {
       title = p.title;
       window = p.window;
       head.push(heading(p.title), subtle(p.window));
-    } else if (p.kind === "table") head.push(...tableUnits(p.table, { wideFirst: true }).flat());
+    } else if (p.kind === "table") head.push(...tableUnits(p.table).flat());
     else if (p.kind === "cases" || p.kind === "stuck") units.push(...listOf(p));
     else if (p.kind === "none") units.push([lineElement(p)!]);
     else if (p.kind === "dashboards") {
@@ -300,8 +307,7 @@ function agencyLayout(doc: DigestDoc): AdaptiveCard[] {
       title = p.title;
       window = p.window;
       head.push(heading(p.title), subtle(p.window));
-    } else if (p.kind === "table")
-      units.push(...tableUnits(p.table, { bold: new Set(p.bold), wideFirst: true }));
+    } else if (p.kind === "table") units.push(...tableUnits(p.table, { bold: new Set(p.bold) }));
     else {
       const line = lineElement(p);
       if (line) head.push(line);

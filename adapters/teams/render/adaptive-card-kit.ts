@@ -1,3 +1,5 @@
+import { fittingWeights } from "./card-width.ts";
+
 /**
  * Adaptive Card 1.5 building blocks, as plain JSON: the element types Microsoft Teams renders, and the
  * helpers every card here is made of. No SDK import, so cards are pure data and easy to test.
@@ -251,7 +253,7 @@ export function lines(s: string, first: Omit<TextBlock, "type" | "text" | "wrap"
 /** A table whose first row is the header, as the seed draws its dashboards. */
 export function table(
   headers: readonly string[],
-  rows: readonly (readonly string[] | { cells: readonly string[]; color?: Color; bold?: boolean })[],
+  rows: readonly TableRowInput[],
   widths?: readonly number[],
 ): Table {
   const cell = (s: string, o: Omit<TextBlock, "type" | "text" | "wrap"> = {}): TableCell => ({
@@ -278,6 +280,52 @@ export function table(
       }),
     ],
   };
+}
+
+type TableRowInput = readonly string[] | { cells: readonly string[]; color?: Color; bold?: boolean };
+
+const cellsOf = (r: TableRowInput): readonly string[] => ("cells" in r ? r.cells : (r as readonly string[]));
+
+/**
+ * Rows of a table as blocks of their own: each row's first cell as its heading, the other cells as
+ * header → cell. What a table becomes when it would not read on a phone (`tableOrRecords`).
+ */
+export function records(headers: readonly string[], rows: readonly TableRowInput[]): Container[] {
+  return rows.map((r) => {
+    const row = "cells" in r ? r : { cells: r as readonly string[] };
+    const [first = "", ...rest] = row.cells;
+    return {
+      type: "Container",
+      separator: true,
+      spacing: "Small",
+      items: [
+        text(row.bold ? `**${first}**` : first, {
+          weight: "Bolder",
+          ...(row.color ? { color: row.color } : {}),
+        }),
+        {
+          type: "FactSet",
+          spacing: "None",
+          facts: rest.map((value, i) => ({ title: headers[i + 1] ?? "", value })),
+        },
+      ],
+    };
+  });
+}
+
+/**
+ * A table when every column holds its text on a phone (`card-width.ts`), its columns weighted by what
+ * they hold; otherwise the same rows as blocks of label → value: a card is drawn on a 360 px phone
+ * as well as on a desktop.
+ */
+export function tableOrRecords(
+  headers: readonly string[],
+  rows: readonly TableRowInput[],
+): { elements: CardElement[]; table: boolean } {
+  const weights = fittingWeights([headers, ...rows.map(cellsOf)]);
+  return weights
+    ? { elements: [table(headers, rows, weights)], table: true }
+    : { elements: records(headers, rows), table: false };
 }
 
 /** Bytes of a card as sent: Teams refuses a message over about 28 KB. */

@@ -2,11 +2,28 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { makeEnv } from "../../../src/commands/env.ts";
 import { casesToLog, logFormFor } from "../../../src/commands/log-form.ts";
 import type { DashboardView, LogFormView } from "../../../src/render/view.ts";
-import { actionsOf, cardProblems, cardText } from "../../../test/helpers/cards.ts";
+import { actionsOf, cardProblems, cardText, phoneProblems } from "../../../test/helpers/cards.ts";
 import { AH_HIN, JANE, MORGAN, makeTestCtx, SAM, type TestCtx } from "../../../test/helpers/ctx.ts";
-import { dashboardPages, HISTORY_LIMIT, PAGE_LIMITS, type Page, replyCard } from "./adaptive-card.ts";
+import {
+  dashboardLayout,
+  dashboardPages,
+  HISTORY_LIMIT,
+  PAGE_LIMITS,
+  type Page,
+  replyCard,
+} from "./adaptive-card.ts";
 import { logFormCard, pickCaseCard } from "./adaptive-card-form.ts";
-import { type AdaptiveCard, FALLBACK_MAX, shortened, teamsMarkdown } from "./adaptive-card-kit.ts";
+import {
+  type Container,
+  card,
+  FALLBACK_MAX,
+  type FactSet,
+  shortened,
+  type Table,
+  table,
+  teamsMarkdown,
+} from "./adaptive-card-kit.ts";
+import { fittingWeights, tableSqueezes, unbreakable } from "./card-width.ts";
 
 let t: TestCtx;
 beforeAll(() => {
@@ -113,32 +130,46 @@ describe("a confirmation", () => {
 });
 
 describe("dashboards", () => {
-  test("one table per worker, the seed's columns after the case id, empty workers said so", async () => {
+  test("one block per case under its worker's heading: the case and child, then label → value, stuck marked", async () => {
     const c = await cardFor(SAM, "team statutory-cp");
-    const tables = c.body.filter((b) => b.type === "Table");
-    expect(tables).toHaveLength(1);
+    expect(c.body.filter((b) => b.type === "Table")).toHaveLength(0);
     const text = cardText(c);
     expect(text).toContain("Jane Smith's Cases");
     expect(text).toContain("Ah Hin Xeng's Cases");
     expect(text).toContain("No open cases.");
-    const table = tables[0] as Extract<AdaptiveCard["body"][number], { type: "Table" }>;
-    const header = table.rows[0]!.cells.map((x) => x.items[0]!.text);
-    expect(header.slice(0, 5)).toEqual([
-      "Case",
-      "Name/Age/ID #",
-      "Date Opened",
-      "Abuse Type",
-      "Mapping Internal",
+    const blocks = c.body.filter((b): b is Container => b.type === "Container");
+    expect(blocks).toHaveLength(2);
+    const [first] = blocks;
+    expect(first!.items[0]).toMatchObject({ text: "⚠ **12345** · Melli Majid 13", color: "Attention" });
+    const facts = (first!.items[1] as FactSet).facts;
+    expect(facts.slice(0, 4)).toEqual([
+      { title: "Date Opened", value: "03/02/16" },
+      { title: "Abuse Type", value: "N & PA" },
+      { title: "Mapping Internal", value: "06/02/16" },
+      { title: "Mapping with Family", value: "No" },
     ]);
-    expect(header).toContain("Participatory Conferences/Meetings including Network");
-    expect(table.rows.map((r) => r.cells[0]!.items[0]!.text)).toEqual(["Case", "12345*", "12346*"]);
-    expect(table.rows[1]!.cells[0]!.items[0]).toMatchObject({ color: "Attention" });
+    // the element a stuck rule points at (no Safety Goal 14 days after the first mapping)
+    expect(facts.find((f) => f.title === "Safety Goal")).toEqual({ title: "Safety Goal", value: "No ⚠" });
+    expect(facts.map((f) => f.title)).toContain("Participatory Conferences/Meetings including Network");
+    expect(text).toContain(
+      "⚠ stuck: beside a case, a stuck rule holds for it; beside an element, the rule points at it. Type **sos stuck** to see why.",
+    );
+    expect(c.msteams).toBeUndefined();
   });
 
   test("in a channel children show as the config says (initials)", async () => {
     expect(cardText(await cardFor(SAM, "team", "channel"))).toContain("M.M. 13");
     expect(cardText(await cardFor(SAM, "team", "channel"))).not.toContain("Melli Majid");
     expect(cardText(await cardFor(SAM, "team", "private"))).toContain("Melli Majid 13");
+  });
+
+  test("the overview explains its –: not on the case's own dashboard", async () => {
+    const c = await cardFor(JANE, "mine overview");
+    const text = cardText(c);
+    expect(text).toContain("Timeline and Trajectory: –");
+    expect(text).toContain("– not on this case's own dashboard: its service doesn't record that element");
+    const cp = cardText(await cardFor(JANE, "mine statutory-cp"));
+    expect(cp).not.toContain("not on this case's own dashboard");
   });
 
   test("a large dashboard is cut into pages that each fit in a Teams message", () => {
@@ -157,6 +188,7 @@ describe("dashboards", () => {
     for (let page = 1; page <= pages.length; page++) {
       const c = replyCard(reply, { nonce, command: "sos team", page });
       expect(cardProblems(c)).toEqual([]);
+      expect(phoneProblems(c)).toEqual([]);
       expect(cardText(c)).toContain(`North Team: 90 open cases. Page ${page} of ${pages.length}.`);
       const verbs = actionsOf(c).map((a) => `${a.title}:${a.data.page}`);
       expect(verbs).toEqual([
@@ -174,18 +206,87 @@ describe("dashboards", () => {
     expect(text).toContain("Front end statutory child protection");
     expect(text).toContain("Statutory family support / preventative");
     expect(text).toContain("Voluntary preventative");
-    expect(c.body.filter((b) => b.type === "Table")).toHaveLength(3);
+    expect(c.body.filter((b) => b.type === "Container")).toHaveLength(6);
   });
 
-  test("a stuck case is marked and the note says how to see why", () => {
-    const view = bigDashboard(1, 2);
-    const stuck = {
-      ...view,
-      groups: [{ ...view.groups[0]!, rows: [{ ...view.groups[0]!.rows[0]!, stuck: true }] }],
+  test("a dashboard whose columns fit a phone keeps the seed's table, columns as wide as they need", () => {
+    const narrow: DashboardView = {
+      dashboard: "voluntary",
+      title: "Voluntary preventative",
+      columns: ["Name/Age/ID #", "Date Opened", "Case Trajectory"],
+      legend: null,
+      groups: [
+        {
+          worker: "Jane Smith",
+          title: "Jane Smith's Cases",
+          rows: [
+            { caseId: "32345", cells: ["Melli Majid 13", "03/01/16", "15/02/16"], stuck: true, stuckAt: [] },
+          ],
+        },
+      ],
     };
-    const text = cardText(replyCard({ ok: true, text: "x", dashboards: [stuck] }, { nonce }));
-    expect(text).toContain("C0-0*");
-    expect(text).toContain("* stuck: type **sos stuck** to see why");
+    expect(dashboardLayout(narrow)).toBe("table");
+    const c = replyCard({ ok: true, text: "x", dashboards: [narrow] }, { nonce });
+    const tables = c.body.filter((b): b is Table => b.type === "Table");
+    expect(tables).toHaveLength(1);
+    expect(tables[0]!.rows[1]!.cells.map((x) => x.items[0]!.text)).toEqual([
+      "32345*",
+      "Melli Majid 13",
+      "03/01/16",
+      "15/02/16",
+    ]);
+    expect(tables[0]!.rows[1]!.cells[0]!.items[0]).toMatchObject({ color: "Attention" });
+    expect(cardText(c)).toContain("* stuck: type **sos stuck** to see why");
+    expect(phoneProblems(c)).toEqual([]);
+    expect(c.msteams).toEqual({ width: "Full" });
+  });
+});
+
+describe("every card reads on a 360 px phone (no cell narrower than its content)", () => {
+  test("the seed's wide table would not: its dates would break a character a line", () => {
+    const view = bigDashboard(1, 1);
+    const rows = [
+      ["Case", ...view.columns],
+      ["C0-0", ...view.groups[0]!.rows[0]!.cells],
+    ];
+    const even = rows[0]!.map(() => 1);
+    const squeezed = tableSqueezes(rows, even);
+    expect(squeezed.map((s) => s.text)).toContain("15/02/16");
+    expect(fittingWeights(rows)).toBeNull();
+    // the checker the other tests use finds it too, in the card the old layout made
+    const old = card([table(rows[0]!, rows.slice(1), [1, 2, ...even.slice(2)])], "x");
+    expect(phoneProblems(old).join("\n")).toMatch(/"15\/02\/16" needs 5\d px, has [0-9] px/);
+    // a date is one piece that never breaks; a label breaks between words and after a slash
+    expect(unbreakable("15/02/16")).toEqual(["15/02/16"]);
+    expect(unbreakable("3 times, last 15/02/16")).toEqual(["3", "times,", "last", "15/02/16"]);
+    expect(unbreakable("Participatory Conferences/Meetings including Network")).toEqual([
+      "Participatory",
+      "Conferences/",
+      "Meetings",
+      "including",
+      "Network",
+    ]);
+  });
+
+  test.each([
+    [JANE, "mine"],
+    [JANE, "mine overview"],
+    [SAM, "team"],
+    [SAM, "team overview"],
+    [MORGAN, "agency"],
+    [JANE, "case 12345"],
+    [JANE, "stuck"],
+    [JANE, "help"],
+    [SAM, "digest preview"],
+  ])("%s: %s", async (email, text) => {
+    const c = await cardFor(email, text);
+    expect(phoneProblems(c)).toEqual([]);
+  });
+
+  test("a case block fits even with the longest labels and cells", () => {
+    const c = replyCard({ ok: true, text: "x", dashboards: [bigDashboard(1, 2)] }, { nonce });
+    expect(c.body.some((b) => b.type === "Container")).toBe(true);
+    expect(phoneProblems(c)).toEqual([]);
   });
 });
 
@@ -197,6 +298,7 @@ describe("a case", () => {
     expect(text).toContain("Case 12345: Melli Majid 13");
     expect(text).toContain("Dashboard: Front end statutory child protection");
     expect(text).toContain("Mapping Internal: 06/02/16");
+    expect(text).toContain("Safety Goal: No ⚠");
     expect(text).toMatch(/\*\*06\/02\/16\*\* Mapping Internal, recorded by/);
     expect(actionsOf(c).map((a) => [a.verb, a.data.caseId])).toEqual([["form-case", "12345"]]);
   });
@@ -302,7 +404,10 @@ function bigDashboard(workers: number, rows: number): DashboardView {
       rows: Array.from({ length: rows }, (_, r) => ({
         caseId: `C${w}-${r}`,
         stuck: false,
-        cells: columns.map((_, i) => (i === 0 ? "Alexandra Montgomery-Smith 17" : "3 (latest 28/02/16)")),
+        stuckAt: [],
+        cells: columns.map((_, i) =>
+          i === 0 ? "Alexandra Montgomery-Smith 17" : i === 1 ? "15/02/16" : "12 times, last 28/02/16",
+        ),
       })),
     })),
   };

@@ -1,15 +1,24 @@
+import {
+  NOT_APPLICABLE_NOTE,
+  showsNotApplicable,
+  stuckMarksNote,
+  stuckNote,
+} from "../../../src/render/notes.ts";
 import type { CaseView, CoverageView, DashboardView, RowView, StuckView } from "../../../src/render/view.ts";
 import {
   type AdaptiveCard,
   action,
   type CardElement,
+  type Container,
   card,
   type ExecuteAction,
   lines,
   table,
+  tableOrRecords,
   text,
   VERB,
 } from "./adaptive-card-kit.ts";
+import { fittingWeights } from "./card-width.ts";
 
 /**
  * Replies as Adaptive Cards for Microsoft Teams (DESIGN §3): confirmations with Undo, dashboards as
@@ -77,12 +86,15 @@ function logAction(nonce: string): ExecuteAction {
 /** Past either limit a dashboard goes on to another page: Teams takes about 28 KB per message. */
 export const PAGE_LIMITS = { rows: 20, bytes: 20_000 };
 
+/** The mark beside a stuck case's heading and beside each element a stuck rule points at. */
+export const STUCK_MARK = "⚠";
+
 interface Block {
   readonly title: string;
   readonly rows: readonly RowView[];
 }
 
-/** Part of one dashboard on a page: its title, then a table per worker. */
+/** Part of one dashboard on a page: its title, then its cases under their worker's heading. */
 interface Section {
   readonly view: DashboardView;
   readonly blocks: readonly Block[];
@@ -96,8 +108,27 @@ export interface Page {
 const LINE_BYTES = 120;
 
 /**
- * The seed's tables cut into pages: one table per worker ("Jane Smith's Cases"), several dashboards
- * on a page while they fit, a worker's rows carried over to the next page when the page is full.
+ * How a dashboard is drawn in a card. The seed's wide table only when every column holds its text
+ * on a phone (`card-width.ts`): a card cannot tell which client draws it, and full width on a desktop
+ * is still 360 px on a phone. Otherwise one block per case, its elements as label → value pairs,
+ * which read at any width. The seed's dashboards (11–14 columns) never fit a phone; an agency's
+ * adapted dashboard of a few columns may.
+ */
+export type DashboardLayout = "table" | "cases";
+
+export function dashboardLayout(view: DashboardView): DashboardLayout {
+  return widthsOf(view) ? "table" : "cases";
+}
+
+/** The element one row adds to a card, in the layout its dashboard takes. */
+function rowBytes(view: DashboardView, layout: DashboardLayout, r: RowView): number {
+  return layout === "table" ? bytesOf(table([], [rowCells(r)])) : bytesOf(caseBlock(view, r));
+}
+
+/**
+ * The seed's dashboards cut into pages: each worker's cases under their heading ("Jane Smith's
+ * Cases"), several dashboards on a page while they fit, a worker's cases carried over to the next
+ * page when the page is full.
  */
 export function dashboardPages(views: readonly DashboardView[]): Page[] {
   const pages: Page[] = [];
@@ -111,7 +142,8 @@ export function dashboardPages(views: readonly DashboardView[]): Page[] {
     bytes = 0;
   };
   for (const view of views) {
-    const header = bytesOf(table(headerOf(view), []));
+    const layout = dashboardLayout(view);
+    const header = layout === "table" ? bytesOf(table(headerOf(view), [])) : 0;
     let section: { view: DashboardView; blocks: Block[] } | null = null;
     const place = (block: Block, need: number, rowsNeeded: number) => {
       const full = rows + rowsNeeded > PAGE_LIMITS.rows || bytes + need + LINE_BYTES > PAGE_LIMITS.bytes;
@@ -136,7 +168,7 @@ export function dashboardPages(views: readonly DashboardView[]): Page[] {
       }
       let open: RowView[] | null = null;
       for (const [i, r] of g.rows.entries()) {
-        const row = bytesOf(table([], [rowCells(r)]));
+        const row = rowBytes(view, layout, r);
         const full = rows + 1 > PAGE_LIMITS.rows || bytes + row > PAGE_LIMITS.bytes;
         if (open && !full) {
           open.push(r);
@@ -166,21 +198,30 @@ export function dashboardCard(reply: CardReply, opts: ReplyCardOptions): Adaptiv
   const body: CardElement[] = [
     text(pages.length > 1 ? `${intro} Page ${n} of ${pages.length}.` : intro, { weight: "Bolder" }),
   ];
+  let tables = false;
+  const notes = { stuckTable: false, stuckCases: false, na: false };
   for (const { view, blocks } of page.sections) {
+    const layout = dashboardLayout(view);
+    tables ||= layout === "table";
     body.push(text(view.title, { size: "Medium", weight: "Bolder", style: "heading", spacing: "Medium" }));
     for (const b of blocks) {
       body.push(text(b.title, { weight: "Bolder", spacing: "Medium" }));
       if (b.rows.length === 0) body.push(text("No open cases.", { isSubtle: true, spacing: "Small" }));
-      else body.push(table(headerOf(view), b.rows.map(rowCells), widthsOf(view)));
+      else if (layout === "table") body.push(table(headerOf(view), b.rows.map(rowCells), widthsOf(view)!));
+      else body.push(...b.rows.map((r) => caseBlock(view, r)));
+      const stuck = b.rows.some((r) => r.stuck);
+      if (layout === "table") notes.stuckTable ||= stuck;
+      else notes.stuckCases ||= stuck;
     }
+    const shown = { ...view, groups: blocks.map((b) => ({ worker: "", title: b.title, rows: b.rows })) };
+    notes.na ||= showsNotApplicable(shown);
     if (view.legend)
       body.push(text(`*Abuse Type: ${view.legend}`, { size: "Small", isSubtle: true, spacing: "Small" }));
   }
-  if (page.sections.some((s) => s.blocks.some((b) => b.rows.some((r) => r.stuck)))) {
-    body.push(
-      text("* stuck: type `/sos stuck` to see why", { size: "Small", isSubtle: true, spacing: "Small" }),
-    );
-  }
+  const note = (s: string) => body.push(text(s, { size: "Small", isSubtle: true, spacing: "Small" }));
+  if (notes.na) note(NOT_APPLICABLE_NOTE);
+  if (notes.stuckTable) note(stuckNote("*", "`/sos stuck`"));
+  if (notes.stuckCases) note(stuckMarksNote(STUCK_MARK, "`/sos stuck`"));
 
   const actions: ExecuteAction[] = [];
   if (opts.command !== undefined && pages.length > 1) {
@@ -189,22 +230,52 @@ export function dashboardCard(reply: CardReply, opts: ReplyCardOptions): Adaptiv
       actions.push(action("Next page", VERB.page, { command: opts.command, page: n + 1 }));
   }
   if (opts.logButton) actions.push(logAction(opts.nonce));
-  return card(body, reply.text, { actions, wide: true });
+  return card(body, reply.text, { actions, wide: tables });
+}
+
+/**
+ * One case as a block that reads on a phone: the case id and child in bold (marked when stuck), then
+ * every other column of its dashboard as label → value, the elements a stuck rule points at marked.
+ */
+export function caseBlock(view: DashboardView, r: RowView): Container {
+  const child = r.cells[0] ?? "";
+  const heading = `${r.stuck ? `${STUCK_MARK} ` : ""}**${r.caseId}**${child && child !== r.caseId ? ` · ${child}` : ""}`;
+  const at = new Set(r.stuckAt);
+  return {
+    type: "Container",
+    separator: true,
+    spacing: "Small",
+    items: [
+      text(heading, r.stuck ? { color: "Attention" } : {}),
+      {
+        type: "FactSet",
+        spacing: "Small",
+        facts: view.columns.slice(1).map((label, i) => {
+          const value = r.cells[i + 1] ?? "";
+          return { title: label, value: at.has(i + 1) ? `${value} ${STUCK_MARK}` : value };
+        }),
+      },
+    ],
+  };
 }
 
 function headerOf(view: DashboardView): string[] {
   return ["Case", ...view.columns];
 }
 
-/** The case id first (what a worker types), marked when stuck; the child's name cell a bit wider. */
+/** The case id first (what a worker types), marked when stuck. */
 function rowCells(r: RowView): { cells: string[]; color?: "Attention" } {
   return r.stuck
     ? { cells: [`${r.caseId}*`, ...r.cells], color: "Attention" }
     : { cells: [r.caseId, ...r.cells] };
 }
 
-function widthsOf(view: DashboardView): number[] {
-  return [1, 2, ...view.columns.slice(1).map(() => 1)];
+/** Column weights that let the table read on a phone, or null when none do (`card-width.ts`). */
+function widthsOf(view: DashboardView): number[] | null {
+  return fittingWeights([
+    headerOf(view),
+    ...view.groups.flatMap((g) => g.rows.map((r) => rowCells(r).cells)),
+  ]);
 }
 
 function bytesOf(x: unknown): number {
@@ -229,10 +300,20 @@ export function caseCard(view: CaseView, fallback: string, opts: { nonce: string
     {
       type: "FactSet",
       spacing: "Small",
-      facts: view.dashboard.columns
-        .slice(1)
-        .map((label, i) => ({ title: label, value: row?.cells[i + 1] ?? "" })),
+      facts: view.dashboard.columns.slice(1).map((label, i) => {
+        const value = row?.cells[i + 1] ?? "";
+        return { title: label, value: row?.stuckAt.includes(i + 1) ? `${value} ${STUCK_MARK}` : value };
+      }),
     },
+    ...(row && row.stuckAt.length > 0
+      ? [
+          text(stuckMarksNote(STUCK_MARK, "`/sos stuck`"), {
+            size: "Small" as const,
+            isSubtle: true as const,
+            spacing: "Small" as const,
+          }),
+        ]
+      : []),
     text("History", { weight: "Bolder", spacing: "Medium" }),
   ];
   const shown = view.history.slice(-HISTORY_LIMIT);
@@ -306,10 +387,11 @@ export function coverageCard(view: CoverageView, fallback: string): AdaptiveCard
     ...view.rows.map((r) => [r.label, String(r.openCases), ...r.cells]),
     { cells: [view.total.label, String(view.total.openCases), ...view.total.cells], bold: true },
   ];
+  const laid = tableOrRecords(view.columns, rows);
   const body: CardElement[] = [
     text(view.title, { size: "Medium", weight: "Bolder", style: "heading" }),
-    table(view.columns, rows, [2, ...view.columns.slice(1).map(() => 1)]),
+    ...laid.elements,
     text(view.note, { size: "Small", isSubtle: true }),
   ];
-  return card(body, fallback, { wide: true });
+  return card(body, fallback, { wide: laid.table });
 }

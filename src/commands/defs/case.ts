@@ -3,6 +3,7 @@ import { formatAbuseTypes } from "../../domain/abuse.ts";
 import { elementColumn, isServiceSlug } from "../../domain/dashboards.ts";
 import { ELEMENTS, isElementKey } from "../../domain/elements.ts";
 import { currentAge } from "../../domain/names.ts";
+import { stuckElements } from "../../domain/stuck-points.ts";
 import { buildDashboard } from "../../render/build-dashboard.ts";
 import { caseText } from "../../render/text.ts";
 import type { CaseView, HistoryLine } from "../../render/view.ts";
@@ -49,6 +50,7 @@ export const showCase = defineCommand({
       datePattern: ctx.org.dates.format,
       names: env.names,
       isStuck: () => findings.length > 0,
+      stuckAt: () => stuckElements(findings, c.states, def),
     });
     const child = dashboard.groups[0]!.rows[0]!.cells[0]!;
     const age = currentAge(c, env.today);

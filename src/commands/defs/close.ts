@@ -1,10 +1,12 @@
 import { z } from "zod";
 import type { IsoDate } from "../../domain/dates.ts";
 import { looksLikeDate } from "../../domain/dates.ts";
+import type { Write } from "../../store/records.ts";
+import type { CaseRow } from "../../store/schema.ts";
 import { closest } from "../../util/suggest.ts";
 import { requireCase } from "../access.ts";
 import { defineCommand } from "../def.ts";
-import { dayWords, refuse } from "../env.ts";
+import { dayWords, type Env, refuse } from "../env.ts";
 import {
   caseIdSchema,
   FILLER,
@@ -16,9 +18,83 @@ import {
   readDate,
   usage,
 } from "../grammar.ts";
+import type { Issue } from "../issues.ts";
 import { normalWord } from "../lexicon.ts";
 
 const USAGE = "/sos close <case-id> <outcome> [date] [-- note]";
+
+/**
+ * An outcome as typed (`safe at home`, `referred-on`, `as no further action`): one of the agency's
+ * codes. Shared by `close` and the import of closed cases, so a file accepts what chat does.
+ */
+export function readOutcome(
+  typed: readonly string[],
+  codes: readonly string[],
+): { outcome: string } | { issue: Issue } {
+  const meaningful = typed.filter((w) => !FILLER.has(w.toLowerCase()));
+  if (meaningful.length === 0)
+    return { issue: usage("close", `it needs an outcome: one of ${codes.join(", ")}`, USAGE) };
+  // "referred on" is an outcome; "as safe at home" has a filler word: try both readings.
+  const whole = normalWord(typed.join("-"));
+  const bare = normalWord(meaningful.join("-"));
+  const outcome = codes.find((c) => c === whole || c === bare);
+  if (outcome === undefined)
+    return {
+      issue: {
+        code: "unknown_outcome",
+        word: meaningful.join(" "),
+        suggestions: closest(bare, codes, 2),
+        outcomes: [...codes],
+      },
+    };
+  return { outcome };
+}
+
+/**
+ * Decides a close of a case as it stands: the refusal, or the writes (the row closed, the close kept
+ * as a case event with its outcome and note, the audit line). `/sos close` and the import of a
+ * closed case both decide it here.
+ */
+export function closeCase(
+  env: Env,
+  c: CaseRow,
+  close: { readonly on: IsoDate; readonly outcome: string; readonly note: string | null },
+): { issue: Issue } | { writes: Write[] } {
+  const { actor } = env;
+  const { on, outcome, note } = close;
+  if (c.status === "closed") return { issue: { code: "already_closed", caseId: c.id, closedOn: c.closedOn } };
+  if (on > env.today) return { issue: { code: "future_date", date: on, what: "the closing" } };
+  if (on < c.openedOn)
+    return { issue: { code: "before_opened", date: on, openedOn: c.openedOn, caseId: c.id } };
+  return {
+    writes: [
+      { kind: "close", caseId: c.id, on, outcome, note },
+      {
+        kind: "caseEvent",
+        event: {
+          caseId: c.id,
+          kind: "closed",
+          on,
+          at: env.now,
+          by: actor.staffId,
+          surface: env.surface,
+          detail: { outcome, note, closedOn: on },
+        },
+      },
+      {
+        kind: "audit",
+        entry: {
+          at: env.now,
+          actorId: actor.staffId,
+          surface: env.surface,
+          action: "close",
+          caseId: c.id,
+          detail: { outcome, closedOn: on, note: note !== null },
+        },
+      },
+    ],
+  };
+}
 
 /** Closes a case with its outcome, which the agency summary sets against the practice recorded. */
 export const close = defineCommand({
@@ -52,25 +128,13 @@ export const close = defineCommand({
         date = d.date;
       } else typed.push(t.text);
     }
-    const meaningful = typed.filter((w) => !FILLER.has(w.toLowerCase()));
-    if (meaningful.length === 0)
-      return fail(usage("close", `it needs an outcome: one of ${codes.join(", ")}`, USAGE));
-    // "referred on" is an outcome; "as safe at home" has a filler word: try both readings.
-    const whole = normalWord(typed.join("-"));
-    const bare = normalWord(meaningful.join("-"));
-    const outcome = codes.find((c) => c === whole || c === bare);
-    if (outcome === undefined)
-      return fail({
-        code: "unknown_outcome",
-        word: meaningful.join(" "),
-        suggestions: closest(bare, codes, 2),
-        outcomes: codes,
-      });
-    return ok({ caseId, outcome, date, note: words.note });
+    const read = readOutcome(typed, codes);
+    if ("issue" in read) return fail(read.issue);
+    return ok({ caseId, outcome: read.outcome, date, note: words.note });
   },
 
   async run(env, cmd) {
-    const { ctx, actor } = env;
+    const { ctx } = env;
     const codes = ctx.org.outcomes.map((o) => o.code);
     if (!codes.includes(cmd.outcome))
       return refuse(env, {
@@ -82,40 +146,12 @@ export const close = defineCommand({
     const found = await requireCase(env, cmd.caseId, "manage");
     if ("reply" in found) return found.reply;
     const c = found.case;
-    if (c.status === "closed")
-      return refuse(env, { code: "already_closed", caseId: c.id, closedOn: c.closedOn });
     const on = cmd.date ?? env.today;
-    if (on > env.today) return refuse(env, { code: "future_date", date: on, what: "the closing" });
-    if (on < c.openedOn)
-      return refuse(env, { code: "before_opened", date: on, openedOn: c.openedOn, caseId: c.id });
+    const decided = closeCase(env, c, { on, outcome: cmd.outcome, note: cmd.note });
+    if ("issue" in decided) return refuse(env, decided.issue);
     return {
       expect: [{ kind: "caseVersion", caseId: c.id, version: c.version }],
-      writes: [
-        { kind: "close", caseId: c.id, on, outcome: cmd.outcome, note: cmd.note },
-        {
-          kind: "caseEvent",
-          event: {
-            caseId: c.id,
-            kind: "closed",
-            on,
-            at: env.now,
-            by: actor.staffId,
-            surface: env.surface,
-            detail: { outcome: cmd.outcome, note: cmd.note, closedOn: on },
-          },
-        },
-        {
-          kind: "audit",
-          entry: {
-            at: env.now,
-            actorId: actor.staffId,
-            surface: env.surface,
-            action: "close",
-            caseId: c.id,
-            detail: { outcome: cmd.outcome, closedOn: on, note: cmd.note !== null },
-          },
-        },
-      ],
+      writes: decided.writes,
       reply() {
         const label = ctx.org.outcomes.find((o) => o.code === cmd.outcome)?.label ?? cmd.outcome;
         return {

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { ABUSE_CODES, formatAbuseTypes, readAbuseTypes } from "../../domain/abuse.ts";
-import { looksLikeDate } from "../../domain/dates.ts";
-import type { CorrectableField } from "../../store/schema.ts";
+import { type IsoDate, looksLikeDate } from "../../domain/dates.ts";
+import type { Write } from "../../store/records.ts";
+import type { CaseRow, CorrectableField } from "../../store/schema.ts";
 import { requireCase } from "../access.ts";
 import { adultIssue } from "../child.ts";
 import { defineCommand } from "../def.ts";
-import { refuse } from "../env.ts";
+import { type Env, refuse } from "../env.ts";
 import {
   caseIdSchema,
   checked,
@@ -142,79 +143,16 @@ export const edit = defineCommand({
   },
 
   async run(env, cmd) {
-    const { actor } = env;
     const found = await requireCase(env, cmd.caseId, "manage");
     if ("reply" in found) return found.reply;
     const c = found.case;
     const what = FIELD_NAMES[cmd.field];
-    const value = cmd.field === "childName" ? cmd.value.trim().replace(/\s+/g, " ") : cmd.value;
-    const from = c[cmd.field];
-    if (JSON.stringify(from) === JSON.stringify(value))
-      return refuse(env, { code: "no_change", caseId: c.id, what });
-
-    if (cmd.field === "dob" || cmd.field === "openedOn") {
-      const date = cmd.value;
-      if (date > env.today) return refuse(env, { code: "future_date", date, what: `the ${what}` });
-    }
-    if (cmd.field === "ageAtOpening" && c.dob !== null)
-      return refuse(env, { code: "has_dob", caseId: c.id, dob: c.dob });
-    if (cmd.field === "dob" || cmd.field === "ageAtOpening" || cmd.field === "openedOn") {
-      const child = {
-        age: cmd.field === "ageAtOpening" ? cmd.value : c.ageAtOpening,
-        dob: cmd.field === "dob" ? cmd.value : c.dob,
-        openedOn: cmd.field === "openedOn" ? cmd.value : c.openedOn,
-      };
-      if (child.dob !== null && child.dob > child.openedOn)
-        return refuse(env, { code: "born_after_opening", dob: child.dob, openedOn: child.openedOn });
-      const adult = adultIssue(env, child);
-      if (adult) return refuse(env, adult);
-    }
-    if (cmd.field === "openedOn") {
-      // Practice cannot have happened before the case was opened: say which entry is in the way.
-      const first = (await env.reads.caseEvents(c.id))
-        .filter((e) => e.retractsId === null && e.occurredOn !== null && e.occurredOn < cmd.value)
-        .sort((a, b) => (a.occurredOn! < b.occurredOn! ? -1 : 1))[0];
-      if (first)
-        return refuse(env, {
-          code: "practice_before",
-          caseId: c.id,
-          date: cmd.value,
-          entryId: first.id,
-          on: first.occurredOn!,
-        });
-      if (c.closedOn !== null && cmd.value > c.closedOn)
-        return refuse(env, { code: "before_opened", date: c.closedOn, openedOn: cmd.value, caseId: c.id });
-    }
-
+    const decided = await correctCase(env, c, cmd);
+    if ("issue" in decided) return refuse(env, decided.issue);
+    const { from, to: value } = decided;
     return {
       expect: [{ kind: "caseVersion", caseId: c.id, version: c.version }],
-      writes: [
-        {
-          kind: "caseEvent",
-          event: {
-            caseId: c.id,
-            kind: "corrected",
-            on: env.today,
-            at: env.now,
-            by: actor.staffId,
-            surface: env.surface,
-            detail: { field: cmd.field, from, to: value },
-          },
-        },
-        { kind: "updateCase", caseId: c.id, set: { [cmd.field]: value } },
-        {
-          kind: "audit",
-          entry: {
-            at: env.now,
-            actorId: actor.staffId,
-            surface: env.surface,
-            action: "edit",
-            caseId: c.id,
-            // Which field, never its values: the audit trail holds no child data.
-            detail: { field: cmd.field },
-          },
-        },
-      ],
+      writes: decided.writes,
       reply() {
         const shown = (v: typeof from): string =>
           v === null
@@ -235,3 +173,104 @@ export const edit = defineCommand({
     };
   },
 });
+
+/** One correction: a field and its right value (the case's own type for that field). */
+export type Correction =
+  | { readonly field: "childName"; readonly value: string }
+  | { readonly field: "dob" | "openedOn"; readonly value: IsoDate }
+  | { readonly field: "ageAtOpening"; readonly value: number }
+  | { readonly field: "abuseTypes"; readonly value: readonly string[] };
+
+type FieldValue = CaseRow[CorrectableField];
+
+/**
+ * Decides one correction of a case as it stands: the refusal, or the writes (the case event keeping
+ * the old value and the new, the row's field, an audit line naming the field only) and the case as
+ * it will be after them, so several corrections of one case can be decided one after the other.
+ * `/sos edit` and `sos import --update` both decide corrections here.
+ */
+export async function correctCase(
+  env: Env,
+  c: CaseRow,
+  cmd: Correction,
+): Promise<{ issue: Issue } | { from: FieldValue; to: FieldValue; writes: Write[]; after: CaseRow }> {
+  const { actor } = env;
+  const what = FIELD_NAMES[cmd.field];
+  const value: FieldValue =
+    cmd.field === "childName"
+      ? cmd.value.trim().replace(/\s+/g, " ")
+      : cmd.field === "abuseTypes"
+        ? [...cmd.value]
+        : cmd.value;
+  const from = c[cmd.field];
+  if (JSON.stringify(from) === JSON.stringify(value))
+    return { issue: { code: "no_change", caseId: c.id, what } };
+
+  if (cmd.field === "dob" || cmd.field === "openedOn") {
+    const date = cmd.value;
+    if (date > env.today) return { issue: { code: "future_date", date, what: `the ${what}` } };
+  }
+  if (cmd.field === "ageAtOpening" && c.dob !== null)
+    return { issue: { code: "has_dob", caseId: c.id, dob: c.dob } };
+  if (cmd.field === "dob" || cmd.field === "ageAtOpening" || cmd.field === "openedOn") {
+    const child = {
+      age: cmd.field === "ageAtOpening" ? cmd.value : c.ageAtOpening,
+      dob: cmd.field === "dob" ? cmd.value : c.dob,
+      openedOn: cmd.field === "openedOn" ? cmd.value : c.openedOn,
+    };
+    if (child.dob !== null && child.dob > child.openedOn)
+      return { issue: { code: "born_after_opening", dob: child.dob, openedOn: child.openedOn } };
+    const adult = adultIssue(env, child);
+    if (adult) return { issue: adult };
+  }
+  if (cmd.field === "openedOn") {
+    // Practice cannot have happened before the case was opened: say which entry is in the way.
+    const first = (await env.reads.caseEvents(c.id))
+      .filter((e) => e.retractsId === null && e.occurredOn !== null && e.occurredOn < cmd.value)
+      .sort((a, b) => (a.occurredOn! < b.occurredOn! ? -1 : 1))[0];
+    if (first)
+      return {
+        issue: {
+          code: "practice_before",
+          caseId: c.id,
+          date: cmd.value,
+          entryId: first.id,
+          on: first.occurredOn!,
+        },
+      };
+    if (c.closedOn !== null && cmd.value > c.closedOn)
+      return { issue: { code: "before_opened", date: c.closedOn, openedOn: cmd.value, caseId: c.id } };
+  }
+  return {
+    from,
+    to: value,
+    after: { ...c, [cmd.field]: value },
+    writes: [
+      {
+        kind: "caseEvent",
+        event: {
+          caseId: c.id,
+          kind: "corrected",
+          on: env.today,
+          at: env.now,
+          by: actor.staffId,
+          surface: env.surface,
+          detail: { field: cmd.field, from, to: value },
+        },
+      },
+      { kind: "updateCase", caseId: c.id, set: { [cmd.field]: value } },
+      {
+        kind: "audit",
+        entry: {
+          at: env.now,
+          actorId: actor.staffId,
+          surface: env.surface,
+          action: "edit",
+          caseId: c.id,
+          // Which field, never its values: the audit trail holds no child data.
+          detail: { field: cmd.field },
+        },
+      },
+    ],
+  };
+}

@@ -3,6 +3,7 @@ import { ELEMENT_KEYS, ELEMENTS } from "../../domain/elements.ts";
 import { closest } from "../../util/suggest.ts";
 import { defineCommand } from "../def.ts";
 import { refuse } from "../env.ts";
+import { EXAMPLE_CASE, withRealCase } from "../examples.ts";
 import { fail, ok } from "../grammar.ts";
 import { normalWord } from "../lexicon.ts";
 import { LOG_USAGE } from "./log.ts";
@@ -17,7 +18,7 @@ function elementWords(): string {
 
 const LOG_HELP = [
   `Record an element: \`${LOG_USAGE}\``,
-  "For example `/sos mapped-with-family 12345`, `/sos scale 12345 6`, `/sos network 12345 yesterday 7`, `/sos three-houses 12345 06/01/16 -- drawn with both children`.",
+  `For example \`/sos mapped-with-family ${EXAMPLE_CASE}\`, \`/sos scale ${EXAMPLE_CASE} 6\`, \`/sos network ${EXAMPLE_CASE} yesterday 7\`, \`/sos three-houses ${EXAMPLE_CASE} 06/01/16 -- drawn with both children\`.`,
   "Dates: today, yesterday, 06/01/16, 6/1/16, 6.1.16, 06/01/2016 or 2016-01-06 (day first), or 6/1 for the most recent 6 January. Leave it out for today.",
   "Elements:",
   elementWords(),
@@ -58,7 +59,8 @@ export const help = defineCommand({
           suggestions: closest(cmd.topic, kinds, 2),
         });
       }
-      if (def.kind === "log") return { ok: true, text: LOG_HELP };
+      // the examples name one of the person's own cases, not a made-up one
+      if (def.kind === "log") return { ok: true, text: await withRealCase(env, LOG_HELP) };
       return { ok: true, text: `\`${def.usage}\`\n${def.help ?? def.about}` };
     }
     const { actor } = env;

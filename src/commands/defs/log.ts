@@ -1,13 +1,15 @@
 import { z } from "zod";
 import { elementCell } from "../../domain/cells.ts";
-import { elementColumn, elementColumns } from "../../domain/dashboards.ts";
+import { type CellStyle, elementColumn, elementColumns } from "../../domain/dashboards.ts";
 import { type IsoDate, looksLikeDate } from "../../domain/dates.ts";
 import { ELEMENT_KEYS, ELEMENTS, type ElementKey, valueRule } from "../../domain/elements.ts";
 import { nameCell } from "../../domain/names.ts";
 import { compareOccurrence } from "../../domain/projection.ts";
+import type { CaseRow } from "../../store/schema.ts";
 import { requireCase } from "../access.ts";
 import { defineCommand } from "../def.ts";
-import { dayWords, refuse } from "../env.ts";
+import { dayWords, type Env, refuse } from "../env.ts";
+import { EXAMPLE_CASE } from "../examples.ts";
 import {
   checked,
   fail,
@@ -52,7 +54,7 @@ const args = z.object({
 function formIssue(a: z.output<typeof args>): Issue | null {
   const def = ELEMENTS[a.element];
   const word = a.typed?.word ?? a.element;
-  const example = logExample(word, isCaseId(a.caseId) ? a.caseId : "12345", a.element);
+  const example = logExample(word, isCaseId(a.caseId) ? a.caseId : EXAMPLE_CASE, a.element);
   const label = a.typed?.label ?? def.name;
   if (!isCaseId(a.caseId)) return { code: "bad_case_id", token: a.caseId, example };
   const rule = valueRule(def.kind);
@@ -79,10 +81,14 @@ export function readLog(
   const label = ctx.lexicon.labels.get(word) ?? ELEMENTS[element].name;
   const caseToken = rest[0];
   if (!caseToken)
-    return fail({ code: "missing_case", command: word, example: logExample(word, "12345", element) });
+    return fail({ code: "missing_case", command: word, example: logExample(word, EXAMPLE_CASE, element) });
   const caseId = readCaseId(caseToken);
   if (caseId === null)
-    return fail({ code: "bad_case_id", token: caseToken.text, example: logExample(word, "12345", element) });
+    return fail({
+      code: "bad_case_id",
+      token: caseToken.text,
+      example: logExample(word, EXAMPLE_CASE, element),
+    });
   const ex = logExample(word, caseId, element);
   const rated = valueRule(ELEMENTS[element].kind) !== null;
   let date: IsoDate | null = null;
@@ -112,6 +118,38 @@ export function readLog(
   if (extra.length > 0)
     return fail({ code: "extra_words", words: extra, example: `${ex} -- ${echo(extra.join(" "))}` });
   return ok({ element, caseId, date, value, note, typed: { word, label } });
+}
+
+/**
+ * Whether an entry of this element on this day fits the case: the element is on the case's
+ * dashboard, the day is not in the future nor before the case was opened. `log` and the import of
+ * practice history both ask this; a day of null (an entry imported without a date) fits any case.
+ */
+export function entryIssue(
+  env: Env,
+  c: CaseRow,
+  element: ElementKey,
+  date: IsoDate | null,
+):
+  | { issue: Issue }
+  | { column: { readonly id: ElementKey; readonly label: string; readonly style: CellStyle } } {
+  const dashboard = env.ctx.org.dashboards[c.service];
+  const column = elementColumn(dashboard, element);
+  if (!column) {
+    return {
+      issue: {
+        code: "not_on_dashboard",
+        label: ELEMENTS[element].name,
+        caseId: c.id,
+        dashboard: dashboard.title,
+        labels: elementColumns(dashboard).map((col) => col.label),
+      },
+    };
+  }
+  if (date !== null && date > env.today) return { issue: { code: "future_date", date, what: column.label } };
+  if (date !== null && date < c.openedOn)
+    return { issue: { code: "before_opened", date, openedOn: c.openedOn, caseId: c.id } };
+  return { column };
 }
 
 /** Records one practice element on a case, after every check a worker's slip could fail. */
@@ -147,22 +185,11 @@ export const log = defineCommand({
     if (c.status === "closed")
       return refuse(env, { code: "case_closed", caseId: c.id, closedOn: c.closedOn });
 
-    const dashboard = ctx.org.dashboards[c.service];
-    const column = elementColumn(dashboard, cmd.element);
-    if (!column) {
-      return refuse(env, {
-        code: "not_on_dashboard",
-        label: ELEMENTS[cmd.element].name,
-        caseId: c.id,
-        dashboard: dashboard.title,
-        labels: elementColumns(dashboard).map((col) => col.label),
-      });
-    }
-    const label = column.label;
     const date = cmd.date ?? env.today;
-    if (date > env.today) return refuse(env, { code: "future_date", date, what: label });
-    if (date < c.openedOn)
-      return refuse(env, { code: "before_opened", date, openedOn: c.openedOn, caseId: c.id });
+    const fits = entryIssue(env, c, cmd.element, date);
+    if ("issue" in fits) return refuse(env, fits.issue);
+    const { column } = fits;
+    const label = column.label;
 
     const kind = ELEMENTS[cmd.element].kind;
     // A second identical entry is almost always a double send; a second meeting on one day is real.

@@ -1,13 +1,23 @@
 import { z } from "zod";
-import { elementColumn, elementColumns, SERVICE_ALIASES, SERVICE_SLUGS } from "../../domain/dashboards.ts";
+import { elementColumn, elementColumns, SERVICE_SLUGS, type ServiceSlug } from "../../domain/dashboards.ts";
 import { type IsoDate, looksLikeDate } from "../../domain/dates.ts";
 import { ELEMENT_KEYS } from "../../domain/elements.ts";
-import { closest } from "../../util/suggest.ts";
+import type { Write } from "../../store/records.ts";
+import type { CaseRow } from "../../store/schema.ts";
 import { requireCase } from "../access.ts";
 import { defineCommand } from "../def.ts";
-import { dayWords, refuse } from "../env.ts";
-import { caseIdSchema, fail, isoDateSchema, leadingCaseId, ok, readDate, usage } from "../grammar.ts";
-import { normalWord } from "../lexicon.ts";
+import { dayWords, type Env, refuse } from "../env.ts";
+import {
+  caseIdSchema,
+  fail,
+  isoDateSchema,
+  leadingCaseId,
+  ok,
+  readDate,
+  readService,
+  usage,
+} from "../grammar.ts";
+import type { Issue } from "../issues.ts";
 
 const USAGE = "/sos move <case-id> <service> [date]";
 
@@ -48,62 +58,26 @@ export const move = defineCommand({
     }
     if (serviceWords.length === 0)
       return fail(usage("move", "it needs the service: statutory-cp, family-support or voluntary", USAGE));
-    const word = normalWord(serviceWords.join("-"));
-    const service = SERVICE_ALIASES[word];
-    if (!service)
-      return fail({
-        code: "unknown_service",
-        word: serviceWords.join(" "),
-        suggestions: closest(word, Object.keys(SERVICE_ALIASES), 2),
-      });
-    return ok({ caseId: first.caseId, service, on });
+    const read = readService(serviceWords.join(" "));
+    if ("issue" in read) return fail(read.issue);
+    return ok({ caseId: first.caseId, service: read.service, on });
   },
 
   async run(env, cmd) {
-    const { ctx, actor } = env;
+    const { ctx } = env;
     const found = await requireCase(env, cmd.caseId, "manage");
     if ("reply" in found) return found.reply;
     const c = found.case;
-    if (c.status === "closed")
-      return refuse(env, { code: "case_closed", caseId: c.id, closedOn: c.closedOn });
+    const decided = moveCase(env, c, cmd.service, cmd.on ?? env.today);
+    if ("issue" in decided) return refuse(env, decided.issue);
+    const { on } = decided;
     const to = ctx.org.dashboards[cmd.service];
-    if (c.service === cmd.service)
-      return refuse(env, { code: "same_service", caseId: c.id, dashboard: to.title });
-    const on = cmd.on ?? env.today;
-    if (on > env.today) return refuse(env, { code: "future_date", date: on, what: "the move" });
-    if (on < c.openedOn)
-      return refuse(env, { code: "before_opened", date: on, openedOn: c.openedOn, caseId: c.id });
     const from = ctx.org.dashboards[c.service];
     const recorded = ELEMENT_KEYS.filter((k) => (c.states[k]?.count ?? 0) > 0);
     const hidden = recorded.filter((k) => elementColumn(to, k) === undefined);
     return {
       expect: [{ kind: "caseVersion", caseId: c.id, version: c.version }],
-      writes: [
-        {
-          kind: "caseEvent",
-          event: {
-            caseId: c.id,
-            kind: "moved",
-            on,
-            at: env.now,
-            by: actor.staffId,
-            surface: env.surface,
-            detail: { from: c.service, to: cmd.service },
-          },
-        },
-        { kind: "updateCase", caseId: c.id, set: { service: cmd.service, serviceSince: on } },
-        {
-          kind: "audit",
-          entry: {
-            at: env.now,
-            actorId: actor.staffId,
-            surface: env.surface,
-            action: "move",
-            caseId: c.id,
-            detail: { from: c.service, to: cmd.service, on },
-          },
-        },
-      ],
+      writes: decided.writes,
       reply() {
         const labels = (keys: readonly string[]) =>
           keys.map((k) => elementColumns(from).find((col) => col.id === k)?.label ?? k).join(", ");
@@ -120,3 +94,51 @@ export const move = defineCommand({
     };
   },
 });
+
+/**
+ * Decides a move of a case as it stands: the refusal, or the writes (the case event, the row's new
+ * service and the audit line). `/sos move` and `sos import --update` both decide a move here.
+ */
+export function moveCase(
+  env: Env,
+  c: CaseRow,
+  service: ServiceSlug,
+  on: IsoDate,
+): { issue: Issue } | { on: IsoDate; writes: Write[] } {
+  const { ctx, actor } = env;
+  if (c.status === "closed") return { issue: { code: "case_closed", caseId: c.id, closedOn: c.closedOn } };
+  if (c.service === service)
+    return { issue: { code: "same_service", caseId: c.id, dashboard: ctx.org.dashboards[service].title } };
+  if (on > env.today) return { issue: { code: "future_date", date: on, what: "the move" } };
+  if (on < c.openedOn)
+    return { issue: { code: "before_opened", date: on, openedOn: c.openedOn, caseId: c.id } };
+  return {
+    on,
+    writes: [
+      {
+        kind: "caseEvent",
+        event: {
+          caseId: c.id,
+          kind: "moved",
+          on,
+          at: env.now,
+          by: actor.staffId,
+          surface: env.surface,
+          detail: { from: c.service, to: service },
+        },
+      },
+      { kind: "updateCase", caseId: c.id, set: { service, serviceSince: on } },
+      {
+        kind: "audit",
+        entry: {
+          at: env.now,
+          actorId: actor.staffId,
+          surface: env.surface,
+          action: "move",
+          caseId: c.id,
+          detail: { from: c.service, to: service, on },
+        },
+      },
+    ],
+  };
+}

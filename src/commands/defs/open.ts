@@ -2,14 +2,14 @@ import { z } from "zod";
 import { teamMembers } from "../../config/org.ts";
 import { ABUSE_CODES, formatAbuseTypes, readAbuseTypes } from "../../domain/abuse.ts";
 import { canManageTeam } from "../../domain/access.ts";
-import { SERVICE_ALIASES, SERVICE_SLUGS } from "../../domain/dashboards.ts";
+import { SERVICE_SLUGS } from "../../domain/dashboards.ts";
 import { type IsoDate, looksLikeDate } from "../../domain/dates.ts";
 import { nameCell } from "../../domain/names.ts";
-import { closest } from "../../util/suggest.ts";
+import type { Write } from "../../store/records.ts";
 import { teamName } from "../access.ts";
 import { adultIssue } from "../child.ts";
 import { defineCommand } from "../def.ts";
-import { dayWords, refuse } from "../env.ts";
+import { dayWords, type Env, refuse } from "../env.ts";
 import {
   checked,
   EMAILISH,
@@ -20,13 +20,15 @@ import {
   isoDateSchema,
   leadingCaseId,
   ok,
+  type ParseContext,
   readDate,
+  readService,
   usage,
 } from "../grammar.ts";
 import type { Issue } from "../issues.ts";
-import { normalWord } from "../lexicon.ts";
 import { AGE_MAX, MAX_LENGTH } from "../limits.ts";
 import { resolveCaseholder } from "../people.ts";
+import type { Token } from "../tokenize.ts";
 
 const USAGE =
   '/sos open <case-id> "<child name>" <age or date of birth> <service> [abuse types] [date opened] [worker email]';
@@ -44,7 +46,7 @@ const args = z.object({
   worker: z.string().max(MAX_LENGTH.childName).nullable(),
 });
 
-type OpenArgs = z.output<typeof args>;
+export type OpenArgs = z.output<typeof args>;
 
 /** What every new case must be, however it came: typed, from a form, from a file. */
 function formIssue(a: OpenArgs, today: IsoDate | null): Issue | null {
@@ -59,6 +61,90 @@ function formIssue(a: OpenArgs, today: IsoDate | null): Issue | null {
     return { code: "bad_age", token: String(a.age) };
   if (a.dob !== null && today !== null && a.dob > today) return { code: "dob_in_future", date: a.dob };
   return null;
+}
+
+/**
+ * A date of birth as typed, or as a case list writes it: the agency's date order or ISO. Shared by
+ * `open` and the import, so a file accepts exactly what chat does.
+ */
+export function readBirthDate(token: Token, ctx: ParseContext): { date: IsoDate } | { issue: Issue } {
+  const d = readDate(token, ctx, USAGE);
+  if ("issue" in d)
+    return { issue: d.issue.code === "impossible_date" ? d.issue : { code: "bad_age", token: token.text } };
+  let born = d.date;
+  // "1/1/99": a two-digit year that would be in the future is the last century (a young adult
+  // leaving care, a parent's date given by mistake is still caught by the age check on screen).
+  if (born > ctx.today && /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$/.test(token.text))
+    born = `${Number(born.slice(0, 4)) - 100}${born.slice(4)}`;
+  if (born > ctx.today) return { issue: { code: "dob_in_future", date: born } };
+  return { date: born };
+}
+
+/** The child's name as it is kept: trimmed, inner runs of spaces (or a pasted line break) as one. */
+export function childNameOf(a: { readonly childName: string }): string {
+  return a.childName.trim().replace(/\s+/g, " ");
+}
+
+/** What the opening day must allow: not in the future, and a child on that day (`adultAge`). */
+function openedIssue(
+  env: Env,
+  child: { readonly age: number | null; readonly dob: IsoDate | null; readonly openedOn: IsoDate },
+): Issue | null {
+  if (child.openedOn > env.today) return { code: "future_date", date: child.openedOn, what: "the opening" };
+  return adultIssue(env, child);
+}
+
+/**
+ * Every check of a new case that needs no lookup, as `open` makes them when it runs: its form, a
+ * birth date not in the future, the opening day. The import asks this of each row of a case list.
+ */
+export function newCaseIssue(env: Env, a: OpenArgs & { readonly openedOn: IsoDate }): Issue | null {
+  return formIssue(a, env.today) ?? openedIssue(env, a);
+}
+
+/**
+ * The writes that open a case: its row with its first allocation, and the audit line naming who
+ * opened it and from where. `open` and the import write exactly these.
+ */
+export function openWrites(
+  env: Env,
+  a: OpenArgs & { readonly openedOn: IsoDate },
+  workerId: number,
+  teamId: string,
+): Write[] {
+  const { actor } = env;
+  return [
+    {
+      kind: "openCase",
+      row: {
+        id: a.caseId,
+        childName: childNameOf(a),
+        dob: a.dob,
+        ageAtOpening: a.age,
+        openedOn: a.openedOn,
+        service: a.service,
+        abuseTypes: a.abuse,
+        workerId,
+        teamId,
+        status: "open",
+        createdAt: env.now,
+        createdBy: actor.staffId,
+      },
+      by: actor.staffId,
+      at: env.now,
+    },
+    {
+      kind: "audit",
+      entry: {
+        at: env.now,
+        actorId: actor.staffId,
+        surface: env.surface,
+        action: "open",
+        caseId: a.caseId,
+        detail: { service: a.service, worker: workerId, team: teamId, openedOn: a.openedOn },
+      },
+    },
+  ];
 }
 
 /** Opens a case and allocates it: supervisors for their own teams, admins for any. */
@@ -101,28 +187,16 @@ export const open = defineCommand({
     if (INTEGER.test(ageToken.text) && !looksLikeDate(ageToken.text)) {
       age = Number(ageToken.text);
     } else {
-      const d = readDate(ageToken, ctx, USAGE);
-      if ("issue" in d)
-        return fail(d.issue.code === "impossible_date" ? d.issue : { code: "bad_age", token: ageToken.text });
-      let born = d.date;
-      // "1/1/99": a two-digit year that would be in the future is the last century (a young adult
-      // leaving care, a parent's date given by mistake is still caught by the age check on screen).
-      if (born > ctx.today && /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$/.test(ageToken.text))
-        born = `${Number(born.slice(0, 4)) - 100}${born.slice(4)}`;
-      if (born > ctx.today) return fail({ code: "dob_in_future", date: born });
-      dob = born;
+      const d = readBirthDate(ageToken, ctx);
+      if ("issue" in d) return fail(d.issue);
+      dob = d.date;
     }
     const serviceToken = list[i++];
     if (!serviceToken)
       return fail(usage("open", "it needs the service: statutory-cp, family-support or voluntary", USAGE));
-    const service = SERVICE_ALIASES[normalWord(serviceToken.text)];
-    if (!service) {
-      return fail({
-        code: "unknown_service",
-        word: serviceToken.text,
-        suggestions: closest(normalWord(serviceToken.text), Object.keys(SERVICE_ALIASES), 2),
-      });
-    }
+    const read = readService(serviceToken.text);
+    if ("issue" in read) return fail(read.issue);
+    const { service } = read;
     let openedOn: IsoDate | null = null;
     let worker: string | null = null;
     const abuseWords: string[] = [];
@@ -163,46 +237,13 @@ export const open = defineCommand({
       });
     }
     const openedOn = cmd.openedOn ?? env.today;
-    if (openedOn > env.today)
-      return refuse(env, { code: "future_date", date: openedOn, what: "the opening" });
-    const adult = adultIssue(env, { age: cmd.age, dob: cmd.dob, openedOn });
-    if (adult) return refuse(env, adult);
-    const childName = cmd.childName.trim().replace(/\s+/g, " ");
+    const facts = openedIssue(env, { age: cmd.age, dob: cmd.dob, openedOn });
+    if (facts) return refuse(env, facts);
+    const childName = childNameOf(cmd);
 
     return {
       expect: [{ kind: "noCase", caseId: cmd.caseId }],
-      writes: [
-        {
-          kind: "openCase",
-          row: {
-            id: cmd.caseId,
-            childName,
-            dob: cmd.dob,
-            ageAtOpening: cmd.age,
-            openedOn,
-            service: cmd.service,
-            abuseTypes: cmd.abuse,
-            workerId: holder.staffId,
-            teamId,
-            status: "open",
-            createdAt: env.now,
-            createdBy: actor.staffId,
-          },
-          by: actor.staffId,
-          at: env.now,
-        },
-        {
-          kind: "audit",
-          entry: {
-            at: env.now,
-            actorId: actor.staffId,
-            surface: env.surface,
-            action: "open",
-            caseId: cmd.caseId,
-            detail: { service: cmd.service, worker: holder.staffId, team: teamId, openedOn },
-          },
-        },
-      ],
+      writes: openWrites(env, { ...cmd, openedOn }, holder.staffId, teamId),
       reply() {
         const child = nameCell(
           { id: cmd.caseId, childName, dob: cmd.dob, ageAtOpening: cmd.age, openedOn },
