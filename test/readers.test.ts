@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { liveContext, settle } from "../src/app/context.ts";
 import { makeEnv } from "../src/commands/env.ts";
 import { Busy } from "../src/commands/offload.ts";
 import { type CommandInput, runCommand } from "../src/commands/run.ts";
@@ -11,6 +12,7 @@ import { teamDigest } from "../src/digest/team-digest.ts";
 import { whiteboardModel } from "../src/digest/whiteboard.ts";
 import { whiteboardSvg } from "../src/pictures/whiteboard-svg.ts";
 import { type Readers, startReaders } from "../src/server/readers.ts";
+import { withReaders } from "../src/server/readers-context.ts";
 import { ALISON, JANE, MORGAN, makeTestCtx, ROBIN, SAM, type TestCtx } from "./helpers/ctx.ts";
 import { DEMO_YAML } from "./helpers/demo-config.ts";
 
@@ -132,4 +134,36 @@ test("when more people's jobs wait than can be served, the next is refused at on
   } finally {
     await small.close();
   }
+});
+
+test("sos start's context: reads go to a reader under the config the command was pinned with, writes stay here", async () => {
+  const { ctx: live, config } = liveContext(t.ctx);
+  const sent: string[] = [];
+  const counting: Readers = {
+    ...readers,
+    run: (job, args, o) => {
+      sent.push(`${job} under ${o?.org === t.ctx.org ? "the first config" : "another"}`);
+      return readers.run(job, args, o);
+    },
+  };
+  const served = withReaders(live, counting);
+  const mine = input(JANE, "mine statutory-cp");
+  expect(await runCommand(served, mine)).toEqual(await runCommand(t.ctx, mine));
+  expect(sent).toEqual(["command under the first config"]);
+
+  // A write is carried out here, on the one writing connection, and the next read sees it.
+  expect((await runCommand(served, input(JANE, "danger-statement 12346 22/02/16"))).ok).toBe(true);
+  expect(sent).toHaveLength(1);
+  expect((await runCommand(served, input(JANE, "case 12346"))).text).toContain("22/02/16");
+
+  // Pinned before a reload, a context keeps its config; the live one has the new one at once.
+  const pinned = served.pin();
+  const reloaded = parseOrg(
+    `${DEMO_YAML}\ndashboards:\n  statutory-cp:\n    relabel: { danger-statement: Danger Statements Agreed }\n`,
+    "reloaded.config.yaml",
+  );
+  config.swap(settle(reloaded, t.ctx.store));
+  expect((await runCommand(served, mine)).dashboards![0]!.columns).toContain("Danger Statements Agreed");
+  expect((await pinned.readers!.run("command", mine)).dashboards![0]!.columns).toContain("Danger Statement");
+  expect(sent.slice(-2)).toEqual(["command under another", "command under the first config"]);
 });

@@ -18,6 +18,8 @@ import { preMigrationLine } from "../lifetime/pre-migration.ts";
 import { lockTakenBy, takeServerLock } from "../lifetime/server-lock.ts";
 import { isolatedRenderer } from "../pictures/png-renderer.ts";
 import { createApp, listen, serverOrigin } from "../server/http.ts";
+import { readerThreads, startReaders } from "../server/readers.ts";
+import { withReaders } from "../server/readers-context.ts";
 import { startCheckpointer } from "../store/checkpointer.ts";
 import { recordStart } from "../store/config-reload.ts";
 import { SERVER_BUSY_TIMEOUT_MS } from "../store/open.ts";
@@ -38,6 +40,7 @@ export async function start(argv: string[]): Promise<number> {
   const problem = platformEnv(process.env).problem;
   if (problem) throw new UsageError(problem);
   const host = hostFromEnv(process.env);
+  const threads = readerThreads(process.env);
   // Held while serving, so `sos restore` can tell a server is using the database (the OS lets go of
   // it however this process ends); taken before setting up, so a restore cannot be half-way through.
   const lock = takeServerLock(resolveDbPath(process.env, process.cwd()));
@@ -48,9 +51,17 @@ export async function start(argv: string[]): Promise<number> {
   });
   const { emptyDb, configPath, dbPath, demoClock, setUp, backedUp } = booted;
   // Everything the app builds reads the config through this, so a reload reaches all of it.
-  const { ctx, config } = liveContext(booted.ctx);
+  const { ctx: live, config } = liveContext(booted.ctx);
   const say = (s: string) => process.stdout.write(`${s}\n`);
   const log = (l: string) => process.stderr.write(`${l}\n`);
+  // Heavy reads (dashboards, stuck lists, App Home, digests) on reader threads with their own
+  // read-only connections, so the main thread only parses, writes and answers: started before
+  // anything serves, each job sent with the asking context's config and instant.
+  const readers =
+    threads > 0 && dbPath !== ":memory:"
+      ? startReaders({ dbPath, threads, log, source: () => ({ org: live.org, now: live.clock.now() }) })
+      : undefined;
+  const ctx = readers ? withReaders(live, readers) : live;
 
   const surfaces = surfacesFromEnv(ctx, process.env);
   say(
@@ -65,6 +76,11 @@ export async function start(argv: string[]): Promise<number> {
     dbNote = `new: loaded ${cases} demo cases from the Signs of Safety dashboards document`;
   }
   say(`Database:  ${shown(dbPath)} (${dbNote})`);
+  say(
+    readers
+      ? `Readers:   ${threads} thread${threads === 1 ? "" : "s"} building dashboards, App Homes and digests off the main thread (SOS_READERS)`
+      : "Readers:   none (SOS_READERS=0): dashboards, App Homes and digests are built on the main thread",
+  );
   if (backedUp) say(preMigrationLine(backedUp, shown));
   // The agency, what the staff sync changed, and who left the config still holding open cases.
   if (setUp) for (const l of setUpLines(setUp, dbPath, ctx.org)) say(l);
@@ -199,6 +215,7 @@ export async function start(argv: string[]): Promise<number> {
     pruning.stop();
     scheduler?.stop();
     await backups.stop();
+    await readers?.close();
     await renderer.close();
     await running.close();
     await checkpointer.stop();

@@ -2,7 +2,13 @@ import type { JobName } from "../commands/offload.ts";
 
 /** What the main thread sends a reader: a config (once per version), a job, or stop. */
 export type ToReader =
-  | { readonly type: "org"; readonly version: number; readonly org: unknown }
+  | {
+      readonly type: "org";
+      readonly version: number;
+      readonly org: unknown;
+      /** configs this thread may drop: the main thread sends one again if a job needs it */
+      readonly forget: readonly number[];
+    }
   | {
       readonly type: "job";
       readonly id: number;

@@ -25,9 +25,9 @@ const contexts = new Map<number, Ctx>();
 
 port.on("message", (m: ToReader) => {
   if (m.type === "org") {
+    // The main thread decides which configs a thread holds (readers.ts), so both sides agree.
+    for (const v of m.forget) contexts.delete(v);
     contexts.set(m.version, readContext(m.org as Org, store, clock));
-    // A config replaced is not asked for again: keep the newest few.
-    for (const v of contexts.keys()) if (contexts.size > 2 && v < m.version) contexts.delete(v);
     return;
   }
   if (m.type === "stop") {

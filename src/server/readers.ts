@@ -1,6 +1,7 @@
 import { cpus } from "node:os";
 import { Worker } from "node:worker_threads";
-import { Busy, type JobName, type Offload, type OffloadJobs } from "../commands/offload.ts";
+import { UsageError } from "../app/usage-error.ts";
+import { Busy, type JobName, type OffloadJobs } from "../commands/offload.ts";
 import type { Org } from "../config/org.ts";
 import type { ToMain, ToReader } from "./reader-protocol.ts";
 
@@ -17,10 +18,26 @@ import type { ToMain, ToReader } from "./reader-protocol.ts";
  * than `agingMs`. When more people's jobs wait than `maxWaiting`, a new one is refused at once with
  * `Busy` ("try again in a minute") rather than left to wait on silence.
  */
-export interface Readers extends Offload {
+export interface Readers {
+  /**
+   * Runs a job on a reader under `org` and `now` (the asking context's: `readersFor` passes them),
+   * else the `source`'s of the moment. Rejects with `Busy` when more people's jobs wait than
+   * `maxWaiting`; a digest's (`background`) is never refused.
+   */
+  run<K extends JobName>(
+    job: K,
+    args: OffloadJobs[K]["args"],
+    opts?: RunOptions,
+  ): Promise<OffloadJobs[K]["result"]>;
   /** jobs waiting for a thread, and running on one */
   stats(): { readonly waiting: number; readonly background: number; readonly running: number };
   close(): Promise<void>;
+}
+
+export interface RunOptions {
+  readonly background?: boolean;
+  readonly org?: Org;
+  readonly now?: Date;
 }
 
 export interface ReaderOptions {
@@ -51,9 +68,15 @@ interface Job {
 interface Thread {
   worker: Worker;
   running: Job | null;
-  /** the config versions this thread has been sent */
-  readonly versions: Set<number>;
+  /** the config versions this thread holds, oldest sent first (at most `KEPT_CONFIGS`) */
+  readonly versions: number[];
 }
+
+/**
+ * Configs a thread keeps (each with its people, read once): the live one and one or two that pinned
+ * commands may still be asked under just after a reload.
+ */
+const KEPT_CONFIGS = 3;
 
 // Run as TypeScript (tests, tsx) or compiled (`dist/`): the thread runs the way this module does.
 const COMPILED = import.meta.url.endsWith(".js");
@@ -66,9 +89,24 @@ const BOOT = `const { workerData } = require("node:worker_threads");
   await import(workerData.entry);
 })().catch((e) => { process.nextTick(() => { throw e; }); });`;
 
+/**
+ * How many reader threads `sos start` runs: `SOS_READERS` (0 builds everything on the main thread,
+ * as before), else one per core beyond the main thread's, at least 1 and at most 4.
+ */
+export function readerThreads(env: NodeJS.ProcessEnv): number {
+  const given = env.SOS_READERS?.trim();
+  if (given === undefined || given === "") return Math.max(1, Math.min(4, cpus().length - 1));
+  const n = Number(given);
+  if (!Number.isInteger(n) || n < 0 || n > 16)
+    throw new UsageError(
+      `SOS_READERS must be a whole number of reader threads from 0 to 16 (got "${given}")`,
+    );
+  return n;
+}
+
 export function startReaders(opts: ReaderOptions): Readers {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const size = opts.threads ?? Math.max(1, Math.min(4, cpus().length - 1));
+  const size = opts.threads ?? readerThreads({});
   const maxWaiting = opts.maxWaiting ?? 64;
   const agingMs = opts.agingMs ?? 1000;
   const people: Job[] = [];
@@ -98,7 +136,7 @@ export function startReaders(opts: ReaderOptions): Readers {
         tsx: COMPILED ? null : import.meta.resolve("tsx/esm/api"),
       },
     });
-    const thread: Thread = { worker, running: null, versions: new Set() };
+    const thread: Thread = { worker, running: null, versions: [] };
     worker.on("message", (m: ToMain) => {
       const job = thread.running;
       if (!job || job.id !== m.id) return;
@@ -145,9 +183,11 @@ export function startReaders(opts: ReaderOptions): Readers {
       if (!job) return;
       const version = versionOf(job.org);
       const send = (m: ToReader) => thread.worker.postMessage(m);
-      if (!thread.versions.has(version)) {
-        send({ type: "org", version, org: job.org });
-        thread.versions.add(version);
+      if (!thread.versions.includes(version)) {
+        // A thread is idle when given a job, so no job of a config it drops is still running there.
+        thread.versions.push(version);
+        const forget = thread.versions.splice(0, Math.max(0, thread.versions.length - KEPT_CONFIGS));
+        send({ type: "org", version, org: job.org, forget });
       }
       thread.running = job;
       send({ type: "job", id: job.id, job: job.job, args: job.args, version, now: job.now.toISOString() });
@@ -160,12 +200,13 @@ export function startReaders(opts: ReaderOptions): Readers {
     run<K extends JobName>(
       job: K,
       args: OffloadJobs[K]["args"],
-      o: { readonly background?: boolean } = {},
+      o: RunOptions = {},
     ): Promise<OffloadJobs[K]["result"]> {
       if (closing) return Promise.reject(new Error("the readers are stopped"));
       const background = o.background === true;
       if (!background && people.length >= maxWaiting) return Promise.reject(new Busy());
-      const { org, now } = opts.source();
+      const org = o.org ?? opts.source().org;
+      const now = o.now ?? opts.source().now;
       return new Promise((resolve, reject) => {
         (background ? digests : people).push({
           id: nextId++,
