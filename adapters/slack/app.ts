@@ -2,6 +2,7 @@ import { App, type AuthorizeResult, ExpressReceiver, SocketModeReceiver, webApi 
 import express from "express";
 import { type Clock, systemClock } from "../../src/app/clock.ts";
 import type { Ctx } from "../../src/app/context.ts";
+import { createAdmission } from "../../src/server/admission.ts";
 import type { Mount } from "../../src/server/http.ts";
 import { registerActions } from "./actions.ts";
 import {
@@ -35,6 +36,8 @@ export interface SlackOptions {
   readonly backoff?: Backoff;
   /** how long a form's answer waits on users.info before saying "try again" (default 2000 ms) */
   readonly formWaitMs?: number;
+  /** slash commands served at once before one more is told the server is busy (default 256) */
+  readonly maxInFlight?: number;
   /**
    * The clock request signatures are checked against: real time by default, not the app's clock,
    * which `--today`/`SOS_TODAY` may stand on a demo day while Slack signs with the real time.
@@ -99,7 +102,14 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
 
   const identity = createIdentity(ctx, log);
   const home = createHome(ctx, identity, log);
-  const deps = { ctx, identity, log, home, formWaitMs: opts.formWaitMs ?? 2000 };
+  const deps = {
+    ctx,
+    identity,
+    log,
+    home,
+    admission: createAdmission(opts.maxInFlight),
+    formWaitMs: opts.formWaitMs ?? 2000,
+  };
   const poster = createPoster(ctx, client, log);
 
   if (settings.mode === "socket") {
