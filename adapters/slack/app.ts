@@ -15,6 +15,7 @@ import {
 } from "./connect.ts";
 import type { SlackDeps } from "./deps.ts";
 import { createHome, type Home, registerHome } from "./home.ts";
+import type { Timers } from "./home-refresh.ts";
 import { createIdentity } from "./identity.ts";
 import { boltLogger, reason, type SlackLog, stderrLog } from "./log.ts";
 import { registerModals } from "./modals.ts";
@@ -36,6 +37,11 @@ export interface SlackOptions {
   readonly backoff?: Backoff;
   /** how long a form's answer waits on users.info before saying "try again" (default 2000 ms) */
   readonly formWaitMs?: number;
+  /**
+   * App Home refreshes after a change: at most one per person per `windowMs` (default 5 s; 0
+   * publishes each straight away), on `timers` (tests move them by hand)
+   */
+  readonly homeRefresh?: { readonly windowMs?: number; readonly timers?: Timers };
   /** slash commands served at once before one more is told the server is busy (default 256) */
   readonly maxInFlight?: number;
   /**
@@ -101,7 +107,7 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
   });
 
   const identity = createIdentity(ctx, log);
-  const home = createHome(ctx, identity, log);
+  const home = createHome(ctx, identity, log, opts.homeRefresh);
   const deps = {
     ctx,
     identity,
