@@ -77,8 +77,11 @@ schedule, and once at start-up when the last scheduled time passed with no good 
 failure is one line on standard error and is kept for \`sos backup status\`. Before migrating a
 database that holds records it copies it first (into backup.dir, else beside the database) and says
 where. While it runs it holds <database>.lock, so \`sos restore\` and a second start refuse.
-Environment: HOST, PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, SOS_BUSY_TIMEOUT_MS, and the Slack and
-Teams variables above.`,
+Dashboards, stuck lists, App Homes and digests are built on reader threads with their own read-only
+connections (SOS_READERS, default one per core beyond the first; 0 builds them on the main thread);
+when more is asked than it can serve soon, the person is told it is busy and to try again in a minute.
+Environment: HOST, PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, SOS_BUSY_TIMEOUT_MS, SOS_READERS, and the
+Slack and Teams variables above.`,
   chat: `Usage: sos chat --as <email> [--today YYYY-MM-DD]
 
 Reads one command per line from standard input, as the staff member with that email, and prints
