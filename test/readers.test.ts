@@ -167,3 +167,22 @@ test("sos start's context: reads go to a reader under the config the command was
   expect((await pinned.readers!.run("command", mine)).dashboards![0]!.columns).toContain("Danger Statement");
   expect(sent.slice(-2)).toEqual(["command under another", "command under the first config"]);
 });
+
+test("with no reader thread able to run (a database it cannot open), people are told the server is busy, not left waiting", async () => {
+  const lines: string[] = [];
+  const broken = startReaders({
+    dbPath: `${t.dir}/not-there.db`,
+    threads: 1,
+    log: (l) => lines.push(l),
+    source: () => ({ org: t.ctx.org, now: t.ctx.clock.now() }),
+  });
+  try {
+    // The job sent to the thread as it fails is refused with it; then no thread is left.
+    await expect(broken.run("command", input(JANE, "mine"))).rejects.toThrow();
+    await expect(broken.run("command", input(JANE, "stuck"))).rejects.toBeInstanceOf(Busy);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^reader: a reader thread failed \((SQLITE_CANTOPEN|SqliteError|Error)\)$/);
+  } finally {
+    await broken.close();
+  }
+});

@@ -146,13 +146,22 @@ export function startReaders(opts: ReaderOptions): Readers {
       else job.reject(rebuilt(m.error));
       dispatch();
     });
-    worker.on("error", (e) => log(`reader: a reader thread failed (${e.name})`));
+    worker.on("error", (e: unknown) => {
+      // What reaches here from a thread is a copy of its error: its code, else its kind.
+      const { code, name } = (e ?? {}) as { code?: unknown; name?: unknown };
+      log(
+        `reader: a reader thread failed (${typeof code === "string" ? code : typeof name === "string" ? name : "error"})`,
+      );
+    });
     worker.on("exit", () => {
       const at = threads.indexOf(thread);
       if (at >= 0) threads.splice(at, 1);
       thread.running?.reject(new Error("the reader thread stopped while answering"));
       thread.running = null;
       if (closing) return;
+      // With no thread left, people waiting would wait on silence until one is back (up to 30 s, or
+      // never if the database cannot be opened): they are told the server is busy instead.
+      if (threads.length === 0) for (const j of people.splice(0)) j.reject(new Busy());
       // Replaced, with a pause that grows if it keeps failing (a database it cannot open, say).
       failures++;
       const timer = setTimeout(
@@ -204,7 +213,8 @@ export function startReaders(opts: ReaderOptions): Readers {
     ): Promise<OffloadJobs[K]["result"]> {
       if (closing) return Promise.reject(new Error("the readers are stopped"));
       const background = o.background === true;
-      if (!background && people.length >= maxWaiting) return Promise.reject(new Busy());
+      if (!background && (people.length >= maxWaiting || threads.length === 0))
+        return Promise.reject(new Busy());
       const org = o.org ?? opts.source().org;
       const now = o.now ?? opts.source().now;
       return new Promise((resolve, reject) => {
