@@ -68,7 +68,7 @@ function started(child: ChildProcess): Promise<number> {
     let err = "";
     child.stdout!.on("data", (d: Buffer) => {
       out += d;
-      const m = /Server: +http:\/\/localhost:(\d+)/.exec(out);
+      const m = /Server: +http:\/\/\S+:(\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
     });
     child.stderr!.on("data", (d: Buffer) => (err += d));

@@ -23,6 +23,7 @@ import { startCheckpointer } from "../src/store/checkpointer.ts";
 import { openStore } from "../src/store/open.ts";
 import { benchApi } from "./api.ts";
 import { coldStarts, type Figure } from "./cold-start.ts";
+import { httpLoad } from "./http-load.ts";
 import { benchImport } from "./import.ts";
 import { percentile } from "./stats.ts";
 import { SHAPE, syntheticConfig, syntheticContext, TODAY } from "./synthetic.ts";
@@ -262,16 +263,29 @@ async function coldStartTable(): Promise<void> {
   for (const r of rows) console.log(line(r));
 }
 
-// `npm run bench -- --cold`: only the cold starts.
+// `npm run bench -- --cold`: only the cold starts; `-- --http`: only the HTTP load.
 const coldOnly = process.argv.includes("--cold");
+const httpOnly = process.argv.includes("--http");
 try {
   console.log(
     `sos-dashboards benchmark, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadavg()[0]!.toFixed(1)} at the start`,
   );
-  if (!coldOnly) await inProcess();
+  if (!coldOnly && !httpOnly) await inProcess();
   // After the in-process figures: its children do not count in this process's peak RSS anyway.
-  await coldStartTable();
+  if (!httpOnly) await coldStartTable();
   if (!coldOnly) {
+    // The real server under load, in its own process, beside a bare endpoint (bench/http-load.ts).
+    console.log("");
+    const lines = await httpLoad({
+      dir,
+      dbPath,
+      config: syntheticConfig(SHAPE),
+      today: TODAY,
+      loadAverage: () => loadavg()[0]!.toFixed(1),
+    });
+    for (const l of lines) console.log(l);
+  }
+  if (!coldOnly && !httpOnly) {
     // `sos import` of a case list and a practice history, in child processes (after the peak RSS
     // above was read, so it stays this process's own).
     console.log("");

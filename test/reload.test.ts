@@ -73,6 +73,9 @@ describe("Slack: the staff file changes while sos start serves", { timeout: PATI
       SLACK_API_URL: slack.apiUrl,
     };
     app = await startSos(files.dir, env);
+    // The background auth check logs its line whenever Slack answers: waited for here, so it is
+    // never taken for a line a test is looking at.
+    await app.waitForLog(/^Slack: connected/);
   }, PATIENCE_MS * 2);
   afterAll(async () => {
     expect(await app?.stop()).toBe(0);

@@ -2,6 +2,7 @@ import { App, type AuthorizeResult, ExpressReceiver, SocketModeReceiver, webApi 
 import express from "express";
 import type { Ctx } from "../../src/app/context.ts";
 import { type Clock, systemClock } from "../../src/commands/clock.ts";
+import { createAdmission } from "../../src/server/admission.ts";
 import type { Mount } from "../../src/server/http.ts";
 import { registerActions } from "./actions.ts";
 import {
@@ -14,6 +15,7 @@ import {
 } from "./connect.ts";
 import type { SlackDeps } from "./deps.ts";
 import { createHome, type Home, registerHome } from "./home.ts";
+import type { Timers } from "./home-refresh.ts";
 import { createIdentity } from "./identity.ts";
 import { appLog, boltLogger, reason, type SlackLog } from "./log.ts";
 import { registerModals } from "./modals.ts";
@@ -35,6 +37,13 @@ export interface SlackOptions {
   readonly backoff?: Backoff;
   /** how long a form's answer waits on users.info before saying "try again" (default 2000 ms) */
   readonly formWaitMs?: number;
+  /**
+   * App Home refreshes after a change: at most one per person per `windowMs` (default 5 s; 0
+   * publishes each straight away), on `timers` (tests move them by hand)
+   */
+  readonly homeRefresh?: { readonly windowMs?: number; readonly timers?: Timers };
+  /** slash commands served at once before one more is told the server is busy (default 256) */
+  readonly maxInFlight?: number;
   /**
    * The clock request signatures are checked against: real time by default, not the app's clock,
    * which `--today`/`SOS_TODAY` may stand on a demo day while Slack signs with the real time.
@@ -98,8 +107,15 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
   });
 
   const identity = createIdentity(ctx, log);
-  const home = createHome(ctx, identity, log);
-  const deps = { ctx, identity, log, home, formWaitMs: opts.formWaitMs ?? 2000 };
+  const home = createHome(ctx, identity, log, opts.homeRefresh);
+  const deps = {
+    ctx,
+    identity,
+    log,
+    home,
+    admission: createAdmission(opts.maxInFlight),
+    formWaitMs: opts.formWaitMs ?? 2000,
+  };
   const poster = createPoster(ctx, client, log);
 
   if (settings.mode === "socket") {

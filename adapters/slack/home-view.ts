@@ -1,7 +1,6 @@
 import type { types } from "@slack/bolt";
 import type { Ctx } from "../../src/app/context.ts";
-import { runCommand } from "../../src/commands/run.ts";
-import { dashboardFor, stuckFor, viewEnv } from "../../src/commands/views.ts";
+import { type HomeData, homeData } from "../../src/commands/views.ts";
 import type { Actor } from "../../src/domain/access.ts";
 import type { DashboardView, StuckItem } from "../../src/render/view.ts";
 import type { Who } from "./identity.ts";
@@ -77,93 +76,78 @@ function count(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? "" : "s"}`;
 }
 
-export async function homeBlocks(ctx: Ctx, who: Who, page = 0): Promise<Block[]> {
-  if (!("actor" in who)) {
-    return [
-      header("Signs of Safety dashboards"),
-      { type: "section", text: mrkdwn(escapeMrkdwn(who.refusal)) },
-    ];
-  }
-  const { actor } = who;
-  const env = viewEnv(ctx, actor, "slack", "private");
-  const updated = `updated ${env.fmtInstant(env.now)}`;
-
-  if (actor.role === "worker") {
-    const scope = { kind: "worker", worker: actor } as const;
-    const views = dashboardFor(env, scope, "overview");
-    const stuck = stuckFor(env, scope, "Your stuck cases");
-    const open = views.reduce((n, v) => n + v.groups.reduce((m, g) => m + g.rows.length, 0), 0);
+/**
+ * The Home's blocks for what `homeData` gathered (built on a reader thread when the server runs
+ * them): only layout happens here.
+ */
+export function homeBlocksFor(actor: Actor, agency: string, data: HomeData, page = 0): Block[] {
+  if (data.kind === "worker") {
+    const open = data.views.reduce((n, v) => n + v.groups.reduce((m, g) => m + g.rows.length, 0), 0);
     return [
       header(`${actor.name}'s Cases`),
-      context(`${count(open, "open case")}  ·  ${stuck.items.length} stuck  ·  ${updated}`),
+      context(`${count(open, "open case")}  ·  ${data.stuck.items.length} stuck  ·  ${data.updated}`),
       ...actions(actor),
       { type: "divider" },
-      ...tableBlocks(views, page).blocks,
+      ...tableBlocks(data.views, page).blocks,
       { type: "divider" },
-      ...stuckBlocks(stuck.title, stuck.items),
+      ...stuckBlocks(data.stuck.title, data.stuck.items),
     ];
   }
 
-  if (actor.role === "supervisor") {
-    const names = actor.teams.map((t) => ctx.org.teams.find((x) => x.id === t)?.name ?? t);
-    const views = actor.teams.flatMap((teamId, i) =>
-      dashboardFor(env, { kind: "team", teamId }, "overview").map((v) => ({
-        ...v,
-        title: actor.teams.length > 1 ? `${names[i]}: ${v.title}` : v.title,
-      })),
-    );
-    const items = actor.teams.flatMap((teamId) => stuckFor(env, { kind: "team", teamId }, "").items);
-    items.sort(
-      (a, b) => Math.max(...b.findings.map((f) => f.days)) - Math.max(...a.findings.map((f) => f.days)),
-    );
-    const open = views.reduce((n, v) => n + v.groups.reduce((m, g) => m + g.rows.length, 0), 0);
+  if (data.kind === "supervisor") {
+    const names = data.teams.join(" and ");
+    const open = data.views.reduce((n, v) => n + v.groups.reduce((m, g) => m + g.rows.length, 0), 0);
     return [
-      header(names.join(" and ")),
+      header(names),
       context(
-        `${escapeMrkdwn(actor.name)}, supervisor  ·  ${count(open, "open case")}  ·  ${items.length} stuck  ·  ${updated}`,
+        `${escapeMrkdwn(actor.name)}, supervisor  ·  ${count(open, "open case")}  ·  ${data.stuck.length} stuck  ·  ${data.updated}`,
       ),
       ...actions(actor),
       { type: "divider" },
-      ...tableBlocks(views, page).blocks,
+      ...tableBlocks(data.views, page).blocks,
       { type: "divider" },
-      ...stuckBlocks(`Stuck cases in ${names.join(" and ")}`, items),
+      ...stuckBlocks(`Stuck cases in ${names}`, data.stuck),
     ];
   }
 
   // Managers and admins: the agency picture.
-  const reply = await runCommand(ctx, {
-    actor,
-    command: { kind: "agency" },
-    surface: "slack",
-    audience: "private",
-  });
-  const stuck = stuckFor(env, { kind: "agency" }, "");
-  const byTeam = new Map<string, number>();
-  for (const item of stuck.items) byTeam.set(item.team, (byTeam.get(item.team) ?? 0) + 1);
-  const perTeam = [...byTeam].map(([team, n]) => `${escapeMrkdwn(team)} ${n}`).join("  ·  ");
+  const perTeam = data.stuckByTeam.map(([team, n]) => `${escapeMrkdwn(team)} ${n}`).join("  ·  ");
   const blocks: Block[] = [
-    header(ctx.org.agency.name),
-    context(`${escapeMrkdwn(actor.name)}, ${actor.role}  ·  ${updated}`),
+    header(agency),
+    context(`${escapeMrkdwn(actor.name)}, ${actor.role}  ·  ${data.updated}`),
     ...actions(actor),
     { type: "divider" },
   ];
-  if (reply.coverage) blocks.push(...coverageMessage(reply.coverage).blocks);
-  else blocks.push({ type: "section", text: mrkdwn(escapeMrkdwn(reply.text)) });
+  if (data.coverage) blocks.push(...coverageMessage(data.coverage).blocks);
+  else blocks.push({ type: "section", text: mrkdwn(escapeMrkdwn(data.text)) });
   blocks.push(
     { type: "divider" },
     {
       type: "section",
       text: mrkdwn(
         clip(
-          stuck.items.length === 0
+          data.stuckTotal === 0
             ? "*Stuck cases*: none."
-            : `*Stuck cases* (${stuck.items.length}): ${perTeam}\nType \`/sos stuck <team>\` for a team's list.`,
+            : `*Stuck cases* (${data.stuckTotal}): ${perTeam}\nType \`/sos stuck <team>\` for a team's list.`,
           LIMITS.sectionText,
         ),
       ),
     },
   );
   return blocks;
+}
+
+/** What someone the bot does not know sees on the Home. */
+export function refusalBlocks(refusal: string): Block[] {
+  return [header("Signs of Safety dashboards"), { type: "section", text: mrkdwn(escapeMrkdwn(refusal)) }];
+}
+
+/** The Home for someone: gathered on a reader when the server runs them, here otherwise. */
+export async function homeBlocks(ctx: Ctx, who: Who, page = 0): Promise<Block[]> {
+  if (!("actor" in who)) return refusalBlocks(who.refusal);
+  const { actor } = who;
+  const data = ctx.readers ? await ctx.readers.run("home", { actor }) : await homeData(ctx, actor);
+  return homeBlocksFor(actor, ctx.org.agency.name, data, page);
 }
 
 export async function homeView(ctx: Ctx, who: Who, page = 0): Promise<types.HomeView> {

@@ -1,7 +1,8 @@
-import type { App, BlockAction, ButtonAction, webApi } from "@slack/bolt";
+import type { App, BlockAction, ButtonAction, types, webApi } from "@slack/bolt";
 import type { Ctx } from "../../src/app/context.ts";
-import type { Actor } from "../../src/domain/access.ts";
+import { isServerBusy } from "../../src/commands/offload.ts";
 import type { HomeRefresher, SlackDeps } from "./deps.ts";
+import { coalescedRefresh, type Timers } from "./home-refresh.ts";
 import { HOME, homeView } from "./home-view.ts";
 import type { Identity, Who } from "./identity.ts";
 import { reason, type SlackLog } from "./log.ts";
@@ -14,11 +15,24 @@ export interface Home extends HomeRefresher {
   publish(userId: string, client: webApi.WebClient, page?: number): Promise<void>;
 }
 
-export function createHome(ctx: Ctx, identity: Identity, log: SlackLog): Home {
+export function createHome(
+  ctx: Ctx,
+  identity: Identity,
+  log: SlackLog,
+  refreshing: { readonly windowMs?: number; readonly timers?: Timers } = {},
+): Home {
   const pages = new Map<string, number>();
 
   async function publishAs(userId: string, who: Who, client: webApi.WebClient): Promise<void> {
-    const view = await homeView(ctx, who, pages.get(userId) ?? 0);
+    let view: types.HomeView;
+    try {
+      view = await homeView(ctx, who, pages.get(userId) ?? 0);
+    } catch (e) {
+      // The readers are full: the Home keeps what it showed, and the next open or change redraws it.
+      if (!isServerBusy(e)) throw e;
+      log(`busy: the App Home for ${userId} was not redrawn (the readers are full)`);
+      return;
+    }
     const problems = checkView(view);
     if (problems.length > 0) log(`the App Home for ${userId} breaks Slack's limits (${problems[0]})`);
     try {
@@ -33,9 +47,11 @@ export function createHome(ctx: Ctx, identity: Identity, log: SlackLog): Home {
       if (page !== undefined) pages.set(userId, page);
       await publishAs(userId, await identity.resolve(userId, client), client);
     },
-    async refresh(userId: string, actor: Actor, client: webApi.WebClient) {
-      await publishAs(userId, { actor }, client);
-    },
+    refresh: coalescedRefresh(
+      (userId, actor, client) => publishAs(userId, { actor }, client),
+      refreshing.windowMs,
+      refreshing.timers,
+    ),
   };
 }
 

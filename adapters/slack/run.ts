@@ -1,4 +1,5 @@
 import type { Ctx } from "../../src/app/context.ts";
+import { BUSY_TEXT, isServerBusy } from "../../src/commands/offload.ts";
 import type { Reply } from "../../src/commands/reply.ts";
 import { type CommandInput, runCommand } from "../../src/commands/run.ts";
 import { errorKind, type SlackLog } from "./log.ts";
@@ -16,6 +17,11 @@ export async function runForSlack(ctx: Ctx, input: CommandInput, log: SlackLog):
   try {
     return await runCommand(ctx, input);
   } catch (e) {
+    // The reader queue was full: nothing was read or written, and the person can try again soon.
+    if (isServerBusy(e)) {
+      log(`busy: a ${input.command?.kind ?? "typed"} command was turned away (the readers are full)`);
+      return { ok: false, text: BUSY_TEXT };
+    }
     log(`a ${input.command?.kind ?? "typed"} command failed (${errorKind(e)})`);
     return { ok: false, text: FAILED };
   }

@@ -1,4 +1,5 @@
-import type { App } from "@slack/bolt";
+import type { AllMiddlewareArgs, App, RespondFn, SlashCommand } from "@slack/bolt";
+import { BUSY_TEXT } from "../../src/commands/offload.ts";
 import { pageValue } from "./actions.ts";
 import type { SlackDeps } from "./deps.ts";
 import { sendExport } from "./export.ts";
@@ -33,6 +34,25 @@ export function registerSlash(app: App, deps: SlackDeps): void {
 
   app.command("/sos", async ({ command, ack, respond, client }) => {
     await ack();
+    // Past the bound, the person is told at once, and nothing is done: not a wait on silence.
+    const leave = deps.admission.enter();
+    if (!leave) {
+      log(`busy: a /sos command was turned away (${deps.admission.inFlight()} being served)`);
+      await respond({ response_type: "ephemeral", text: BUSY_TEXT });
+      return;
+    }
+    try {
+      await serve(command, respond, client);
+    } finally {
+      leave();
+    }
+  });
+
+  async function serve(
+    command: SlashCommand,
+    respond: RespondFn,
+    client: AllMiddlewareArgs["client"],
+  ): Promise<void> {
     const text = typedText(command.text);
     const who = await identity.resolve(command.user_id, client);
     if (!("actor" in who)) {
@@ -83,5 +103,5 @@ export function registerSlash(app: App, deps: SlackDeps): void {
     });
     if (reply.ok && reply.changedCase && !reply.repeated)
       await deps.home.refresh(command.user_id, actor, client);
-  });
+  }
 }

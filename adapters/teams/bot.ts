@@ -11,7 +11,9 @@ import {
   type TurnState,
 } from "@microsoft/agents-hosting";
 import type { Ctx } from "../../src/app/context.ts";
+import { BUSY_TEXT, isServerBusy } from "../../src/commands/offload.ts";
 import { lineLog, logger } from "../../src/obs/logger.ts";
+import { createAdmission } from "../../src/server/admission.ts";
 import { type ActionData, onCardAction } from "./actions.ts";
 import type { MicrosoftEndpoints, TeamsSettings } from "./config.ts";
 import { installations } from "./conversations.ts";
@@ -43,7 +45,13 @@ const SORRY =
 export function createTeamsBot(
   ctx: Ctx,
   settings: TeamsSettings,
-  opts: { log?: (line: string) => void; nonce?: () => string; microsoft?: MicrosoftEndpoints } = {},
+  opts: {
+    log?: (line: string) => void;
+    nonce?: () => string;
+    microsoft?: MicrosoftEndpoints;
+    /** messages served at once before one more is told the server is busy (default 256) */
+    maxInFlight?: number;
+  } = {},
 ): TeamsBot {
   const standIn = settings.appId ? opts.microsoft : undefined;
   const authConfig = getAuthConfigWithDefaults({
@@ -86,10 +94,33 @@ export function createTeamsBot(
       try {
         await handler(deps, turn);
       } catch (e) {
-        deps.log(`teams: ${route} failed: ${errorName(e)}`);
+        const busy = isServerBusy(e);
+        deps.log(
+          busy
+            ? `teams: busy: a ${route} was turned away (the readers are full)`
+            : `teams: ${route} failed: ${errorName(e)}`,
+        );
         if (turn.activity.type === ActivityTypes.Message) {
-          await turn.sendActivity(cardMessage(noticeCard(SORRY, "problem"))).catch(() => {});
+          await turn
+            .sendActivity(cardMessage(noticeCard(busy ? BUSY_TEXT : SORRY, "problem")))
+            .catch(() => {});
         }
+      }
+    };
+  // Past the bound, a message is answered at once that the server is busy, and nothing is done.
+  const admission = createAdmission(opts.maxInFlight);
+  const admitted =
+    (handler: (d: BotDeps, turn: TurnContext) => Promise<void>) => async (d: BotDeps, turn: TurnContext) => {
+      const leave = admission.enter();
+      if (!leave) {
+        d.log(`teams: busy: a message was turned away (${admission.inFlight()} being served)`);
+        await turn.sendActivity(cardMessage(noticeCard(BUSY_TEXT, "problem")));
+        return;
+      }
+      try {
+        await handler(d, turn);
+      } finally {
+        leave();
       }
     };
 
@@ -109,7 +140,7 @@ export function createTeamsBot(
   agent.onActivity(ActivityTypes.InstallationUpdate, guard("installation", onInstallationUpdate));
   agent.onConversationUpdate("membersAdded", guard("members added", onMembersAdded));
   agent.onConversationUpdate("membersRemoved", guard("members removed", onMembersRemoved));
-  agent.onActivity(ActivityTypes.Message, guard("message", onMessage));
+  agent.onActivity(ActivityTypes.Message, guard("message", admitted(onMessage)));
 
   return {
     adapter,
@@ -161,11 +192,16 @@ async function onExecute(deps: BotDeps, turn: TurnContext): Promise<void> {
       body = { statusCode: 200, type: "application/vnd.microsoft.card.adaptive", value: outcome.card };
     }
   } catch (e) {
-    deps.log(`teams: card action failed: ${errorName(e)}`);
+    const busy = isServerBusy(e);
+    deps.log(
+      busy
+        ? "teams: busy: a card action was turned away (the readers are full)"
+        : `teams: card action failed: ${errorName(e)}`,
+    );
     body = {
       statusCode: 200,
       type: "application/vnd.microsoft.card.adaptive",
-      value: noticeCard(SORRY, "problem"),
+      value: noticeCard(busy ? BUSY_TEXT : SORRY, "problem"),
     };
   }
   await turn.sendActivity(

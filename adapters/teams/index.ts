@@ -30,6 +30,8 @@ export function createTeamsSurface(
     log?: (line: string) => void;
     nonce?: () => string;
     microsoft?: MicrosoftEndpoints;
+    /** messages served at once before one more is told the server is busy */
+    maxInFlight?: number;
   } = {},
 ): TeamsSurface {
   const bot = createTeamsBot(ctx, settings, opts);

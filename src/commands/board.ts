@@ -1,11 +1,12 @@
 import { type Org, teamMembers } from "../config/org.ts";
-import { type DashboardSlug, SERVICE_SLUGS } from "../domain/dashboards.ts";
+import { type DashboardSlug, elementColumns, SERVICE_SLUGS } from "../domain/dashboards.ts";
 import type { IsoDate } from "../domain/dates.ts";
-import { type StuckFinding, stuckFindings } from "../domain/stuck.ts";
+import { STUCK_RULES, type StuckFinding, stuckFindings } from "../domain/stuck.ts";
 import { stuckElements } from "../domain/stuck-points.ts";
 import { assembleDashboard, dashboardRow, dateFormatter } from "../render/build-dashboard.ts";
 import type { DashboardView, RowView } from "../render/view.ts";
 import type { CaseRow } from "../store/schema.ts";
+import type { StuckRules } from "../store/stuck-since.ts";
 import type { Env } from "./env.ts";
 
 /** The open cases in some scope, each with its projection: what every dashboard and stuck list reads. */
@@ -47,6 +48,41 @@ export function stuckFor(org: Org, c: CaseRow, today: IsoDate): StuckFinding[] {
   );
   stuckCache.set(c, { today, org, findings });
   return findings;
+}
+
+/** Later than any day asked about: `stuckFindings` then returns every rule that will ever find the case. */
+const NEVER_BEFORE: IsoDate = "9999-12-31";
+
+/**
+ * The config's stuck rules as the store keeps "stuck since" for them (`src/store/stuck-since.ts`):
+ * the fingerprint of everything the rules read from the config, and each case's first stuck day,
+ * the earliest `since` of its findings. Made once per config.
+ */
+const rulesFor = new WeakMap<Org, StuckRules>();
+
+export function stuckRules(org: Org): StuckRules {
+  let rules = rulesFor.get(org);
+  if (!rules) {
+    const fingerprint = JSON.stringify({
+      stuck: SERVICE_SLUGS.map((s) => [s, STUCK_RULES.map((r) => org.stuck[s][r] ?? null)]),
+      shown: SERVICE_SLUGS.map((s) => [s, elementColumns(org.dashboards[s]).map((c) => c.id)]),
+    });
+    rules = {
+      fingerprint,
+      since(c) {
+        let first: IsoDate | null = null;
+        const findings = stuckFindings(
+          { openedOn: serviceStart(c), states: c.states, dashboard: org.dashboards[c.service] },
+          org.stuck[c.service],
+          NEVER_BEFORE,
+        );
+        for (const f of findings) if (first === null || f.since < first) first = f.since;
+        return first;
+      },
+    };
+    rulesFor.set(org, rules);
+  }
+  return rules;
 }
 
 /** A worker heading on the dashboard: the seed shows every worker of the team, even with no cases. */

@@ -4,6 +4,7 @@ import type { Records } from "../store/records.ts";
 import type { Repo } from "../store/repo.ts";
 import type { Clock } from "./clock.ts";
 import type { People } from "./directory.ts";
+import type { Offload } from "./offload.ts";
 
 /**
  * Everything a command needs, built once at start-up and passed in: no globals. Commands read and
@@ -19,6 +20,11 @@ export interface Ctx {
   readonly repo: Repo;
   readonly people: People;
   readonly clock: Clock;
+  /**
+   * The server's reader threads, when it runs them (`sos start`): reads and view building go there,
+   * off the main thread. Absent, everything runs here (the CLI, tests, and inside a reader).
+   */
+  readonly readers?: Offload;
   /** the agency's calendar date now */
   today(): string;
   /** this context with the config of this moment fixed (itself when it never changes) */

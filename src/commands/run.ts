@@ -28,6 +28,9 @@ export interface CommandInput {
 
 const lexicons = new WeakMap<object, Lexicon>();
 
+/** Reads that read nothing of the record: answered here, where a reader's round trip would cost more. */
+const CHEAP: ReadonlySet<string> = new Set(["help", "whoami"]);
+
 function lexiconFor(ctx: Ctx): Lexicon {
   let lex = lexicons.get(ctx.org);
   if (!lex) {
@@ -84,6 +87,9 @@ async function decide(live: Ctx, input: CommandInput, seen: { kind: string }): P
   const def = REGISTRY.byKind(cmd.kind)!;
   if (!may(env.actor.role, def.ability)) return roleRefusal(env, def);
   const { kind: _kind, ...args } = cmd;
+  // A read goes to a reader thread when the server runs them, checked again there; the writes stay
+  // here, each in one transaction on the one writing connection.
+  if (!def.writes && ctx.readers && !CHEAP.has(def.kind)) return ctx.readers.run("command", input);
 
   const key = def.writes ? input.idempotencyKey : undefined;
   if (key !== undefined) {

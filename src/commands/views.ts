@@ -1,11 +1,12 @@
 import { stuckItems } from "../digest/stuck-items.ts";
 import { type Actor, canSeeAgency, canSeeCase, canSeeTeam } from "../domain/access.ts";
 import type { DashboardSlug } from "../domain/dashboards.ts";
-import type { DashboardView, StuckView } from "../render/view.ts";
+import type { CoverageView, DashboardView, StuckItem, StuckView } from "../render/view.ts";
 import type { CaseRow } from "../store/schema.ts";
-import { boardViews, type Scope, teamHolders } from "./board.ts";
+import { boardViews, type Scope, stuckRules, teamHolders } from "./board.ts";
 import type { Ctx } from "./ctx.ts";
 import { type Audience, type Env, makeEnv, type Surface } from "./env.ts";
+import { runCommand } from "./run.ts";
 
 /**
  * Dashboards and stuck lists for surfaces that are not a chat command: the CLI, App Home, digests.
@@ -63,4 +64,87 @@ function* visible(actor: Actor, cases: Iterable<CaseRow>): Generator<CaseRow> {
 export function stuckFor(env: Env, scope: ViewScope, title: string): StuckView {
   const q = boardScope(scope);
   return { title, items: stuckItems(env, { cases: env.ctx.repo.cases.open("all" in q ? {} : q) }) };
+}
+
+/**
+ * What a person's App Home shows, by role, as view models (the Slack adapter lays it out): a
+ * worker's own cases and stuck cases; a supervisor's teams and their stuck cases, longest stuck
+ * first; a manager's or admin's agency coverage by team and how many cases are stuck in each team.
+ * All of it reads: on the server it is built on a reader thread.
+ */
+export type HomeData =
+  | {
+      readonly kind: "worker";
+      readonly updated: string;
+      readonly views: DashboardView[];
+      readonly stuck: StuckView;
+    }
+  | {
+      readonly kind: "supervisor";
+      readonly updated: string;
+      readonly teams: readonly string[];
+      readonly views: DashboardView[];
+      readonly stuck: readonly StuckItem[];
+    }
+  | {
+      readonly kind: "agency";
+      readonly updated: string;
+      /** the `/sos agency` reply: its coverage table, or its text when it has none */
+      readonly coverage: CoverageView | null;
+      readonly text: string;
+      /** per team with stuck cases, most first: its name and how many */
+      readonly stuckByTeam: readonly (readonly [string, number])[];
+      readonly stuckTotal: number;
+    };
+
+export async function homeData(ctx: Ctx, actor: Actor): Promise<HomeData> {
+  const env = viewEnv(ctx, actor, "slack", "private");
+  const updated = `updated ${env.fmtInstant(env.now)}`;
+  if (actor.role === "worker") {
+    const scope = { kind: "worker", worker: actor } as const;
+    return {
+      kind: "worker",
+      updated,
+      views: dashboardFor(env, scope, "overview"),
+      stuck: stuckFor(env, scope, "Your stuck cases"),
+    };
+  }
+  if (actor.role === "supervisor") {
+    const names = actor.teams.map((t) => ctx.org.teams.find((x) => x.id === t)?.name ?? t);
+    const views = actor.teams.flatMap((teamId, i) =>
+      dashboardFor(env, { kind: "team", teamId }, "overview").map((v) => ({
+        ...v,
+        title: actor.teams.length > 1 ? `${names[i]}: ${v.title}` : v.title,
+      })),
+    );
+    const items = actor.teams.flatMap((teamId) => stuckFor(env, { kind: "team", teamId }, "").items);
+    items.sort(
+      (a, b) => Math.max(...b.findings.map((f) => f.days)) - Math.max(...a.findings.map((f) => f.days)),
+    );
+    return { kind: "supervisor", updated, teams: names, views, stuck: items };
+  }
+  // Managers and admins: the agency picture, from the numbers the store keeps.
+  const reply = await runCommand(ctx, {
+    actor,
+    command: { kind: "agency" },
+    surface: "slack",
+    audience: "private",
+  });
+  const counts = await env.reads.stuckCounts(stuckRules(ctx.org), env.today, env.today);
+  const order = new Map(ctx.org.teams.map((t, i) => [t.id, i]));
+  const byTeam = [...counts]
+    .filter(([, n]) => n.stuck > 0)
+    .sort(
+      ([a, x], [b, y]) =>
+        y.stuck - x.stuck || (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9) || a.localeCompare(b),
+    )
+    .map(([id, n]) => [ctx.org.teams.find((t) => t.id === id)?.name ?? id, n.stuck] as const);
+  return {
+    kind: "agency",
+    updated,
+    coverage: reply.coverage ?? null,
+    text: reply.text,
+    stuckByTeam: byTeam,
+    stuckTotal: byTeam.reduce((n, [, k]) => n + k, 0),
+  };
 }

@@ -1,8 +1,9 @@
 import type { Org } from "../config/org.ts";
-import { type DashboardDef, elementColumn, elementColumns } from "../domain/dashboards.ts";
+import { type DashboardDef, elementColumn, elementColumns, isServiceSlug } from "../domain/dashboards.ts";
 import type { IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS, ELEMENTS, type ElementKey } from "../domain/elements.ts";
 import type { ElementState } from "../domain/projection.ts";
+import type { CoverageCounts } from "../store/coverage.ts";
 import type { CaseRow } from "../store/schema.ts";
 
 /** Column heading for an element in agency-wide views: the agency's overview label, else its name. */
@@ -105,4 +106,47 @@ export function change(now: Tally, before: Tally): string {
   if (now.of === 0 && before.of === 0) return "–";
   const d = now.has - before.has;
   return d > 0 ? `+${d}` : d < 0 ? `−${-d}` : "0";
+}
+
+/** One team's (or the agency's) open cases and its coverage tallies. */
+export interface TeamTallies {
+  open: number;
+  tallies: Tallies;
+}
+
+/**
+ * Coverage by team and agency-wide from the counts the store keeps (`RecordReads.coverage`): the
+ * same numbers `tallyCase` adds up case by case, with the config's dashboards applied here (an
+ * element counts where the case's service dashboard shows it). The total covers every open case,
+ * in the config's teams or not.
+ */
+export function talliesFromCounts(
+  org: Org,
+  counts: CoverageCounts,
+): { perTeam: Map<string, TeamTallies>; total: TeamTallies } {
+  const perTeam = new Map<string, TeamTallies>();
+  const total: TeamTallies = { open: 0, tallies: emptyTallies() };
+  const team = (id: string) => {
+    let t = perTeam.get(id);
+    if (!t) {
+      t = { open: 0, tallies: emptyTallies() };
+      perTeam.set(id, t);
+    }
+    return t;
+  };
+  const dashboardOf = (service: string) => (isServiceSlug(service) ? org.dashboards[service] : undefined);
+  for (const o of counts.open) {
+    const dashboard = dashboardOf(o.service);
+    for (const t of [team(o.teamId), total]) {
+      t.open += o.cases;
+      if (dashboard) for (const el of elementsOf(dashboard)) t.tallies[el.index]!.of += o.cases;
+    }
+  }
+  for (const d of counts.done) {
+    const dashboard = dashboardOf(d.service);
+    const el = dashboard && elementsOf(dashboard).find((e) => e.key === d.element);
+    if (!el) continue;
+    for (const t of [team(d.teamId), total]) t.tallies[el.index]!.has += d.cases;
+  }
+  return { perTeam, total };
 }

@@ -1,5 +1,6 @@
 import type { Ctx } from "../commands/ctx.ts";
 import { makeEnv } from "../commands/env.ts";
+import type { DigestRequest } from "../commands/offload.ts";
 import { OPERATOR } from "../commands/views.ts";
 import type { Actor } from "../domain/access.ts";
 import { formatDate, isoWeek, localDate, localTime } from "../domain/dates.ts";
@@ -7,7 +8,7 @@ import { publishDigest } from "../obs/channels.ts";
 import type { DigestRunRow } from "../store/schema.ts";
 import { agencySummary } from "./agency-summary.ts";
 import { ago, holding, type Lease, leaseState, processLease } from "./lease.ts";
-import { planNudges } from "./nudges.ts";
+import { type NudgePlan, planNudges } from "./nudges.ts";
 import { type Destination, type DigestMessage, type DigestPoster, type Picture, PostError } from "./post.ts";
 import { type DigestKind, periodOf } from "./schedule.ts";
 import { RETRY_DELAYS_MS, type SendResult, sendParts } from "./send-parts.ts";
@@ -77,6 +78,35 @@ function storedView(run: DigestRunRow | null): DigestView | null {
   if (typeof v !== "object" || v === null || !("kind" in v)) return null;
   const kind = (v as { kind: unknown }).kind;
   return kind === "team" || kind === "agency" || kind === "nudge" ? (v as DigestView) : null;
+}
+
+/** What the runner asks for each run: the view a digest says, and a team's nudges for the day. */
+interface Builder {
+  team(teamId: string, req: DigestRequest): Promise<DigestView>;
+  agency(req: DigestRequest): Promise<DigestView>;
+  nudges(teamId: string, day: string): Promise<NudgePlan>;
+}
+
+/**
+ * Built on a reader thread when the server runs them (behind what people are waiting on), here
+ * otherwise. What a channel sees: names by the agency's channel rule.
+ */
+function builder(ctx: Ctx): Builder {
+  const readers = ctx.readers;
+  if (readers) {
+    const background = { background: true } as const;
+    return {
+      team: (teamId, req) => readers.run("teamDigest", { ...req, teamId }, background),
+      agency: (req) => readers.run("agencySummary", req, background),
+      nudges: (teamId, day) => readers.run("nudges", { teamId, day }, background),
+    };
+  }
+  const env = () => makeEnv(ctx, OPERATOR, "digest", "channel");
+  return {
+    team: async (teamId, req) => teamDigest(env(), teamId, req),
+    agency: async (req) => agencySummary(env(), req),
+    nudges: async (teamId, day) => planNudges(ctx, teamId, day),
+  };
 }
 
 export function createRunner(deps: RunnerDeps) {
@@ -244,6 +274,7 @@ export function createRunner(deps: RunnerDeps) {
     // What a channel sees: names by the agency's channel rule. One config for the whole digest and
     // its picture, whatever a reload does meanwhile.
     const env = makeEnv(ctx.pin(), OPERATOR, "digest", "channel");
+    const build = builder(env.ctx);
     let built: Promise<DigestView> | undefined;
     let pictures: Promise<{ full: Picture; compact: Picture } | undefined> | undefined;
     // Built once, on the first platform that needs it; the others share it. A resumed run says
@@ -251,11 +282,8 @@ export function createRunner(deps: RunnerDeps) {
     const viewFor = (resumed: DigestRunRow | null): Promise<DigestView> => {
       const kept = storedView(resumed);
       if (kept) return Promise.resolve(kept);
-      built ??= Promise.resolve().then(() =>
-        kind === "team"
-          ? teamDigest(env, req.scope, { asOf, period, late: req.late ?? false })
-          : agencySummary(env, { asOf, period, late: req.late ?? false }),
-      );
+      const r = { asOf, period, late: req.late ?? false };
+      built ??= kind === "team" ? build.team(req.scope, r) : build.agency(r);
       return built;
     };
     const messageFor = async (resumed: DigestRunRow | null): Promise<DigestMessage> => {
@@ -325,7 +353,7 @@ export function createRunner(deps: RunnerDeps) {
   ): Promise<RunOutcome> {
     // One config for the round's plan and its people, whatever a reload does meanwhile.
     const round = ctx.pin();
-    const plan = planNudges(round, req.scope, day);
+    const plan = await builder(round).nudges(req.scope, day);
     if ("skipped" in plan) {
       digests.finish(wholeId, {
         status: "skipped",

@@ -176,6 +176,16 @@ export async function digestPictures(
   teamId: string,
   renderer: PngRenderer,
 ): Promise<{ full: Picture; compact: Picture }> {
+  // The model and its SVG (glyph outlines for every name: the long part) on a reader thread when the
+  // server runs them; the PNG in the renderer's process either way.
+  if (ctx.readers) {
+    const { model, full, compact } = await ctx.readers.run("whiteboard", { teamId }, { background: true });
+    const [a, b] = await Promise.all([
+      whiteboardPngIsolated(model, "full", renderer, full),
+      whiteboardPngIsolated(model, "compact", renderer, compact),
+    ]);
+    return { full: a, compact: b };
+  }
   const model = whiteboardModel(makeEnv(ctx, OPERATOR, "digest", "channel"), teamId);
   const [full, compact] = await Promise.all([
     whiteboardPngIsolated(model, "full", renderer),

@@ -271,5 +271,7 @@ export function asOpened(c: CaseCandidate, env: Env): CaseRow {
     createdBy: env.actor.staffId,
     version: 0,
     serviceSince: null,
+    stuckSince: null,
+    stuckFor: null,
   };
 }

@@ -3,6 +3,7 @@ import { type AgencyRecord, readAgency, type SchemaState, schemaState } from "..
 import type { Store } from "../store/open.ts";
 import { openStoreReadOnly } from "../store/open-readonly.ts";
 import { FOLDED_STATES } from "../store/rebuild.ts";
+import { decodeStates, EMPTY_STATES_TEXT } from "../store/states-format.ts";
 
 /** What a database file holds and whether it is whole: read through a read-only connection. */
 export interface DatabaseCheck {
@@ -79,7 +80,7 @@ function compareProjection(store: Store): { checked: number; differing: string[]
   const rows = store.sqlite
     .prepare(
       `${FOLDED_STATES}
-       SELECT c.id AS id, c.states AS held, coalesce(f.states, '{}') AS rebuilt
+       SELECT c.id AS id, c.states AS held, coalesce(f.states, '${EMPTY_STATES_TEXT}') AS rebuilt
        FROM cases c LEFT JOIN folded f ON f.case_id = c.id ORDER BY c.id`,
     )
     .iterate() as IterableIterator<{ id: string; held: string; rebuilt: string }>;
@@ -87,9 +88,9 @@ function compareProjection(store: Store): { checked: number; differing: string[]
   let checked = 0;
   for (const r of rows) {
     checked++;
-    // The two are written by different paths (json_set per element, json_group_object at once), so
-    // their keys come in different orders: compared as values, not as text.
-    if (canonical(JSON.parse(r.held)) !== canonical(JSON.parse(r.rebuilt))) differing.push(r.id);
+    // Compared as the projection they read as, not as text: a copy made before the compact format
+    // holds the object form, and the two paths may order an object's keys differently.
+    if (canonical(decodeStates(r.held)) !== canonical(decodeStates(r.rebuilt))) differing.push(r.id);
   }
   return { checked, differing };
 }

@@ -35,13 +35,17 @@ export function whiteboardPng(model: WhiteboardModel, size: PictureSize = "full"
   return asPicture(model, size, svgToPng(whiteboardSvg(model, { size }), pngOptions(size)));
 }
 
-/** The same, drawn in the renderer's own process: what a long-running server uses (png-renderer.ts). */
+/**
+ * The same, drawn in the renderer's own process: what a long-running server uses (png-renderer.ts).
+ * `svg`: the model's picture already drawn (on a reader thread), else drawn here.
+ */
 export async function whiteboardPngIsolated(
   model: WhiteboardModel,
   size: PictureSize,
   renderer: PngRenderer,
+  svg: string = whiteboardSvg(model, { size }),
 ): Promise<Picture> {
-  return asPicture(model, size, await renderer.render(whiteboardSvg(model, { size }), pngOptions(size)));
+  return asPicture(model, size, await renderer.render(svg, pngOptions(size)));
 }
 
 // The compact picture goes inline in a card: 16 colours keep it a few KB (png-encode.ts).

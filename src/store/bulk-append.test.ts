@@ -3,6 +3,7 @@ import { JANE, makeTestCtx, type TestCtx } from "../../test/helpers/ctx.ts";
 import type { ElementKey } from "../domain/elements.ts";
 import type { NewEvent } from "./events.ts";
 import { rebuildProjection } from "./rebuild.ts";
+import { decodeStates } from "./states-format.ts";
 
 let t: TestCtx;
 afterEach(() => t?.close());
@@ -35,7 +36,7 @@ const states = () =>
       states: string;
       version: number;
     }[]
-  ).map((r) => ({ id: r.id, states: JSON.parse(r.states), version: r.version }));
+  ).map((r) => ({ id: r.id, states: decodeStates(r.states), version: r.version }));
 
 test("appendEvents numbers every entry in order, folds each case once, and moves each case's version on", async () => {
   t = makeTestCtx();

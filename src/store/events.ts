@@ -4,6 +4,7 @@ import type { ElementKey } from "../domain/elements.ts";
 import { type ElementState, EMPTY_STATE, foldElement, type LiveEvent } from "../domain/projection.ts";
 import type { Store } from "./open.ts";
 import { type PracticeEventRow, practiceEvents } from "./schema.ts";
+import { EMPTY_STATES_TEXT, encodeState, encodeStates, SLOT } from "./states-format.ts";
 
 export type NewEvent = Omit<typeof practiceEvents.$inferInsert, "id" | "retractsId">;
 
@@ -96,7 +97,7 @@ export function eventQueries(store: Store) {
       ),
     )
     .prepare();
-  const setStates = store.sqlite.prepare("UPDATE cases SET states = json(?) WHERE id = ?");
+  const setStates = store.sqlite.prepare("UPDATE cases SET states = ? WHERE id = ?");
   // Prepared once: an import reads every case's events to tell what is already there.
   const ofCase = db
     .select()
@@ -112,18 +113,18 @@ export function eventQueries(store: Store) {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
 
-  // One element of the case's projection, set or removed in place: no read of the other elements.
+  // One element of the case's projection, set in its slot in place: no read of the other elements.
+  // A row still holding the `{}` a raw insert leaves starts from the empty slots.
   const setState = store.sqlite.prepare(
-    "UPDATE cases SET states = json_set(states, ?, json(?)) WHERE id = ?",
+    `UPDATE cases SET states = json_set(CASE WHEN json_type(states) = 'array' THEN states ELSE '${EMPTY_STATES_TEXT}' END, ?, json(?)) WHERE id = ?`,
   );
-  const removeState = store.sqlite.prepare("UPDATE cases SET states = json_remove(states, ?) WHERE id = ?");
 
   /** Recomputes one element of a case's projection from its live events: the one place it is written. */
   function refresh(caseId: string, element: string): ElementState {
     const state = foldElement(live.all({ caseId, element }));
-    const path = `$."${element}"`;
-    if (state.count === 0) removeState.run(path, caseId);
-    else setState.run(path, JSON.stringify(state), caseId);
+    const slot = SLOT.get(element);
+    if (slot === undefined) throw new Error(`no projection slot for element ${element}`);
+    setState.run(`$[${slot}]`, JSON.stringify(encodeState(state)), caseId);
     return state;
   }
 
@@ -188,7 +189,7 @@ export function eventQueries(store: Store) {
         }
         const folded: Record<string, ElementState> = {};
         for (const [element, events] of byElement) folded[element] = foldElement(events);
-        setStates.run(JSON.stringify(folded), caseId);
+        setStates.run(encodeStates(folded), caseId);
         states.set(caseId, folded);
       }
       return {

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
 import { MIGRATIONS_DIR, openStore } from "./open.ts";
+import { coverageRows } from "./rebuild.ts";
+import { decodeStates } from "./states-format.ts";
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,7 +48,7 @@ test("opening again applies nothing twice and keeps the data", () => {
   b.close();
 });
 
-test("the move of the projection onto cases carries existing rows across", async () => {
+test("the move of the projection onto cases, and into its compact form, carries existing rows across", async () => {
   const { cpSync, readFileSync, writeFileSync } = await import("node:fs");
   dir = mkdtempSync(join(tmpdir(), "sos-migrate-"));
   // A database as it was before migration 0003: only the first three migrations applied.
@@ -68,10 +70,15 @@ test("the move of the projection onto cases carries existing rows across", async
     INSERT INTO element_states VALUES ('1', 'safety-scale', 2, '2016-01-02', '2016-01-09', 6);`);
   sqlite.close();
   const store = openStore(path);
-  expect(
-    JSON.parse((store.sqlite.prepare("SELECT states FROM cases").get() as { states: string }).states),
-  ).toEqual({
+  const stored = (store.sqlite.prepare("SELECT states FROM cases").get() as { states: string }).states;
+  expect(JSON.parse(stored)).toEqual([0, 0, 0, 0, 0, [2, "2016-01-02", "2016-01-09", 6], 0, 0, 0, 0, 0, 0]);
+  expect(decodeStates(stored)).toEqual({
     "safety-scale": { count: 2, firstOn: "2016-01-02", lastOn: "2016-01-09", lastValue: 6 },
   });
+  // The coverage counts start from the cases there are: one open voluntary case, with a scale.
+  expect(coverageRows(store)).toEqual([
+    { team: "t", service: "voluntary", element: -1, cases: 1 },
+    { team: "t", service: "voluntary", element: 5, cases: 1 },
+  ]);
   store.close();
 });

@@ -57,7 +57,8 @@ function createPrivately(path: string): void {
 
 /**
  * Opens (creating when new) the SQLite file and applies any migrations not yet applied. WAL lets the
- * digest read while a worker writes; the busy timeout covers the CLI and the server sharing the file.
+ * readers (their own connections, in worker threads) read while commands write; the busy timeout
+ * covers the CLI and the server sharing the file.
  */
 export function openStore(path: string, opts: { busyTimeoutMs?: number } = {}): Store {
   if (path !== ":memory:") createPrivately(path);
@@ -66,7 +67,10 @@ export function openStore(path: string, opts: { busyTimeoutMs?: number } = {}): 
   sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? busyTimeoutMs()}`);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("synchronous = NORMAL");
+  // FULL: a commit is on disk before "Recorded …" is said. NORMAL (the WAL default) syncs only at
+  // checkpoints, so a power cut could lose an entry a worker had been told was kept. Measured: about
+  // 0.3 ms more per commit here, a few per cent of a Slack log's server time (README, Performance).
+  sqlite.pragma("synchronous = FULL");
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return { db, sqlite, path, close: () => sqlite.close() };

@@ -1,10 +1,13 @@
+import type { IsoDate } from "../domain/dates.ts";
 import type { ElementKey } from "../domain/elements.ts";
 import type { ElementState, LiveEvent } from "../domain/projection.ts";
 import type { AuditEntry, AuditFilter } from "./audit.ts";
 import type { NewCaseEvent } from "./case-events.ts";
 import type { NewCase } from "./cases.ts";
+import type { CoverageCounts } from "./coverage.ts";
 import type { NewEvent } from "./events.ts";
 import type { AllocationRow, AuditRow, CaseEventRow, CaseRow, PracticeEventRow } from "./schema.ts";
+import type { StuckCount, StuckRules } from "./stuck-since.ts";
 
 /**
  * The record as commands see it, whichever database holds it: reads that may wait, and one batch of
@@ -46,6 +49,18 @@ export interface RecordReads {
   caseHistory(caseId: string): Promise<CaseEventRow[]>;
   /** cases with a snooze running to `day` or later */
   snoozedOn(day: string): Promise<Set<string>>;
+  /**
+   * Agency-wide coverage as of a day: open cases per team and service, and per element how many
+   * have it done. Kept as the record changes, so no case is read.
+   */
+  coverage(day: IsoDate): Promise<CoverageCounts>;
+  /** per team, the open cases stuck on `day` under the rules, and those stuck since `raisedBy` or before */
+  stuckCounts(rules: StuckRules, day: IsoDate, raisedBy: IsoDate): Promise<Map<string, StuckCount>>;
+  /**
+   * The agency's open cases stuck on `day`, longest stuck first: at least `limit` of them (all, when
+   * fewer), and any stuck since the same day as the last of those.
+   */
+  longestStuck(rules: StuckRules, day: IsoDate, limit: number): Promise<CaseRow[]>;
 }
 
 /** One write of a command's batch. Every write that names a case moves that case's version on. */

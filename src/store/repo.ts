@@ -1,11 +1,13 @@
 import { auditQueries } from "./audit.ts";
 import { caseEventQueries } from "./case-events.ts";
 import { caseQueries } from "./cases.ts";
+import { coverageQueries } from "./coverage.ts";
 import { digestQueries } from "./digests.ts";
 import { eventQueries } from "./events.ts";
 import { idempotencyQueries } from "./idempotency.ts";
 import type { Store } from "./open.ts";
 import { staffQueries } from "./staff.ts";
+import { stuckQueries } from "./stuck-since.ts";
 
 /**
  * Every query the program runs, prepared once per open database. All of them use the one
@@ -20,6 +22,8 @@ export function createRepo(store: Store) {
     staff: staffQueries(store.db),
     idempotency: idempotencyQueries(store.db),
     digests: digestQueries(store.db),
+    coverage: coverageQueries(store),
+    stuck: stuckQueries(store),
     /**
      * Runs `fn` in one transaction: all of it or none of it. Synchronous on purpose — never await in
      * here; platform calls happen after it returns.

@@ -2,14 +2,17 @@ import { sql } from "drizzle-orm";
 import {
   type AnySQLiteColumn,
   check,
+  customType,
   index,
   integer,
+  primaryKey,
   sqliteTable,
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 import type { ElementKey } from "../domain/elements.ts";
 import type { CaseStates } from "../domain/projection.ts";
+import { decodeStates, encodeStates } from "./states-format.ts";
 
 /**
  * The database, as code. Dates are ISO `YYYY-MM-DD` text (a day, no time zone); instants are ISO
@@ -61,6 +64,13 @@ export const configReload = sqliteTable(
   (t) => [check("config_reload_one_row", sql`${t.id} = 1`)],
 );
 
+/** The projection column, in its compact stored form (`states-format.ts`), as the projection. */
+const statesColumn = customType<{ data: CaseStates; driverData: string }>({
+  dataType: () => "text",
+  toDriver: encodeStates,
+  fromDriver: decodeStates,
+});
+
 export const teams = sqliteTable("teams", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
@@ -107,7 +117,12 @@ export const cases = sqliteTable(
      * same transaction as every log and undo. One JSON value per case, so a dashboard of 20,000
      * cases reads 20,000 rows rather than 200,000.
      */
-    states: text("states", { mode: "json" }).$type<CaseStates>().notNull().default(sql`'{}'`),
+    states: statesColumn("states")
+      .notNull()
+      .default(sql`'{}'`)
+      // Written in the compact form by every insert that goes through the query builder; a raw
+      // insert keeps the column's old `{}` default, which reads as nothing live.
+      .$defaultFn(() => ({})),
     createdAt: text("created_at").notNull(),
     createdBy: integer("created_by").references(() => staff.id),
     /**
@@ -121,11 +136,62 @@ export const cases = sqliteTable(
      * moved (stepped up or down). Stuck rules count from here.
      */
     serviceSince: text("service_since"),
+    /**
+     * The first day the case is stuck under the config's rules as its record stands (the earliest
+     * `since` of its findings, whatever today is), or null when no rule can find it stuck. Valid only
+     * while `stuckFor` is the current generation (`derived.stuckGeneration`): a trigger clears
+     * `stuckFor` when anything the rules read changes, and `stuck-since.ts` brings it up to date.
+     */
+    stuckSince: text("stuck_since"),
+    /** the config generation `stuckSince` was worked out under; null: not worked out since a change */
+    stuckFor: integer("stuck_for"),
   },
   (t) => [
-    index("cases_team_status").on(t.teamId, t.status),
-    index("cases_worker_status").on(t.workerId, t.status),
+    // Each in the seed's order (newest opened first, then id), so an open board is read in order
+    // without sorting it: the agency's 20,000 cases were sorted through a temporary B-tree.
+    index("cases_open_order").on(t.status, sql`${t.openedOn} DESC`, t.id),
+    index("cases_team_open_order").on(t.teamId, t.status, sql`${t.openedOn} DESC`, t.id),
+    index("cases_worker_open_order").on(t.workerId, t.status, sql`${t.openedOn} DESC`, t.id),
+    // Stuck counts and the longest stuck, from the stored dates (the cases not yet worked out are
+    // found by the first two columns).
+    index("cases_stuck").on(t.status, t.stuckFor, t.stuckSince, t.teamId),
   ],
+);
+
+/**
+ * Agency-wide coverage kept as the record changes, so the agency's numbers need no pass over its
+ * cases: per team and service, the open cases (`element` -1) and how many of them have each
+ * element done (`element` = its slot in `states-format.ts`). Written only by triggers on `cases`
+ * (migration 0016), so every way a case changes keeps it right; rebuilt by `rebuildCoverage`.
+ * It holds no config: which service shows which element is applied when it is read, so a changed
+ * dashboard needs no rebuild.
+ */
+export const teamCoverage = sqliteTable(
+  "team_coverage",
+  {
+    teamId: text("team_id").notNull(),
+    service: text("service").notNull(),
+    element: integer("element").notNull(),
+    cases: integer("cases").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.service, t.element] })],
+);
+
+/**
+ * What the derived columns were worked out for: one row. `stuckFingerprint` is the config's stuck
+ * rules and dashboards as `stuckSince` was worked out under them, `stuckGeneration` counts its
+ * changes; `latestOn` the latest day any entry ever recorded happened on (a trigger keeps it), so a
+ * coverage read for an earlier day knows the kept counts may include entries after it.
+ */
+export const derived = sqliteTable(
+  "derived",
+  {
+    id: integer("id").primaryKey(),
+    stuckGeneration: integer("stuck_generation").notNull().default(0),
+    stuckFingerprint: text("stuck_fingerprint"),
+    latestOn: text("latest_on"),
+  },
+  (t) => [check("derived_one_row", sql`${t.id} = 1`)],
 );
 
 /** The fields of a case that can be corrected after it is opened. */

@@ -29,6 +29,9 @@ export function sqliteRecords(repo: Repo): Records {
     caseHistory: async (caseId) => repo.caseEvents.forCase(caseId),
     audit: async (filter) => repo.audit.find(filter),
     snoozedOn: async (day) => repo.digests.snoozedOn(day),
+    coverage: async (day) => repo.coverage.on(day),
+    stuckCounts: async (rules, day, raisedBy) => repo.stuck.counts(rules, day, raisedBy),
+    longestStuck: async (rules, day, limit) => repo.stuck.longest(rules, day, limit),
   };
 
   /** Carries out one write; returns the cases it wrote to, whose versions then move on. */

@@ -100,6 +100,9 @@ export async function startSlack(
       retries: 0,
       backoff: { firstMs: 20, maxMs: 100 },
       signatureClock: clock,
+      // Each change's Home published before the request is done: tests that look at it need no
+      // timers (test/slack/home-refresh.test.ts tests the coalescing on timers moved by hand).
+      homeRefresh: { windowMs: 0 },
       ...opts.options,
     },
   );

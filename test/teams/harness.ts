@@ -45,6 +45,7 @@ export async function startTeamsApp(
     demo?: boolean;
     clock?: Clock;
     rec?: Recorder;
+    maxInFlight?: number;
   } = {},
 ): Promise<TeamsApp> {
   const t = makeTestCtx({
@@ -62,6 +63,7 @@ export async function startTeamsApp(
     log: (line) => logs.push(line),
     nonce: () => `nonce-${++n}`,
     ...(ms ? { microsoft: ms.endpoints } : {}),
+    ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
   });
   const server = await listen(createApp(t.ctx, [surface.mount], { log: (line) => logs.push(line) }), 0, [
     surface.mount,

@@ -1,10 +1,9 @@
 import { z } from "zod";
-import { elementHeading, emptyTallies, share, tallyCase } from "../../digest/coverage.ts";
+import { elementHeading, emptyTallies, share, talliesFromCounts, tallyCase } from "../../digest/coverage.ts";
 import { ELEMENT_KEYS } from "../../domain/elements.ts";
 import { coverageText } from "../../render/text.ts";
 import type { CoverageView } from "../../render/view.ts";
 import type { CaseRow } from "../../store/schema.ts";
-import { loadBoard } from "../board.ts";
 import { defineCommand } from "../def.ts";
 import type { Env } from "../env.ts";
 import { fail, noExtra, ok } from "../grammar.ts";
@@ -35,16 +34,17 @@ export const agency = defineCommand({
 
   async run(env) {
     const { ctx } = env;
-    const board = await loadBoard(env, { all: true });
+    // From the counts the store keeps as cases change: no pass over the agency's cases.
+    const { perTeam, total } = talliesFromCounts(ctx.org, await env.reads.coverage(env.today));
     const rows = ctx.org.teams.map((t) => {
-      const cases = board.cases.filter((c) => c.teamId === t.id);
-      return { label: t.name, openCases: cases.length, cells: coverageCells(env, cases) };
+      const s = perTeam.get(t.id) ?? { open: 0, tallies: emptyTallies() };
+      return { label: t.name, openCases: s.open, cells: s.tallies.map(share) };
     });
     const view: CoverageView = {
       title: `${ctx.org.agency.name}: practice coverage by team`,
       columns: ["Team", "Open cases", ...ELEMENT_KEYS.map((el) => elementHeading(ctx.org, el))],
       rows,
-      total: { label: "Whole agency", openCases: board.cases.length, cells: coverageCells(env, board.cases) },
+      total: { label: "Whole agency", openCases: total.open, cells: total.tallies.map(share) },
       note: "Each cell: open cases with the element recorded, out of open cases whose dashboard has it.",
     };
     return { ok: true, text: coverageText(view), coverage: view };

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { stuckItems } from "../../digest/stuck-items.ts";
 import { stuckText } from "../../render/text.ts";
-import type { StuckView } from "../../render/view.ts";
+import type { StuckItem, StuckView } from "../../render/view.ts";
 import { requireTeam, teamName } from "../access.ts";
-import { loadBoard, type Scope } from "../board.ts";
+import { loadBoard, type Scope, stuckRules } from "../board.ts";
 import { defineCommand } from "../def.ts";
 import { refuse } from "../env.ts";
 import { lookupSchema, ok, phrase } from "../grammar.ts";
@@ -54,17 +54,28 @@ export const stuck = defineCommand({
       scope = { all: true };
       title = `Stuck cases in ${ctx.org.agency.name}`;
     }
-    const items = stuckItems(env, await loadBoard(env, scope));
     // An agency's list can run to thousands: a chat reply carries the longest stuck, and says where
-    // the rest are (a team's own list, or the CLI for everything).
+    // the rest are (a team's own list, or the CLI for everything). Agency-wide, the longest stuck and
+    // the count come from the "stuck since" the store keeps, not from checking every case.
+    let items: StuckItem[];
+    let count: number;
+    if ("all" in scope) {
+      const rules = stuckRules(ctx.org);
+      items = stuckItems(env, { cases: await env.reads.longestStuck(rules, env.today, STUCK_REPLY_LIMIT) });
+      count = 0;
+      for (const t of (await env.reads.stuckCounts(rules, env.today, env.today)).values()) count += t.stuck;
+    } else {
+      items = stuckItems(env, await loadBoard(env, scope));
+      count = items.length;
+    }
     const shown = items.slice(0, STUCK_REPLY_LIMIT);
     const view: StuckView = {
       title,
       items: shown,
-      ...(items.length > shown.length
+      ...(count > shown.length
         ? {
             more: {
-              count: items.length - shown.length,
+              count: count - shown.length,
               hint: "Type `/sos stuck <team name>` for one team's; `sos stuck` at the server lists them all.",
             },
           }

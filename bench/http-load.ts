@@ -1,0 +1,499 @@
+/**
+ * The HTTP load section of `npm run bench`: the real server (`sos start`, in a child process that
+ * watches its own event loop: bench/serve.ts) with signed Slack slash commands, mixed as people use
+ * it (55% log, 25% mine, 12% team, 8% stuck), at 1, 8, 32 and 64 in flight for a bounded time each,
+ * against a local Web API stand-in; beside a bare express endpoint with the same signature check
+ * (bench/bare-server.ts), the HTTP floor of this machine, loaded the same way in the same run. At
+ * 64 in flight a manager's App Home open and digest previews go in with the rest. Then a start with
+ * every digest of the week due (the catch-up: 50 team digests, the agency summary, the nudges)
+ * under 8 in flight.
+ */
+import { type ChildProcess, fork, spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { percentile } from "./stats.ts";
+
+const SECRET = "bench-signing-secret";
+// The children run in a scratch folder, where "tsx" would not resolve.
+const TSX = import.meta.resolve("tsx");
+const LEVELS = [1, 8, 32, 64] as const;
+const BUSY = "too busy";
+
+interface People {
+  /** Slack user id → email, for the stand-in's users.info */
+  readonly emails: Map<string, string>;
+  /** open cases with their worker's user id and team number */
+  readonly cases: { readonly id: string; readonly user: string; readonly team: string }[];
+  readonly manager: string;
+}
+
+function people(dbPath: string): People {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const rows = db
+      .prepare(
+        "SELECT c.id AS id, s.email AS email FROM cases c JOIN staff s ON s.id = c.worker_id WHERE c.status = 'open' ORDER BY c.id",
+      )
+      .all() as { id: string; email: string }[];
+    const emails = new Map<string, string>();
+    const userOf = (email: string) =>
+      `U${email
+        .split("@")[0]!
+        .replace(/[^a-z0-9]/gi, "X")
+        .toUpperCase()}`;
+    const cases = rows.map((r) => {
+      const user = userOf(r.email);
+      emails.set(user, r.email);
+      return { id: r.id, user, team: /^w(\d+)-/.exec(r.email)?.[1] ?? "0" };
+    });
+    const teams = new Set(cases.map((c) => c.team));
+    for (const t of teams) emails.set(`USUP${t}`, `sup${t}@synthetic.example`);
+    emails.set("UMANAGER", "manager@synthetic.example");
+    return { emails, cases, manager: "UMANAGER" };
+  } finally {
+    db.close();
+  }
+}
+
+/** slack.com stood in for: users.info by the ids above, every other call ok; replies timed. */
+async function standIn(emails: Map<string, string>) {
+  const replies = new Map<string, { at: number; busy: boolean }>();
+  let publishes = 0;
+  let posts = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks).toString("utf8");
+      const url = req.url ?? "";
+      let body: object = { ok: true };
+      if (url.startsWith("/respond/")) {
+        replies.set(url.slice("/respond/".length), { at: performance.now(), busy: raw.includes(BUSY) });
+        for (const w of [...waiters])
+          if (replies.size >= w.n) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve();
+          }
+      } else if (url === "/api/users.info") {
+        const user = new URLSearchParams(raw).get("user") ?? JSON.parse(raw || "{}").user;
+        body = { ok: true, user: { id: user, team_id: "T1", profile: { email: emails.get(user) } } };
+      } else if (url === "/api/auth.test")
+        body = { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1" };
+      else if (url === "/api/views.publish") publishes++;
+      else if (url === "/api/chat.postMessage") {
+        posts++;
+        body = { ok: true, ts: `${Date.now() / 1000}`, channel: "C1" };
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    replies,
+    published: () => publishes,
+    posted: () => posts,
+    /** resolves when `n` replies have come in, or after `ms` (a reply lost is counted, not waited on) */
+    replied: (n: number, ms: number) =>
+      new Promise<void>((resolve) => {
+        if (replies.size >= n) return resolve();
+        const timer = setTimeout(resolve, ms);
+        waiters.push({
+          n,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+type StandIn = Awaited<ReturnType<typeof standIn>>;
+
+function signed(body: string): Record<string, string> {
+  const ts = Math.floor(Date.now() / 1000);
+  return {
+    "x-slack-request-timestamp": String(ts),
+    "x-slack-signature": `v0=${createHmac("sha256", SECRET).update(`v0:${ts}:${body}`).digest("hex")}`,
+  };
+}
+
+/** The k-th request of the mix: its body and content type. `specials`: Home opens and digest previews. */
+function request(p: People, k: number, slack: string, id: string, specials: boolean, today: string) {
+  const c = p.cases[(k * 7919) % p.cases.length]!;
+  if (specials && k % 100 === 50) {
+    const body = JSON.stringify({
+      token: "unused",
+      team_id: "T1",
+      api_app_id: "A1",
+      type: "event_callback",
+      event_id: `Ev${id}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event: { type: "app_home_opened", user: p.manager, channel: "DM", tab: "home", event_ts: "1.5" },
+    });
+    return { body, type: "application/json", command: false };
+  }
+  const r = k % 100;
+  const [user, text] =
+    specials && r === 75
+      ? [p.manager, "digest agency preview"]
+      : specials && r === 25
+        ? [`USUP${c.team}`, "digest preview"]
+        : r < 55
+          ? [c.user, `mapped-with-family ${c.id} ${dayBefore(today, k % 20)}`]
+          : r < 80
+            ? [c.user, "mine"]
+            : r < 92
+              ? [`USUP${c.team}`, "team"]
+              : [c.user, "stuck"];
+  const body = new URLSearchParams({
+    token: "unused",
+    team_id: "T1",
+    channel_id: "D1",
+    user_id: user,
+    command: "/sos",
+    text,
+    api_app_id: "A1",
+    response_url: `${slack}/respond/${id}`,
+    trigger_id: `trig-${id}`,
+  }).toString();
+  return { body, type: "application/x-www-form-urlencoded", command: true };
+}
+
+function dayBefore(iso: string, days: number): string {
+  const d = new Date(`${iso}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
+}
+
+interface Level {
+  readonly inFlight: number;
+  readonly requests: number;
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly over3s: number;
+  readonly failed: number;
+  /** replies (response_url) after the POST was sent, for the commands */
+  readonly replyP50?: number;
+  readonly replyP99?: number;
+  readonly busy?: number;
+  readonly lost?: number;
+  readonly maxBlockMs?: number;
+  readonly peakRssMb?: number;
+}
+
+let run = 0;
+
+/** `inFlight` requests at a time for `seconds`; each one's ack time. */
+async function load(
+  base: string,
+  inFlight: number,
+  seconds: number,
+  make: (k: number, id: string) => { body: string; type: string; command: boolean },
+) {
+  const acks: number[] = [];
+  const sent = new Map<string, number>();
+  let failed = 0;
+  let k = 0;
+  const tag = ++run;
+  const until = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (performance.now() < until) {
+        const n = k++;
+        const id = `r${tag}-${n}`;
+        const { body, type, command } = make(n, id);
+        const start = performance.now();
+        if (command) sent.set(id, start);
+        try {
+          const res = await fetch(`${base}/slack/events`, {
+            method: "POST",
+            headers: { "content-type": type, ...signed(body) },
+            body,
+          });
+          await res.arrayBuffer();
+          if (res.status !== 200) failed++;
+        } catch {
+          failed++;
+        }
+        acks.push(performance.now() - start);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  return { acks, sent, failed, elapsed };
+}
+
+function summary(inFlight: number, r: Awaited<ReturnType<typeof load>>): Level {
+  const sorted = [...r.acks].sort((a, b) => a - b);
+  return {
+    inFlight,
+    requests: sorted.length,
+    perSecond: sorted.length / r.elapsed,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? 0,
+    over3s: sorted.filter((t) => t > 3000).length,
+    failed: r.failed,
+  };
+}
+
+function firstLine(child: ChildProcess, re: RegExp): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d;
+      const m = re.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.stderr!.on("data", (d: Buffer) => {
+      err += d;
+    });
+    child.once("exit", (code) => reject(new Error(`exited ${code} before serving: ${err || out}`)));
+  });
+}
+
+const stopped = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+
+function ask<T>(child: ChildProcess, m: string): Promise<T> {
+  return new Promise((resolve) => {
+    child.once("message", (r) => resolve(r as T));
+    child.send(m);
+  });
+}
+
+async function serverLevels(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  slack: StandIn,
+  p: People,
+  seconds: number,
+  today: string,
+  levels: readonly number[],
+  specialsAt: number,
+): Promise<Level[]> {
+  const child = fork(join(import.meta.dirname, "serve.ts"), [], {
+    cwd,
+    env,
+    // SOS_BENCH_PROFILE=<folder>: the server's main-thread CPU profile, written when it stops.
+    execArgv: [
+      "--import",
+      TSX,
+      ...(process.env.SOS_BENCH_PROFILE
+        ? ["--cpu-prof", "--cpu-prof-dir", process.env.SOS_BENCH_PROFILE]
+        : []),
+    ],
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  try {
+    const port = await firstLine(child, /Server: +http:\/\/[^\s:]+:(\d+)/);
+    const base = `http://127.0.0.1:${port}`;
+    // Warmed first, as a server is in use: its first requests compile code and meet each person
+    // (users.info), and start's own work after "Server:" (the reload watch) is done.
+    const warmFrom = slack.replies.size;
+    const warm = await load(base, 8, 3, (k, id) => request(p, k + 7, slack.url, id, false, today));
+    await slack.replied(warmFrom + warm.sent.size, 30_000);
+    const out: Level[] = [];
+    for (const inFlight of levels) {
+      await ask(child, "reset");
+      const before = slack.replies.size;
+      const r = await load(base, inFlight, seconds, (k, id) =>
+        request(p, k, slack.url, id, inFlight >= specialsAt, today),
+      );
+      // Replies still being built when the last ack went out are waited for (30 s at most).
+      await slack.replied(before + r.sent.size, 30_000);
+      const stats = await ask<{ maxBlockMs: number; peakRssMb: number }>(child, "stats");
+      const times: number[] = [];
+      let busy = 0;
+      for (const [id, t0] of r.sent) {
+        const got = slack.replies.get(id);
+        if (!got) continue;
+        times.push(got.at - t0);
+        if (got.busy) busy++;
+      }
+      times.sort((a, b) => a - b);
+      out.push({
+        ...summary(inFlight, r),
+        replyP50: percentile(times, 50),
+        replyP99: percentile(times, 99),
+        busy,
+        lost: r.sent.size - times.length,
+        ...stats,
+      });
+    }
+    return out;
+  } finally {
+    await stopped(child);
+  }
+}
+
+async function bareLevels(cwd: string, seconds: number, levels: readonly number[]): Promise<Level[]> {
+  const child = spawn(process.execPath, ["--import", TSX, join(import.meta.dirname, "bare-server.ts")], {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, SLACK_SIGNING_SECRET: SECRET },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  try {
+    const port = await firstLine(child, /port (\d+)/);
+    const body = new URLSearchParams({ command: "/sos", text: "mine", user_id: "U1" }).toString();
+    const out: Level[] = [];
+    for (const inFlight of levels) {
+      const r = await load(`http://127.0.0.1:${port}`, inFlight, seconds, () => ({
+        body,
+        type: "application/x-www-form-urlencoded",
+        command: false,
+      }));
+      out.push(summary(inFlight, r));
+    }
+    return out;
+  } finally {
+    await stopped(child);
+  }
+}
+
+const f = (x: number | undefined, d = 0) => (x === undefined ? "" : x.toFixed(d));
+
+export async function httpLoad(opts: {
+  dir: string;
+  dbPath: string;
+  config: string;
+  today: string;
+  loadAverage: () => string;
+}): Promise<string[]> {
+  const seconds = Number(process.env.SOS_BENCH_HTTP_SECONDS ?? 10);
+  const p = people(opts.dbPath);
+  const slack = await standIn(p.emails);
+  const lines: string[] = [];
+  try {
+    const quiet = join(opts.dir, "http-no-digests-due.config.yaml");
+    // Nothing due in the bench's week for the levels: the digests are loaded on their own below.
+    writeFileSync(
+      quiet,
+      `${opts.config}\ndigest: { team: "0 8 1 1 *", agency: "0 9 1 1 *", nudges: "0 9 1 1 *" }\n`,
+    );
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: "0",
+      SOS_CONFIG: quiet,
+      SOS_DB: opts.dbPath,
+      SOS_TODAY: opts.today,
+      SLACK_BOT_TOKEN: "xoxb-bench",
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: `${slack.url}/api/`,
+      ...(process.env.SOS_READERS !== undefined ? { SOS_READERS: process.env.SOS_READERS } : {}),
+    };
+    const bareAt = opts.loadAverage();
+    const bare = await bareLevels(opts.dir, seconds, LEVELS);
+    const serverAt = opts.loadAverage();
+    const server = await serverLevels(env, opts.dir, slack, p, seconds, opts.today, LEVELS, 64);
+    // A start with the week's digests all due: the catch-up runs beside 8 in flight.
+    const catchUpAt = opts.loadAverage();
+    const postedBefore = slack.posted();
+    const due = join(opts.dir, "http-digests-due.config.yaml");
+    // The default schedules: this week's team digests, agency summary and nudges are all due.
+    writeFileSync(due, opts.config);
+    const catchUp = await serverLevels(
+      { ...env, SOS_CONFIG: due },
+      opts.dir,
+      slack,
+      p,
+      seconds,
+      opts.today,
+      [8],
+      Number.POSITIVE_INFINITY,
+    );
+    const posted = slack.posted() - postedBefore;
+
+    const head = [
+      "in flight",
+      "endpoint",
+      "req/s",
+      "ack p50 ms",
+      "ack p99 ms",
+      "ack max ms",
+      "acks > 3 s",
+      "reply p50/p99 ms",
+      "busy",
+      "longest block ms",
+      "peak RSS MB",
+    ];
+    const rows: string[][] = [];
+    for (let i = 0; i < LEVELS.length; i++) {
+      const b = bare[i]!;
+      const s = server[i]!;
+      rows.push([
+        String(b.inFlight),
+        "bare express + signature check",
+        f(b.perSecond),
+        f(b.p50, 1),
+        f(b.p99, 1),
+        f(b.max),
+        String(b.over3s),
+        "",
+        "",
+        "",
+        "",
+      ]);
+      rows.push([
+        String(s.inFlight),
+        `sos start, mixed${s.inFlight >= 64 ? " + Home opens, digest previews" : ""} (${f((s.perSecond / b.perSecond) * 100)}% of bare)`,
+        f(s.perSecond),
+        f(s.p50, 1),
+        f(s.p99, 1),
+        f(s.max),
+        String(s.over3s),
+        `${f(s.replyP50)}/${f(s.replyP99)}${s.lost ? ` (${s.lost} lost)` : ""}`,
+        String(s.busy ?? 0),
+        f(s.maxBlockMs),
+        f(s.peakRssMb),
+      ]);
+    }
+    const c = catchUp[0]!;
+    rows.push([
+      "8",
+      `sos start with every digest due: catch-up (${posted} posts) beside mixed load`,
+      f(c.perSecond),
+      f(c.p50, 1),
+      f(c.p99, 1),
+      f(c.max),
+      String(c.over3s),
+      `${f(c.replyP50)}/${f(c.replyP99)}${c.lost ? ` (${c.lost} lost)` : ""}`,
+      String(c.busy ?? 0),
+      f(c.maxBlockMs),
+      f(c.peakRssMb),
+    ]);
+    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (r: string[]) => `| ${r.map((x, i) => x.padEnd(w[i]!)).join(" | ")} |`;
+    lines.push(
+      `HTTP load: signed Slack slash commands (55% log, 25% mine, 12% team, 8% stuck), ${seconds} s per level; load average ${bareAt} (bare), ${serverAt} (server), ${catchUpAt} (catch-up)`,
+      "",
+      line(head),
+      line(w.map((n) => "-".repeat(n))),
+      ...rows.map(line),
+    );
+  } finally {
+    await slack.close();
+  }
+  return lines;
+}
