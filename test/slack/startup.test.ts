@@ -200,7 +200,11 @@ describe("when Slack can't be reached", () => {
         {
           ready: false,
           notReady: ["slack"],
-          checks: { database: "ready", slack: "Slack has not answered yet (auth.test): see the log" },
+          checks: {
+            api: "ready",
+            database: "ready",
+            slack: "Slack has not answered yet (auth.test): see the log",
+          },
         },
       ]);
       // SOS_TODAY puts the app on a demo day; Slack signs with the real time, and that is what counts.
