@@ -14,10 +14,11 @@ CREATE FUNCTION sos_erasing(case_id text) RETURNS boolean LANGUAGE sql STABLE AS
   SELECT EXISTS (SELECT 1 FROM erasures e WHERE e.case_id = $1 AND e.finished_at IS NULL)
 $$;
 --> statement-breakpoint
--- A delete of a case's row is let through only while that case's erasure is open.
+-- A delete of a case's row is let through only while that case's erasure is open. The column naming
+-- the case is the trigger's second argument (`id` on cases, `case_id` elsewhere).
 CREATE FUNCTION sos_delete_if_erasing() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF sos_erasing(CASE WHEN TG_TABLE_NAME = 'cases' THEN OLD.id::text ELSE OLD.case_id END) THEN RETURN OLD; END IF;
+  IF sos_erasing(to_jsonb(OLD) ->> TG_ARGV[1]) THEN RETURN OLD; END IF;
   RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'restrict_violation';
 END $$;
 --> statement-breakpoint
@@ -25,7 +26,7 @@ CREATE TRIGGER practice_events_no_update BEFORE UPDATE ON practice_events
 FOR EACH ROW EXECUTE FUNCTION sos_refuse('practice_events is append-only: record a retraction instead');
 --> statement-breakpoint
 CREATE TRIGGER practice_events_no_delete BEFORE DELETE ON practice_events
-FOR EACH ROW EXECUTE FUNCTION sos_delete_if_erasing('practice_events is append-only: record a retraction instead');
+FOR EACH ROW EXECUTE FUNCTION sos_delete_if_erasing('practice_events is append-only: record a retraction instead', 'case_id');
 --> statement-breakpoint
 -- TRUNCATE skips row triggers: refused outright on the record's tables.
 CREATE TRIGGER practice_events_no_truncate BEFORE TRUNCATE ON practice_events
@@ -35,7 +36,7 @@ CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
 FOR EACH ROW EXECUTE FUNCTION sos_refuse('case_events is append-only: record a correction instead');
 --> statement-breakpoint
 CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
-FOR EACH ROW EXECUTE FUNCTION sos_delete_if_erasing('case_events is append-only: record a correction instead');
+FOR EACH ROW EXECUTE FUNCTION sos_delete_if_erasing('case_events is append-only: record a correction instead', 'case_id');
 --> statement-breakpoint
 CREATE TRIGGER case_events_no_truncate BEFORE TRUNCATE ON case_events
 FOR EACH STATEMENT EXECUTE FUNCTION sos_refuse('case_events is append-only: record a correction instead');
@@ -56,7 +57,7 @@ CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
 FOR EACH STATEMENT EXECUTE FUNCTION sos_refuse('audit is append-only');
 --> statement-breakpoint
 CREATE TRIGGER cases_no_delete BEFORE DELETE ON cases
-FOR EACH ROW EXECUTE FUNCTION sos_delete_if_erasing('cases are removed only by sos retention or sos erase');
+FOR EACH ROW EXECUTE FUNCTION sos_delete_if_erasing('cases are removed only by sos retention or sos erase', 'id');
 --> statement-breakpoint
 CREATE TRIGGER cases_no_truncate BEFORE TRUNCATE ON cases
 FOR EACH STATEMENT EXECUTE FUNCTION sos_refuse('cases are removed only by sos retention or sos erase');
@@ -65,7 +66,7 @@ CREATE TRIGGER allocations_no_update BEFORE UPDATE ON allocations
 FOR EACH ROW EXECUTE FUNCTION sos_refuse('allocations are the transfer history: record a new allocation instead');
 --> statement-breakpoint
 CREATE TRIGGER allocations_no_delete BEFORE DELETE ON allocations
-FOR EACH ROW EXECUTE FUNCTION sos_delete_if_erasing('allocations are the transfer history: removed only by sos retention or sos erase');
+FOR EACH ROW EXECUTE FUNCTION sos_delete_if_erasing('allocations are the transfer history: removed only by sos retention or sos erase', 'case_id');
 --> statement-breakpoint
 CREATE TRIGGER allocations_no_truncate BEFORE TRUNCATE ON allocations
 FOR EACH STATEMENT EXECUTE FUNCTION sos_refuse('allocations are the transfer history: removed only by sos retention or sos erase');
@@ -102,7 +103,7 @@ BEGIN
   IF OLD.finished_at IS NOT NULL OR NEW.finished_at IS NULL
      OR NEW.id IS DISTINCT FROM OLD.id OR NEW.case_id IS DISTINCT FROM OLD.case_id
      OR NEW.under IS DISTINCT FROM OLD.under OR NEW.reason IS DISTINCT FROM OLD.reason
-     OR NEW.by IS DISTINCT FROM OLD.by OR NEW.started_at IS DISTINCT FROM OLD.started_at
+     OR NEW."by" IS DISTINCT FROM OLD."by" OR NEW.started_at IS DISTINCT FROM OLD.started_at
      OR EXISTS (SELECT 1 FROM cases WHERE id = OLD.case_id) THEN
     RAISE EXCEPTION 'an erasure is finished once, when the case is gone, and never changed'
       USING ERRCODE = 'restrict_violation';

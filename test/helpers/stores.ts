@@ -59,10 +59,10 @@ export async function makeStoreCtx(kind: StoreKind, opts: { demo?: boolean } = {
       as: t.as,
       run: t.run,
       async rows(sql, params = []) {
-        return t.ctx.store.sqlite.prepare(sql.replace(/\$\d+/g, "?")).all(...params) as Record<
-          string,
-          unknown
-        >[];
+        const stmt = t.ctx.store.sqlite.prepare(sql.replace(/\$\d+/g, "?"));
+        if (stmt.reader) return stmt.all(...params) as Record<string, unknown>[];
+        stmt.run(...params);
+        return [];
       },
       snapshot: async () => dbSnapshot(t.ctx.store),
       close: async () => t.close(),
