@@ -85,6 +85,7 @@ export async function makeStoreCtx(kind: StoreKind, opts: { demo?: boolean } = {
       return a;
     };
     const pool = store.pool;
+    let tablesQuery: Promise<string> | undefined;
     const opened = store;
     return {
       kind,
@@ -96,17 +97,21 @@ export async function makeStoreCtx(kind: StoreKind, opts: { demo?: boolean } = {
         return (await pool.query(sql, [...params])).rows;
       },
       async snapshot() {
-        const tables = await pool.query<{ name: string }>(
-          "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
-        );
-        const out: string[] = [];
-        for (const { name: table } of tables.rows) {
-          const r = await pool.query<{ r: string }>(
-            `SELECT row_to_json(t)::text AS r FROM "${table}" t ORDER BY 1`,
+        // One round trip: every table's rows as one JSON text each, in a fixed order.
+        tablesQuery ??= pool
+          .query<{ name: string }>(
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+          )
+          .then(({ rows }) =>
+            rows
+              .map(
+                ({ name: table }) =>
+                  `SELECT '${table}' AS t, (SELECT coalesce(json_agg(x.r ORDER BY x.r), '[]') FROM (SELECT row_to_json(r)::text AS r FROM "${table}" r) x)::text AS rows`,
+              )
+              .join(" UNION ALL "),
           );
-          out.push(`${table}\n${r.rows.map((x) => x.r).join("\n")}`);
-        }
-        return out.join("\n");
+        const all = await pool.query<{ t: string; rows: string }>(await tablesQuery);
+        return all.rows.map((r) => `${r.t}\n${r.rows}`).join("\n");
       },
       async close() {
         await opened.close();
