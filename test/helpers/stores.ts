@@ -6,7 +6,7 @@ import type { Ctx } from "../../src/app/context.ts";
 import { DEMO_CONFIG } from "../../src/app/paths.ts";
 import { pgContext } from "../../src/app/pg-context.ts";
 import { type CommandInput, runCommand } from "../../src/commands/run.ts";
-import { loadOrg } from "../../src/config/load.ts";
+import { loadOrg, parseOrg } from "../../src/config/load.ts";
 import { demoChange } from "../../src/demo/load.ts";
 import type { Actor } from "../../src/domain/access.ts";
 import { openPgStore, type PgStore } from "../../src/store/pg/open.ts";
@@ -50,9 +50,15 @@ export interface StoreTestCtx {
  * The demo agency and its seed cases on the store asked for, with a clock on 2016-03-01: SQLite
  * through `makeTestCtx`, PostgreSQL in a fresh database copied from the migrated template.
  */
-export async function makeStoreCtx(kind: StoreKind, opts: { demo?: boolean } = {}): Promise<StoreTestCtx> {
+export async function makeStoreCtx(
+  kind: StoreKind,
+  opts: { demo?: boolean; config?: string } = {},
+): Promise<StoreTestCtx> {
   if (kind === "sqlite") {
-    const t = makeTestCtx({ demo: opts.demo ?? true });
+    const t = makeTestCtx({
+      demo: opts.demo ?? true,
+      ...(opts.config !== undefined ? { config: opts.config } : {}),
+    });
     return {
       kind,
       ctx: t.ctx,
@@ -76,7 +82,7 @@ export async function makeStoreCtx(kind: StoreKind, opts: { demo?: boolean } = {
   let store: PgStore | undefined;
   try {
     store = await openPgStore(url.toString(), { max: 4 });
-    const org = loadOrg(DEMO_CONFIG);
+    const org = opts.config === undefined ? loadOrg(DEMO_CONFIG) : parseOrg(opts.config, "test.config.yaml");
     const { ctx } = await pgContext(org, store, dayClock("2016-03-01", org.agency.timeZone));
     if (opts.demo ?? true) await ctx.records.apply(demoChange(ctx));
     const as = (email: string) => {
