@@ -131,6 +131,16 @@ export async function makeStoreCtx(
   }
 }
 
+/** An empty database of its own on the run's server (no tables: `sos migrate` makes them), and how to drop it. */
+export async function emptyPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (templateUrl === null) throw new Error(inject("pgSkipped"));
+  const name = `sos_e_${randomBytes(6).toString("hex")}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(templateUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 async function admin(statement: string): Promise<void> {
   const url = new URL(templateUrl!);
   url.pathname = "/postgres";

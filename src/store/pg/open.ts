@@ -1,9 +1,11 @@
 import { join } from "node:path";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { PACKAGE_ROOT } from "../../util/package-root.ts";
 import * as schema from "./schema.ts";
+import { shownUrl } from "./url.ts";
 
 export type PgDb = NodePgDatabase<typeof schema>;
 
@@ -23,21 +25,6 @@ export const PG_MIGRATIONS_DIR = join(PACKAGE_ROOT, "migrations-pg");
 export const LOCK_SPACE = 0x736f7321;
 const MIGRATION_LOCK = 1;
 
-/** A `postgres://` URL as it may be shown: user, host, port and database, the password left out. */
-export function shownUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.password = "";
-    return u.toString();
-  } catch {
-    return "the DATABASE_URL given";
-  }
-}
-
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(url.trim());
-}
-
 /**
  * Applies the PostgreSQL migrations not yet applied. Under an advisory lock, so two instances
  * starting at once on one database migrate it once, one after the other.
@@ -56,14 +43,39 @@ export async function migratePg(pool: pg.Pool): Promise<void> {
   }
 }
 
-/** Connects to the database at `url` and brings its schema up to date. */
-export async function openPgStore(url: string, opts: { max?: number } = {}): Promise<PgStore> {
+/**
+ * How the database's schema stands against this program's PostgreSQL migrations, as `schemaState`
+ * says for SQLite: `none`, `behind` (`sos migrate` brings it up), `current` or `ahead`.
+ */
+export async function pgSchemaState(pool: pg.Pool): Promise<"none" | "behind" | "current" | "ahead"> {
+  const table = await pool.query<{ present: boolean }>(
+    "SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present",
+  );
+  if (!table.rows[0]?.present) return "none";
+  const row = await pool.query<{ at: string | null }>(
+    "SELECT max(created_at)::text AS at FROM drizzle.__drizzle_migrations",
+  );
+  const at = row.rows[0]?.at;
+  if (at === null || at === undefined) return "none";
+  const applied = Number(at);
+  const latest = readMigrationFiles({ migrationsFolder: PG_MIGRATIONS_DIR }).at(-1)?.folderMillis ?? 0;
+  return applied < latest ? "behind" : applied > latest ? "ahead" : "current";
+}
+
+/**
+ * Connects to the database at `url` and, unless told not to (the commands that must not reshape
+ * the database), brings its schema up to date.
+ */
+export async function openPgStore(
+  url: string,
+  opts: { max?: number; migrate?: boolean } = {},
+): Promise<PgStore> {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
   // An idle connection the server drops (a restart, a failover) is an error on the pool: logged by
   // the next query's failure, not a crash of the whole app.
   pool.on("error", () => {});
   try {
-    await migratePg(pool);
+    if (opts.migrate ?? true) await migratePg(pool);
   } catch (e) {
     await pool.end();
     throw e;

@@ -1,10 +1,11 @@
-import { notInArray, sql } from "drizzle-orm";
+import { eq, notInArray, sql } from "drizzle-orm";
 import type { Org, StaffConfig } from "../../config/org.ts";
+import type { Leaver } from "../../domain/leavers.ts";
 import type { AgencyRecord } from "../meta.ts";
 import { planSync, type SyncPlan } from "../org-sync.ts";
 import type { StaffRow } from "../schema.ts";
 import { LOCK_SPACE, type PgStore } from "./open.ts";
-import { meta, staff, teams } from "./schema.ts";
+import { cases, meta, staff, teams } from "./schema.ts";
 
 const SETUP_LOCK = 2;
 
@@ -67,6 +68,32 @@ export async function setUpPg(
       await tx.update(staff).set({ active: false }).where(notInArray(staff.email, keptStaff));
     return { agency, previous, sync: plan };
   });
+}
+
+/** People no longer in the config who still hold open cases, as `leaversWithOpenCases` on SQLite. */
+export async function pgLeavers(store: PgStore, org: Org): Promise<Leaver[]> {
+  const rows = await store.db
+    .select({
+      staffId: staff.id,
+      email: staff.email,
+      name: staff.name,
+      openCases: sql<number>`count(*)::integer`,
+    })
+    .from(cases)
+    .innerJoin(staff, eq(staff.id, cases.workerId))
+    .where(eq(cases.status, "open"))
+    .groupBy(staff.id);
+  const current = new Set(org.staff.map((s) => s.email));
+  return rows
+    .filter((r) => !current.has(r.email))
+    .map(({ staffId, name, openCases }) => ({ staffId, name, openCases }))
+    .sort((a, b) => b.openCases - a.openCases || a.name.localeCompare(b.name));
+}
+
+/** The agency recorded in the database; null before the first `sos migrate`. */
+export async function pgAgency(store: PgStore): Promise<AgencyRecord | null> {
+  const [row] = await store.db.select().from(meta);
+  return row ? { id: row.agencyId, name: row.agencyName } : null;
 }
 
 /** Every staff row, current and former: whom the people of a config are matched to. */
