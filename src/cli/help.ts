@@ -24,7 +24,8 @@ Commands:
 
 Every command finds its files the same way:
   config    SOS_CONFIG, else ./sos.config.yaml, else examples/demo.config.yaml
-  database  SOS_DB, else ./data/sos.db (the folder is created)
+  database  SOS_DB, else ./data/sos.db (the folder is created); DATABASE_URL=postgres://… puts the
+            records on PostgreSQL instead, where only migrate and chat run yet (the rest refuse)
   today     --today YYYY-MM-DD or SOS_TODAY act as if it were that day (demos, tests)
 A database another process is writing is waited for up to SOS_BUSY_TIMEOUT_MS (default 30000 ms);
 then the command says so and exits 1, having done nothing.
@@ -77,7 +78,7 @@ schedule, and once at start-up when the last scheduled time passed with no good 
 failure is one line on standard error and is kept for \`sos backup status\`. Before migrating a
 database that holds records it copies it first (into backup.dir, else beside the database) and says
 where. While it runs it holds <database>.lock, so \`sos restore\` and a second start refuse.
-Environment: HOST, PORT, SOS_CONFIG, SOS_DB, SOS_TODAY, SOS_BUSY_TIMEOUT_MS, and the Slack and
+Environment: HOST, PORT, SOS_CONFIG, SOS_DB, DATABASE_URL (refused by start: see sos --help), SOS_TODAY, SOS_BUSY_TIMEOUT_MS, and the Slack and
 Teams variables above.`,
   chat: `Usage: sos chat --as <email> [--today YYYY-MM-DD]
 
