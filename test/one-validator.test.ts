@@ -10,6 +10,7 @@ import { VERB } from "../adapters/teams/render/adaptive-card-kit.ts";
 import type { Command } from "../src/commands/registry.ts";
 import { cardText } from "./helpers/cards.ts";
 import { JANE, makeTestCtx } from "./helpers/ctx.ts";
+import { describeEachStore, makeStoreCtx } from "./helpers/stores.ts";
 import { buttonPress, type SlackHarness, startSlack, textOf, U } from "./slack/harness.ts";
 import {
   cardOf,
@@ -67,19 +68,25 @@ const writes = (t: { ctx: { store: { sqlite: { prepare(s: string): { get(): unkn
     )
     .get();
 
-describe("one validator for every route", () => {
-  test.each(CASES)("$what, typed or built, in the command layer", async ({ text, command, refusal }) => {
-    const t = makeTestCtx();
+describeEachStore("one validator, in the command layer", (kind) => {
+  test.each(CASES)("$what, typed or built", async ({ text, command, refusal }) => {
+    const t = await makeStoreCtx(kind);
+    const counts = async () =>
+      t.rows(
+        "SELECT (SELECT count(*) FROM practice_events) || '/' || (SELECT count(*) FROM snoozes) || '/' || (SELECT count(*) FROM audit) AS n",
+      );
     try {
-      const before = writes(t);
+      const before = await counts();
       expect((await t.run(JANE, text)).text).toBe(refusal);
       expect((await t.run(JANE, "", { command })).text).toBe(refusal);
-      expect(writes(t)).toEqual(before);
+      expect(await counts()).toEqual(before);
     } finally {
-      t.close();
+      await t.close();
     }
   });
+});
 
+describe("one validator for every route", () => {
   test.each(CASES)("$what at the console", async ({ text, refusal }) => {
     const t = makeTestCtx();
     try {

@@ -1,13 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { JANE, MORGAN, makeTestCtx, SAM, type TestCtx } from "./helpers/ctx.ts";
-import { dbSnapshot } from "./helpers/snapshot.ts";
-
-let t: TestCtx;
-beforeAll(() => {
-  t = makeTestCtx();
-});
-afterAll(() => t.close());
+import { JANE, MORGAN, SAM } from "./helpers/ctx.ts";
+import { describeEachStore, makeStoreCtx, type StoreTestCtx } from "./helpers/stores.ts";
 
 // Words a worker might type, so random input often gets far into the grammar rather than failing on
 // the first word: element words, commands, case ids (real and not), dates, numbers, notes, noise.
@@ -66,29 +60,37 @@ const input = fc.oneof(
   fc.array(fc.oneof(vocabulary, fc.string({ maxLength: 8 })), { maxLength: 6 }).map((w) => w.join(" ")),
 );
 
-test("random input never throws, always answers, and a refused command never writes", async () => {
-  await fc.assert(
-    fc.asyncProperty(input, fc.constantFrom(JANE, SAM, MORGAN), async (text, who) => {
-      const before = dbSnapshot(t.ctx.store);
-      const reply = await t.run(who, text);
-      expect(reply.text.length).toBeGreaterThan(0);
-      if (!reply.ok) expect(dbSnapshot(t.ctx.store)).toBe(before);
-    }),
-    { numRuns: 400, seed: 20261126 },
-  );
-});
+describeEachStore("any input", (kind) => {
+  let t: StoreTestCtx;
+  beforeAll(async () => {
+    t = await makeStoreCtx(kind);
+  });
+  afterAll(() => t.close());
 
-test("read-only commands never write, whatever follows them", async () => {
-  await fc.assert(
-    fc.asyncProperty(
-      fc.constantFrom("case", "mine", "team", "stuck", "agency", "whoami", "help"),
-      fc.string({ maxLength: 30 }),
-      async (cmd, rest) => {
-        const before = dbSnapshot(t.ctx.store);
-        await t.run(SAM, `${cmd} ${rest}`);
-        expect(dbSnapshot(t.ctx.store)).toBe(before);
-      },
-    ),
-    { numRuns: 200, seed: 7 },
-  );
+  test("random input never throws, always answers, and a refused command never writes", async () => {
+    await fc.assert(
+      fc.asyncProperty(input, fc.constantFrom(JANE, SAM, MORGAN), async (text, who) => {
+        const before = await t.snapshot();
+        const reply = await t.run(who, text);
+        expect(reply.text.length).toBeGreaterThan(0);
+        if (!reply.ok) expect(await t.snapshot()).toBe(before);
+      }),
+      { numRuns: 400, seed: 20261126 },
+    );
+  });
+
+  test("read-only commands never write, whatever follows them", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("case", "mine", "team", "stuck", "agency", "whoami", "help"),
+        fc.string({ maxLength: 30 }),
+        async (cmd, rest) => {
+          const before = await t.snapshot();
+          await t.run(SAM, `${cmd} ${rest}`);
+          expect(await t.snapshot()).toBe(before);
+        },
+      ),
+      { numRuns: 200, seed: 7 },
+    );
+  });
 });

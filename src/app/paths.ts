@@ -25,6 +25,8 @@ export function resolveDbPath(env: NodeJS.ProcessEnv, cwd: string, override?: st
 
 /** A path as the person at the terminal would type it: relative when below the current folder. */
 export function shown(path: string): string {
+  // A database URL (DATABASE_URL, shown without its password) is not a path.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return path;
   const r = relative(process.cwd(), path);
   return r.startsWith("..") || r === "" ? path : r;
 }

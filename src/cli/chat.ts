@@ -1,6 +1,9 @@
 import { createInterface } from "node:readline";
 import { UsageError } from "../app/boot.ts";
+import type { Ctx } from "../app/context.ts";
+import { chosenStore } from "../app/store-choice.ts";
 import { runCommand } from "../commands/run.ts";
+import type { Actor } from "../domain/access.ts";
 import { isBusy } from "../store/open.ts";
 import { readArgs } from "./args.ts";
 import { busySentence } from "./errors.ts";
@@ -15,6 +18,9 @@ export async function chat(argv: string[]): Promise<number> {
   // staff: it acts as one person against the roster the database holds. Changing who works here is
   // an admin's act with its own report and its own check (`sos sync`, `sos start`); a script piping
   // lines into `sos chat` with a stale or wrong config must not reshape the staff on the way.
+  const store = chosenStore(process.env);
+  if (store.kind === "postgres")
+    return (await import("./pg.ts")).chatOnPostgres(store.url, values.as, values.today);
   const { ctx } = bootFromEnv({ open: { mode: "records" }, today: values.today });
   try {
     const actor = ctx.people.byEmail(values.as);
@@ -26,26 +32,31 @@ export async function chat(argv: string[]): Promise<number> {
         `--as ${values.as}: no staff member with that email in ${ctx.org.source}. Known: ${known.join(", ")}`,
       );
     }
-    const rl = createInterface({ input: process.stdin, terminal: false });
-    let busy = 0;
-    for await (const raw of rl) {
-      const line = raw.trim();
-      if (line === "" || line.startsWith("#")) continue;
-      let reply: Awaited<ReturnType<typeof runCommand>>;
-      try {
-        reply = await runCommand(ctx, { actor, text: line, surface: "cli", audience: "private" });
-      } catch (e) {
-        // A locked database fails this one command (its transaction did not happen); the next may run.
-        if (!isBusy(e)) throw e;
-        busy += 1;
-        process.stdout.write(`sos: ${busySentence()}\n\n`);
-        continue;
-      }
-      const file = reply.file ? `\n--- ${reply.file.filename} ---\n${reply.file.content.trimEnd()}\n` : "";
-      process.stdout.write(`${reply.text}\n${file}\n`);
-    }
-    return busy > 0 ? 1 : 0;
+    return await chatLines(ctx, actor);
   } finally {
     ctx.store.close();
   }
+}
+
+/** One command per input line as `actor`, each reply then a blank line; 1 when any found the database busy. */
+export async function chatLines(ctx: Ctx, actor: Actor): Promise<number> {
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  let busy = 0;
+  for await (const raw of rl) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    let reply: Awaited<ReturnType<typeof runCommand>>;
+    try {
+      reply = await runCommand(ctx, { actor, text: line, surface: "cli", audience: "private" });
+    } catch (e) {
+      // A locked database fails this one command (its transaction did not happen); the next may run.
+      if (!isBusy(e)) throw e;
+      busy += 1;
+      process.stdout.write(`sos: ${busySentence()}\n\n`);
+      continue;
+    }
+    const file = reply.file ? `\n--- ${reply.file.filename} ---\n${reply.file.content.trimEnd()}\n` : "";
+    process.stdout.write(`${reply.text}\n${file}\n`);
+  }
+  return busy > 0 ? 1 : 0;
 }

@@ -52,6 +52,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP[name]}\n`);
     return 0;
   }
+  if (process.env.DATABASE_URL?.trim()) {
+    // PostgreSQL is chosen: a command that still reads the SQLite file is refused, never pointed
+    // at a local file while the agency's records are on the server.
+    const { chosenStore, notOnPostgres, PG_COMMANDS } = await import("../app/store-choice.ts");
+    const store = chosenStore(process.env);
+    if (store.kind === "postgres" && !PG_COMMANDS.includes(name)) throw notOnPostgres(name, store.url);
+  }
   const [run, { busyTimeoutProblem }] = await Promise.all([load(), import("./errors.ts")]);
   const badWait = busyTimeoutProblem();
   if (badWait) return usage(badWait);

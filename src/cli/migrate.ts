@@ -1,4 +1,5 @@
 import { setUpLines } from "../app/set-up-report.ts";
+import { chosenStore } from "../app/store-choice.ts";
 import { preMigrationLine } from "../lifetime/pre-migration.ts";
 import { readArgs } from "./args.ts";
 import { bootFromEnv, shown } from "./setup.ts";
@@ -7,8 +8,11 @@ import { bootFromEnv, shown } from "./setup.ts";
  * `sos migrate`: bring the database's schema up to date, record or check its agency, and sync the
  * config's staff (start does the same on its own).
  */
-export function migrate(argv: string[]): number {
+export async function migrate(argv: string[]): Promise<number> {
   const { values } = readArgs("migrate", argv, { "accept-staff-changes": { type: "boolean" } });
+  const chosen = chosenStore(process.env);
+  if (chosen.kind === "postgres")
+    return (await import("./pg.ts")).migrateOnPostgres(chosen.url, values["accept-staff-changes"] === true);
   const { ctx, dbPath, setUp, backedUp } = bootFromEnv({
     open: { mode: "setup", command: "migrate", acceptStaffChanges: values["accept-staff-changes"] === true },
   });

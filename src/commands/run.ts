@@ -98,7 +98,12 @@ async function decide(live: Ctx, input: CommandInput, seen: { kind: string }): P
   }
   for (let attempt = 1; ; attempt++) {
     const outcome = await def.run(env, args as never, REGISTRY);
-    if (!isChange(outcome)) return outcome;
+    if (!isChange(outcome)) {
+      // A refusal may be what the same delivery's first copy wrote since the check above (another
+      // instance, or another connection, carried it out meanwhile): the repeat gets the first reply.
+      const first = key !== undefined ? await ctx.records.priorReply(key) : undefined;
+      return first !== undefined ? { ...(first as Reply), repeated: true } : outcome;
+    }
     if (!def.writes) throw new Error(`${def.kind} is a read but asked to write`);
     try {
       const applied = await ctx.records.apply(outcome, {

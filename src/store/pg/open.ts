@@ -1,0 +1,84 @@
+import { join } from "node:path";
+import { readMigrationFiles } from "drizzle-orm/migrator";
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import { PACKAGE_ROOT } from "../../util/package-root.ts";
+import * as schema from "./schema.ts";
+import { shownUrl } from "./url.ts";
+
+export type PgDb = NodePgDatabase<typeof schema>;
+
+/** The PostgreSQL store: a pool of connections and the query builder over it. */
+export interface PgStore {
+  readonly db: PgDb;
+  readonly pool: pg.Pool;
+  /** the server and database, for messages: never the password */
+  readonly shown: string;
+  close(): Promise<void>;
+}
+
+// From the package root, so the compiled `dist/src/store/pg/open.js` finds the same folder.
+export const PG_MIGRATIONS_DIR = join(PACKAGE_ROOT, "migrations-pg");
+
+/** Any advisory lock key of ours is this pair's first half: "sos!" in ASCII. */
+export const LOCK_SPACE = 0x736f7321;
+const MIGRATION_LOCK = 1;
+
+/**
+ * Applies the PostgreSQL migrations not yet applied. Under an advisory lock, so two instances
+ * starting at once on one database migrate it once, one after the other.
+ */
+export async function migratePg(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1, $2)", [LOCK_SPACE, MIGRATION_LOCK]);
+    try {
+      await migrate(drizzle(client, { schema }), { migrationsFolder: PG_MIGRATIONS_DIR });
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1, $2)", [LOCK_SPACE, MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * How the database's schema stands against this program's PostgreSQL migrations, as `schemaState`
+ * says for SQLite: `none`, `behind` (`sos migrate` brings it up), `current` or `ahead`.
+ */
+export async function pgSchemaState(pool: pg.Pool): Promise<"none" | "behind" | "current" | "ahead"> {
+  const table = await pool.query<{ present: boolean }>(
+    "SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present",
+  );
+  if (!table.rows[0]?.present) return "none";
+  const row = await pool.query<{ at: string | null }>(
+    "SELECT max(created_at)::text AS at FROM drizzle.__drizzle_migrations",
+  );
+  const at = row.rows[0]?.at;
+  if (at === null || at === undefined) return "none";
+  const applied = Number(at);
+  const latest = readMigrationFiles({ migrationsFolder: PG_MIGRATIONS_DIR }).at(-1)?.folderMillis ?? 0;
+  return applied < latest ? "behind" : applied > latest ? "ahead" : "current";
+}
+
+/**
+ * Connects to the database at `url` and, unless told not to (the commands that must not reshape
+ * the database), brings its schema up to date.
+ */
+export async function openPgStore(
+  url: string,
+  opts: { max?: number; migrate?: boolean } = {},
+): Promise<PgStore> {
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  // An idle connection the server drops (a restart, a failover) is an error on the pool: logged by
+  // the next query's failure, not a crash of the whole app.
+  pool.on("error", () => {});
+  try {
+    if (opts.migrate ?? true) await migratePg(pool);
+  } catch (e) {
+    await pool.end();
+    throw e;
+  }
+  return { db: drizzle(pool, { schema }), pool, shown: shownUrl(url), close: () => pool.end() };
+}

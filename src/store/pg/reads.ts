@@ -1,0 +1,258 @@
+import { and, asc, desc, eq, gte, inArray, isNull, ne, notExists, type SQL, sql } from "drizzle-orm";
+import type { ElementKey } from "../../domain/elements.ts";
+import type { CoverageCounts } from "../coverage.ts";
+import type { CaseScope, RecordReads } from "../records.ts";
+import type { CaseRow } from "../schema.ts";
+import { SLOTS } from "../states-format.ts";
+import type { StuckCount, StuckRules } from "../stuck-since.ts";
+import type { PgDb } from "./open.ts";
+import {
+  allocations,
+  audit,
+  caseEvents,
+  cases,
+  derived,
+  practiceEvents,
+  snoozes,
+  teamCoverage,
+} from "./schema.ts";
+
+const notRetracted = notExists(
+  sql`(SELECT 1 FROM ${practiceEvents} AS retraction WHERE retraction.retracts_id = ${practiceEvents.id})`,
+);
+
+// Case ids break ties byte by byte, as SQLite compares text, whatever the database's collation.
+const byIdBytes = sql`${cases.id} COLLATE "C"`;
+
+function scoped(scope: CaseScope): SQL[] {
+  const where: SQL[] = [];
+  if (scope.workerId !== undefined) where.push(eq(cases.workerId, scope.workerId));
+  if (scope.teamIds !== undefined)
+    where.push(scope.teamIds.length ? inArray(cases.teamId, [...scope.teamIds]) : sql`false`);
+  return where;
+}
+
+/** The live events of one element of a case: what its state is folded from. */
+export function liveQuery(db: PgDb, caseId: string, element: ElementKey) {
+  return db
+    .select({
+      id: practiceEvents.id,
+      occurredOn: practiceEvents.occurredOn,
+      value: practiceEvents.value,
+      recordedBy: practiceEvents.recordedBy,
+    })
+    .from(practiceEvents)
+    .where(
+      and(
+        eq(practiceEvents.caseId, caseId),
+        eq(practiceEvents.element, element),
+        isNull(practiceEvents.retractsId),
+        notRetracted,
+      ),
+    )
+    .orderBy(asc(practiceEvents.id));
+}
+
+/** Every live event of a case, for folding its whole projection at once. */
+export function liveOfCaseQuery(db: PgDb, caseId: string) {
+  return db
+    .select({
+      id: practiceEvents.id,
+      element: practiceEvents.element,
+      occurredOn: practiceEvents.occurredOn,
+      value: practiceEvents.value,
+    })
+    .from(practiceEvents)
+    .where(and(eq(practiceEvents.caseId, caseId), isNull(practiceEvents.retractsId), notRetracted))
+    .orderBy(asc(practiceEvents.id));
+}
+
+/** The reads commands make, on PostgreSQL: the same answers, in the same order, as on SQLite. */
+export function pgReads(db: PgDb): RecordReads {
+  async function generation(rules: StuckRules): Promise<number | null> {
+    const [m] = await db
+      .select({ gen: derived.stuckGeneration, fp: derived.stuckFingerprint })
+      .from(derived)
+      .where(eq(derived.id, 1));
+    return m && m.fp === rules.fingerprint ? m.gen : null;
+  }
+  const due = (gen: number | null) =>
+    gen === null ? sql`true` : sql`(${cases.stuckFor} IS NULL OR ${cases.stuckFor} <> ${gen})`;
+  /** The open cases whose stored "stuck since" is not current under the rules: worked out here. */
+  async function dueRows(gen: number | null): Promise<CaseRow[]> {
+    return db
+      .select()
+      .from(cases)
+      .where(and(eq(cases.status, "open"), due(gen)));
+  }
+
+  return {
+    async case(id) {
+      const [row] = await db.select().from(cases).where(eq(cases.id, id));
+      return row;
+    },
+    async caseIds(scope) {
+      const rows = await db
+        .select({ id: cases.id })
+        .from(cases)
+        .where(and(...scoped(scope)));
+      return rows.map((r) => r.id);
+    },
+    async openCases(scope) {
+      return db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.status, "open"), ...scoped(scope)))
+        .orderBy(desc(cases.openedOn), byIdBytes);
+    },
+    async liveEntries(caseId, element) {
+      return liveQuery(db, caseId, element);
+    },
+    async event(id) {
+      const [row] = await db.select().from(practiceEvents).where(eq(practiceEvents.id, id));
+      return row;
+    },
+    async retractionOf(id) {
+      const [row] = await db.select().from(practiceEvents).where(eq(practiceEvents.retractsId, id));
+      return row;
+    },
+    async lastOwnLive(staffId) {
+      const [row] = await db
+        .select()
+        .from(practiceEvents)
+        .where(
+          and(
+            eq(practiceEvents.recordedBy, staffId),
+            // Imported records (the paper dashboard) are not "my last entry".
+            ne(practiceEvents.surface, "import"),
+            isNull(practiceEvents.retractsId),
+            notRetracted,
+          ),
+        )
+        .orderBy(desc(practiceEvents.id))
+        .limit(1);
+      return row;
+    },
+    async caseEvents(caseId) {
+      return db
+        .select()
+        .from(practiceEvents)
+        .where(eq(practiceEvents.caseId, caseId))
+        .orderBy(asc(practiceEvents.id));
+    },
+    async allocations(caseId) {
+      return db.select().from(allocations).where(eq(allocations.caseId, caseId)).orderBy(asc(allocations.id));
+    },
+    async caseAudit(caseId) {
+      return db.select().from(audit).where(eq(audit.caseId, caseId)).orderBy(asc(audit.id));
+    },
+    async audit(filter) {
+      const where: SQL[] = [];
+      if (filter.caseId !== undefined) where.push(eq(audit.caseId, filter.caseId));
+      if (filter.actorId !== undefined) where.push(eq(audit.actorId, filter.actorId));
+      if (filter.since !== undefined) where.push(gte(audit.at, filter.since));
+      return db
+        .select()
+        .from(audit)
+        .where(and(...where))
+        .orderBy(asc(audit.id))
+        .limit(filter.limit ?? 100_000);
+    },
+    async caseHistory(caseId) {
+      return db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id));
+    },
+    async snoozedOn(day) {
+      const rows = await db.select({ caseId: snoozes.caseId }).from(snoozes).where(gte(snoozes.until, day));
+      return new Set(rows.map((r) => r.caseId));
+    },
+
+    async coverage(day): Promise<CoverageCounts> {
+      const [m] = await db.select({ latest: derived.latestOn }).from(derived).where(eq(derived.id, 1));
+      const last = m?.latest ?? null;
+      // The kept counts, unless some entry happened after `day`: then counted afresh from the cases,
+      // an entry counting from the day it happened (an undated one from always).
+      const rows =
+        last === null || last <= day
+          ? await db
+              .select({
+                teamId: teamCoverage.teamId,
+                service: teamCoverage.service,
+                element: teamCoverage.element,
+                cases: teamCoverage.cases,
+              })
+              .from(teamCoverage)
+              .where(ne(teamCoverage.cases, 0))
+          : (
+              await db.execute<{ teamId: string; service: string; element: number; cases: number }>(sql`
+                SELECT team_id AS "teamId", service, -1 AS element, count(*)::integer AS cases
+                FROM cases WHERE status = 'open' GROUP BY team_id, service
+                UNION ALL
+                SELECT c.team_id, c.service, (j.ord - 1)::integer, count(*)::integer
+                FROM cases c,
+                  jsonb_array_elements(CASE WHEN jsonb_typeof(c.states::jsonb) = 'array'
+                    THEN c.states::jsonb ELSE '[]'::jsonb END) WITH ORDINALITY AS j(v, ord)
+                WHERE c.status = 'open' AND jsonb_typeof(j.v) = 'array'
+                  AND (jsonb_typeof(j.v -> 1) IS DISTINCT FROM 'string' OR (j.v ->> 1) <= ${day})
+                GROUP BY c.team_id, c.service, j.ord`)
+            ).rows;
+      const open: CoverageCounts["open"][number][] = [];
+      const done: CoverageCounts["done"][number][] = [];
+      for (const r of rows) {
+        if (r.element === -1) open.push({ teamId: r.teamId, service: r.service, cases: r.cases });
+        else {
+          const element = SLOTS[r.element];
+          if (element) done.push({ teamId: r.teamId, service: r.service, element, cases: r.cases });
+        }
+      }
+      return { open, done };
+    },
+
+    async stuckCounts(rules, day, raisedBy) {
+      const gen = await generation(rules);
+      const out = new Map<string, StuckCount>();
+      if (gen !== null) {
+        const counted = await db
+          .select({
+            teamId: cases.teamId,
+            stuck: sql<number>`count(*)::integer`,
+            raised: sql<number>`count(*) FILTER (WHERE ${cases.stuckSince} <= ${raisedBy})::integer`,
+          })
+          .from(cases)
+          .where(and(eq(cases.status, "open"), eq(cases.stuckFor, gen), sql`${cases.stuckSince} <= ${day}`))
+          .groupBy(cases.teamId);
+        for (const r of counted) out.set(r.teamId, { stuck: r.stuck, raised: r.raised });
+      }
+      for (const c of await dueRows(gen)) {
+        const since = rules.since(c);
+        if (since === null || since > day) continue;
+        const t = out.get(c.teamId) ?? { stuck: 0, raised: 0 };
+        out.set(c.teamId, { stuck: t.stuck + 1, raised: t.raised + (since <= raisedBy ? 1 : 0) });
+      }
+      return out;
+    },
+
+    async longestStuck(rules, day, limit) {
+      const gen = await generation(rules);
+      const dueStuck = (await dueRows(gen)).filter((c) => {
+        const since = rules.since(c);
+        return since !== null && since <= day;
+      });
+      if (gen === null) return dueStuck;
+      const known = and(eq(cases.status, "open"), eq(cases.stuckFor, gen));
+      const [cut] = await db
+        .select({ since: cases.stuckSince })
+        .from(cases)
+        .where(and(known, sql`${cases.stuckSince} <= ${day}`))
+        .orderBy(asc(cases.stuckSince))
+        .limit(1)
+        .offset(Math.max(0, limit - 1));
+      const upTo = cut?.since ?? day;
+      const longest = await db
+        .select()
+        .from(cases)
+        .where(and(known, sql`${cases.stuckSince} <= ${upTo}`))
+        .orderBy(asc(cases.stuckSince), byIdBytes);
+      return [...longest, ...dueStuck];
+    },
+  };
+}
