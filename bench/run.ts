@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { dayClock } from "../src/commands/clock.ts";
-import { makeEnv } from "../src/commands/env.ts";
+import { makeInvocation } from "../src/commands/invocation.ts";
 import { runCommand } from "../src/commands/run.ts";
 import { dashboardFor, OPERATOR, viewEnv } from "../src/commands/views.ts";
 import { agencySummary } from "../src/digest/agency-summary.ts";
@@ -146,7 +146,7 @@ async function inProcess(): Promise<void> {
   );
 
   // 5. every team's weekly digest and the agency summary, as the Monday runs build them (with text)
-  const digestEnv = makeEnv(ctx, OPERATOR, "digest", "channel");
+  const digestEnv = makeInvocation(ctx, OPERATOR, "digest", "channel");
   // As of a week with practice in it (the synthetic events stop 30 days before "today"), so each
   // digest is the full one with its tables, not a quiet week's one line.
   const asOf = addDays(TODAY, -31);

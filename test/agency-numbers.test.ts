@@ -5,7 +5,7 @@ import { stuckRules } from "../src/commands/board.ts";
 import { dayClock } from "../src/commands/clock.ts";
 import { coverageCells } from "../src/commands/defs/agency.ts";
 import { STUCK_REPLY_LIMIT } from "../src/commands/defs/stuck.ts";
-import { makeEnv } from "../src/commands/env.ts";
+import { makeInvocation } from "../src/commands/invocation.ts";
 import { runCommand } from "../src/commands/run.ts";
 import { parseOrg } from "../src/config/load.ts";
 import { stuckItems } from "../src/digest/stuck-items.ts";
@@ -30,7 +30,7 @@ const manager = () => t.as(BIG.manager);
 
 /** `/sos agency` as every case says it should read: the tallies added up case by case. */
 function agencyByHand(ctx: Ctx): { label: string; openCases: number; cells: string[] }[] {
-  const env = makeEnv(ctx, manager(), "cli", "private");
+  const env = makeInvocation(ctx, manager(), "cli", "private");
   const open = ctx.repo.cases.open({});
   return [
     ...ctx.org.teams.map((team) => {
@@ -48,7 +48,7 @@ async function agencyReply(ctx: Ctx, actor: Actor) {
 
 /** `/sos stuck` agency-wide as every case says: the longest stuck 50 and how many more. */
 function stuckByHand(ctx: Ctx) {
-  const env = makeEnv(ctx, manager(), "cli", "private");
+  const env = makeInvocation(ctx, manager(), "cli", "private");
   const items = stuckItems(env, { cases: ctx.repo.cases.open({}) });
   return { items: items.slice(0, STUCK_REPLY_LIMIT), more: items.length - STUCK_REPLY_LIMIT };
 }

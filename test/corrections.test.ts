@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "vitest";
-import { makeEnv } from "../src/commands/env.ts";
+import { makeInvocation } from "../src/commands/invocation.ts";
 import { OPERATOR } from "../src/commands/views.ts";
 import { teamDigest } from "../src/digest/team-digest.ts";
 import { teamDigestText } from "../src/digest/text.ts";
@@ -209,7 +209,7 @@ test("both supervisors' next digests list a transfer: in for the new team, out f
   expect((await sqlite.run(SAM, "assign 12345 stu.south@demo-agency.example")).ok).toBe(true);
   const digest = (team: string, asOf: string) =>
     teamDigestText(
-      teamDigest(makeEnv(sqlite.ctx, OPERATOR, "digest", "channel"), team, {
+      teamDigest(makeInvocation(sqlite.ctx, OPERATOR, "digest", "channel"), team, {
         asOf,
         period: "w",
         late: false,

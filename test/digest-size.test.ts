@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { slackDigestPoster } from "../adapters/slack/digest.ts";
 import { LIMITS } from "../adapters/slack/render/blockkit.ts";
 import { teamsDigestPoster } from "../adapters/teams/digest.ts";
-import { makeEnv } from "../src/commands/env.ts";
+import { makeInvocation } from "../src/commands/invocation.ts";
 import { agencySummary } from "../src/digest/agency-summary.ts";
 import { planNudges } from "../src/digest/nudges.ts";
 import type { DigestMessage } from "../src/digest/post.ts";
@@ -27,12 +27,12 @@ const asOf = "2016-03-01";
 const period = "2016-W09";
 
 function views(t: TestCtx): { team: DigestView; agency: DigestView; nudge: DigestView } {
-  const team = teamDigest(makeEnv(t.ctx, t.as(BIG.supervisor), "digest", "channel"), "big", {
+  const team = teamDigest(makeInvocation(t.ctx, t.as(BIG.supervisor), "digest", "channel"), "big", {
     asOf,
     period,
     late: false,
   });
-  const agency = agencySummary(makeEnv(t.ctx, t.as(BIG.manager), "digest", "channel"), {
+  const agency = agencySummary(makeInvocation(t.ctx, t.as(BIG.manager), "digest", "channel"), {
     asOf,
     period,
     late: false,

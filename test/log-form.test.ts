@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "vitest";
-import { makeEnv } from "../src/commands/env.ts";
+import { makeInvocation } from "../src/commands/invocation.ts";
 import { casesToLog, logField, logFormFor } from "../src/commands/log-form.ts";
 import type { Command } from "../src/commands/registry.ts";
 import { runCommand } from "../src/commands/run.ts";
@@ -9,7 +9,7 @@ let t: TestCtx;
 afterEach(() => t?.close());
 
 const env = (email: string, audience: "private" | "channel" = "private") =>
-  makeEnv(t.ctx, t.as(email), "teams", audience);
+  makeInvocation(t.ctx, t.as(email), "teams", audience);
 
 describe("casesToLog: the case picker", () => {
   test("a worker gets her own open cases, newest first, full names in private", async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { liveContext, settle } from "../src/app/context.ts";
-import { makeEnv } from "../src/commands/env.ts";
+import { makeInvocation } from "../src/commands/invocation.ts";
 import { Busy } from "../src/commands/offload.ts";
 import { type CommandInput, runCommand } from "../src/commands/run.ts";
 import { homeData, OPERATOR } from "../src/commands/views.ts";
@@ -71,7 +71,7 @@ test.each([JANE, SAM, MORGAN, ROBIN])("%s's App Home from a reader is the one bu
 
 test("digests, nudges and the whiteboard from a reader are the ones built here", async () => {
   const req = { asOf: "2016-03-01", period: "2016-W09", late: false };
-  const env = makeEnv(t.ctx, OPERATOR, "digest", "channel");
+  const env = makeInvocation(t.ctx, OPERATOR, "digest", "channel");
   expect(await readers.run("teamDigest", { ...req, teamId: "north" }, { background: true })).toEqual(
     teamDigest(env, "north", req),
   );

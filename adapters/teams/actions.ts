@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { TurnContext } from "@microsoft/agents-hosting";
 import { z } from "zod";
-import { type Env, makeEnv } from "../../src/commands/env.ts";
+import { type Invocation, makeInvocation } from "../../src/commands/invocation.ts";
 import { casesToLog, logField, logFormFor } from "../../src/commands/log-form.ts";
 import { notStaffText } from "../../src/commands/messages.ts";
 import { type Command, WRITES } from "../../src/commands/registry.ts";
@@ -47,7 +47,7 @@ export async function onCardAction(
       wrote: false,
     };
   }
-  const env = makeEnv(deps.ctx, who.actor, "teams", audienceOf(turn.activity));
+  const env = makeInvocation(deps.ctx, who.actor, "teams", audienceOf(turn.activity));
   switch (verb) {
     case VERB.undo:
       return undo(deps, env, data);
@@ -96,7 +96,7 @@ const SnoozeData = z.object({
 });
 const PageData = z.object({ command: z.string().min(1), page: z.coerce.number().int().positive().catch(1) });
 
-async function undo(deps: BotDeps, env: Env, raw: ActionData): Promise<CardOutcome> {
+async function undo(deps: BotDeps, env: Invocation, raw: ActionData): Promise<CardOutcome> {
   const data = UndoData.safeParse(raw);
   if (!data.success) return { card: stale(), wrote: false };
   const { entryId, nonce } = data.data;
@@ -106,7 +106,7 @@ async function undo(deps: BotDeps, env: Env, raw: ActionData): Promise<CardOutco
 
 /** Step 2 of the form for a case, or step 1 again saying why that case can't be used. */
 async function formFor(
-  env: Env,
+  env: Invocation,
   caseId: string,
   nonce: string,
   again: { values?: FormValues; problem?: FormProblem } = {},
@@ -117,7 +117,7 @@ async function formFor(
   return pickCaseCard(await casesToLog(env), { nonce, problem: { field: "case", text } });
 }
 
-async function log(deps: BotDeps, env: Env, raw: ActionData): Promise<CardOutcome> {
+async function log(deps: BotDeps, env: Invocation, raw: ActionData): Promise<CardOutcome> {
   const data = LogData.safeParse(raw);
   if (!data.success) return { card: stale(), wrote: false };
   const { caseId, nonce } = data.data;
@@ -153,7 +153,7 @@ async function log(deps: BotDeps, env: Env, raw: ActionData): Promise<CardOutcom
  * card's nonce), then the nudge drawn again over the same cases as they stand now, that case saying
  * what happened in place of its buttons.
  */
-async function snooze(deps: BotDeps, env: Env, raw: ActionData): Promise<CardOutcome> {
+async function snooze(deps: BotDeps, env: Invocation, raw: ActionData): Promise<CardOutcome> {
   const data = SnoozeData.safeParse(raw);
   if (!data.success) return { card: stale(), wrote: false };
   const { caseId, days, nonce } = data.data;
@@ -177,7 +177,7 @@ async function snooze(deps: BotDeps, env: Env, raw: ActionData): Promise<CardOut
 }
 
 /** Another page of a dashboard: the command is run again, so the page shows the record as it is now. */
-async function page(deps: BotDeps, env: Env, raw: ActionData): Promise<AdaptiveCard> {
+async function page(deps: BotDeps, env: Invocation, raw: ActionData): Promise<AdaptiveCard> {
   const data = PageData.safeParse(raw);
   if (!data.success) return stale();
   const { command } = data.data;
@@ -194,7 +194,7 @@ async function page(deps: BotDeps, env: Env, raw: ActionData): Promise<AdaptiveC
   return reply.digest ? digestPreviewCard(reply.digest, opts) : replyCard(reply, opts);
 }
 
-function run(deps: BotDeps, env: Env, command: Command, idempotencyKey: string) {
+function run(deps: BotDeps, env: Invocation, command: Command, idempotencyKey: string) {
   return runCommand(deps.ctx, {
     actor: env.actor,
     command,

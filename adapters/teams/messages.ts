@@ -1,5 +1,5 @@
 import type { TurnContext } from "@microsoft/agents-hosting";
-import { makeEnv } from "../../src/commands/env.ts";
+import { makeInvocation } from "../../src/commands/invocation.ts";
 import { casesToLog, logFormFor } from "../../src/commands/log-form.ts";
 import { notStaffText } from "../../src/commands/messages.ts";
 import { parseFor, runCommand } from "../../src/commands/run.ts";
@@ -22,7 +22,7 @@ export async function onTextMessage(deps: BotDeps, turn: TurnContext): Promise<v
     await turn.sendActivity(cardMessage(noticeCard(text, "problem")));
     return;
   }
-  const env = makeEnv(deps.ctx, who.actor, "teams", audienceOf(a));
+  const env = makeInvocation(deps.ctx, who.actor, "teams", audienceOf(a));
   const text = plainText(withPeople(deps, turn, a.text ?? ""));
 
   const form = formRequest(text);

@@ -1,7 +1,7 @@
 import type { Activity } from "@microsoft/agents-activity";
 import { CardFactory, MessageFactory, type TurnContext } from "@microsoft/agents-hosting";
 import type { Ctx } from "../../src/app/context.ts";
-import type { Audience } from "../../src/commands/env.ts";
+import type { Audience } from "../../src/commands/invocation.ts";
 import { type Installations, kindOf, placeOf } from "./conversations.ts";
 import { type EmailCache, type Identity, identify } from "./identity.ts";
 import type { AdaptiveCard } from "./render/adaptive-card-kit.ts";

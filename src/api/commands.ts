@@ -1,6 +1,6 @@
 import type { Ctx } from "../commands/ctx.ts";
 import type { CommandDef } from "../commands/def.ts";
-import { type Env, makeEnv, type Surface } from "../commands/env.ts";
+import { type Invocation, makeInvocation, type Surface } from "../commands/invocation.ts";
 import type { Issue } from "../commands/issues.ts";
 import { describe } from "../commands/messages.ts";
 import { validateCommand } from "../commands/parse.ts";
@@ -17,7 +17,7 @@ import { type ItemProblem, problem } from "./problems.ts";
  */
 export type CommandOutcome =
   | { readonly refused: ItemProblem & { readonly status: number } }
-  | { readonly change: Change<Reply>; readonly env: Env; readonly command: Command };
+  | { readonly change: Change<Reply>; readonly env: Invocation; readonly command: Command };
 
 /** The person a request names, or the sentence saying no one on the staff list is. */
 export function person(ctx: Ctx, email: unknown, field: string): Actor | { refused: string } {
@@ -28,7 +28,7 @@ export function person(ctx: Ctx, email: unknown, field: string): Actor | { refus
 }
 
 /** The sentence for a command's issue; a malformed request is worded for an API, not a chat button. */
-export function sentence(env: { fmt: Env["fmt"] }, issue: Issue): string {
+export function sentence(env: { fmt: Invocation["fmt"] }, issue: Issue): string {
   if (issue.code === "malformed")
     return `The request's ${issue.field} is missing or not the right type: see /api/v1/openapi.json for the ${issue.command} body.`;
   return describe(issue, env.fmt);
@@ -46,7 +46,7 @@ export async function decideCommand(
   candidate: { readonly kind: string } & Record<string, unknown>,
   index = 0,
 ): Promise<CommandOutcome> {
-  const env = makeEnv(ctx, actor, surface, "channel");
+  const env = makeInvocation(ctx, actor, surface, "channel");
   const parsed = validateCommand(candidate);
   if (!parsed.ok) return refusal(index, parsed.issue, sentence(env, parsed.issue));
   const { kind: _kind, ...args } = parsed.command;

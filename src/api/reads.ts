@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from "express";
 import { z } from "zod";
 import type { Ctx } from "../commands/ctx.ts";
-import { makeEnv } from "../commands/env.ts";
+import { makeInvocation } from "../commands/invocation.ts";
 import { dashboardFor, OPERATOR, stuckFor, type ViewScope } from "../commands/views.ts";
 import { findTeam } from "../config/org.ts";
 import type { Actor } from "../domain/access.ts";
@@ -172,7 +172,7 @@ export function readRoutes(router: Router, ctx: Ctx, log: (line: string) => void
     const client = clientOf(res);
     const scope = scopeOf(pinned, client, req);
     if (typeof scope === "string") return bad(res, scope);
-    const env = makeEnv(pinned, viewer(client), `api:${client.name}`, "channel");
+    const env = makeInvocation(pinned, viewer(client), `api:${client.name}`, "channel");
     const view = dashboardFor(env, scope, slug as DashboardSlug)[0]!;
     res.json(dashboardJson(view));
   });
@@ -182,7 +182,7 @@ export function readRoutes(router: Router, ctx: Ctx, log: (line: string) => void
     const client = clientOf(res);
     const scope = scopeOf(pinned, client, req);
     if (typeof scope === "string") return bad(res, scope);
-    const env = makeEnv(pinned, viewer(client), `api:${client.name}`, "channel");
+    const env = makeInvocation(pinned, viewer(client), `api:${client.name}`, "channel");
     const stuck = stuckFor(env, scope, "Stuck");
     const page = pageOf(stuck.items, req);
     if (typeof page === "string") return bad(res, page);
@@ -205,7 +205,7 @@ export function readRoutes(router: Router, ctx: Ctx, log: (line: string) => void
       sendProblem(res, problem("unknown_case", `There is no case ${id.slice(0, 40)} this client may read.`));
       return;
     }
-    const env = makeEnv(pinned, viewer(client), `api:${client.name}`, "channel");
+    const env = makeInvocation(pinned, viewer(client), `api:${client.name}`, "channel");
     const email = (staffId: number | null) =>
       staffId === null ? null : (pinned.repo.staff.all().find((s) => s.id === staffId)?.email ?? null);
     const events = await pinned.records.reads.caseEvents(c.id);

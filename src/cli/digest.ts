@@ -1,7 +1,7 @@
 import { UsageError } from "../app/boot.ts";
 import type { Ctx } from "../app/context.ts";
 import { surfacesFromEnv } from "../app/surfaces.ts";
-import { makeEnv } from "../commands/env.ts";
+import { makeInvocation } from "../commands/invocation.ts";
 import { OPERATOR } from "../commands/views.ts";
 import { findTeam } from "../config/org.ts";
 import { agencySummary } from "../digest/agency-summary.ts";
@@ -101,7 +101,7 @@ async function run(argv: string[]): Promise<number> {
     if (values["dry-run"]) {
       const asOf = localDate(at, tz);
       const period = periodOf(what.kind, at, tz);
-      const env = makeEnv(ctx, OPERATOR, "digest", "channel");
+      const env = makeInvocation(ctx, OPERATOR, "digest", "channel");
       if (what.kind === "nudge") {
         const plan = planNudges(ctx, what.scope, asOf);
         if ("skipped" in plan) process.stdout.write(`No nudges on ${asOf}: ${plan.skipped}.\n`);

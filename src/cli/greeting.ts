@@ -1,6 +1,6 @@
 import type { Ctx } from "../app/context.ts";
-import { makeEnv } from "../commands/env.ts";
 import { exampleCaseId } from "../commands/examples.ts";
+import { makeInvocation } from "../commands/invocation.ts";
 import type { Actor } from "../domain/access.ts";
 
 /**
@@ -8,7 +8,7 @@ import type { Actor } from "../domain/access.ts";
  * example (a made-up id would be refused as unknown), or how to find out when you have none yet.
  */
 export async function consoleGreeting(ctx: Ctx, you: Actor): Promise<string[]> {
-  const caseId = await exampleCaseId(makeEnv(ctx, you, "console", "private"));
+  const caseId = await exampleCaseId(makeInvocation(ctx, you, "console", "private"));
   return [
     `Console:   you are ${you.name} (${you.role}). Try:`,
     `             /sos mine`,

@@ -2,7 +2,7 @@ import { findTeam, type TeamConfig } from "../config/org.ts";
 import { canManageTeam, canRecord, canSeeCase, canSeeTeam } from "../domain/access.ts";
 import type { CaseRow } from "../store/schema.ts";
 import { closest } from "../util/suggest.ts";
-import { type Env, refuse } from "./env.ts";
+import { type Invocation, refuse } from "./invocation.ts";
 import type { Reply } from "./reply.ts";
 
 export type CaseAction = "log" | "see" | "manage";
@@ -14,7 +14,7 @@ export type CaseAction = "log" | "see" | "manage";
  * to you" would tell a worker which ids are real. Returns the case, or the refusal to send back.
  */
 export async function requireCase(
-  env: Env,
+  env: Invocation,
   caseId: string,
   action: CaseAction,
 ): Promise<{ case: CaseRow } | { reply: Reply }> {
@@ -39,7 +39,7 @@ export async function requireCase(
 }
 
 /** Case ids close to a mistyped one, among the cases this person may see: never hint at others. */
-async function similarCaseIds(env: Env, caseId: string): Promise<string[]> {
+async function similarCaseIds(env: Invocation, caseId: string): Promise<string[]> {
   const { actor } = env;
   const scope =
     actor.role === "worker"
@@ -57,7 +57,7 @@ async function similarCaseIds(env: Env, caseId: string): Promise<string[]> {
  * refusal for a team they may not see is theirs to word (`denied`).
  */
 export function requireTeam(
-  env: Env,
+  env: Invocation,
   word: string,
   denied?: (team: TeamConfig) => Reply,
 ): { team: TeamConfig } | { reply: Reply } {
@@ -78,11 +78,11 @@ export function requireTeam(
 }
 
 /** A team's name for replies. */
-export function teamName(env: Env, teamId: string): string {
+export function teamName(env: Invocation, teamId: string): string {
   return env.ctx.org.teams.find((t) => t.id === teamId)?.name ?? teamId;
 }
 /** The team a supervisor means when they name none; for others, the named team, checked. */
-export function teamFor(env: Env, word: string | null): { teamId: string } | { reply: Reply } {
+export function teamFor(env: Invocation, word: string | null): { teamId: string } | { reply: Reply } {
   const { actor, ctx } = env;
   if (word === null) {
     if (actor.role === "supervisor") return { teamId: actor.teams[0]! };

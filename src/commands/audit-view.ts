@@ -1,7 +1,7 @@
 import { isServiceSlug } from "../domain/dashboards.ts";
 import { ELEMENTS, isElementKey } from "../domain/elements.ts";
 import type { AuditRow, CorrectableField } from "../store/schema.ts";
-import type { Env } from "./env.ts";
+import type { Invocation } from "./invocation.ts";
 
 /** One line of the audit view: who did what, when, from where. No child data, ever. */
 export interface AuditLine {
@@ -30,7 +30,7 @@ const FIELD: Readonly<Record<CorrectableField, string>> = {
  * Audit rows as lines a supervisor reads. The audit trail holds ids and codes only (never a name or
  * a note), so these lines can be shown wherever the case may be.
  */
-export function auditLines(env: Env, rows: readonly AuditRow[]): AuditLine[] {
+export function auditLines(env: Invocation, rows: readonly AuditRow[]): AuditLine[] {
   const { ctx } = env;
   const name = (id: unknown) => (typeof id === "number" ? ctx.people.nameOf(id) : "someone");
   const team = (id: unknown) => ctx.org.teams.find((t) => t.id === id)?.name ?? String(id);

@@ -7,7 +7,7 @@ import { assembleDashboard, dashboardRow, dateFormatter } from "../render/build-
 import type { DashboardView, RowView } from "../render/view.ts";
 import type { CaseRow } from "../store/schema.ts";
 import type { StuckRules } from "../store/stuck-since.ts";
-import type { Env } from "./env.ts";
+import type { Invocation } from "./invocation.ts";
 
 /** The open cases in some scope, each with its projection: what every dashboard and stuck list reads. */
 export interface Board {
@@ -16,7 +16,7 @@ export interface Board {
 
 export type Scope = { workerId: number } | { teamIds: readonly string[] } | { all: true };
 
-export async function loadBoard(env: Env, scope: Scope): Promise<Board> {
+export async function loadBoard(env: Invocation, scope: Scope): Promise<Board> {
   return { cases: await env.reads.openCases("all" in scope ? {} : scope) };
 }
 
@@ -24,7 +24,7 @@ export async function loadBoard(env: Env, scope: Scope): Promise<Board> {
  * The same board read synchronously from the SQLite file: for the digests, which build from the
  * embedded store until they read through `Records` too.
  */
-export function loadBoardSync(env: Env, scope: Scope): Board {
+export function loadBoardSync(env: Invocation, scope: Scope): Board {
   return { cases: env.ctx.repo.cases.open("all" in scope ? {} : scope) };
 }
 
@@ -98,7 +98,7 @@ export interface Holder {
  * worker holding cases, by name.
  */
 export function boardViews(
-  env: Env,
+  env: Invocation,
   cases: Iterable<CaseRow>,
   holders: readonly Holder[],
   only: DashboardSlug | null,
@@ -150,7 +150,7 @@ export function boardViews(
  * empty group is still information: "Alison Camp's Cases", none open). Anyone else holding the team's
  * cases, a supervisor say, is added by `boardViews`.
  */
-export function teamHolders(env: Env, teamId: string): Holder[] {
+export function teamHolders(env: Invocation, teamId: string): Holder[] {
   const { ctx } = env;
   return teamMembers(ctx.org, teamId).flatMap((m) => {
     const a = m.role === "worker" ? ctx.people.byEmail(m.email) : undefined;

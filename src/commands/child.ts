@@ -1,5 +1,5 @@
 import { fullYears, type IsoDate } from "../domain/dates.ts";
-import type { Env } from "./env.ts";
+import type { Invocation } from "./invocation.ts";
 import type { Issue } from "./issues.ts";
 
 /**
@@ -7,7 +7,7 @@ import type { Issue } from "./issues.ts";
  * agency's `adultAge`. Opening and correcting a case both ask this.
  */
 export function adultIssue(
-  env: Env,
+  env: Invocation,
   child: { readonly age: number | null; readonly dob: IsoDate | null; readonly openedOn: IsoDate },
 ): Issue | null {
   const age = child.dob !== null ? fullYears(child.dob, child.openedOn) : child.age;

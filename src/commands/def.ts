@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import type { Ability, Role } from "../domain/access.ts";
 import type { Change } from "../store/records.ts";
-import type { Env } from "./env.ts";
 import type { Read, ReadContext, Words } from "./grammar.ts";
+import type { Invocation } from "./invocation.ts";
 import type { Reply } from "./reply.ts";
 
 /**
@@ -37,7 +37,7 @@ export interface CommandDef<K extends string = string, S extends z.ZodType = z.Z
    * Carries it out: a reply (a refusal, or a read), or for a writing command the change to apply.
    * Reads may wait; nothing is written here. Called again when the change meets a conflict.
    */
-  run(env: Env, args: z.output<S>, registry: Registry): Promise<Reply | Change<Reply>>;
+  run(env: Invocation, args: z.output<S>, registry: Registry): Promise<Reply | Change<Reply>>;
 }
 
 /** What the registry derives from the definitions, for the commands that talk about commands (help). */

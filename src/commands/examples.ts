@@ -1,4 +1,4 @@
-import type { Env } from "./env.ts";
+import type { Invocation } from "./invocation.ts";
 import type { Issue } from "./issues.ts";
 
 /**
@@ -15,7 +15,7 @@ export const EXAMPLE_CASE = "<case id>";
  * else for a supervisor the first of their teams'. Null for people who record nothing (managers,
  * admins) and for anyone with no open case: the example then keeps `<case id>`.
  */
-export async function exampleCaseId(env: Env): Promise<string | null> {
+export async function exampleCaseId(env: Invocation): Promise<string | null> {
   const { actor } = env;
   if (actor.role !== "worker" && actor.role !== "supervisor") return null;
   const own = await env.reads.openCases({ workerId: actor.staffId });
@@ -25,14 +25,14 @@ export async function exampleCaseId(env: Env): Promise<string | null> {
 }
 
 /** `text` with the made-up case id replaced by one of the person's own, when they have one. */
-export async function withRealCase(env: Env, text: string): Promise<string> {
+export async function withRealCase(env: Invocation, text: string): Promise<string> {
   if (!text.includes(EXAMPLE_CASE)) return text;
   const id = await exampleCaseId(env);
   return id === null ? text : text.replaceAll(EXAMPLE_CASE, id);
 }
 
 /** An issue whose example names a made-up case, with the person's own case in it instead. */
-export async function withRealExample(env: Env, issue: Issue): Promise<Issue> {
+export async function withRealExample(env: Invocation, issue: Issue): Promise<Issue> {
   if (!("example" in issue) || !issue.example.includes(EXAMPLE_CASE)) return issue;
   return Object.assign({}, issue, { example: await withRealCase(env, issue.example) });
 }

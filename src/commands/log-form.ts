@@ -5,7 +5,7 @@ import { nameCell } from "../domain/names.ts";
 import type { CaseChoice, LogFormView } from "../render/view.ts";
 import type { CaseRow } from "../store/schema.ts";
 import { requireCase } from "./access.ts";
-import { type Env, refuse } from "./env.ts";
+import { type Invocation, refuse } from "./invocation.ts";
 import type { IssueCode } from "./issues.ts";
 import type { Reply } from "./reply.ts";
 
@@ -18,7 +18,7 @@ import type { Reply } from "./reply.ts";
  * Open cases the person may record practice on, newest first: a worker's own, a supervisor's team's
  * and their own. Managers and admins get none.
  */
-export async function loggableCases(env: Env): Promise<CaseRow[]> {
+export async function loggableCases(env: Invocation): Promise<CaseRow[]> {
   const { actor } = env;
   if (actor.role === "worker") return env.reads.openCases({ workerId: actor.staffId });
   if (actor.role !== "supervisor") return [];
@@ -29,7 +29,7 @@ export async function loggableCases(env: Env): Promise<CaseRow[]> {
 }
 
 /** The same cases as choices for a picker, named as the audience may see them. */
-export async function casesToLog(env: Env): Promise<CaseChoice[]> {
+export async function casesToLog(env: Invocation): Promise<CaseChoice[]> {
   const { actor, ctx } = env;
   return (await loggableCases(env))
     .filter((c) => canRecord(actor, c))
@@ -45,7 +45,7 @@ export async function casesToLog(env: Env): Promise<CaseChoice[]> {
  * The people a supervisor or admin may allocate a new case to: workers and supervisors of the teams
  * they manage (every team, for an admin). Empty for anyone who cannot open cases.
  */
-export function caseholdersFor(env: Env): Actor[] {
+export function caseholdersFor(env: Invocation): Actor[] {
   const { actor, ctx } = env;
   return ctx.people
     .all()
@@ -56,7 +56,7 @@ export function caseholdersFor(env: Env): Actor[] {
 
 /** The form for one case, or the refusal a typed command on that case would get. */
 export async function logFormFor(
-  env: Env,
+  env: Invocation,
   caseId: string,
 ): Promise<{ form: LogFormView } | { reply: Reply }> {
   const found = await requireCase(env, caseId, "log");

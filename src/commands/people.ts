@@ -1,9 +1,9 @@
 import type { Actor } from "../domain/access.ts";
-import { type Env, refuse } from "./env.ts";
+import { type Invocation, refuse } from "./invocation.ts";
 import type { Reply } from "./reply.ts";
 
 /** The person a case is to be allocated to: someone in the agency who holds cases. */
-export function resolveCaseholder(env: Env, token: string): { actor: Actor } | { reply: Reply } {
+export function resolveCaseholder(env: Invocation, token: string): { actor: Actor } | { reply: Reply } {
   const found = env.ctx.people.find(token);
   if (!found.actor)
     return { reply: refuse(env, { code: "unknown_person", token, suggestions: found.suggestions }) };

@@ -4,8 +4,8 @@ import { publishCommand } from "../obs/channels.ts";
 import { Conflict, isChange } from "../store/records.ts";
 import type { Ctx } from "./ctx.ts";
 import type { CommandDef } from "./def.ts";
-import { type Audience, type Env, makeEnv, refuse, type Surface } from "./env.ts";
 import { withRealExample } from "./examples.ts";
+import { type Audience, type Invocation, makeInvocation, refuse, type Surface } from "./invocation.ts";
 import { buildLexicon, type Lexicon } from "./lexicon.ts";
 import { CONFLICT_RETRIES } from "./limits.ts";
 import { parseCommand, validateCommand } from "./parse.ts";
@@ -41,7 +41,7 @@ function lexiconFor(ctx: Ctx): Lexicon {
 }
 
 /** The refusal for a role that may not run a command at all, saying what that role can type instead. */
-function roleRefusal(env: Env, def: CommandDef): Reply {
+function roleRefusal(env: Invocation, def: CommandDef): Reply {
   const can = REGISTRY.forRole(env.actor.role)
     .filter((d) => d.kind !== "help" && d.kind !== "whoami")
     .slice(0, 5)
@@ -77,7 +77,7 @@ export async function runCommand(live: Ctx, input: CommandInput): Promise<Reply>
 async function decide(live: Ctx, input: CommandInput, seen: { kind: string }): Promise<Reply> {
   // A config reloaded while this command runs is not half seen: it keeps the one it started with.
   const ctx = live.pin();
-  const env = makeEnv(ctx, input.actor, input.surface, input.audience);
+  const env = makeInvocation(ctx, input.actor, input.surface, input.audience);
   const parsed = input.command
     ? validateCommand(input.command)
     : parseCommand(input.text ?? "", { lexicon: lexiconFor(ctx), org: ctx.org, today: env.today });

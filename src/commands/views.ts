@@ -5,7 +5,7 @@ import type { CoverageView, DashboardView, StuckItem, StuckView } from "../rende
 import type { CaseRow } from "../store/schema.ts";
 import { boardViews, type Scope, stuckRules, teamHolders } from "./board.ts";
 import type { Ctx } from "./ctx.ts";
-import { type Audience, type Env, makeEnv, type Surface } from "./env.ts";
+import { type Audience, type Invocation, makeInvocation, type Surface } from "./invocation.ts";
 import { runCommand } from "./run.ts";
 
 /**
@@ -20,8 +20,8 @@ export type ViewScope =
 /** Someone who may see everything: the operator at the CLI, who holds the database file anyway. */
 export const OPERATOR: Actor = { staffId: -1, email: "operator", name: "Operator", role: "admin", teams: [] };
 
-export function viewEnv(ctx: Ctx, actor: Actor, surface: Surface, audience: Audience): Env {
-  return makeEnv(ctx, actor, surface, audience);
+export function viewEnv(ctx: Ctx, actor: Actor, surface: Surface, audience: Audience): Invocation {
+  return makeInvocation(ctx, actor, surface, audience);
 }
 
 /** null when allowed; otherwise a sentence saying why not. */
@@ -42,7 +42,7 @@ function boardScope(scope: ViewScope): Scope {
   return { all: true };
 }
 
-export function dashboardFor(env: Env, scope: ViewScope, slug: DashboardSlug | null): DashboardView[] {
+export function dashboardFor(env: Invocation, scope: ViewScope, slug: DashboardSlug | null): DashboardView[] {
   const holders =
     scope.kind === "worker"
       ? [{ staffId: scope.worker.staffId, name: scope.worker.name }]
@@ -61,7 +61,7 @@ function* visible(actor: Actor, cases: Iterable<CaseRow>): Generator<CaseRow> {
   for (const c of cases) if (canSeeCase(actor, { workerId: c.workerId, teamId: c.teamId })) yield c;
 }
 
-export function stuckFor(env: Env, scope: ViewScope, title: string): StuckView {
+export function stuckFor(env: Invocation, scope: ViewScope, title: string): StuckView {
   const q = boardScope(scope);
   return { title, items: stuckItems(env, { cases: env.ctx.repo.cases.open("all" in q ? {} : q) }) };
 }

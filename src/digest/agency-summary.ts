@@ -1,5 +1,5 @@
 import { stuckFor } from "../commands/board.ts";
-import type { Env } from "../commands/env.ts";
+import type { Invocation } from "../commands/invocation.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
 import type { CaseRow } from "../store/schema.ts";
@@ -24,11 +24,11 @@ const TREND_WEEKS = 8;
  * tens of thousands), one over the recently closed, one over the closed.
  */
 export function agencySummary(
-  envNow: Env,
+  envNow: Invocation,
   opts: { asOf: IsoDate; period: string; late: boolean },
 ): AgencySummaryView {
   // As of the summary's day, like the team digest (see there).
-  const env: Env = { ...envNow, today: opts.asOf };
+  const env: Invocation = { ...envNow, today: opts.asOf };
   const { ctx } = env;
   const { org } = ctx;
   const weekEnds = Array.from({ length: TREND_WEEKS }, (_, i) =>

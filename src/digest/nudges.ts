@@ -1,6 +1,6 @@
 import { loadBoardSync } from "../commands/board.ts";
 import type { Ctx } from "../commands/ctx.ts";
-import { type Audience, type Env, makeEnv } from "../commands/env.ts";
+import { type Audience, type Invocation, makeInvocation } from "../commands/invocation.ts";
 import { teamMembers } from "../config/org.ts";
 import { type Actor, canSeeCase } from "../domain/access.ts";
 import { type IsoDate, isoWeek, weekday } from "../domain/dates.ts";
@@ -55,7 +55,7 @@ export function planNudges(
     // A DM to the person about their own cases: full names, as in any private reply (a preview
     // asked for in a channel names children as that channel may see them).
     // Stuck days count from the nudges' day (a run `--at` an earlier day, a catch-up), not today.
-    const env: Env = { ...makeEnv(ctx, actor, "digest", audience), today: day };
+    const env: Invocation = { ...makeInvocation(ctx, actor, "digest", audience), today: day };
     const board = loadBoardSync(env, { workerId: actor.staffId });
     if (board.cases.length === 0) continue;
     if (isAway(ctx, actor, day)) {
@@ -90,7 +90,7 @@ function nudgeView(actor: Actor, items: readonly StuckItem[]): NudgeView {
  * A nudge over some cases as they stand now, in the order given: for drawing a nudge again after
  * one of its buttons. Cases that are no longer stuck, open, or the person's to see drop out.
  */
-export function nudgeFor(env: Env, caseIds: readonly string[]): NudgeView {
+export function nudgeFor(env: Invocation, caseIds: readonly string[]): NudgeView {
   const cases = caseIds
     .map((id) => env.ctx.repo.cases.get(id))
     .filter((c): c is CaseRow => c !== undefined && c.status === "open" && canSeeCase(env.actor, c));

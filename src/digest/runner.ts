@@ -1,5 +1,5 @@
 import type { Ctx } from "../commands/ctx.ts";
-import { makeEnv } from "../commands/env.ts";
+import { makeInvocation } from "../commands/invocation.ts";
 import type { DigestRequest } from "../commands/offload.ts";
 import { OPERATOR } from "../commands/views.ts";
 import type { Actor } from "../domain/access.ts";
@@ -101,7 +101,7 @@ function builder(ctx: Ctx): Builder {
       nudges: (teamId, day) => readers.run("nudges", { teamId, day }, background),
     };
   }
-  const env = () => makeEnv(ctx, OPERATOR, "digest", "channel");
+  const env = () => makeInvocation(ctx, OPERATOR, "digest", "channel");
   return {
     team: async (teamId, req) => teamDigest(env(), teamId, req),
     agency: async (req) => agencySummary(env(), req),
@@ -273,7 +273,7 @@ export function createRunner(deps: RunnerDeps) {
     const asOf = localDate(req.at, tz);
     // What a channel sees: names by the agency's channel rule. One config for the whole digest and
     // its picture, whatever a reload does meanwhile.
-    const env = makeEnv(ctx.pin(), OPERATOR, "digest", "channel");
+    const env = makeInvocation(ctx.pin(), OPERATOR, "digest", "channel");
     const build = builder(env.ctx);
     let built: Promise<DigestView> | undefined;
     let pictures: Promise<{ full: Picture; compact: Picture } | undefined> | undefined;

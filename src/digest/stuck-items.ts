@@ -1,5 +1,5 @@
 import { type Board, stuckFor } from "../commands/board.ts";
-import type { Env } from "../commands/env.ts";
+import type { Invocation } from "../commands/invocation.ts";
 import { nameCell } from "../domain/names.ts";
 import type { StuckItem } from "../render/view.ts";
 
@@ -8,7 +8,7 @@ import type { StuckItem } from "../render/view.ts";
  * stuck`, the digests and the nudges all list. Here, not with the command, because the digests
  * use it without going through a command.
  */
-export function stuckItems(env: Env, board: Board): StuckItem[] {
+export function stuckItems(env: Invocation, board: Board): StuckItem[] {
   const { org, people } = env.ctx;
   const items: (StuckItem & { worst: number })[] = [];
   for (const c of board.cases) {

@@ -1,5 +1,5 @@
 import { boardViews, teamHolders } from "../commands/board.ts";
-import type { Env } from "../commands/env.ts";
+import type { Invocation } from "../commands/invocation.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
 import { nameCell } from "../domain/names.ts";
@@ -16,14 +16,14 @@ import type { TeamDigestView } from "./views.ts";
  * raised to the supervisor. `env` decides how children are named (a channel: initials by default).
  */
 export function teamDigest(
-  envNow: Env,
+  envNow: Invocation,
   teamId: string,
   opts: { asOf: IsoDate; period: string; late: boolean },
 ): TeamDigestView {
   // The digest's day is its "today": ages, stuck days and the open cases are as of then, so a run
   // for an earlier week (`--at`, catch-up) counts what was open that week. Entries recorded since
   // still show in the cells: the record is read as it stands now.
-  const env: Env = { ...envNow, today: opts.asOf };
+  const env: Invocation = { ...envNow, today: opts.asOf };
   const { ctx } = env;
   const team = ctx.org.teams.find((t) => t.id === teamId);
   if (!team) throw new Error(`no team ${teamId} in the config`);

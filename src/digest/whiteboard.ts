@@ -1,6 +1,6 @@
 import { type Holder, stuckFor, teamHolders } from "../commands/board.ts";
 import type { Ctx } from "../commands/ctx.ts";
-import { type Env, makeEnv } from "../commands/env.ts";
+import { type Invocation, makeInvocation } from "../commands/invocation.ts";
 import { OPERATOR } from "../commands/views.ts";
 import { elementColumn, SERVICE_SLUGS, type ServiceSlug } from "../domain/dashboards.ts";
 import type { IsoDate } from "../domain/dates.ts";
@@ -41,7 +41,7 @@ const HEADINGS: Readonly<Record<ElementKey, readonly string[]>> = {
  * The whiteboard's columns: the elements in the overview's order (network meetings after network),
  * leaving out any element no service dashboard of the agency shows (config can drop one).
  */
-export function whiteboardColumns(env: Env): WhiteboardColumn[] {
+export function whiteboardColumns(env: Invocation): WhiteboardColumn[] {
   const { dashboards } = env.ctx.org;
   return ELEMENT_KEYS.filter((el) => SERVICE_SLUGS.some((s) => elementColumn(dashboards[s], el))).map(
     (el) => ({ element: el, heading: HEADINGS[el], label: elementHeading(env.ctx.org, el) }),
@@ -52,11 +52,11 @@ export function whiteboardColumns(env: Env): WhiteboardColumn[] {
  * Days counted from the last practice (or rating), not from when the rule fired, so a case quiet for
  * months says so: the rule's threshold plus the days it has been stuck.
  */
-function daysSince(env: Env, c: CaseRow, f: StuckFinding | undefined): number | null {
+function daysSince(env: Invocation, c: CaseRow, f: StuckFinding | undefined): number | null {
   return f ? (env.ctx.org.stuck[c.service][f.rule] ?? 0) + f.days : null;
 }
 
-function row(env: Env, c: CaseRow, columns: readonly WhiteboardColumn[]): WhiteboardRow {
+function row(env: Invocation, c: CaseRow, columns: readonly WhiteboardColumn[]): WhiteboardRow {
   const { org } = env.ctx;
   const dashboard = org.dashboards[c.service];
   const findings = stuckFor(org, c, env.today);
@@ -109,7 +109,11 @@ function childKey(c: CaseRow, today: IsoDate): string {
  * no cases, then anyone else holding its cases, by name), each case against the elements. `env`
  * decides how children are named: a channel's env gives initials by default.
  */
-export function whiteboardModel(env: Env, teamId: string, cases?: readonly CaseRow[]): WhiteboardModel {
+export function whiteboardModel(
+  env: Invocation,
+  teamId: string,
+  cases?: readonly CaseRow[],
+): WhiteboardModel {
   const { ctx } = env;
   const team = ctx.org.teams.find((t) => t.id === teamId);
   if (!team) throw new Error(`no team ${teamId} in the config`);
@@ -186,7 +190,7 @@ export async function digestPictures(
     ]);
     return { full: a, compact: b };
   }
-  const model = whiteboardModel(makeEnv(ctx, OPERATOR, "digest", "channel"), teamId);
+  const model = whiteboardModel(makeInvocation(ctx, OPERATOR, "digest", "channel"), teamId);
   const [full, compact] = await Promise.all([
     whiteboardPngIsolated(model, "full", renderer),
     whiteboardPngIsolated(model, "compact", renderer),

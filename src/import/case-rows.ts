@@ -1,7 +1,7 @@
 import { readOutcome } from "../commands/defs/close.ts";
 import { newCaseIssue, type OpenArgs, readBirthDate } from "../commands/defs/open.ts";
-import type { Env } from "../commands/env.ts";
 import { INTEGER, type ParseContext, readCaseId, readDate, readService } from "../commands/grammar.ts";
+import type { Invocation } from "../commands/invocation.ts";
 import type { Issue } from "../commands/issues.ts";
 import { validateCommand } from "../commands/parse.ts";
 import { resolveCaseholder } from "../commands/people.ts";
@@ -73,7 +73,7 @@ function openColumn(issue: Issue, dobGiven: boolean): CaseColumn | null {
  * looks at the record; whether the case is already there is the plan's to say.
  */
 export function readCaseRow(
-  env: Env,
+  env: Invocation,
   parse: ParseContext,
   staff: StaffDirectory,
   row: number,
@@ -184,7 +184,7 @@ export function readCaseRow(
  * closed may name a worker who has since left (their row is kept, inactive): history is what it was.
  */
 function caseholder(
-  env: Env,
+  env: Invocation,
   staff: StaffDirectory,
   email: string,
   closed: boolean,
@@ -211,7 +211,7 @@ function caseholder(
 
 /** The closing columns: all empty (an open case), or a day and an outcome (and maybe a note). */
 function readClosing(
-  env: Env,
+  env: Invocation,
   parse: ParseContext,
   caseId: string | null,
   cells: Cells<CaseColumn>,
@@ -251,7 +251,7 @@ function readClosing(
 }
 
 /** A case the file opens, as its row will be once opened: for deciding its close before it exists. */
-export function asOpened(c: CaseCandidate, env: Env): CaseRow {
+export function asOpened(c: CaseCandidate, env: Invocation): CaseRow {
   return {
     id: c.open.caseId,
     childName: c.open.childName,

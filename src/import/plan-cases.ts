@@ -2,7 +2,7 @@ import { closeCase } from "../commands/defs/close.ts";
 import { type Correction, correctCase } from "../commands/defs/edit.ts";
 import { moveCase } from "../commands/defs/move.ts";
 import { childNameOf, openWrites } from "../commands/defs/open.ts";
-import type { Env } from "../commands/env.ts";
+import type { Invocation } from "../commands/invocation.ts";
 import { formatAbuseTypes } from "../domain/abuse.ts";
 import { fullYears } from "../domain/dates.ts";
 import type { Expect, Write } from "../store/records.ts";
@@ -42,7 +42,7 @@ const sameSet = (a: readonly string[], b: readonly string[]) =>
  * How a row differs from its case in the record, field by field. The child's name and date of birth
  * are never said back: the report names the field and that it differs.
  */
-function differences(env: Env, c: CaseRow, cand: CaseCandidate): Difference[] {
+function differences(env: Invocation, c: CaseRow, cand: CaseCandidate): Difference[] {
   const { ctx } = env;
   const o = cand.open;
   const out: Difference[] = [];
@@ -131,7 +131,7 @@ function fixWords(d: Difference): string {
  * as `/sos close`). Nothing is written here.
  */
 export async function planCases(
-  env: Env,
+  env: Invocation,
   candidates: readonly CaseCandidate[],
   opts: { readonly update: boolean },
 ): Promise<CasePlan> {

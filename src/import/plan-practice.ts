@@ -1,5 +1,5 @@
 import { entryIssue } from "../commands/defs/log.ts";
-import type { Env } from "../commands/env.ts";
+import type { Invocation } from "../commands/invocation.ts";
 import { ELEMENTS } from "../domain/elements.ts";
 import type { NewEvent } from "../store/events.ts";
 import type { Expect, Write } from "../store/records.ts";
@@ -53,7 +53,7 @@ function recordedOf(events: readonly PracticeEventRow[]): Map<string, { count: n
  * decided case by case (in file order within each), so only one case's entries are held at a time.
  */
 export async function planPractice(
-  env: Env,
+  env: Invocation,
   candidates: readonly PracticeCandidate[],
 ): Promise<PracticePlan> {
   const problems: RowProblem[] = [];

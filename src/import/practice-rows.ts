@@ -1,5 +1,5 @@
-import type { Env } from "../commands/env.ts";
 import { type ParseContext, readCaseId, readDate } from "../commands/grammar.ts";
+import type { Invocation } from "../commands/invocation.ts";
 import type { Issue } from "../commands/issues.ts";
 import { normalWord } from "../commands/lexicon.ts";
 import { validateCommand } from "../commands/parse.ts";
@@ -55,7 +55,7 @@ function logColumn(issue: Issue): PracticeColumn | null {
  * length). `recorded_by` is anyone who ever had a staff row: history names people who have left.
  */
 export function readPracticeRow(
-  env: Env,
+  env: Invocation,
   parse: ParseContext,
   staff: StaffDirectory,
   row: number,

@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import type { Ctx } from "../commands/ctx.ts";
-import { type Env, makeEnv } from "../commands/env.ts";
 import type { ParseContext } from "../commands/grammar.ts";
+import { type Invocation, makeInvocation } from "../commands/invocation.ts";
 import { buildLexicon } from "../commands/lexicon.ts";
 import { CONFLICT_RETRIES } from "../commands/limits.ts";
 import type { Actor } from "../domain/access.ts";
@@ -129,7 +129,7 @@ export async function runImport(
   staffRows: readonly StaffRow[],
   req: ImportRequest,
 ): Promise<ImportOutcome> {
-  const env = makeEnv(ctx, admin, "import", "private");
+  const env = makeInvocation(ctx, admin, "import", "private");
   const parse: ParseContext = { lexicon: buildLexicon(ctx.org), org: ctx.org, today: env.today };
   const staff: StaffDirectory = new Map(staffRows.map((s) => [s.email.toLowerCase(), s]));
   const name = basename(req.path);
@@ -161,7 +161,7 @@ export async function runImport(
 
 /** Decides on the record as it is, then writes it all in one batch; decided again after a conflict. */
 async function carryOut<T>(
-  env: Env,
+  env: Invocation,
   req: ImportRequest,
   name: string,
   read: Read<T>,
@@ -227,7 +227,7 @@ type Decided =
     };
 
 async function decideCases(
-  env: Env,
+  env: Invocation,
   read: Read<CaseCandidate>,
   req: ImportRequest,
   name: string,
@@ -285,7 +285,7 @@ async function decideCases(
 }
 
 async function decidePractice(
-  env: Env,
+  env: Invocation,
   read: Read<PracticeCandidate>,
   name: string,
   req: ImportRequest,

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { auditLines } from "../commands/audit-view.ts";
 import { FIELD_NAMES } from "../commands/defs/edit.ts";
-import type { Env } from "../commands/env.ts";
+import type { Invocation } from "../commands/invocation.ts";
 import { periodDays } from "../digest/schedule.ts";
 import { ABUSE_TYPES } from "../domain/abuse.ts";
 import { elementColumn, isServiceSlug } from "../domain/dashboards.ts";
@@ -115,7 +115,7 @@ export interface DigestCover {
 export const DIGEST_EXACTNESS =
   "The digest ledger records which team's digest was posted for which week, not which cases each one listed. A team digest lists the team's open cases on its day and the cases closed that week, so these are the team digests posted while this case was open in that team (or in the week it closed). A quiet week's one-line digest lists no case, and the ledger does not say which weeks were quiet, so the case may be in fewer of them. Channels show initials and the case id, not the name, unless the agency's config says channelNames: full. The agency summary names no child. Reminders are exact: each one sent about this case is recorded.";
 
-export function subjectAccess(env: Env, caseRow: CaseRow, by: Person): SubjectAccess {
+export function subjectAccess(env: Invocation, caseRow: CaseRow, by: Person): SubjectAccess {
   const { ctx } = env;
   const { repo } = ctx;
   const person = (id: number | null): Person | null => {
@@ -265,7 +265,7 @@ export function subjectAccess(env: Env, caseRow: CaseRow, by: Person): SubjectAc
 }
 
 /** A correction, move, close or reopen in words, with its values: this file is for the child. */
-function historyWords(env: Env, e: CaseEventRow): string {
+function historyWords(env: Invocation, e: CaseEventRow): string {
   const { ctx } = env;
   const d = e.detail;
   const v = (x: unknown) =>

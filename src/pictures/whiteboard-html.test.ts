@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { makeTestCtx, SAM, type TestCtx } from "../../test/helpers/ctx.ts";
 import { boardViews, teamHolders } from "../commands/board.ts";
-import type { Audience } from "../commands/env.ts";
+import type { Audience } from "../commands/invocation.ts";
 import { OPERATOR, viewEnv } from "../commands/views.ts";
 import { whiteboardModel } from "../digest/whiteboard.ts";
 import { whiteboardHtml } from "./whiteboard-html.ts";

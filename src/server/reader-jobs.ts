@@ -1,5 +1,5 @@
 import type { Ctx } from "../commands/ctx.ts";
-import { makeEnv } from "../commands/env.ts";
+import { makeInvocation } from "../commands/invocation.ts";
 import type { JobName, OffloadJobs } from "../commands/offload.ts";
 import { runCommand } from "../commands/run.ts";
 import { homeData, OPERATOR } from "../commands/views.ts";
@@ -19,11 +19,11 @@ export const JOBS: {
   command: (ctx, input) => runCommand(ctx, input),
   home: (ctx, { actor }) => homeData(ctx, actor),
   teamDigest: async (ctx, { teamId, ...req }) =>
-    teamDigest(makeEnv(ctx, OPERATOR, "digest", "channel"), teamId, req),
-  agencySummary: async (ctx, req) => agencySummary(makeEnv(ctx, OPERATOR, "digest", "channel"), req),
+    teamDigest(makeInvocation(ctx, OPERATOR, "digest", "channel"), teamId, req),
+  agencySummary: async (ctx, req) => agencySummary(makeInvocation(ctx, OPERATOR, "digest", "channel"), req),
   nudges: async (ctx, { teamId, day }) => planNudges(ctx, teamId, day),
   whiteboard: async (ctx, { teamId }) => {
-    const model = whiteboardModel(makeEnv(ctx, OPERATOR, "digest", "channel"), teamId);
+    const model = whiteboardModel(makeInvocation(ctx, OPERATOR, "digest", "channel"), teamId);
     return {
       model,
       full: whiteboardSvg(model, { size: "full" }),

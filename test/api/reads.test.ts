@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "vitest";
-import { makeEnv } from "../../src/commands/env.ts";
+import { makeInvocation } from "../../src/commands/invocation.ts";
 import { dashboardFor, OPERATOR } from "../../src/commands/views.ts";
 import { teamDigest } from "../../src/digest/team-digest.ts";
 import { dashboardJson } from "../../src/render/json.ts";
@@ -15,7 +15,7 @@ describe("reads", () => {
     const token = h.client("data-team", ["dashboards:read"]);
     const r = await h.call("GET", `/api/v1/dashboards/statutory-cp?worker=${JANE}`, { token });
     expect(r.status).toBe(200);
-    const env = makeEnv(h.t.ctx, OPERATOR, "cli", "channel");
+    const env = makeInvocation(h.t.ctx, OPERATOR, "cli", "channel");
     const expected = dashboardJson(
       dashboardFor(env, { kind: "worker", worker: h.t.as(JANE) }, "statutory-cp")[0]!,
     );
@@ -133,7 +133,7 @@ describe("coverage", () => {
     const north = (r.body.teams as { teamId: string; weeks: Week[] }[]).find((t) => t.teamId === "north")!;
     const share = (t: { has: number; of: number }) =>
       `${Math.round((100 * t.has) / t.of)}% (${t.has}/${t.of})`;
-    const digest = teamDigest(makeEnv(h.t.ctx, OPERATOR, "digest", "channel"), "north", {
+    const digest = teamDigest(makeInvocation(h.t.ctx, OPERATOR, "digest", "channel"), "north", {
       asOf: "2016-03-07",
       period: "2016-W10",
       late: false,

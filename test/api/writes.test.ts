@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { auditLines } from "../../src/commands/audit-view.ts";
-import { makeEnv } from "../../src/commands/env.ts";
+import { makeInvocation } from "../../src/commands/invocation.ts";
 import { runCommand } from "../../src/commands/run.ts";
 import { OPERATOR } from "../../src/commands/views.ts";
 import { teamDigest } from "../../src/digest/team-digest.ts";
@@ -15,7 +15,7 @@ const writer = () => h.client("case-system", ["practice:write", "cases:write"]);
 describe("POST /api/v1/practice", () => {
   test("an entry from the case-recording system shows in /sos mine, in /sos case with where it came from, in the audit and in the digest", async () => {
     h = await startApi({ today: "2016-03-07" });
-    const channel = makeEnv(h.t.ctx, OPERATOR, "digest", "channel");
+    const channel = makeInvocation(h.t.ctx, OPERATOR, "digest", "channel");
     const period = { asOf: "2016-03-07", period: "2016-W10", late: false } as const;
     const before = teamDigest(channel, "north", period);
     expect(before.headline).toContain("0 with practice logged this week");
@@ -55,7 +55,7 @@ describe("POST /api/v1/practice", () => {
     );
 
     const audit = auditLines(
-      makeEnv(h.t.ctx, OPERATOR, "cli", "private"),
+      makeInvocation(h.t.ctx, OPERATOR, "cli", "private"),
       await h.t.ctx.records.reads.audit({ caseId: "12345" }),
     );
     expect(audit.at(-1)).toMatchObject({

@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from "vitest";
-import { makeEnv } from "../../src/commands/env.ts";
+import { makeInvocation } from "../../src/commands/invocation.ts";
 import { OPERATOR } from "../../src/commands/views.ts";
 import { agencySummary } from "../../src/digest/agency-summary.ts";
 import { planNudges } from "../../src/digest/nudges.ts";
@@ -10,7 +10,7 @@ import { JANE, makeTestCtx, SAM, type TestCtx } from "../helpers/ctx.ts";
 let t: TestCtx;
 afterEach(() => t?.close());
 
-const channel = () => makeEnv(t.ctx, OPERATOR, "digest", "channel");
+const channel = () => makeInvocation(t.ctx, OPERATOR, "digest", "channel");
 
 test("the seed team's weekly digest: coverage now and a week ago, what changed, stuck and raised cases", async () => {
   t = makeTestCtx({ today: "2016-03-07" });

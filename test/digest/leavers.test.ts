@@ -5,7 +5,7 @@ import { teamDigestCards } from "../../adapters/teams/render/adaptive-card-diges
 import { syncContext } from "../../src/app/context.ts";
 import { DEMO_CONFIG } from "../../src/app/paths.ts";
 import { dayClock } from "../../src/commands/clock.ts";
-import { makeEnv } from "../../src/commands/env.ts";
+import { makeInvocation } from "../../src/commands/invocation.ts";
 import { OPERATOR } from "../../src/commands/views.ts";
 import { parseOrg } from "../../src/config/load.ts";
 import { teamDigest } from "../../src/digest/team-digest.ts";
@@ -46,7 +46,7 @@ async function leaversDigest(asOf: string) {
   const { ctx } = syncContext(org, t.ctx.store, dayClock("2016-03-01", org.agency.timeZone), {
     acceptStaffChanges: true,
   });
-  return teamDigest(makeEnv(ctx, OPERATOR, "digest", "channel"), "north", {
+  return teamDigest(makeInvocation(ctx, OPERATOR, "digest", "channel"), "north", {
     asOf,
     period: "2016-W09",
     late: false,
@@ -79,7 +79,7 @@ test("in a quiet week too", async () => {
 test("one case, one person: said in the singular; nobody gone, nothing said", async () => {
   t = makeTestCtx();
   const plain = teamDigestText(
-    teamDigest(makeEnv(t.ctx, OPERATOR, "digest", "channel"), "north", {
+    teamDigest(makeInvocation(t.ctx, OPERATOR, "digest", "channel"), "north", {
       asOf: "2016-03-01",
       period: "2016-W09",
       late: false,
@@ -92,7 +92,7 @@ test("one case, one person: said in the singular; nobody gone, nothing said", as
   const { ctx } = syncContext(org, t.ctx.store, dayClock("2016-03-01", org.agency.timeZone), {
     acceptStaffChanges: true,
   });
-  const v = teamDigest(makeEnv(ctx, OPERATOR, "digest", "channel"), "north", {
+  const v = teamDigest(makeInvocation(ctx, OPERATOR, "digest", "channel"), "north", {
     asOf: "2016-03-01",
     period: "2016-W09",
     late: false,

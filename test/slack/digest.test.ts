@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { slackDigestPoster } from "../../adapters/slack/digest.ts";
 import { createPoster } from "../../adapters/slack/post.ts";
 import { NUDGE_LOG_ACTION, NUDGE_SNOOZE_ACTION } from "../../adapters/slack/render/blockkit-digest.ts";
-import { makeEnv } from "../../src/commands/env.ts";
+import { makeInvocation } from "../../src/commands/invocation.ts";
 import { agencySummary } from "../../src/digest/agency-summary.ts";
 import { planNudges } from "../../src/digest/nudges.ts";
 import { type DigestMessage, type DigestPoster, PostError } from "../../src/digest/post.ts";
@@ -57,7 +57,7 @@ const message = (view: DigestView, picture = false): DigestMessage => ({
   ...(picture ? { picture: fakePicture() } : {}),
 });
 const teamView = () =>
-  teamDigest(makeEnv(h.t.ctx, h.t.as(SAM), "digest", "channel"), "north", {
+  teamDigest(makeInvocation(h.t.ctx, h.t.as(SAM), "digest", "channel"), "north", {
     asOf,
     period: "2016-W09",
     late: false,
@@ -136,7 +136,7 @@ describe("a team digest in the team's channel", () => {
 test("the agency summary goes to the managers' channel, its tables in the thread, no worker named", async () => {
   const channel = poster.channelFor({ kind: "agency" });
   expect(channel).toBe("C0DEMOMGRS");
-  const view = agencySummary(makeEnv(h.t.ctx, h.t.as(MORGAN), "digest", "channel"), {
+  const view = agencySummary(makeInvocation(h.t.ctx, h.t.as(MORGAN), "digest", "channel"), {
     asOf,
     period: "2016-W09",
     late: true,

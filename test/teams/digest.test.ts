@@ -6,7 +6,7 @@ import { createPoster as createTeamsPoster } from "../../adapters/teams/proactiv
 import type { AdaptiveCard } from "../../adapters/teams/render/adaptive-card-kit.ts";
 import { VERB } from "../../adapters/teams/render/adaptive-card-kit.ts";
 import { DEMO_CONFIG } from "../../src/app/paths.ts";
-import { makeEnv } from "../../src/commands/env.ts";
+import { makeInvocation } from "../../src/commands/invocation.ts";
 import { agencySummary } from "../../src/digest/agency-summary.ts";
 import { planNudges } from "../../src/digest/nudges.ts";
 import type { DigestMessage, DigestPoster } from "../../src/digest/post.ts";
@@ -86,7 +86,7 @@ const message = (view: DigestView, picture = false): DigestMessage => ({
   ...(picture ? { picture: fakePicture() } : {}),
 });
 const teamView = () =>
-  teamDigest(makeEnv(app.t.ctx, app.t.as(SAM), "digest", "channel"), "north", {
+  teamDigest(makeInvocation(app.t.ctx, app.t.as(SAM), "digest", "channel"), "north", {
     asOf,
     period: "2016-W09",
     late: false,
@@ -153,7 +153,7 @@ describe("a team digest in the team's channel", () => {
 test("the agency summary goes to the managers' channel, with no worker named", async () => {
   const channel = poster.channelFor({ kind: "agency" });
   expect(channel).toBe("19:demo-managers@thread.tacv2");
-  const view = agencySummary(makeEnv(app.t.ctx, app.t.as(MORGAN), "digest", "channel"), {
+  const view = agencySummary(makeInvocation(app.t.ctx, app.t.as(MORGAN), "digest", "channel"), {
     asOf,
     period: "2016-W09",
     late: false,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { makeEnv } from "../../../src/commands/env.ts";
+import { makeInvocation } from "../../../src/commands/invocation.ts";
 import { agencySummary } from "../../../src/digest/agency-summary.ts";
 import { planNudges } from "../../../src/digest/nudges.ts";
 import { teamDigest } from "../../../src/digest/team-digest.ts";
@@ -46,7 +46,10 @@ describe("the demo agency", () => {
   let team: TeamDigestView;
   beforeAll(() => {
     t = makeTestCtx();
-    team = teamDigest(makeEnv(t.ctx, t.as(SAM), "digest", "channel"), "north", { ...opts, late: true });
+    team = teamDigest(makeInvocation(t.ctx, t.as(SAM), "digest", "channel"), "north", {
+      ...opts,
+      late: true,
+    });
   });
   afterAll(() => t.close());
 
@@ -94,7 +97,7 @@ describe("the demo agency", () => {
   });
 
   test("agency summary: one table per message, no worker named anywhere", () => {
-    const view = agencySummary(makeEnv(t.ctx, t.as(MORGAN), "digest", "channel"), opts);
+    const view = agencySummary(makeInvocation(t.ctx, t.as(MORGAN), "digest", "channel"), opts);
     const ms = agencySummaryMessages(view);
     expect(ms.map((m) => (m.blocks[0] as Extract<Block, { type: "header" }>).text.text)).toEqual([
       "Demo Family Services: weekly practice summary",
@@ -145,7 +148,7 @@ describe("an agency-sized team (400 cases, 12 workers) and 40 teams", () => {
   afterAll(() => t.close());
 
   test("every message of the team digest keeps to Slack's limits, and every case is on the dashboard once", () => {
-    const team = teamDigest(makeEnv(t.ctx, t.as(BIG.supervisor), "digest", "channel"), "big", opts);
+    const team = teamDigest(makeInvocation(t.ctx, t.as(BIG.supervisor), "digest", "channel"), "big", opts);
     const ms = teamDigestMessages(team);
     for (const m of ms) expect(checkMessage(withRoom(m))).toEqual([]);
     const ids = ms.flatMap((m) =>
@@ -166,7 +169,7 @@ describe("an agency-sized team (400 cases, 12 workers) and 40 teams", () => {
   });
 
   test("the agency summary pages its 40-team tables", () => {
-    const view = agencySummary(makeEnv(t.ctx, t.as(BIG.manager), "digest", "channel"), opts);
+    const view = agencySummary(makeInvocation(t.ctx, t.as(BIG.manager), "digest", "channel"), opts);
     const ms = agencySummaryMessages(view);
     for (const m of ms) expect(checkMessage(withRoom(m))).toEqual([]);
     const all = shown(ms);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { makeEnv } from "../../../src/commands/env.ts";
+import { makeInvocation } from "../../../src/commands/invocation.ts";
 import { agencySummary } from "../../../src/digest/agency-summary.ts";
 import { planNudges } from "../../../src/digest/nudges.ts";
 import { teamDigest } from "../../../src/digest/team-digest.ts";
@@ -54,7 +54,10 @@ describe("the demo agency", () => {
   let team: TeamDigestView;
   beforeAll(() => {
     t = makeTestCtx();
-    team = teamDigest(makeEnv(t.ctx, t.as(SAM), "digest", "channel"), "north", { ...opts, late: true });
+    team = teamDigest(makeInvocation(t.ctx, t.as(SAM), "digest", "channel"), "north", {
+      ...opts,
+      late: true,
+    });
   });
   afterAll(() => t.close());
 
@@ -104,7 +107,7 @@ describe("the demo agency", () => {
   });
 
   test("agency summary: coverage, trend, stuck counts, outcomes; no worker named", () => {
-    const view = agencySummary(makeEnv(t.ctx, t.as(MORGAN), "digest", "channel"), opts);
+    const view = agencySummary(makeInvocation(t.ctx, t.as(MORGAN), "digest", "channel"), opts);
     const cards = agencySummaryCards(view);
     for (const c of cards) expect(cardProblems(c)).toEqual([]);
     const all = cardText(cards);
@@ -172,7 +175,7 @@ describe("an agency-sized team (400 cases, 12 workers) and 40 teams", () => {
   afterAll(() => t.close());
 
   test("every card of the team digest is within Teams' message size, and no child's name is in it", () => {
-    const team = teamDigest(makeEnv(t.ctx, t.as(BIG.supervisor), "digest", "channel"), "big", opts);
+    const team = teamDigest(makeInvocation(t.ctx, t.as(BIG.supervisor), "digest", "channel"), "big", opts);
     const cards = teamDigestCards(team, fakePicture());
     for (const c of cards) {
       expect(cardBytes(c)).toBeLessThanOrEqual(TEAMS_MAX_BYTES);
@@ -194,7 +197,7 @@ describe("an agency-sized team (400 cases, 12 workers) and 40 teams", () => {
   });
 
   test("the agency summary's 40-team tables are cut to fit", () => {
-    const view = agencySummary(makeEnv(t.ctx, t.as(BIG.manager), "digest", "channel"), opts);
+    const view = agencySummary(makeInvocation(t.ctx, t.as(BIG.manager), "digest", "channel"), opts);
     const cards = agencySummaryCards(view);
     expect(cards.length).toBeGreaterThan(1);
     for (const c of cards) expect(cardProblems(c)).toEqual([]);

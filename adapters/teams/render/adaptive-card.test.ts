@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { makeEnv } from "../../../src/commands/env.ts";
+import { makeInvocation } from "../../../src/commands/invocation.ts";
 import { casesToLog, logFormFor } from "../../../src/commands/log-form.ts";
 import type { DashboardView, LogFormView } from "../../../src/render/view.ts";
 import { actionsOf, cardProblems, cardText, phoneProblems } from "../../../test/helpers/cards.ts";
@@ -52,7 +52,7 @@ describe("every reply is an Adaptive Card 1.5 that Teams can draw", () => {
   });
 
   test("the forms too", async () => {
-    const env = makeEnv(t.ctx, t.as(JANE), "teams", "private");
+    const env = makeInvocation(t.ctx, t.as(JANE), "teams", "private");
     const r = await logFormFor(env, "12345");
     if (!("form" in r)) throw new Error(r.reply.text);
     expect(cardProblems(pickCaseCard(await casesToLog(env), { nonce }))).toEqual([]);
@@ -315,13 +315,13 @@ describe("a case", () => {
 
 describe("the logging form", () => {
   const form = async (): Promise<LogFormView> => {
-    const r = await logFormFor(makeEnv(t.ctx, t.as(JANE), "teams", "private"), "32345");
+    const r = await logFormFor(makeInvocation(t.ctx, t.as(JANE), "teams", "private"), "32345");
     if (!("form" in r)) throw new Error(r.reply.text);
     return r.form;
   };
 
   test("step 1 lists the person's cases, naming the worker when there are several", async () => {
-    const env = makeEnv(t.ctx, t.as(SAM), "teams", "private");
+    const env = makeInvocation(t.ctx, t.as(SAM), "teams", "private");
     const c = pickCaseCard(await casesToLog(env), { nonce });
     const input = c.body.find((b) => b.type === "Input.ChoiceSet");
     expect(input).toMatchObject({ id: "caseId", isRequired: true });
@@ -339,7 +339,7 @@ describe("the logging form", () => {
       "1 · A.B. 3 · Jane Smith · Voluntary preventative",
       "2 · Ah Hin Xeng · Voluntary preventative",
     ]);
-    const none = await casesToLog(makeEnv(t.ctx, t.as(AH_HIN), "teams", "private"));
+    const none = await casesToLog(makeInvocation(t.ctx, t.as(AH_HIN), "teams", "private"));
     expect(cardText(pickCaseCard(none, { nonce }))).toContain("You have no open cases");
   });
 

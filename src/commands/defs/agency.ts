@@ -5,11 +5,11 @@ import { coverageText } from "../../render/text.ts";
 import type { CoverageView } from "../../render/view.ts";
 import type { CaseRow } from "../../store/schema.ts";
 import { defineCommand } from "../def.ts";
-import type { Env } from "../env.ts";
 import { fail, noExtra, ok } from "../grammar.ts";
+import type { Invocation } from "../invocation.ts";
 
 /** For each element: open cases that have it, out of open cases whose dashboard shows it. */
-export function coverageCells(env: Env, cases: readonly CaseRow[]): string[] {
+export function coverageCells(env: Invocation, cases: readonly CaseRow[]): string[] {
   const tallies = emptyTallies();
   for (const c of cases) tallyCase(env.ctx.org, c, env.today, tallies);
   return tallies.map(share);

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { requireCase, teamName } from "../access.ts";
 import { defineCommand } from "../def.ts";
-import { refuse } from "../env.ts";
 import { caseIdSchema, FILLER, fail, leadingCaseId, lookupSchema, ok, usage } from "../grammar.ts";
+import { refuse } from "../invocation.ts";
 import { resolveCaseholder } from "../people.ts";
 
 const USAGE = "/sos assign <case-id> <email or @person>";

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { daysBetween, type IsoDate } from "../../domain/dates.ts";
 import { defineCommand } from "../def.ts";
-import { dayWords, refuse } from "../env.ts";
 import { FILLER, fail, isoDateSchema, ok, readDate, usage } from "../grammar.ts";
+import { dayWords, refuse } from "../invocation.ts";
 import { LEAVE_MAX_DAYS } from "../limits.ts";
 
 const USAGE = "/sos away <first day> <last day>";

@@ -11,8 +11,8 @@ import type { CaseEventRow, CaseRow } from "../../store/schema.ts";
 import { requireCase, teamName } from "../access.ts";
 import { stuckFor } from "../board.ts";
 import { defineCommand } from "../def.ts";
-import type { Env } from "../env.ts";
 import { caseIdSchema, fail, leadingCaseId, noExtra, ok } from "../grammar.ts";
+import type { Invocation } from "../invocation.ts";
 import { FIELD_NAMES } from "./edit.ts";
 
 const USAGE = "/sos case <case-id>";
@@ -85,7 +85,7 @@ export const showCase = defineCommand({
 });
 
 /** Every entry (undone ones marked), allocation, close and reopen, in the order they happened. */
-async function history(env: Env, c: CaseRow): Promise<HistoryLine[]> {
+async function history(env: Invocation, c: CaseRow): Promise<HistoryLine[]> {
   const { ctx } = env;
   const def = ctx.org.dashboards[c.service];
   const [events, allocations, caseEvents] = await Promise.all([
@@ -139,7 +139,7 @@ async function history(env: Env, c: CaseRow): Promise<HistoryLine[]> {
  * One correction, move, close or reopen as the history says it. Values of a correction and a close's
  * note show only to private audiences: a channel never sees a child's name, old or new.
  */
-function caseEventText(env: Env, c: CaseRow, e: CaseEventRow, lastClose: boolean): string {
+function caseEventText(env: Invocation, c: CaseRow, e: CaseEventRow, lastClose: boolean): string {
   const { ctx } = env;
   const by = ctx.people.nameOf(e.by);
   const d = e.detail;

@@ -6,7 +6,6 @@ import type { CaseRow } from "../../store/schema.ts";
 import { closest } from "../../util/suggest.ts";
 import { requireCase } from "../access.ts";
 import { defineCommand } from "../def.ts";
-import { dayWords, type Env, refuse } from "../env.ts";
 import {
   caseIdSchema,
   FILLER,
@@ -18,6 +17,7 @@ import {
   readDate,
   usage,
 } from "../grammar.ts";
+import { dayWords, type Invocation, refuse } from "../invocation.ts";
 import type { Issue } from "../issues.ts";
 import { normalWord } from "../lexicon.ts";
 
@@ -56,7 +56,7 @@ export function readOutcome(
  * closed case both decide it here.
  */
 export function closeCase(
-  env: Env,
+  env: Invocation,
   c: CaseRow,
   close: { readonly on: IsoDate; readonly outcome: string; readonly note: string | null },
 ): { issue: Issue } | { writes: Write[] } {

@@ -7,8 +7,8 @@ import { digestText } from "../../digest/text.ts";
 import { canSeeAgency } from "../../domain/access.ts";
 import { teamFor } from "../access.ts";
 import { defineCommand } from "../def.ts";
-import { makeEnv, refuse } from "../env.ts";
 import { lookupSchema, ok } from "../grammar.ts";
+import { makeInvocation, refuse } from "../invocation.ts";
 import { normalWord } from "../lexicon.ts";
 
 /**
@@ -71,7 +71,7 @@ export const digest = defineCommand({
     }
     const team = teamFor(env, cmd.team);
     if ("reply" in team) return team.reply;
-    const channelEnv = makeEnv(ctx, actor, env.surface, "channel");
+    const channelEnv = makeInvocation(ctx, actor, env.surface, "channel");
     const view = teamDigest(channelEnv, team.teamId, {
       asOf: env.today,
       period: period("team"),

@@ -6,7 +6,6 @@ import type { CaseRow, CorrectableField } from "../../store/schema.ts";
 import { requireCase } from "../access.ts";
 import { adultIssue } from "../child.ts";
 import { defineCommand } from "../def.ts";
-import { type Env, refuse } from "../env.ts";
 import {
   caseIdSchema,
   checked,
@@ -18,6 +17,7 @@ import {
   readDate,
   usage,
 } from "../grammar.ts";
+import { type Invocation, refuse } from "../invocation.ts";
 import type { Issue } from "../issues.ts";
 import { normalWord } from "../lexicon.ts";
 import { AGE_MAX, MAX_LENGTH } from "../limits.ts";
@@ -190,7 +190,7 @@ type FieldValue = CaseRow[CorrectableField];
  * `/sos edit` and `sos import --update` both decide corrections here.
  */
 export async function correctCase(
-  env: Env,
+  env: Invocation,
   c: CaseRow,
   cmd: Correction,
 ): Promise<{ issue: Issue } | { from: FieldValue; to: FieldValue; writes: Write[]; after: CaseRow }> {

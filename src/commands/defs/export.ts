@@ -3,8 +3,8 @@ import { dashboardCsv } from "../../render/csv.ts";
 import type { DashboardView } from "../../render/view.ts";
 import { teamFor } from "../access.ts";
 import { defineCommand } from "../def.ts";
-import { refuse } from "../env.ts";
 import { lookupSchema, ok } from "../grammar.ts";
+import { refuse } from "../invocation.ts";
 import { dashboardFor } from "../views.ts";
 
 /** A dashboard as a CSV file: a worker's own cases, or a team's. */

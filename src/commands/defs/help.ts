@@ -2,9 +2,9 @@ import { z } from "zod";
 import { ELEMENT_KEYS, ELEMENTS } from "../../domain/elements.ts";
 import { closest } from "../../util/suggest.ts";
 import { defineCommand } from "../def.ts";
-import { refuse } from "../env.ts";
 import { EXAMPLE_CASE, withRealCase } from "../examples.ts";
 import { fail, ok } from "../grammar.ts";
+import { refuse } from "../invocation.ts";
 import { normalWord } from "../lexicon.ts";
 import { LOG_USAGE } from "./log.ts";
 

@@ -8,7 +8,6 @@ import { compareOccurrence } from "../../domain/projection.ts";
 import type { CaseRow } from "../../store/schema.ts";
 import { requireCase } from "../access.ts";
 import { defineCommand } from "../def.ts";
-import { dayWords, type Env, refuse } from "../env.ts";
 import { EXAMPLE_CASE } from "../examples.ts";
 import {
   checked,
@@ -23,6 +22,7 @@ import {
   readCaseId,
   readDate,
 } from "../grammar.ts";
+import { dayWords, type Invocation, refuse } from "../invocation.ts";
 import type { Issue } from "../issues.ts";
 import { matchElement } from "../lexicon.ts";
 import { echo } from "../messages.ts";
@@ -126,7 +126,7 @@ export function readLog(
  * practice history both ask this; a day of null (an entry imported without a date) fits any case.
  */
 export function entryIssue(
-  env: Env,
+  env: Invocation,
   c: CaseRow,
   element: ElementKey,
   date: IsoDate | null,

@@ -6,7 +6,6 @@ import type { Write } from "../../store/records.ts";
 import type { CaseRow } from "../../store/schema.ts";
 import { requireCase } from "../access.ts";
 import { defineCommand } from "../def.ts";
-import { dayWords, type Env, refuse } from "../env.ts";
 import {
   caseIdSchema,
   fail,
@@ -17,6 +16,7 @@ import {
   readService,
   usage,
 } from "../grammar.ts";
+import { dayWords, type Invocation, refuse } from "../invocation.ts";
 import type { Issue } from "../issues.ts";
 
 const USAGE = "/sos move <case-id> <service> [date]";
@@ -100,7 +100,7 @@ export const move = defineCommand({
  * service and the audit line). `/sos move` and `sos import --update` both decide a move here.
  */
 export function moveCase(
-  env: Env,
+  env: Invocation,
   c: CaseRow,
   service: ServiceSlug,
   on: IsoDate,

@@ -9,7 +9,6 @@ import type { Write } from "../../store/records.ts";
 import { teamName } from "../access.ts";
 import { adultIssue } from "../child.ts";
 import { defineCommand } from "../def.ts";
-import { dayWords, type Env, refuse } from "../env.ts";
 import {
   checked,
   EMAILISH,
@@ -25,6 +24,7 @@ import {
   readService,
   usage,
 } from "../grammar.ts";
+import { dayWords, type Invocation, refuse } from "../invocation.ts";
 import type { Issue } from "../issues.ts";
 import { AGE_MAX, MAX_LENGTH } from "../limits.ts";
 import { resolveCaseholder } from "../people.ts";
@@ -87,7 +87,7 @@ export function childNameOf(a: { readonly childName: string }): string {
 
 /** What the opening day must allow: not in the future, and a child on that day (`adultAge`). */
 function openedIssue(
-  env: Env,
+  env: Invocation,
   child: { readonly age: number | null; readonly dob: IsoDate | null; readonly openedOn: IsoDate },
 ): Issue | null {
   if (child.openedOn > env.today) return { code: "future_date", date: child.openedOn, what: "the opening" };
@@ -98,7 +98,7 @@ function openedIssue(
  * Every check of a new case that needs no lookup, as `open` makes them when it runs: its form, a
  * birth date not in the future, the opening day. The import asks this of each row of a case list.
  */
-export function newCaseIssue(env: Env, a: OpenArgs & { readonly openedOn: IsoDate }): Issue | null {
+export function newCaseIssue(env: Invocation, a: OpenArgs & { readonly openedOn: IsoDate }): Issue | null {
   return formIssue(a, env.today) ?? openedIssue(env, a);
 }
 
@@ -107,7 +107,7 @@ export function newCaseIssue(env: Env, a: OpenArgs & { readonly openedOn: IsoDat
  * opened it and from where. `open` and the import write exactly these.
  */
 export function openWrites(
-  env: Env,
+  env: Invocation,
   a: OpenArgs & { readonly openedOn: IsoDate },
   workerId: number,
   teamId: string,

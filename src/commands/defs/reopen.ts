@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { requireCase } from "../access.ts";
 import { defineCommand } from "../def.ts";
-import { refuse } from "../env.ts";
 import { caseIdSchema, fail, leadingCaseId, noExtra, ok } from "../grammar.ts";
+import { refuse } from "../invocation.ts";
 
 const USAGE = "/sos reopen <case-id>";
 

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { addDays } from "../../domain/dates.ts";
 import { requireCase } from "../access.ts";
 import { defineCommand } from "../def.ts";
-import { refuse } from "../env.ts";
 import { caseIdSchema, checked, fail, leadingCaseId, ok, usage } from "../grammar.ts";
+import { refuse } from "../invocation.ts";
 import { SNOOZE_DAYS } from "../limits.ts";
 import { echo } from "../messages.ts";
 

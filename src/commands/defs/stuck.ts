@@ -5,8 +5,8 @@ import type { StuckItem, StuckView } from "../../render/view.ts";
 import { requireTeam, teamName } from "../access.ts";
 import { loadBoard, type Scope, stuckRules } from "../board.ts";
 import { defineCommand } from "../def.ts";
-import { refuse } from "../env.ts";
 import { lookupSchema, ok, phrase } from "../grammar.ts";
+import { refuse } from "../invocation.ts";
 
 /** The most stuck cases one chat reply lists. */
 export const STUCK_REPLY_LIMIT = 50;

@@ -4,8 +4,8 @@ import type { DashboardView } from "../../render/view.ts";
 import { requireTeam } from "../access.ts";
 import { boardViews, loadBoard, teamHolders } from "../board.ts";
 import { defineCommand } from "../def.ts";
-import { refuse } from "../env.ts";
 import { lookupSchema, ok, phrase } from "../grammar.ts";
+import { refuse } from "../invocation.ts";
 import { normalWord } from "../lexicon.ts";
 import { countLine, dashboardSchema } from "./dashboards.ts";
 

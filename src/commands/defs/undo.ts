@@ -5,8 +5,8 @@ import { elementColumn } from "../../domain/dashboards.ts";
 import { ELEMENTS, isElementKey } from "../../domain/elements.ts";
 import { requireCase } from "../access.ts";
 import { defineCommand } from "../def.ts";
-import { refuse } from "../env.ts";
 import { fail, noExtra, ok, usage } from "../grammar.ts";
+import { refuse } from "../invocation.ts";
 import { echo } from "../messages.ts";
 
 const USAGE = "/sos undo [#entry]";

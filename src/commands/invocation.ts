@@ -16,8 +16,11 @@ export type Surface = "console" | "cli" | "slack" | "teams" | "digest" | "import
  */
 export type Audience = "private" | "channel";
 
-/** One command's surroundings: the context plus who asked, from where, and the day it is. */
-export interface Env {
+/**
+ * One invocation of a command: the context plus who asked, from where, and the day it is. (It was
+ * called `Env`, which read as `process.env`; it holds nothing from the environment.)
+ */
+export interface Invocation {
   readonly ctx: Ctx;
   /** the record, as this command may read it */
   readonly reads: RecordReads;
@@ -33,7 +36,7 @@ export interface Env {
   fmtInstant(iso: string): string;
 }
 
-export function makeEnv(ctx: Ctx, actor: Actor, surface: Surface, audience: Audience): Env {
+export function makeInvocation(ctx: Ctx, actor: Actor, surface: Surface, audience: Audience): Invocation {
   const pattern = ctx.org.dates.format;
   return {
     ctx,
@@ -54,12 +57,12 @@ export function makeEnv(ctx: Ctx, actor: Actor, surface: Surface, audience: Audi
   };
 }
 
-export function refuse(env: Env, issue: Issue): Reply {
+export function refuse(env: Invocation, issue: Issue): Reply {
   return { ok: false, issue, text: describe(issue, env.fmt) };
 }
 
 /** "today", "yesterday", or the date: replies say plainly which day was recorded. */
-export function dayWords(env: Env, date: IsoDate): string {
+export function dayWords(env: Invocation, date: IsoDate): string {
   const f = env.fmt(date);
   if (date === env.today) return `${f} (today)`;
   return f;
