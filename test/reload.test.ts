@@ -155,7 +155,13 @@ describe("Slack: the staff file changes while sos start serves", { timeout: PATI
     expect(line).toBe(
       'config: not reloaded (a file changed), the running config stays as it was: staff.csv row 8, role: "wroker" is not one of worker, supervisor, manager, admin (did you mean "worker"?) (sos config check shows it)',
     );
-    expect(app.logLines().slice(from)).toEqual([line]);
+    // One line about the config (a digest catching up on the real clock may log beside it).
+    expect(
+      app
+        .logLines()
+        .slice(from)
+        .filter((l) => l.startsWith("config:")),
+    ).toEqual([line]);
     // Nothing about Nia changed: the config from before is still the one served.
     expect(await slash("U0NIA", "whoami")).toMatch(/^You are Nia Obi .*, a worker in North Team\./);
 
