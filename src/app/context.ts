@@ -3,7 +3,9 @@ import type { Ctx } from "../commands/ctx.ts";
 import { createPeople, type People } from "../commands/directory.ts";
 import type { Org } from "../config/org.ts";
 import type { Leaver } from "../domain/leavers.ts";
+import { sqliteLedger } from "../store/digests.ts";
 import { leaversWithOpenCases } from "../store/leavers.ts";
+import type { DigestLedger } from "../store/ledger.ts";
 import { type AgencyRecord, holdsRecords, readAgency, writeAgency } from "../store/meta.ts";
 import type { Store } from "../store/open.ts";
 import { needsAcceptance, type SyncPlan, syncOrg } from "../store/org-sync.ts";
@@ -42,6 +44,7 @@ export function settle(org: Org, store: Store, repo: Repo = createRepo(store)): 
 
 interface Parts {
   readonly records: Records;
+  readonly ledger: DigestLedger;
   readonly store: Store;
   readonly repo: Repo;
   readonly clock: Clock;
@@ -65,7 +68,13 @@ function fixedContext({ org, people }: Settled, parts: Parts): Ctx {
  */
 export function readContext(org: Org, store: Store, clock: Clock): Ctx {
   const repo = createRepo(store);
-  return fixedContext(settle(org, store, repo), { records: sqliteRecords(repo), store, repo, clock });
+  return fixedContext(settle(org, store, repo), {
+    records: sqliteRecords(repo),
+    ledger: sqliteLedger(repo.digests),
+    store,
+    repo,
+    clock,
+  });
 }
 
 /**
@@ -74,7 +83,13 @@ export function readContext(org: Org, store: Store, clock: Clock): Ctx {
  */
 export function liveContext(start: Ctx): { ctx: Ctx; config: LiveConfig } {
   let current: Settled = { org: start.org, people: start.people };
-  const parts: Parts = { records: start.records, store: start.store, repo: start.repo, clock: start.clock };
+  const parts: Parts = {
+    records: start.records,
+    ledger: start.ledger,
+    store: start.store,
+    repo: start.repo,
+    clock: start.clock,
+  };
   const config: LiveConfig = {
     current: () => current,
     swap(next) {

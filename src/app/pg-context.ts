@@ -5,6 +5,7 @@ import { loadOrg } from "../config/load.ts";
 import type { Org } from "../config/org.ts";
 import type { Store } from "../store/open.ts";
 import { needsAcceptance } from "../store/org-sync.ts";
+import { pgLedger } from "../store/pg/digests.ts";
 import { openPgStore, type PgStore, pgSchemaState } from "../store/pg/open.ts";
 import { pgRecords } from "../store/pg/records.ts";
 import { pgAgency, pgLeavers, pgStaffRows, setUpPg } from "../store/pg/setup.ts";
@@ -54,6 +55,7 @@ export async function pgReadContext(org: Org, store: PgStore, clock: Clock): Pro
     org,
     people: createPeople(org, ids, rows),
     records: pgRecords(store),
+    ledger: pgLedger(store),
     store: absent<Store>("ctx.store"),
     repo: absent<Repo>("ctx.repo"),
     clock,

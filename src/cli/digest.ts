@@ -6,7 +6,7 @@ import { OPERATOR } from "../commands/views.ts";
 import { findTeam } from "../config/org.ts";
 import { agencySummary } from "../digest/agency-summary.ts";
 import { ago, leaseState, processLease } from "../digest/lease.ts";
-import { planNudges } from "../digest/nudges.ts";
+import { nudgeFacts, planNudgesWith } from "../digest/nudges.ts";
 import type { DigestPoster } from "../digest/post.ts";
 import { createRunner, type RunOutcome } from "../digest/runner.ts";
 import { type DigestKind, periodOf } from "../digest/schedule.ts";
@@ -103,7 +103,7 @@ async function run(argv: string[]): Promise<number> {
       const period = periodOf(what.kind, at, tz);
       const env = makeInvocation(ctx, OPERATOR, "digest", "channel");
       if (what.kind === "nudge") {
-        const plan = planNudges(ctx, what.scope, asOf);
+        const plan = planNudgesWith(ctx, what.scope, asOf, await nudgeFacts(ctx, asOf));
         if ("skipped" in plan) process.stdout.write(`No nudges on ${asOf}: ${plan.skipped}.\n`);
         else if (plan.nudges.length === 0)
           process.stdout.write(`No nudges on ${asOf}: nobody has a newly stuck case.\n`);
@@ -146,7 +146,7 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-function status(argv: string[]): number {
+async function status(argv: string[]): Promise<number> {
   const { values } = readArgs("digest", argv, { limit: { type: "string" }, today: { type: "string" } });
   const limit = Number(values.limit ?? 30);
   const { ctx } = bootFromEnv({ open: { mode: "read" }, today: values.today });
@@ -154,7 +154,7 @@ function status(argv: string[]): number {
   // Times as the agency reads them: its schedules are in its own zone.
   const local = (d: Date) => `${formatDate(localDate(d, tz), ctx.org.dates.format)} ${localTime(d, tz)}`;
   try {
-    const runs = ctx.repo.digests.recent(limit);
+    const runs = await ctx.ledger.recent(limit);
     const team = (id: string) => ctx.org.teams.find((t) => t.id === id)?.name ?? id;
     const person = (id: string) => ctx.people.byId(Number(id))?.name ?? `staff #${id}`;
     const lease = processLease();
@@ -168,17 +168,19 @@ function status(argv: string[]): number {
       if (s === "stopped") return "posting: stopped while posting, will resume";
       return "posting: not known to have finished (from before parts were recorded)";
     };
-    const parts = (r: DigestRunRow): string => {
-      if (r.partsTotal === null) return "";
-      const sent = new Set(
-        ctx.repo.digests
-          .parts(r.id)
-          .filter((p) => p.status === "sent")
-          .map((p) => p.part),
-      );
-      return `${sent.size}/${r.partsTotal}`;
+    // Each run's parts read together: the ledger answers them side by side.
+    const sentParts = await Promise.all(
+      runs.map(async (r) =>
+        r.partsTotal === null
+          ? null
+          : new Set((await ctx.ledger.parts(r.id)).filter((p) => p.status === "sent").map((p) => p.part)),
+      ),
+    );
+    const parts = (i: number): string => {
+      const sent = sentParts[i];
+      return sent === null || sent === undefined ? "" : `${sent.size}/${runs[i]!.partsTotal}`;
     };
-    const rows = runs.map((r) => [
+    const rows = runs.map((r, i) => [
       local(new Date(r.startedAt)),
       r.kind,
       r.kind === "nudge" && r.platform !== "all"
@@ -189,7 +191,7 @@ function status(argv: string[]): number {
       r.period,
       r.platform,
       state(r),
-      parts(r),
+      parts(i),
       String(r.attempts),
       r.error ?? "",
     ]);

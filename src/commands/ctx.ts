@@ -1,4 +1,5 @@
 import type { Org } from "../config/org.ts";
+import type { DigestLedger } from "../store/ledger.ts";
 import type { Store } from "../store/open.ts";
 import type { Records } from "../store/records.ts";
 import type { Repo } from "../store/repo.ts";
@@ -16,6 +17,8 @@ import type { Offload } from "./offload.ts";
 export interface Ctx {
   readonly org: Org;
   readonly records: Records;
+  /** ledger-pg: the digest ledger (runs, parts, nudge caps, leave), on whichever database holds the record */
+  readonly ledger: DigestLedger;
   readonly store: Store;
   readonly repo: Repo;
   readonly people: People;

@@ -22,17 +22,36 @@ export type NudgePlan =
   | { readonly skipped: string }
   | { readonly nudges: readonly PlannedNudge[]; readonly away: readonly string[] };
 
+/** What a day's nudges are planned against, read from the ledger before planning. */
+export interface NudgeFacts {
+  /** (case, rule) pairs already nudged about this ISO week, as `"<case> <rule>"` */
+  readonly already: ReadonlySet<string>;
+  /** cases snoozed on the day */
+  readonly snoozed: ReadonlySet<string>;
+  /** staff with leave recorded (`/sos away`) on the day */
+  readonly away: ReadonlySet<number>;
+}
+
+/** The facts a day's nudges need, from whichever database holds the ledger: three reads, each one query. */
+export async function nudgeFacts(ctx: Ctx, day: IsoDate): Promise<NudgeFacts> {
+  const [already, snoozed, away] = await Promise.all([
+    ctx.ledger.nudged(isoWeek(day)),
+    ctx.records.reads.snoozedOn(day),
+    ctx.ledger.awayOn(day),
+  ]);
+  return { already, snoozed, away };
+}
+
 /** Whether a person is on leave on a day: config `away`, or `/sos away`. */
-export function isAway(ctx: Ctx, actor: Actor, day: IsoDate): boolean {
+function isAway(ctx: Ctx, actor: Actor, day: IsoDate, facts: NudgeFacts): boolean {
   const staff = ctx.org.staff.find((s) => s.email === actor.email);
   if (staff?.away.some((a) => a.from <= day && day <= a.to)) return true;
-  return ctx.repo.digests.awayOn(actor.staffId, day);
+  return facts.away.has(actor.staffId);
 }
 
 /**
- * Today's nudges for a team's caseholders: each person's own stuck cases, except snoozed cases and
- * any (case, rule) they were already nudged about this week. No nudges at weekends, on the config's
- * holidays, or to someone on leave. A person with nothing new gets no message.
+ * Today's nudges read synchronously from the SQLite file, for the callers that still read the board
+ * that way (the `/sos digest` preview, a reader thread): `planNudgesWith` over its ledger.
  */
 export function planNudges(
   ctx: Ctx,
@@ -40,12 +59,31 @@ export function planNudges(
   day: IsoDate,
   audience: Audience = "private",
 ): NudgePlan {
+  const digests = ctx.repo.digests;
+  const facts = {
+    already: digests.nudged(isoWeek(day)),
+    snoozed: digests.snoozedOn(day),
+    away: digests.awayAll(day),
+  };
+  return planNudgesWith(ctx, teamId, day, facts, audience);
+}
+
+/**
+ * Today's nudges for a team's caseholders: each person's own stuck cases, except snoozed cases and
+ * any (case, rule) they were already nudged about this week. No nudges at weekends, on the config's
+ * holidays, or to someone on leave. A person with nothing new gets no message.
+ */
+export function planNudgesWith(
+  ctx: Ctx,
+  teamId: string,
+  day: IsoDate,
+  facts: NudgeFacts,
+  audience: Audience = "private",
+): NudgePlan {
   const dow = weekday(day);
   if (dow === 0 || dow === 6) return { skipped: "weekend" };
   if (ctx.org.holidays.includes(day)) return { skipped: "public holiday" };
-  const week = isoWeek(day);
-  const already = ctx.repo.digests.nudged(week);
-  const snoozed = ctx.repo.digests.snoozedOn(day);
+  const { already, snoozed } = facts;
   const nudges: PlannedNudge[] = [];
   const away: string[] = [];
   for (const member of teamMembers(ctx.org, teamId)) {
@@ -58,7 +96,7 @@ export function planNudges(
     const env: Invocation = { ...makeInvocation(ctx, actor, "digest", audience), today: day };
     const board = loadBoardSync(env, { workerId: actor.staffId });
     if (board.cases.length === 0) continue;
-    if (isAway(ctx, actor, day)) {
+    if (isAway(ctx, actor, day, facts)) {
       away.push(actor.name);
       continue;
     }

@@ -5,10 +5,11 @@ import { OPERATOR } from "../commands/views.ts";
 import type { Actor } from "../domain/access.ts";
 import { formatDate, isoWeek, localDate, localTime } from "../domain/dates.ts";
 import { publishDigest } from "../obs/channels.ts";
+import type { RunKey } from "../store/ledger.ts";
 import type { DigestRunRow } from "../store/schema.ts";
 import { agencySummary } from "./agency-summary.ts";
 import { ago, holding, type Lease, leaseState, processLease } from "./lease.ts";
-import { type NudgePlan, planNudges } from "./nudges.ts";
+import { type NudgePlan, nudgeFacts, planNudgesWith } from "./nudges.ts";
 import { type Destination, type DigestMessage, type DigestPoster, type Picture, PostError } from "./post.ts";
 import { type DigestKind, periodOf } from "./schedule.ts";
 import { RETRY_DELAYS_MS, type SendResult, sendParts } from "./send-parts.ts";
@@ -64,7 +65,10 @@ const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** How long a run that did not finish keeps what it says: past its period it is never resumed. */
 const VIEW_KEPT_MS = 8 * 86_400_000;
 
-type Key = { kind: DigestKind; scope: string; period: string; platform: string };
+type Key = RunKey;
+
+/** How many times a claim reads again after losing a race: one lost round is already rare. */
+const CLAIM_ROUNDS = 5;
 
 /** A claim on a run: a new one, one taken over to resume, or the earlier run that stands. */
 type Claim = { runId: number; resumed: DigestRunRow | null } | { earlier: DigestRunRow };
@@ -105,7 +109,7 @@ function builder(ctx: Ctx): Builder {
   return {
     team: async (teamId, req) => teamDigest(env(), teamId, req),
     agency: async (req) => agencySummary(env(), req),
-    nudges: async (teamId, day) => planNudges(ctx, teamId, day),
+    nudges: async (teamId, day) => planNudgesWith(ctx, teamId, day, await nudgeFacts(ctx, day)),
   };
 }
 
@@ -119,48 +123,66 @@ export function createRunner(deps: RunnerDeps) {
   const wall = () => new Date(lease.now()).toISOString();
   const local = (iso: string) =>
     `${formatDate(localDate(new Date(iso), tz), ctx.org.dates.format)} ${localTime(new Date(iso), tz)}`;
-  const digests = ctx.repo.digests;
+  const digests = ctx.ledger;
   const sendDeps = { ctx, lease, sleep, log, localTime: local };
-  const beat = (runId: number) => () => digests.heartbeat(runId, lease.owner, wall());
+  // A heartbeat that fails (the database away for a moment) is retried by the next one; a run whose
+  // heartbeats all fail is taken for stopped and resumed, which the parts ledger makes safe.
+  const beat = (runId: number) => () => {
+    digests.heartbeat(runId, lease.owner, wall()).catch(() => log("digest: a heartbeat was not recorded"));
+  };
 
   /** Whether a run already posted something that may be on the platform, so it must be resumed. */
-  const started = (runId: number) => digests.parts(runId).some((p) => p.status !== "refused");
+  const started = async (runId: number) => (await digests.parts(runId)).some((p) => p.status !== "refused");
 
   /**
-   * Claims a (kind, scope, period, platform) slot in the ledger, in one immediate transaction, so two
-   * processes or a restart cannot both post it: a run posted, or being posted by a live process,
-   * stands; a run whose process stopped while posting, or that failed after part of it went out, is
-   * taken over and resumed; otherwise a new run starts.
+   * Claims a (kind, scope, period, platform) slot in the ledger so two processes (two instances on
+   * one PostgreSQL, a `sos digest run` beside the app) or a restart cannot both post it: a run
+   * posted, or being posted by a live process, stands; a run whose process stopped while posting,
+   * or that failed after part of it went out, is taken over and resumed; otherwise a new run starts.
+   * No lock is held while deciding: the database settles a race (the unique index refuses a second
+   * new claim, a take-over succeeds only on the run as read), and the loser reads again and finds
+   * the winner's run standing.
    */
-  function claim(key: Key, req: RunRequest): Claim {
-    return ctx.store.sqlite
-      .transaction((): Claim => {
-        const rows = digests.runs(key);
-        const own = { owner: lease.owner, ownedSince: wall(), heartbeatAt: wall() };
-        if (!req.force) {
-          const posted = rows.find((r) => r.status === "posted" || r.status === "unconfirmed");
-          if (posted) return { earlier: posted };
-          const posting = rows.find((r) => r.status === "posting");
-          if (posting && leaseState(lease, posting) !== "stopped") return { earlier: posting };
-          const resume = posting ?? rows.find((r) => r.status === "failed" && started(r.id));
-          if (resume) {
-            digests.finish(resume.id, { ...own, status: "posting" });
-            return { runId: resume.id, resumed: resume };
-          }
-        }
-        const runId = digests.start({
-          ...key,
-          ...own,
-          status: "posting",
-          late: req.late ?? false,
-          forced: req.force ?? false,
-          attempts: 0,
-          scheduledFor: req.at.toISOString(),
-          startedAt: now(),
-        });
-        return { runId, resumed: null };
-      })
-      .immediate();
+  async function claim(key: Key, req: RunRequest): Promise<Claim> {
+    const own = () => ({ owner: lease.owner, ownedSince: wall(), heartbeatAt: wall() });
+    const fresh = () => ({
+      ...key,
+      ...own(),
+      status: "posting" as const,
+      late: req.late ?? false,
+      forced: req.force ?? false,
+      attempts: 0,
+      scheduledFor: req.at.toISOString(),
+      startedAt: now(),
+    });
+    if (req.force) {
+      // A forced run is outside the unique index: it always starts.
+      const runId = await digests.claim(fresh());
+      if (runId === null) throw new Error("the ledger refused a forced run");
+      return { runId, resumed: null };
+    }
+    for (let round = 0; round < CLAIM_ROUNDS; round++) {
+      const rows = await digests.runs(key);
+      const posted = rows.find((r) => r.status === "posted" || r.status === "unconfirmed");
+      if (posted) return { earlier: posted };
+      const posting = rows.find((r) => r.status === "posting");
+      if (posting && leaseState(lease, posting) !== "stopped") return { earlier: posting };
+      let resume = posting;
+      for (const r of rows) {
+        if (resume) break;
+        if (r.status === "failed" && (await started(r.id))) resume = r;
+      }
+      if (resume) {
+        if (await digests.takeOver(resume, own())) return { runId: resume.id, resumed: resume };
+        continue;
+      }
+      const runId = await digests.claim(fresh());
+      if (runId !== null) return { runId, resumed: null };
+    }
+    // Each round lost to another process that then let the slot go again: not seen in practice.
+    throw new Error(
+      `the ledger's ${key.kind} ${key.scope} ${key.period} ${key.platform} kept changing while claimed`,
+    );
   }
 
   function already(earlier: DigestRunRow, platform: string, to: string): PostOutcome {
@@ -188,7 +210,7 @@ export function createRunner(deps: RunnerDeps) {
     message: DigestMessage,
   ): Promise<PostOutcome> {
     const platform = poster.platform;
-    const run = digests.get(runId);
+    const run = await digests.get(runId);
     const before = run?.attempts ?? 0;
     let dest: Destination | null = null;
     for (let tries = 1; ; tries++) {
@@ -202,13 +224,18 @@ export function createRunner(deps: RunnerDeps) {
           await sleep(delay);
           continue;
         }
-        digests.finish(runId, { status: "failed", finishedAt: now(), error: err.message, detail: { to } });
+        await digests.finish(runId, {
+          status: "failed",
+          finishedAt: now(),
+          error: err.message,
+          detail: { to },
+        });
         log(`digest: ${platform} ${to} could not be reached`);
         return { platform, to, status: "failed", detail: err.message };
       }
     }
     if (dest === null) {
-      digests.finish(runId, {
+      await digests.finish(runId, {
         status: "skipped",
         finishedAt: now(),
         detail: { to, reason: "not reachable" },
@@ -219,7 +246,7 @@ export function createRunner(deps: RunnerDeps) {
     const r: SendResult = await sendParts(sendDeps, runId, poster.prepare(message, dest), to);
     const attempts = before + r.sends;
     if (r.status !== "posted") {
-      digests.finish(runId, {
+      await digests.finish(runId, {
         status: r.status,
         attempts,
         finishedAt: now(),
@@ -230,7 +257,7 @@ export function createRunner(deps: RunnerDeps) {
       log(`digest: posting to ${platform} ${to} stopped after ${r.sent} of ${r.total} parts`);
       return { platform, to, status: "failed", detail: r.error ?? "failed" };
     }
-    digests.finish(runId, {
+    await digests.finish(runId, {
       status: "posted",
       attempts,
       finishedAt: now(),
@@ -310,18 +337,18 @@ export function createRunner(deps: RunnerDeps) {
             detail: `no ${poster.platform} channel for ${where} in the config`,
           };
         }
-        const claimed = claim({ kind, scope: req.scope, period, platform: poster.platform }, req);
+        const claimed = await claim({ kind, scope: req.scope, period, platform: poster.platform }, req);
         if ("earlier" in claimed) return already(claimed.earlier, poster.platform, channel);
         return holding(beat(claimed.runId), async () => {
           let m: DigestMessage;
           try {
             m = await messageFor(claimed.resumed);
           } catch (e) {
-            digests.finish(claimed.runId, { status: "failed", finishedAt: now(), error: String(e) });
+            await digests.finish(claimed.runId, { status: "failed", finishedAt: now(), error: String(e) });
             throw e;
           }
           // Kept until it is posted, so a resumed run lays out the same parts.
-          if (!claimed.resumed?.view) digests.finish(claimed.runId, { view: m.view });
+          if (!claimed.resumed?.view) await digests.finish(claimed.runId, { view: m.view });
           return post(claimed.runId, poster, channel, async () => ({ kind: "channel", channel }), m);
         });
       }),
@@ -339,7 +366,7 @@ export function createRunner(deps: RunnerDeps) {
     const day = localDate(req.at, tz);
     const period = periodOf("nudge", req.at, tz);
     const team = ctx.org.teams.find((t) => t.id === req.scope)?.name ?? req.scope;
-    const whole = claim({ kind: "nudge", scope: req.scope, period, platform: "all" }, req);
+    const whole = await claim({ kind: "nudge", scope: req.scope, period, platform: "all" }, req);
     if ("earlier" in whole)
       return { kind: "nudge", scope: req.scope, period, outcomes: [already(whole.earlier, "all", team)] };
     return holding(beat(whole.runId), () => nudgeRound(req, whole.runId, { day, period, team }));
@@ -355,7 +382,7 @@ export function createRunner(deps: RunnerDeps) {
     const round = ctx.pin();
     const plan = await builder(round).nudges(req.scope, day);
     if ("skipped" in plan) {
-      digests.finish(wholeId, {
+      await digests.finish(wholeId, {
         status: "skipped",
         finishedAt: now(),
         detail: { reason: plan.skipped },
@@ -377,7 +404,7 @@ export function createRunner(deps: RunnerDeps) {
     const people = new Map<number, { actor: Actor; view: NudgeView }>(
       plan.nudges.map((n) => [n.actor.staffId, { actor: n.actor, view: n.view }]),
     );
-    for (const r of digests.unfinished("nudge", period)) {
+    for (const r of await digests.unfinished("nudge", period)) {
       const actor = r.platform === "all" ? undefined : round.people.byId(Number(r.scope));
       const view = storedView(r);
       if (actor?.teams.includes(req.scope) && view?.kind === "nudge" && !people.has(actor.staffId))
@@ -385,7 +412,7 @@ export function createRunner(deps: RunnerDeps) {
     }
     for (const { actor, view: planned } of people.values()) {
       for (const poster of deps.posters) {
-        const claimed = claim(
+        const claimed = await claim(
           { kind: "nudge", scope: String(actor.staffId), period, platform: poster.platform },
           req,
         );
@@ -395,7 +422,7 @@ export function createRunner(deps: RunnerDeps) {
         }
         const kept = storedView(claimed.resumed);
         const view = kept?.kind === "nudge" ? kept : planned;
-        if (!kept) digests.finish(claimed.runId, { view });
+        if (!kept) await digests.finish(claimed.runId, { view });
         const o = await holding(beat(claimed.runId), () =>
           post(
             claimed.runId,
@@ -411,7 +438,7 @@ export function createRunner(deps: RunnerDeps) {
         outcomes.push(o);
         // The weekly cap counts what reached the person, on any platform.
         if (o.status === "posted")
-          digests.recordNudges(
+          await digests.recordNudges(
             view.items.flatMap((i) => i.findings.map((f) => ({ caseId: i.caseId, rule: f.rule }))),
             isoWeek(day),
             actor.staffId,
@@ -423,7 +450,7 @@ export function createRunner(deps: RunnerDeps) {
     const failed = outcomes.filter((o) => o.status === "failed").length;
     // Some messages failed: the day's run stays due, and a sweep retries only those people (each
     // person's message is claimed on its own, so the others are not sent twice).
-    digests.finish(wholeId, {
+    await digests.finish(wholeId, {
       status: failed > 0 ? "failed" : "posted",
       finishedAt: now(),
       ...(failed > 0 ? { error: `${failed} message${failed === 1 ? "" : "s"} failed` } : {}),
@@ -435,23 +462,21 @@ export function createRunner(deps: RunnerDeps) {
   }
 
   /** Whether a platform's run of a period stands: posted, skipped, stopped for good, or still posting. */
-  const stands = (key: Key) =>
-    digests
-      .runs(key)
-      .some(
-        (r) =>
-          r.status === "posted" ||
-          r.status === "skipped" ||
-          r.status === "unconfirmed" ||
-          (r.status === "posting" && leaseState(lease, r) !== "stopped"),
-      );
+  const stands = async (key: Key) =>
+    (await digests.runs(key)).some(
+      (r) =>
+        r.status === "posted" ||
+        r.status === "skipped" ||
+        r.status === "unconfirmed" ||
+        (r.status === "posting" && leaseState(lease, r) !== "stopped"),
+    );
 
   return {
     async run(req: RunRequest): Promise<RunOutcome> {
       // Runs due in the same minute each build synchronously: let the others' timers in first.
       await new Promise<void>((r) => setImmediate(r));
       // A run is resumed only within its period (a week at most): what older ones said goes.
-      digests.forgetViews(new Date(ctx.clock.now().getTime() - VIEW_KEPT_MS).toISOString());
+      await digests.forgetViews(new Date(ctx.clock.now().getTime() - VIEW_KEPT_MS).toISOString());
       try {
         const outcome = await (req.kind === "nudge" ? runNudges(req) : runDigest(req));
         for (const o of outcome.outcomes) publishDigest({ kind: req.kind, state: o.status });
@@ -466,13 +491,18 @@ export function createRunner(deps: RunnerDeps) {
      * that has somewhere to post it: what catch-up skips. A failure on one platform, or a process
      * that stopped while posting, leaves the run due there.
      */
-    ranFor(kind: DigestKind, scope: string, at: Date): boolean {
+    async ranFor(kind: DigestKind, scope: string, at: Date): Promise<boolean> {
       const period = periodOf(kind, at, tz);
       if (kind === "nudge") return stands({ kind, scope, period, platform: "all" });
       const target = kind === "team" ? { kind: "team" as const, teamId: scope } : { kind: "agency" as const };
-      return deps.posters.every(
-        (p) => p.channelFor(target) === undefined || stands({ kind, scope, period, platform: p.platform }),
-      );
+      for (const p of deps.posters) {
+        if (
+          p.channelFor(target) !== undefined &&
+          !(await stands({ kind, scope, period, platform: p.platform }))
+        )
+          return false;
+      }
+      return true;
     },
   };
 }

@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from "node-cron";
 import type { Ctx } from "../commands/ctx.ts";
 import { addDays, localDate } from "../domain/dates.ts";
+import { type Leader, soleLeader } from "./leader.ts";
 import type { Runner, RunOutcome } from "./runner.ts";
 import { lastDue, occurrences, type ScheduleSpec, schedules } from "./schedule.ts";
 
@@ -16,7 +17,10 @@ const SWEEP_MS = 15 * 60_000;
 const AT_ONCE = 4;
 
 export interface Scheduler {
-  /** Runs anything whose time came this period and did not run (the app was down), marked late. */
+  /**
+   * Runs anything whose time came this period and did not run (the app was down), marked late.
+   * Only where this instance leads; nothing (an empty list) elsewhere.
+   */
   catchUp(): Promise<RunOutcome[]>;
   /** Runs one schedule now, as its timer does. */
   fire(spec: ScheduleSpec): Promise<RunOutcome>;
@@ -35,12 +39,16 @@ export interface Scheduler {
  * where the config gives one). Every run goes through the runner's ledger, so a period is posted
  * once whatever restarts happen. Runs side by side; one failing hides no other.
  * `timers: false` builds it without timers, for tests that drive time themselves.
+ * `leader`: where several instances share a database (`pgLeader`), only the leader's timers and
+ * sweep run, and taking the lead runs the catch-up at once (the old leader may have died mid-week);
+ * without one, this process leads (`soleLeader`: SQLite, the CLI).
  */
 export function createScheduler(
   ctx: Ctx,
   runner: Runner,
-  opts: { log?: (line: string) => void; timers?: boolean } = {},
+  opts: { log?: (line: string) => void; timers?: boolean; leader?: Leader } = {},
 ): Scheduler {
+  const leader = opts.leader ?? soleLeader();
   // A reload never changes the time zone (it is refused): the periods are keyed on it.
   const tz = ctx.org.agency.timeZone;
   const log = opts.log ?? (() => {});
@@ -56,13 +64,27 @@ export function createScheduler(
   };
 
   /** Runs whatever was due this period and has not gone out everywhere (missed, or failed). */
-  const catchUp = async (): Promise<RunOutcome[]> => {
+  const sweepOnce = async (): Promise<RunOutcome[]> => {
+    if (!leader.leads()) return [];
     const now = ctx.clock.now();
-    const due = specs.filter(
-      (spec) => lastDue(spec, now, tz) !== null && !runner.ranFor(spec.kind, spec.scope, now),
-    );
+    const due: ScheduleSpec[] = [];
+    for (const spec of specs)
+      if (lastDue(spec, now, tz) !== null && !(await runner.ranFor(spec.kind, spec.scope, now)))
+        due.push(spec);
     return fireAll(due, true);
   };
+  // One catch-up at a time: start-up's, the sweep's and taking the lead's would otherwise overlap
+  // (harmless, the claims see to that, but each would build the same views).
+  let catching: Promise<RunOutcome[]> | null = null;
+  const catchUp = (): Promise<RunOutcome[]> => {
+    catching ??= sweepOnce().finally(() => {
+      catching = null;
+    });
+    return catching;
+  };
+  leader.onChange((leads) => {
+    if (leads) catchUp().catch(() => log("digest: catching up failed"));
+  });
 
   /**
    * Runs several schedules, a few at a time (`AT_ONCE`); the outcomes of those that ran. One failing
@@ -97,6 +119,7 @@ export function createScheduler(
     const task = cron.schedule(
       expr,
       async () => {
+        if (!leader.leads()) return;
         await fireAll(
           specs.filter((spec) => spec.cron === expr),
           false,

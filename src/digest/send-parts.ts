@@ -53,12 +53,12 @@ export async function sendParts(
   where: string,
 ): Promise<SendResult> {
   const { ctx, lease } = deps;
-  const digests = ctx.repo.digests;
+  const digests = ctx.ledger;
   const now = () => ctx.clock.now().toISOString();
   const beat = () => digests.heartbeat(runId, lease.owner, new Date(lease.now()).toISOString());
   const total = prepared.kinds.length;
-  digests.finish(runId, { partsTotal: total });
-  const history = digests.parts(runId);
+  await digests.finish(runId, { partsTotal: total });
+  const history = await digests.parts(runId);
 
   let thread: string | null = null;
   let sent = 0;
@@ -107,7 +107,7 @@ export async function sendParts(
       if (tries > 1 || maybe.length > 0) retries++;
       const repeatOf = maybe[0] === undefined ? null : deps.localTime(maybe[0]);
       const startedAt = now();
-      const id = digests.partStarted({
+      const id = await digests.partStarted({
         runId,
         part: i,
         kind: prepared.kinds[i]!,
@@ -116,15 +116,15 @@ export async function sendParts(
       });
       try {
         const ref = await prepared.send(i, { thread, repeatOf });
-        digests.partAnswered(id, { status: "sent", ref }, now());
-        beat();
+        await digests.partAnswered(id, { status: "sent", ref }, now());
+        await beat();
         sent++;
         if (repeatOf !== null) repeated.push(i);
         if (i === 0) thread = ref;
         break;
       } catch (e) {
         const err = e instanceof PostError ? e : new PostError(String(e), true, true);
-        digests.partAnswered(
+        await digests.partAnswered(
           id,
           { status: err.mayHaveArrived ? "unknown" : "refused", error: err.message },
           now(),

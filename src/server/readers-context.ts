@@ -24,6 +24,7 @@ export function withReaders(live: Ctx, readers: Readers): Ctx {
       return live.people;
     },
     records: live.records,
+    ledger: live.ledger,
     store: live.store,
     repo: live.repo,
     clock: live.clock,

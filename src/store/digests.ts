@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, lte, sql } from "drizzle-orm";
+import type { DigestLedger, NewRun, Ownership, RunPatch } from "./ledger.ts";
 import type { Db } from "./open.ts";
 import {
   type DigestPartRow,
@@ -10,23 +11,7 @@ import {
   snoozes,
 } from "./schema.ts";
 
-export type NewRun = Omit<typeof digestRuns.$inferInsert, "id">;
-
-type RunPatch = Partial<
-  Pick<
-    DigestRunRow,
-    | "status"
-    | "attempts"
-    | "finishedAt"
-    | "error"
-    | "detail"
-    | "owner"
-    | "ownedSince"
-    | "heartbeatAt"
-    | "partsTotal"
-    | "view"
-  >
->;
+export type { NewRun };
 
 /**
  * The digest ledger (runs, and each send of each part), nudge caps, snoozes and leave. Each write
@@ -55,6 +40,43 @@ export function digestQueries(db: Db) {
 
     start(run: NewRun): number {
       return db.insert(digestRuns).values(run).returning({ id: digestRuns.id }).get()!.id;
+    },
+
+    /**
+     * A new run, unless an unforced one of its slot stands or is being posted: the partial unique
+     * index `digest_runs_one_claim` refuses it, and ON CONFLICT makes that a null, not an error.
+     */
+    claim(run: NewRun): number | null {
+      return (
+        db.insert(digestRuns).values(run).onConflictDoNothing().returning({ id: digestRuns.id }).get()?.id ??
+        null
+      );
+    },
+
+    /**
+     * Marks a run posting for a new owner if it is still as read (status, owner, heartbeat): one
+     * statement, so of two processes taking the same stopped run only one changes it. A failed run
+     * made posting while another unforced run of its slot posts is refused by the unique index.
+     */
+    takeOver(run: Pick<DigestRunRow, "id" | "status" | "owner" | "heartbeatAt">, own: Ownership): boolean {
+      try {
+        const changed = db
+          .update(digestRuns)
+          .set({ ...own, status: "posting" })
+          .where(
+            and(
+              eq(digestRuns.id, run.id),
+              eq(digestRuns.status, run.status),
+              sql`${digestRuns.owner} IS ${run.owner}`,
+              sql`${digestRuns.heartbeatAt} IS ${run.heartbeatAt}`,
+            ),
+          )
+          .run();
+        return changed.changes === 1;
+      } catch (e) {
+        if (isUniqueViolation(e)) return false;
+        throw e;
+      }
     },
 
     get(id: number): DigestRunRow | undefined {
@@ -174,12 +196,12 @@ export function digestQueries(db: Db) {
       staffId: number,
       runId: number,
     ): void {
-      for (const p of pairs) {
-        db.insert(nudgesSent)
-          .values({ caseId: p.caseId, rule: p.rule, week, staffId, runId })
-          .onConflictDoNothing()
-          .run();
-      }
+      if (pairs.length === 0) return;
+      // One statement: the week's cap is used up whole or not at all.
+      db.insert(nudgesSent)
+        .values(pairs.map((p) => ({ caseId: p.caseId, rule: p.rule, week, staffId, runId })))
+        .onConflictDoNothing()
+        .run();
     },
 
     /** Cases snoozed on a day: ids whose latest snooze runs to that day or later. */
@@ -204,8 +226,61 @@ export function digestQueries(db: Db) {
       );
     },
 
+    /** Staff with recorded leave covering a day. */
+    awayAll(day: string): Set<number> {
+      const rows = db
+        .select({ staffId: leave.staffId })
+        .from(leave)
+        .where(and(lte(leave.fromOn, day), gte(leave.toOn, day)))
+        .all();
+      return new Set(rows.map((r) => r.staffId));
+    },
+
     addLeave(staffId: number, fromOn: string, toOn: string, at: string): void {
       db.insert(leave).values({ staffId, fromOn, toOn, at }).run();
     },
+  };
+}
+
+export type DigestQueries = ReturnType<typeof digestQueries>;
+
+/** A unique index refused a write (better-sqlite3's error, perhaps wrapped by drizzle). */
+function isUniqueViolation(e: unknown): boolean {
+  for (let x: unknown = e; x instanceof Error; x = x.cause) {
+    const code = (x as { code?: unknown }).code;
+    if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") return true;
+  }
+  return false;
+}
+
+/**
+ * The ledger on the SQLite file: today's statements, each synchronous and its own transaction, as
+ * the async port. One file is written by one process at a time, but a `sos digest run` beside the
+ * app is a second process: the unique index and the conditional take-over keep them apart.
+ */
+export function sqliteLedger(q: DigestQueries): DigestLedger {
+  const at = <T>(f: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(f());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
+  return {
+    runs: (key) => at(() => q.runs(key)),
+    claim: (run) => at(() => q.claim(run)),
+    takeOver: (run, own) => at(() => q.takeOver(run, own)),
+    get: (id) => at(() => q.get(id)),
+    finish: (id, patch) => at(() => q.finish(id, patch)),
+    unfinished: (kind, period) => at(() => q.unfinished(kind, period)),
+    forgetViews: (before) => at(() => q.forgetViews(before)),
+    heartbeat: (id, owner, when) => at(() => q.heartbeat(id, owner, when)),
+    parts: (runId) => at(() => q.parts(runId)),
+    partStarted: (p) => at(() => q.partStarted(p)),
+    partAnswered: (id, answer, when) => at(() => q.partAnswered(id, answer, when)),
+    recent: (limit) => at(() => q.recent(limit)),
+    nudged: (week) => at(() => q.nudged(week)),
+    recordNudges: (pairs, week, staffId, runId) => at(() => q.recordNudges(pairs, week, staffId, runId)),
+    awayOn: (day) => at(() => q.awayAll(day)),
   };
 }

@@ -142,7 +142,7 @@ describe("a run whose process stopped while posting", () => {
     expect(caught.find((o) => o.kind === "team")?.outcomes[0]).toMatchObject({ status: "posted" });
     expect(arrived[0]!.index).toBe(0);
     expect(arrived.filter((a) => a.index === 0)).toHaveLength(1);
-    expect(b.ranFor("team", "north", AT)).toBe(true);
+    expect(await b.ranFor("team", "north", AT)).toBe(true);
   });
 
   test("it says what it said when it began, though the record changed since", async () => {
@@ -175,7 +175,7 @@ describe("two processes", () => {
       status: "already",
       detail: "still posting in another process (started 12 s ago); not posted again.",
     });
-    expect(b.ranFor("team", "north", AT)).toBe(true);
+    expect(await b.ranFor("team", "north", AT)).toBe(true);
     expect(arrived).toHaveLength(1);
   });
 
@@ -186,10 +186,10 @@ describe("two processes", () => {
     await untilSending(1);
     running.set("a", null);
     wall.advance(30_000);
-    expect(runner("b").ranFor("team", "north", AT)).toBe(true);
+    expect(await runner("b").ranFor("team", "north", AT)).toBe(true);
     wall.advance(31_000);
     state.behave = null;
-    expect(runner("b").ranFor("team", "north", AT)).toBe(false);
+    expect(await runner("b").ranFor("team", "north", AT)).toBe(false);
     expect((await runner("b").run(run)).outcomes[0]).toMatchObject({ status: "posted" });
   });
 
@@ -269,7 +269,7 @@ describe("a send with no answer (a timeout)", () => {
     state.behave = null;
     // Not tried a third time by a catch-up or a run; --force posts it anew.
     const b = runner("b");
-    expect(b.ranFor("team", "north", AT)).toBe(true);
+    expect(await b.ranFor("team", "north", AT)).toBe(true);
     expect((await b.run(run)).outcomes[0]).toMatchObject({ status: "already" });
     expect(arrived).toEqual([]);
     expect((await b.run({ ...run, force: true })).outcomes[0]).toMatchObject({ status: "posted" });

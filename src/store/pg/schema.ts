@@ -264,6 +264,14 @@ export const digestRuns = pgTable(
   (t) => [
     index("digest_runs_key").on(t.kind, t.scope, t.period, t.platform),
     index("digest_runs_kept_view").on(t.startedAt).where(sql`${t.view} IS NOT NULL`),
+    // ledger-pg: one claim per slot, made by the database so two processes cannot both post it.
+    // Over the unforced runs that stand or are being posted: a failed or skipped run leaves room
+    // for the next try, as before, and a forced re-run (`--force`) sits beside a posted one. A
+    // generation column would say the same with a counter every claim must read first; the
+    // predicate keeps the claim one INSERT … ON CONFLICT DO NOTHING.
+    uniqueIndex("digest_runs_one_claim")
+      .on(t.kind, t.scope, t.period, t.platform)
+      .where(sql`${t.forced} = false AND ${t.status} IN ('posting', 'posted', 'unconfirmed')`),
   ],
 );
 

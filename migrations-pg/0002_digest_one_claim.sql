@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "digest_runs_one_claim" ON "digest_runs" USING btree ("kind","scope","period","platform") WHERE "digest_runs"."forced" = false AND "digest_runs"."status" IN ('posting', 'posted', 'unconfirmed');

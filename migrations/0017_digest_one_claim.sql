@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `digest_runs_one_claim` ON `digest_runs` (`kind`,`scope`,`period`,`platform`) WHERE "digest_runs"."forced" = 0 AND "digest_runs"."status" IN ('posting', 'posted', 'unconfirmed');
