@@ -13,6 +13,7 @@ import { loadOrg } from "../src/config/load.ts";
 import { openStore } from "../src/store/open.ts";
 import { copyPlan } from "../src/store/pg/copy-plan.ts";
 import { openPgStore } from "../src/store/pg/open.ts";
+import { EMPTY_STATES_TEXT } from "../src/store/states-format.ts";
 import { AH_HIN, JANE, MORGAN, makeTestCtx, ROBIN, SAM, type TestCtx } from "./helpers/ctx.ts";
 import { emptyPgDatabase, PG_AVAILABLE } from "./helpers/stores.ts";
 
@@ -231,6 +232,28 @@ describe.skipIf(!PG_AVAILABLE)("sos migrate-store (child processes)", () => {
         "SELECT (SELECT count(*) FROM cases)::integer AS cases, (SELECT count(*) FROM practice_events)::integer AS events",
       );
       expect(n.rows).toEqual([{ cases: 0, events: 0 }]);
+    } finally {
+      await client.end();
+    }
+  }, 120_000);
+
+  test("a dashboard state that differs from its entries rolls the whole copy back", async () => {
+    const drifted = join(t.dir, "drifted-states.db");
+    copyFileSync(t.dbPath, drifted);
+    const file = new Database(drifted);
+    file.prepare(`UPDATE cases SET states = '${EMPTY_STATES_TEXT}' WHERE id = '12345'`).run();
+    file.close();
+    const db = await emptyDb();
+    const r = await sos(["migrate-store", "--from", `sqlite:${drifted}`, "--to", db.url], {});
+    expect([r.code, r.err]).toEqual([
+      1,
+      "sos: 1 case's dashboard state differs from its entries once copied, so nothing was copied.\n",
+    ]);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const n = await client.query("SELECT count(*)::integer AS cases FROM cases");
+      expect(n.rows).toEqual([{ cases: 0 }]);
     } finally {
       await client.end();
     }
