@@ -22,11 +22,13 @@ Commands:
   erase       remove one case's records now (a court order, a case opened in error)
   config      check the config and staff file as the running app would, and how its last reload went
   api-client  add, list or revoke the systems allowed to call the HTTP API (/api/v1), with their tokens
+  migrate-store  copy an agency from its SQLite file into an empty PostgreSQL database, checked
 
 Every command finds its files the same way:
   config    SOS_CONFIG, else ./sos.config.yaml, else examples/demo.config.yaml
   database  SOS_DB, else ./data/sos.db (the folder is created); DATABASE_URL=postgres://… puts the
-            records on PostgreSQL instead, where only migrate and chat run yet (the rest refuse)
+            records on PostgreSQL instead, where only migrate and chat run yet (the rest refuse); migrate-store
+            copies a SQLite file onto it
   today     --today YYYY-MM-DD or SOS_TODAY act as if it were that day (demos, tests)
 A database another process is writing is waited for up to SOS_BUSY_TIMEOUT_MS (default 30000 ms);
 then the command says so and exits 1, having done nothing.
@@ -189,6 +191,16 @@ them where case records are kept. Reads the database only.
         that is). json (default) is the documented shape "sos-subject-access/1"; html is one
         self-contained page to print. Admins only; the file is mode 0600 and appears only once the
         export is recorded in the audit trail.`,
+  "migrate-store": `Usage: sos migrate-store --from sqlite:FILE [--to postgres://USER@HOST:PORT/DB]
+
+Copies an agency from its SQLite file onto PostgreSQL (the target is DATABASE_URL when --to is not
+given; its password is never shown). Stop the server using the file first: what it records after the
+copy began is not copied. The file is opened read-only and must be at this version's schema (run
+\`sos migrate\` on it first); the target is migrated, and refused if any table holds a row. Then every
+table is copied in one PostgreSQL transaction, and before it commits every table's rows are counted
+on both sides, every case's dashboard state is folded again from its entries and the coverage counts
+counted again from the cases: any difference rolls the whole copy back (exit 1, nothing written).
+Prints each table's rows and the seconds taken, and what to do next: set DATABASE_URL, start.`,
   migrate: `Usage: sos migrate [--accept-staff-changes]
 
 Creates the database if needed and applies any migrations not yet applied, then records its agency

@@ -26,6 +26,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Run>>> = {
   sync: async () => (await import("./sync.ts")).sync,
   config: async () => (await import("./config.ts")).config,
   "api-client": async () => (await import("./api-client.ts")).apiClient,
+  "migrate-store": async () => (await import("./migrate-store.ts")).migrateStore,
 };
 
 /** A mistake in how `sos` itself was called: one sentence on standard error, exit code 2. */
@@ -52,7 +53,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP[name]}\n`);
     return 0;
   }
-  if (process.env.DATABASE_URL?.trim()) {
+  // migrate-store reads DATABASE_URL as where to copy to: it is the way onto PostgreSQL.
+  if (process.env.DATABASE_URL?.trim() && name !== "migrate-store") {
     // PostgreSQL is chosen: a command that still reads the SQLite file is refused, never pointed
     // at a local file while the agency's records are on the server.
     const { chosenStore, notOnPostgres, PG_COMMANDS } = await import("../app/store-choice.ts");

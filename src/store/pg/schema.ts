@@ -371,3 +371,20 @@ export const erasures = pgTable(
   },
   (t) => [index("erasures_case").on(t.caseId)],
 );
+
+// --- migrate-store: the tables `sos migrate-store` copies that had no PostgreSQL twin yet ---
+
+/** As `api_clients` on SQLite: only a hash of each token is kept. */
+export const apiClients = pgTable(
+  "api_clients",
+  {
+    id: serial("id").primaryKey(),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    scopes: json("scopes").$type<string[]>().notNull(),
+    teams: json("teams").$type<string[]>().notNull(),
+    createdAt: text("created_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_clients_name").on(t.name), uniqueIndex("api_clients_token").on(t.tokenHash)],
+);
