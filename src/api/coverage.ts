@@ -42,12 +42,12 @@ const asObject = (t: Tallies) =>
  * `tallyCase`), over the weeks asked for, per team, and the cross-tab of elements against outcomes.
  * A case counts in the team that holds it now, as the digests count it.
  */
-export function coverageData(
+export async function coverageData(
   ctx: Ctx,
   client: ApiClient,
   from: string | undefined,
   to: string | undefined,
-): CoverageAnswer | string {
+): Promise<CoverageAnswer | string> {
   const today = ctx.today();
   const end = to ?? today;
   const start = from ?? addDays(end, -7 * 7);
@@ -64,18 +64,19 @@ export function coverageData(
     const into = perTeam.get(c.teamId);
     if (into) tallyDays(ctx.org, c, weekEnds, into);
   };
-  for (const c of ctx.repo.cases.eachOpen({ teamIds: ids })) add(c);
-  for (const c of ctx.repo.cases.closedSince({ teamIds: ids }, addDays(weekEnds[0]!, 1))) add(c);
+  const { reads } = ctx.records;
+  await reads.eachOpenCase({ teamIds: ids }, add);
+  for (const c of await reads.closedCasesSince({ teamIds: ids }, addDays(weekEnds[0]!, 1))) add(c);
 
   const byOutcome = new Map<string, { n: number; tallies: Tallies }>();
-  for (const c of ctx.repo.cases.eachClosed()) {
-    if (!perTeam.has(c.teamId)) continue;
+  await reads.eachClosedCase((c) => {
+    if (!perTeam.has(c.teamId)) return;
     const code = c.outcome ?? "other";
     const o = byOutcome.get(code) ?? { n: 0, tallies: emptyTallies() };
     byOutcome.set(code, o);
     o.n++;
     tallyCase(ctx.org, c, c.closedOn ?? today, o.tallies);
-  }
+  });
   return {
     from: start,
     to: end,
