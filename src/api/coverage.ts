@@ -37,6 +37,11 @@ export type CoverageAnswer = z.output<typeof coverageAnswer>;
 const asObject = (t: Tallies) =>
   Object.fromEntries(ELEMENT_KEYS.map((k, i) => [k, { has: t[i]!.has, of: t[i]!.of }]));
 
+function outcomeRank(ctx: Ctx, code: string): number {
+  const i = ctx.org.outcomes.findIndex((x) => x.code === code);
+  return i === -1 ? ctx.org.outcomes.length : i;
+}
+
 /**
  * The digests' coverage as data, for an agency's own analysis: the same counting (`tallyDays`,
  * `tallyCase`), over the weeks asked for, per team, and the cross-tab of elements against outcomes.
@@ -86,11 +91,15 @@ export async function coverageData(
       name: t.name,
       weeks: weekEnds.map((d, i) => ({ weekEnding: d, elements: asObject(perTeam.get(t.id)![i]!) })),
     })),
-    outcomes: [...byOutcome].map(([code, o]) => ({
-      outcome: code,
-      label: ctx.org.outcomes.find((x) => x.code === code)?.label ?? code,
-      cases: o.n,
-      elements: asObject(o.tallies),
-    })),
+    // In the config's order of outcomes (codes it no longer has after them, by code): the order
+    // the closed cases were read in is the store's, and differs between SQLite and PostgreSQL.
+    outcomes: [...byOutcome]
+      .sort(([a], [b]) => outcomeRank(ctx, a) - outcomeRank(ctx, b) || a.localeCompare(b))
+      .map(([code, o]) => ({
+        outcome: code,
+        label: ctx.org.outcomes.find((x) => x.code === code)?.label ?? code,
+        cases: o.n,
+        elements: asObject(o.tallies),
+      })),
   };
 }
