@@ -121,7 +121,7 @@ async function inProcess(): Promise<void> {
   // 3. a team dashboard (about 400 cases), view model only and the whole `/sos team` command with text
   const env = viewEnv(ctx, OPERATOR, "cli", "private");
   const teamIds = ctx.org.teams.map((t) => t.id);
-  const teamView = measure(100, (i) =>
+  const teamView = await measureAsync(100, (i) =>
     dashboardFor(env, { kind: "team", teamId: teamIds[i % teamIds.length]! }, "overview"),
   );
   const supervisors = ctx.people.all().filter((a) => a.role === "supervisor");
@@ -133,14 +133,13 @@ async function inProcess(): Promise<void> {
       audience: "private",
     }),
   );
-  const teamSize = dashboardFor(env, { kind: "team", teamId: teamIds[0]! }, "overview")[0]!.groups.reduce(
-    (n, g) => n + g.rows.length,
-    0,
-  );
+  const teamSize = (
+    await dashboardFor(env, { kind: "team", teamId: teamIds[0]! }, "overview")
+  )[0]!.groups.reduce((n, g) => n + g.rows.length, 0);
 
   // 4. the agency overview: every open case, grouped by worker
-  const agency = measure(10, () => dashboardFor(env, { kind: "agency" }, "overview"));
-  const agencyRows = dashboardFor(env, { kind: "agency" }, "overview")[0]!.groups.reduce(
+  const agency = await measureAsync(10, () => dashboardFor(env, { kind: "agency" }, "overview"));
+  const agencyRows = (await dashboardFor(env, { kind: "agency" }, "overview"))[0]!.groups.reduce(
     (n, g) => n + g.rows.length,
     0,
   );
@@ -162,11 +161,15 @@ async function inProcess(): Promise<void> {
   // process as the server does it (src/pictures/png-renderer.ts); the first render starts that process.
   const renderer = isolatedRenderer();
   const t0 = performance.now();
-  const png = await whiteboardPngIsolated(whiteboardModel(digestEnv, teamIds[0]!), "full", renderer);
+  const png = await whiteboardPngIsolated(await whiteboardModel(digestEnv, teamIds[0]!), "full", renderer);
   const coldMs = performance.now() - t0;
-  const compact = await whiteboardPngIsolated(whiteboardModel(digestEnv, teamIds[0]!), "compact", renderer);
-  const picture = await measureAsync(20, () =>
-    whiteboardPngIsolated(whiteboardModel(digestEnv, teamIds[0]!), "full", renderer),
+  const compact = await whiteboardPngIsolated(
+    await whiteboardModel(digestEnv, teamIds[0]!),
+    "compact",
+    renderer,
+  );
+  const picture = await measureAsync(20, async () =>
+    whiteboardPngIsolated(await whiteboardModel(digestEnv, teamIds[0]!), "full", renderer),
   );
   const rendererRss = renderer.peakRssMb();
   await renderer.close();

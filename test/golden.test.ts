@@ -14,20 +14,20 @@ beforeAll(() => {
 });
 afterAll(() => t.close());
 
-function board(
+async function board(
   slug: "overview" | "statutory-cp" | "family-support" | "voluntary",
   audience: "private" | "channel" = "private",
-): DashboardView {
+): Promise<DashboardView> {
   const env = viewEnv(t.ctx, t.as(JANE), "cli", audience);
-  return dashboardFor(env, { kind: "worker", worker: t.as(JANE) }, slug)[0]!;
+  return (await dashboardFor(env, { kind: "worker", worker: t.as(JANE) }, slug))[0]!;
 }
 
 const rows = (v: DashboardView) =>
   Object.fromEntries(v.groups.flatMap((g) => g.rows.map((r) => [r.caseId, r.cells])));
 
 describe("the seed's dashboards, row for row", () => {
-  test("front end statutory child protection", () => {
-    const v = board("statutory-cp");
+  test("front end statutory child protection", async () => {
+    const v = await board("statutory-cp");
     expect(v.title).toBe("Front end statutory child protection");
     expect(v.columns).toEqual([
       "Name/Age/ID #",
@@ -83,8 +83,8 @@ describe("the seed's dashboards, row for row", () => {
     });
   });
 
-  test("statutory family support / preventative writes Yes and No, under its own Name/Age", () => {
-    const v = board("family-support");
+  test("statutory family support / preventative writes Yes and No, under its own Name/Age", async () => {
+    const v = await board("family-support");
     // the seed heads this table "Name/Age" (no id column), unlike the other three
     expect(v.columns.slice(0, 3)).toEqual(["Name/Age", "Date Opened", "Abuse Type"]);
     expect(dashboardText(v)).toMatch(/Case {3}Name\/Age {8}Opened/);
@@ -134,8 +134,8 @@ describe("the seed's dashboards, row for row", () => {
     });
   });
 
-  test("voluntary preventative has no abuse type and ends with Case Trajectory", () => {
-    const v = board("voluntary");
+  test("voluntary preventative has no abuse type and ends with Case Trajectory", async () => {
+    const v = await board("voluntary");
     expect(v.columns).toEqual([
       "Name/Age/ID #",
       "Date Opened",
@@ -186,8 +186,8 @@ describe("the seed's dashboards, row for row", () => {
     });
   });
 
-  test("the whole practice overview shows every case; Mary Telis's statutory row matches the seed's overview", () => {
-    const v = board("overview");
+  test("the whole practice overview shows every case; Mary Telis's statutory row matches the seed's overview", async () => {
+    const v = await board("overview");
     expect(v.title).toBe("Whole practice overview");
     expect(v.columns[9]).toBe("Timeline and Trajectory");
     expect(v.columns[11]).toBe("Network Provide number");
@@ -213,14 +213,14 @@ describe("the seed's dashboards, row for row", () => {
     expect(rows(v)["32345"]![9]).toBe("No");
   });
 
-  test("in a channel, children show as initials", () => {
-    expect(rows(board("statutory-cp", "channel"))["12345"]?.[0]).toBe("M.M. 13");
+  test("in a channel, children show as initials", async () => {
+    expect(rows(await board("statutory-cp", "channel"))["12345"]?.[0]).toBe("M.M. 13");
   });
 });
 
 describe("renderers agree on every cell", () => {
-  test("text table", () => {
-    expect(dashboardText(board("voluntary"))).toMatchInlineSnapshot(`
+  test("text table", async () => {
+    expect(dashboardText(await board("voluntary"))).toMatchInlineSnapshot(`
       "Voluntary preventative
 
                                                     Mapping                                                       Network   Adult     Child
@@ -235,8 +235,8 @@ describe("renderers agree on every cell", () => {
     `);
   });
 
-  test("JSON has the documented shape and the text table's cells", () => {
-    const v = board("statutory-cp");
+  test("JSON has the documented shape and the text table's cells", async () => {
+    const v = await board("statutory-cp");
     const json = JSON.parse(JSON.stringify(dashboardJson(v)));
     expect(Object.keys(json)).toEqual(["dashboard", "title", "columns", "groups"]);
     expect(json.groups[0]).toMatchObject({ worker: "Jane Smith", title: "Jane Smith's Cases" });
@@ -245,8 +245,8 @@ describe("renderers agree on every cell", () => {
     for (const cell of json.groups[0].rows[0].cells) expect(text).toContain(cell);
   });
 
-  test("CSV puts worker and case id first and quotes what needs quoting", () => {
-    const csv = dashboardCsv(board("statutory-cp"));
+  test("CSV puts worker and case id first and quotes what needs quoting", async () => {
+    const csv = dashboardCsv(await board("statutory-cp"));
     const [header, first] = csv.split("\r\n");
     expect(header).toBe(
       "\uFEFFWorker,Case ID,Name/Age/ID #,Date Opened,Abuse Type,Mapping Internal,Mapping with Family,Three Houses,Danger Statement,Safety Goal,Safety Scale,Word and Pictures,Network Number,Participatory Conferences/Meetings including Network,Interim Adult Safety Plan,Child Safety Plan",
@@ -268,7 +268,9 @@ describe("files people open", () => {
       );
       expect(opened.ok, opened.text).toBe(true);
       const env = viewEnv(mine.ctx, mine.as(JANE), "cli", "private");
-      const csv = dashboardCsv(dashboardFor(env, { kind: "worker", worker: mine.as(JANE) }, "overview")[0]!);
+      const csv = dashboardCsv(
+        (await dashboardFor(env, { kind: "worker", worker: mine.as(JANE) }, "overview"))[0]!,
+      );
       const bytes = Buffer.from(csv, "utf8");
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       // read back as a spreadsheet does (UTF-8 after the mark): the name comes back as typed
@@ -280,8 +282,8 @@ describe("files people open", () => {
     }
   });
 
-  test("the overview's – is explained in a note row that keeps the file a table of rows", () => {
-    const v = board("overview");
+  test("the overview's – is explained in a note row that keeps the file a table of rows", async () => {
+    const v = await board("overview");
     const lines = dashboardCsv(v)
       .replace(/^\uFEFF/, "")
       .trimEnd()
@@ -297,13 +299,13 @@ describe("files people open", () => {
     ]);
     // every other row names its case; the note row does not
     expect(lines.slice(1, -1).every((l) => fields(l)[1] !== "")).toBe(true);
-    expect(dashboardCsv(board("statutory-cp"))).not.toContain("not on this case's own dashboard");
+    expect(dashboardCsv(await board("statutory-cp"))).not.toContain("not on this case's own dashboard");
   });
 
-  test("the text table explains its – under the table", () => {
-    expect(dashboardText(board("overview"))).toContain(
+  test("the text table explains its – under the table", async () => {
+    expect(dashboardText(await board("overview"))).toContain(
       "\n– not on this case's own dashboard: its service doesn't record that element\n",
     );
-    expect(dashboardText(board("voluntary"))).not.toContain("own dashboard");
+    expect(dashboardText(await board("voluntary"))).not.toContain("own dashboard");
   });
 });

@@ -37,17 +37,22 @@ export type CoverageAnswer = z.output<typeof coverageAnswer>;
 const asObject = (t: Tallies) =>
   Object.fromEntries(ELEMENT_KEYS.map((k, i) => [k, { has: t[i]!.has, of: t[i]!.of }]));
 
+function outcomeRank(ctx: Ctx, code: string): number {
+  const i = ctx.org.outcomes.findIndex((x) => x.code === code);
+  return i === -1 ? ctx.org.outcomes.length : i;
+}
+
 /**
  * The digests' coverage as data, for an agency's own analysis: the same counting (`tallyDays`,
  * `tallyCase`), over the weeks asked for, per team, and the cross-tab of elements against outcomes.
  * A case counts in the team that holds it now, as the digests count it.
  */
-export function coverageData(
+export async function coverageData(
   ctx: Ctx,
   client: ApiClient,
   from: string | undefined,
   to: string | undefined,
-): CoverageAnswer | string {
+): Promise<CoverageAnswer | string> {
   const today = ctx.today();
   const end = to ?? today;
   const start = from ?? addDays(end, -7 * 7);
@@ -64,18 +69,19 @@ export function coverageData(
     const into = perTeam.get(c.teamId);
     if (into) tallyDays(ctx.org, c, weekEnds, into);
   };
-  for (const c of ctx.repo.cases.eachOpen({ teamIds: ids })) add(c);
-  for (const c of ctx.repo.cases.closedSince({ teamIds: ids }, addDays(weekEnds[0]!, 1))) add(c);
+  const { reads } = ctx.records;
+  await reads.eachOpenCase({ teamIds: ids }, add);
+  for (const c of await reads.closedCasesSince({ teamIds: ids }, addDays(weekEnds[0]!, 1))) add(c);
 
   const byOutcome = new Map<string, { n: number; tallies: Tallies }>();
-  for (const c of ctx.repo.cases.eachClosed()) {
-    if (!perTeam.has(c.teamId)) continue;
+  await reads.eachClosedCase((c) => {
+    if (!perTeam.has(c.teamId)) return;
     const code = c.outcome ?? "other";
     const o = byOutcome.get(code) ?? { n: 0, tallies: emptyTallies() };
     byOutcome.set(code, o);
     o.n++;
     tallyCase(ctx.org, c, c.closedOn ?? today, o.tallies);
-  }
+  });
   return {
     from: start,
     to: end,
@@ -85,11 +91,15 @@ export function coverageData(
       name: t.name,
       weeks: weekEnds.map((d, i) => ({ weekEnding: d, elements: asObject(perTeam.get(t.id)![i]!) })),
     })),
-    outcomes: [...byOutcome].map(([code, o]) => ({
-      outcome: code,
-      label: ctx.org.outcomes.find((x) => x.code === code)?.label ?? code,
-      cases: o.n,
-      elements: asObject(o.tallies),
-    })),
+    // In the config's order of outcomes (codes it no longer has after them, by code): the order
+    // the closed cases were read in is the store's, and differs between SQLite and PostgreSQL.
+    outcomes: [...byOutcome]
+      .sort(([a], [b]) => outcomeRank(ctx, a) - outcomeRank(ctx, b) || a.localeCompare(b))
+      .map(([code, o]) => ({
+        outcome: code,
+        label: ctx.org.outcomes.find((x) => x.code === code)?.label ?? code,
+        cases: o.n,
+        elements: asObject(o.tallies),
+      })),
   };
 }

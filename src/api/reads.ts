@@ -156,7 +156,7 @@ export const caseRecord = z
 export function readRoutes(router: Router, ctx: Ctx, log: (line: string) => void): void {
   const bad = (res: Response, detail: string) => sendProblem(res, problem("bad_request", detail));
 
-  router.get("/dashboards/:slug", requireScope("dashboards:read", log), (req, res) => {
+  router.get("/dashboards/:slug", requireScope("dashboards:read", log), async (req, res) => {
     const slug = String(req.params.slug);
     if (!(DASHBOARD_SLUGS as readonly string[]).includes(slug)) {
       sendProblem(
@@ -173,24 +173,24 @@ export function readRoutes(router: Router, ctx: Ctx, log: (line: string) => void
     const scope = scopeOf(pinned, client, req);
     if (typeof scope === "string") return bad(res, scope);
     const env = makeInvocation(pinned, viewer(client), `api:${client.name}`, "channel");
-    const view = dashboardFor(env, scope, slug as DashboardSlug)[0]!;
+    const view = (await dashboardFor(env, scope, slug as DashboardSlug))[0]!;
     res.json(dashboardJson(view));
   });
 
-  router.get("/stuck", requireScope("dashboards:read", log), (req, res) => {
+  router.get("/stuck", requireScope("dashboards:read", log), async (req, res) => {
     const pinned = ctx.pin();
     const client = clientOf(res);
     const scope = scopeOf(pinned, client, req);
     if (typeof scope === "string") return bad(res, scope);
     const env = makeInvocation(pinned, viewer(client), `api:${client.name}`, "channel");
-    const stuck = stuckFor(env, scope, "Stuck");
+    const stuck = await stuckFor(env, scope, "Stuck");
     const page = pageOf(stuck.items, req);
     if (typeof page === "string") return bad(res, page);
     res.json({ items: page.items, next: page.next });
   });
 
-  router.get("/coverage", requireScope("dashboards:read", log), (req, res) => {
-    const data = coverageData(ctx.pin(), clientOf(res), one(req.query.from), one(req.query.to));
+  router.get("/coverage", requireScope("dashboards:read", log), async (req, res) => {
+    const data = await coverageData(ctx.pin(), clientOf(res), one(req.query.from), one(req.query.to));
     if (typeof data === "string") return bad(res, data);
     res.json(data);
   });
@@ -206,8 +206,9 @@ export function readRoutes(router: Router, ctx: Ctx, log: (line: string) => void
       return;
     }
     const env = makeInvocation(pinned, viewer(client), `api:${client.name}`, "channel");
-    const email = (staffId: number | null) =>
-      staffId === null ? null : (pinned.repo.staff.all().find((s) => s.id === staffId)?.email ?? null);
+    // Former staff too: an entry keeps the email of whoever recorded it after they leave.
+    const emails = new Map((await pinned.records.reads.staff()).map((s) => [s.id, s.email]));
+    const email = (staffId: number | null) => (staffId === null ? null : (emails.get(staffId) ?? null));
     const events = await pinned.records.reads.caseEvents(c.id);
     const undone = new Set(events.filter((e) => e.retractsId !== null).map((e) => e.retractsId));
     const history = await pinned.records.reads.caseHistory(c.id);

@@ -9,7 +9,7 @@ import { oneOf, readArgs } from "./args.ts";
 import { bootFromEnv, notYetSynced } from "./setup.ts";
 
 /** `sos dashboard`: one dashboard for a worker, a team or the agency, as text, CSV or JSON. */
-export function dashboard(argv: string[]): number {
+export async function dashboard(argv: string[]): Promise<number> {
   const { values } = readArgs("dashboard", argv, {
     worker: { type: "string" },
     team: { type: "string" },
@@ -76,7 +76,7 @@ export function dashboard(argv: string[]): number {
       process.stderr.write(`sos: ${refused}\n`);
       return 1;
     }
-    const view = dashboardFor(viewEnv(ctx, actor, "cli", "private"), scope, slug)[0]!;
+    const view = (await dashboardFor(viewEnv(ctx, actor, "cli", "private"), scope, slug))[0]!;
     const out =
       format === "json"
         ? `${JSON.stringify(dashboardJson(view), null, 2)}\n`

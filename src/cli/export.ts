@@ -1,7 +1,7 @@
 import { closeSync, fchmodSync, fstatSync, openSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../app/boot.ts";
-import { boardViews, loadBoardSync, teamHolders } from "../commands/board.ts";
+import { boardViews, loadBoard, teamHolders } from "../commands/board.ts";
 import { dashboardFor, OPERATOR, viewEnv } from "../commands/views.ts";
 import { findTeam } from "../config/org.ts";
 import { whiteboardModel } from "../digest/whiteboard.ts";
@@ -30,7 +30,7 @@ function writePrivately(path: string, data: string | Uint8Array): void {
  * `sos export --format csv|html|png [--team NAME] --out FILE`: a dashboard to keep, print or share.
  * `sos export --case ID --format json|html --out FILE --as ADMIN`: everything held about one child.
  */
-export function exportFile(argv: string[]): number {
+export async function exportFile(argv: string[]): Promise<number> {
   const { values } = readArgs("export", argv, {
     format: { type: "string" },
     team: { type: "string" },
@@ -63,10 +63,8 @@ export function exportFile(argv: string[]): number {
     }
     const out = resolve(process.cwd(), values.out);
     if (format === "csv") {
-      const view = dashboardFor(
-        env,
-        teamId === null ? { kind: "agency" } : { kind: "team", teamId },
-        "overview",
+      const view = (
+        await dashboardFor(env, teamId === null ? { kind: "agency" } : { kind: "team", teamId }, "overview")
       )[0]!;
       writePrivately(out, dashboardCsv(view));
       const rows = view.groups.reduce((n, g) => n + g.rows.length, 0);
@@ -75,7 +73,7 @@ export function exportFile(argv: string[]): number {
       );
       return 0;
     }
-    const model = whiteboardModel(env, teamId!);
+    const model = await whiteboardModel(env, teamId!);
     const team = ctx.org.teams.find((t) => t.id === teamId)!.name;
     if (format === "png") {
       const picture = whiteboardPng(model, "full");
@@ -85,7 +83,7 @@ export function exportFile(argv: string[]): number {
       );
       return 0;
     }
-    const board = loadBoardSync(env, { teamIds: [teamId!] });
+    const board = await loadBoard(env, { teamIds: [teamId!] });
     const dashboards = boardViews(env, board.cases, teamHolders(env, teamId!), null);
     writePrivately(out, whiteboardHtml(model, dashboards, { agency: ctx.org.agency.name }));
     process.stdout.write(

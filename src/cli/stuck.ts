@@ -7,7 +7,7 @@ import { oneOf, readArgs } from "./args.ts";
 import { bootFromEnv } from "./setup.ts";
 
 /** `sos stuck`: stuck cases agency-wide or in one team, with rule and days stuck. */
-export function stuck(argv: string[]): number {
+export async function stuck(argv: string[]): Promise<number> {
   const { values } = readArgs("stuck", argv, {
     team: { type: "string" },
     format: { type: "string" },
@@ -25,9 +25,9 @@ export function stuck(argv: string[]): number {
         throw new UsageError(
           `--team ${values.team}: no such team. Teams: ${ctx.org.teams.map((x) => x.name).join(", ")}`,
         );
-      view = stuckFor(env, { kind: "team", teamId: t.id }, `Stuck cases in ${t.name}`);
+      view = await stuckFor(env, { kind: "team", teamId: t.id }, `Stuck cases in ${t.name}`);
     } else {
-      view = stuckFor(env, { kind: "agency" }, `Stuck cases in ${ctx.org.agency.name}`);
+      view = await stuckFor(env, { kind: "agency" }, `Stuck cases in ${ctx.org.agency.name}`);
     }
     process.stdout.write(format === "json" ? `${JSON.stringify(view, null, 2)}\n` : `${stuckText(view)}\n`);
     return 0;

@@ -21,8 +21,8 @@ export async function loadBoard(env: Invocation, scope: Scope): Promise<Board> {
 }
 
 /**
- * The same board read synchronously from the SQLite file: for the digests, which build from the
- * embedded store until they read through `Records` too.
+ * The same board read synchronously from the SQLite file: left only for the nudges
+ * (`src/digest/nudges.ts`, another area this round) until they read through `Records` too.
  */
 export function loadBoardSync(env: Invocation, scope: Scope): Board {
   return { cases: env.ctx.repo.cases.open("all" in scope ? {} : scope) };
@@ -103,14 +103,28 @@ export function boardViews(
   holders: readonly Holder[],
   only: DashboardSlug | null,
 ): DashboardView[] {
+  const board = boardBuilder(env, holders, only);
+  for (const c of cases) board.add(c);
+  return board.views();
+}
+
+/**
+ * `boardViews` fed a case at a time, for a store that hands its rows to a visitor
+ * (`RecordReads.eachOpenCase`) rather than as a list.
+ */
+export function boardBuilder(
+  env: Invocation,
+  holders: readonly Holder[],
+  only: DashboardSlug | null,
+): { add(c: CaseRow): void; views(): DashboardView[] } {
   const { org, people } = env.ctx;
   const showDate = dateFormatter(org.dates.format);
   const rows = new Map<DashboardSlug, Map<number, RowView[]>>();
   const listed = new Set(holders.map((h) => h.staffId));
   const extra = new Map<number, Holder>();
-  for (const c of cases) {
+  function add(c: CaseRow): void {
     const slug = only ?? c.service;
-    if (slug !== "overview" && slug !== c.service) continue;
+    if (slug !== "overview" && slug !== c.service) return;
     let byWorker = rows.get(slug);
     if (!byWorker) {
       byWorker = new Map();
@@ -132,17 +146,20 @@ export function boardViews(
       extra.set(c.workerId, { staffId: c.workerId, name: people.nameOf(c.workerId) });
     }
   }
-  const order = [...holders, ...[...extra.values()].sort((a, b) => a.name.localeCompare(b.name))];
-  const slugs: readonly DashboardSlug[] = only !== null ? [only] : SERVICE_SLUGS.filter((s) => rows.has(s));
-  return slugs.map((slug) => {
-    const byWorker = rows.get(slug) ?? new Map<number, RowView[]>();
-    return assembleDashboard(
-      org.dashboards[slug],
-      order
-        .filter((h) => listed.has(h.staffId) || byWorker.has(h.staffId))
-        .map((h) => ({ worker: h.name, rows: byWorker.get(h.staffId) ?? [] })),
-    );
-  });
+  function views(): DashboardView[] {
+    const order = [...holders, ...[...extra.values()].sort((a, b) => a.name.localeCompare(b.name))];
+    const slugs: readonly DashboardSlug[] = only !== null ? [only] : SERVICE_SLUGS.filter((s) => rows.has(s));
+    return slugs.map((slug) => {
+      const byWorker = rows.get(slug) ?? new Map<number, RowView[]>();
+      return assembleDashboard(
+        org.dashboards[slug],
+        order
+          .filter((h) => listed.has(h.staffId) || byWorker.has(h.staffId))
+          .map((h) => ({ worker: h.name, rows: byWorker.get(h.staffId) ?? [] })),
+      );
+    });
+  }
+  return { add, views };
 }
 
 /**

@@ -2,8 +2,7 @@ import { stuckItems } from "../digest/stuck-items.ts";
 import { type Actor, canSeeAgency, canSeeCase, canSeeTeam } from "../domain/access.ts";
 import type { DashboardSlug } from "../domain/dashboards.ts";
 import type { CoverageView, DashboardView, StuckItem, StuckView } from "../render/view.ts";
-import type { CaseRow } from "../store/schema.ts";
-import { boardViews, type Scope, stuckRules, teamHolders } from "./board.ts";
+import { boardBuilder, loadBoard, type Scope, stuckRules, teamHolders } from "./board.ts";
 import type { Ctx } from "./ctx.ts";
 import { type Audience, type Invocation, makeInvocation, type Surface } from "./invocation.ts";
 import { runCommand } from "./run.ts";
@@ -42,7 +41,11 @@ function boardScope(scope: ViewScope): Scope {
   return { all: true };
 }
 
-export function dashboardFor(env: Invocation, scope: ViewScope, slug: DashboardSlug | null): DashboardView[] {
+export async function dashboardFor(
+  env: Invocation,
+  scope: ViewScope,
+  slug: DashboardSlug | null,
+): Promise<DashboardView[]> {
   const holders =
     scope.kind === "worker"
       ? [{ staffId: scope.worker.staffId, name: scope.worker.name }]
@@ -50,20 +53,17 @@ export function dashboardFor(env: Invocation, scope: ViewScope, slug: DashboardS
         ? teamHolders(env, scope.teamId)
         : [];
   const q = boardScope(scope);
-  return boardViews(env, visible(env.actor, env.ctx.repo.cases.eachOpen("all" in q ? {} : q)), holders, slug);
+  const board = boardBuilder(env, holders, slug);
+  // Only the cases the person may see, whatever the scope asked: a worker's cases can sit in a team
+  // the person viewing them does not supervise (a supervisor of two teams, a transfer).
+  await env.reads.eachOpenCase("all" in q ? {} : q, (c) => {
+    if (canSeeCase(env.actor, { workerId: c.workerId, teamId: c.teamId })) board.add(c);
+  });
+  return board.views();
 }
 
-/**
- * Only the cases the person may see, whatever the scope asked: a worker's cases can sit in a team
- * the person viewing them does not supervise (a supervisor of two teams, a transfer).
- */
-function* visible(actor: Actor, cases: Iterable<CaseRow>): Generator<CaseRow> {
-  for (const c of cases) if (canSeeCase(actor, { workerId: c.workerId, teamId: c.teamId })) yield c;
-}
-
-export function stuckFor(env: Invocation, scope: ViewScope, title: string): StuckView {
-  const q = boardScope(scope);
-  return { title, items: stuckItems(env, { cases: env.ctx.repo.cases.open("all" in q ? {} : q) }) };
+export async function stuckFor(env: Invocation, scope: ViewScope, title: string): Promise<StuckView> {
+  return { title, items: stuckItems(env, await loadBoard(env, boardScope(scope))) };
 }
 
 /**
@@ -105,19 +105,19 @@ export async function homeData(ctx: Ctx, actor: Actor): Promise<HomeData> {
     return {
       kind: "worker",
       updated,
-      views: dashboardFor(env, scope, "overview"),
-      stuck: stuckFor(env, scope, "Your stuck cases"),
+      views: await dashboardFor(env, scope, "overview"),
+      stuck: await stuckFor(env, scope, "Your stuck cases"),
     };
   }
   if (actor.role === "supervisor") {
     const names = actor.teams.map((t) => ctx.org.teams.find((x) => x.id === t)?.name ?? t);
-    const views = actor.teams.flatMap((teamId, i) =>
-      dashboardFor(env, { kind: "team", teamId }, "overview").map((v) => ({
-        ...v,
-        title: actor.teams.length > 1 ? `${names[i]}: ${v.title}` : v.title,
-      })),
-    );
-    const items = actor.teams.flatMap((teamId) => stuckFor(env, { kind: "team", teamId }, "").items);
+    const views: DashboardView[] = [];
+    const items: StuckItem[] = [];
+    for (const [i, teamId] of actor.teams.entries()) {
+      for (const v of await dashboardFor(env, { kind: "team", teamId }, "overview"))
+        views.push({ ...v, title: actor.teams.length > 1 ? `${names[i]}: ${v.title}` : v.title });
+      items.push(...(await stuckFor(env, { kind: "team", teamId }, "")).items);
+    }
     items.sort(
       (a, b) => Math.max(...b.findings.map((f) => f.days)) - Math.max(...a.findings.map((f) => f.days)),
     );

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { JANE, makeTestCtx, SAM, type TestCtx } from "../../test/helpers/ctx.ts";
-import { loadBoardSync } from "../commands/board.ts";
+import { loadBoard } from "../commands/board.ts";
 import { OPERATOR, viewEnv } from "../commands/views.ts";
 import type { CellStatus } from "../pictures/whiteboard-view.ts";
 import { stuckItems } from "./stuck-items.ts";
@@ -14,9 +14,9 @@ const S: Record<string, CellStatus> = { "+": "done", ".": "missing", "!": "stuck
 const cells = (s: string) => s.split(" ").map((c) => S[c]!);
 
 describe("the seed's sample team on 01/03/16", () => {
-  test("columns: the twelve elements in the overview's order, with short headings", () => {
+  test("columns: the twelve elements in the overview's order, with short headings", async () => {
     t = makeTestCtx();
-    const m = whiteboardModel(channel(), "north");
+    const m = await whiteboardModel(channel(), "north");
     expect(m.columns.map((c) => c.heading.join(" "))).toEqual([
       "Mapping internal",
       "Mapping family",
@@ -51,16 +51,16 @@ describe("the seed's sample team on 01/03/16", () => {
     // family support, opened 12/06/15: never rated, no child plan after 90 days
     ["22346", "M.T. 5", "+ + + + + ! - + + - + !", 263, null],
     ["32346", "M.T. 5", "+ + + + + ! . + + - + !", 159, null],
-  ])("case %s (%s): %s", (caseId, child, expected, quietDays, scaleDays) => {
+  ])("case %s (%s): %s", async (caseId, child, expected, quietDays, scaleDays) => {
     t = makeTestCtx();
-    const m = whiteboardModel(channel(), "north");
+    const m = await whiteboardModel(channel(), "north");
     const row = m.groups.flatMap((g) => g.rows).find((r) => r.caseId === caseId)!;
     expect(row).toMatchObject({ child, cells: cells(expected), quietDays, scaleDays, stuck: true });
   });
 
-  test("the same child on several dashboards: each row says its service; never rated says never", () => {
+  test("the same child on several dashboards: each row says its service; never rated says never", async () => {
     t = makeTestCtx();
-    const m = whiteboardModel(channel(), "north");
+    const m = await whiteboardModel(channel(), "north");
     const rows = Object.fromEntries(m.groups.flatMap((g) => g.rows).map((r) => [r.caseId, r]));
     expect(Object.fromEntries(Object.entries(rows).map(([id, r]) => [id, r.service]))).toEqual({
       "12345": "Child protection",
@@ -84,15 +84,15 @@ describe("the seed's sample team on 01/03/16", () => {
     t = makeTestCtx();
     const opened = await t.run(SAM, 'open 50001 "Ana Lima" 7 voluntary N jane.smith@demo-agency.example');
     expect(opened.ok, opened.text).toBe(true);
-    const row = whiteboardModel(channel(), "north")
-      .groups.flatMap((g) => g.rows)
+    const row = (await whiteboardModel(channel(), "north")).groups
+      .flatMap((g) => g.rows)
       .find((r) => r.caseId === "50001")!;
     expect(row.service).toBeNull();
   });
 
-  test("grouped as the seed's whiteboard: every worker of the team, newest case first, then counts", () => {
+  test("grouped as the seed's whiteboard: every worker of the team, newest case first, then counts", async () => {
     t = makeTestCtx();
-    const m = whiteboardModel(channel(), "north");
+    const m = await whiteboardModel(channel(), "north");
     expect(m.title).toBe("North Team whiteboard");
     expect(m.date).toBe("01/03/16");
     expect(m.groups.map((g) => [g.title, g.rows.map((r) => r.caseId)])).toEqual([
@@ -105,11 +105,11 @@ describe("the seed's sample team on 01/03/16", () => {
     expect(m.counts.columns[5]).toEqual({ done: 2, missing: 0, stuck: 4, na: 0 });
   });
 
-  test("stuck rows are exactly the cases `/sos stuck` lists", () => {
+  test("stuck rows are exactly the cases `/sos stuck` lists", async () => {
     t = makeTestCtx({ today: "2016-02-15" });
     const env = channel();
-    const m = whiteboardModel(env, "north");
-    const listed = stuckItems(env, loadBoardSync(env, { teamIds: ["north"] })).map((i) => i.caseId);
+    const m = await whiteboardModel(env, "north");
+    const listed = stuckItems(env, await loadBoard(env, { teamIds: ["north"] })).map((i) => i.caseId);
     const marked = m.groups.flatMap((g) => g.rows.filter((r) => r.stuck).map((r) => r.caseId));
     expect(marked.sort()).toEqual(listed.sort());
     expect(marked).not.toContain("12345");
@@ -117,18 +117,18 @@ describe("the seed's sample team on 01/03/16", () => {
 });
 
 describe("names and groups", () => {
-  test("private: full names; channel: initials, as the agency's channelNames says", () => {
+  test("private: full names; channel: initials, as the agency's channelNames says", async () => {
     t = makeTestCtx();
-    const full = whiteboardModel(viewEnv(t.ctx, OPERATOR, "cli", "private"), "north");
+    const full = await whiteboardModel(viewEnv(t.ctx, OPERATOR, "cli", "private"), "north");
     expect(full.groups[0]!.rows[0]!.child).toBe("Melli Majid 13");
-    const shared = whiteboardModel(channel(), "north");
+    const shared = await whiteboardModel(channel(), "north");
     expect(JSON.stringify(shared)).not.toMatch(/Melli|Majid|Mary|Telis/);
   });
 
   test("a case held by someone outside the team's workers gets its own group after them", async () => {
     t = makeTestCtx();
     expect((await t.run(SAM, 'open 90001 "Ana Lee" 4 cp')).ok).toBe(true);
-    const m = whiteboardModel(channel(), "north");
+    const m = await whiteboardModel(channel(), "north");
     expect(m.groups.map((g) => g.title)).toEqual([
       "Jane Smith's Cases",
       "Ah Hin Xeng's Cases",
@@ -147,15 +147,15 @@ describe("names and groups", () => {
   test("a closed case leaves the whiteboard", async () => {
     t = makeTestCtx();
     expect((await t.run(SAM, "close 12345 safe-at-home")).ok).toBe(true);
-    const m = whiteboardModel(channel(), "north");
+    const m = await whiteboardModel(channel(), "north");
     expect(m.counts.cases).toBe(5);
     expect((await t.run(JANE, "mapped-with-family 22345")).ok).toBe(true);
-    const after = whiteboardModel(channel(), "north");
+    const after = await whiteboardModel(channel(), "north");
     expect(after.groups[0]!.rows.find((r) => r.caseId === "22345")!.cells[1]).toBe("done");
   });
 
-  test("an unknown team is an error, not an empty picture", () => {
+  test("an unknown team is an error, not an empty picture", async () => {
     t = makeTestCtx();
-    expect(() => whiteboardModel(channel(), "nowhere")).toThrow(/no team nowhere/);
+    await expect(whiteboardModel(channel(), "nowhere")).rejects.toThrow(/no team nowhere/);
   });
 });

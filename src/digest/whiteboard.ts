@@ -1,4 +1,4 @@
-import { type Holder, stuckFor, teamHolders } from "../commands/board.ts";
+import { type Holder, loadBoard, stuckFor, teamHolders } from "../commands/board.ts";
 import type { Ctx } from "../commands/ctx.ts";
 import { type Invocation, makeInvocation } from "../commands/invocation.ts";
 import { OPERATOR } from "../commands/views.ts";
@@ -109,15 +109,15 @@ function childKey(c: CaseRow, today: IsoDate): string {
  * no cases, then anyone else holding its cases, by name), each case against the elements. `env`
  * decides how children are named: a channel's env gives initials by default.
  */
-export function whiteboardModel(
+export async function whiteboardModel(
   env: Invocation,
   teamId: string,
   cases?: readonly CaseRow[],
-): WhiteboardModel {
+): Promise<WhiteboardModel> {
   const { ctx } = env;
   const team = ctx.org.teams.find((t) => t.id === teamId);
   if (!team) throw new Error(`no team ${teamId} in the config`);
-  const open = cases ?? ctx.repo.cases.open({ teamIds: [teamId] });
+  const open = cases ?? (await loadBoard(env, { teamIds: [teamId] })).cases;
   const columns = whiteboardColumns(env);
 
   const holders = teamHolders(env, teamId);
@@ -190,7 +190,7 @@ export async function digestPictures(
     ]);
     return { full: a, compact: b };
   }
-  const model = whiteboardModel(makeInvocation(ctx, OPERATOR, "digest", "channel"), teamId);
+  const model = await whiteboardModel(makeInvocation(ctx, OPERATOR, "digest", "channel"), teamId);
   const [full, compact] = await Promise.all([
     whiteboardPngIsolated(model, "full", renderer),
     whiteboardPngIsolated(model, "compact", renderer),

@@ -9,7 +9,7 @@ import { whiteboardHtml } from "./whiteboard-html.ts";
 let t: TestCtx;
 afterEach(() => t?.close());
 
-function page(audience: Audience, teamId = "north"): string {
+async function page(audience: Audience, teamId = "north"): Promise<string> {
   const env = viewEnv(t.ctx, OPERATOR, "cli", audience);
   const dashboards = boardViews(
     env,
@@ -17,13 +17,13 @@ function page(audience: Audience, teamId = "north"): string {
     teamHolders(env, teamId),
     null,
   );
-  return whiteboardHtml(whiteboardModel(env, teamId), dashboards, { agency: t.ctx.org.agency.name });
+  return whiteboardHtml(await whiteboardModel(env, teamId), dashboards, { agency: t.ctx.org.agency.name });
 }
 
 describe("the printable whiteboard page", () => {
-  test("one self-contained A4-landscape page: heatmap, totals, the seed's tables and legend", () => {
+  test("one self-contained A4-landscape page: heatmap, totals, the seed's tables and legend", async () => {
     t = makeTestCtx();
-    const html = page("channel");
+    const html = await page("channel");
     expect(html.startsWith("<!doctype html>")).toBe(true);
     expect(html).toContain("<title>North Team whiteboard, 01/03/16</title>");
     expect(html).toContain("@page { size: A4 landscape;");
@@ -46,10 +46,10 @@ describe("the printable whiteboard page", () => {
     expect(html).toContain("Children are shown by initials and age.");
   });
 
-  test("a channel page never has a full name; a private one says to keep it secure", () => {
+  test("a channel page never has a full name; a private one says to keep it secure", async () => {
     t = makeTestCtx();
-    expect(page("channel")).not.toMatch(/Melli|Majid|Mary|Telis/);
-    const html = page("private");
+    expect(await page("channel")).not.toMatch(/Melli|Majid|Mary|Telis/);
+    const html = await page("private");
     expect(html).toContain("Melli Majid 13");
     expect(html).toContain("Contains children&#39;s full names: keep it secure");
   });
@@ -57,7 +57,7 @@ describe("the printable whiteboard page", () => {
   test("a hostile name is escaped everywhere on the page", async () => {
     t = makeTestCtx();
     expect((await t.run(SAM, `open 90002 "</td><script>alert('x')</script> & <b>Co" 7 cp`)).ok).toBe(true);
-    const html = page("private");
+    const html = await page("private");
     expect(html).not.toContain("<script");
     expect(html).not.toContain("<b>Co");
     expect(html).toContain("&lt;/td&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;Co 7");
@@ -67,13 +67,13 @@ describe("the printable whiteboard page", () => {
     t = makeTestCtx();
     for (let i = 0; i < 45; i++)
       expect((await t.run(SAM, `open ${80000 + i} "Child ${i}" 4 cp`)).ok).toBe(true);
-    const html = page("channel");
+    const html = await page("channel");
     // 6 + 2 empty groups in the first piece; Sam's 45 cases in 30 and 15
     expect(html.match(/<svg /g)?.length).toBe(3);
     expect(html).toContain(">Sam Okafor&#39;s Cases (continued)</text>");
   });
 
-  test("an empty team still makes a page", () => {
+  test("an empty team still makes a page", async () => {
     t = makeTestCtx({
       config: `
 agency: { name: Empty Agency, timeZone: Europe/London }
@@ -81,7 +81,7 @@ teams: [{ id: new, name: New Team }]
 staff: [{ email: s@e.example, name: Sol Supervisor, role: supervisor, team: New Team }]
 `,
     });
-    const html = page("channel", "new");
+    const html = await page("channel", "new");
     expect(html).toContain("0 open cases");
     expect(html).toContain("No open cases and no workers in this team.");
   });

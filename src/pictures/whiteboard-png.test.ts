@@ -15,9 +15,9 @@ const model = (audience: "channel" | "private" = "channel") =>
   whiteboardModel(viewEnv(t.ctx, OPERATOR, "digest", audience), "north");
 
 describe("full picture", () => {
-  test("decodes, and is as tall as the frame plus a heading per worker and a row per case", () => {
+  test("decodes, and is as tall as the frame plus a heading per worker and a row per case", async () => {
     t = makeTestCtx();
-    const m = model();
+    const m = await model();
     const p = whiteboardPng(m, "full");
     const png = decodePng(p.png);
     expect([png.width, png.height]).toEqual([p.width, p.height]);
@@ -31,17 +31,17 @@ describe("full picture", () => {
 
   test("one more case is one more row", async () => {
     t = makeTestCtx();
-    const before = whiteboardPng(model(), "full");
+    const before = whiteboardPng(await model(), "full");
     expect((await t.run(SAM, 'open 90001 "Ana Lee" 4 cp')).ok).toBe(true);
     // Sam holds it: one more worker heading as well as the row
-    const after = whiteboardPng(model(), "full");
+    const after = whiteboardPng(await model(), "full");
     expect(after.height - before.height).toBe(22 + 15);
     expect(after.width).toBe(before.width);
   });
 
-  test("cells carry their status colour where the layout puts them", () => {
+  test("cells carry their status colour where the layout puts them", async () => {
     t = makeTestCtx();
-    const m = model();
+    const m = await model();
     const L = fullLayout(m);
     const png = decodePng(whiteboardPng(m, "full").png);
     const at = (caseId: string, col: number) =>
@@ -52,25 +52,25 @@ describe("full picture", () => {
     expect(at("12345", 6)).toEqual(rgba(FILL.na)); // no trajectory on child protection
   });
 
-  test("the same model gives the same bytes", () => {
+  test("the same model gives the same bytes", async () => {
     t = makeTestCtx();
-    const m = model();
+    const m = await model();
     expect(whiteboardPng(m, "full").png.equals(whiteboardPng(m, "full").png)).toBe(true);
     expect(whiteboardPng(m, "compact").png.equals(whiteboardPng(m, "compact").png)).toBe(true);
   });
 
-  test("file name and alt text carry the team and the day, never a child's name", () => {
+  test("file name and alt text carry the team and the day, never a child's name", async () => {
     t = makeTestCtx();
-    const p = whiteboardPng(model("private"), "full");
+    const p = whiteboardPng(await model("private"), "full");
     expect(p.filename).toBe("whiteboard-north-2016-03-01.png");
     expect(p.title).toMatch(/^North Team whiteboard, 01\/03\/16: 6 open cases/);
     expect(p.title).toContain("Safety Scale (4)");
     expect(p.title).not.toMatch(/Melli|Mary|M\.M\./);
   });
 
-  test("text is drawn as glyph outlines, so the PNG needs no font on the server", () => {
+  test("text is drawn as glyph outlines, so the PNG needs no font on the server", async () => {
     t = makeTestCtx();
-    const svg = whiteboardSvg(model("private"), { size: "full" });
+    const svg = whiteboardSvg(await model("private"), { size: "full" });
     expect(svg).not.toContain("<text");
     expect(svg).toContain('<use href="#g4d"'); // M, drawn from its outline
   });
@@ -78,7 +78,7 @@ describe("full picture", () => {
   test("a name in a script we have no outlines for shows a box per missing character, with no font", async () => {
     t = makeTestCtx();
     expect((await t.run(SAM, 'open 90003 "张伟 Zhang" 7 cp')).ok).toBe(true);
-    const m = model("private");
+    const m = await model("private");
     const svg = whiteboardSvg(m, { size: "full" });
     expect(svg).not.toContain("<text");
     // 张 and 伟 each a box 0.9 em wide, a space, then "Zhang 7" from outlines (svg-text.test.ts looks at the pixels)
@@ -94,9 +94,9 @@ describe("full picture", () => {
 });
 
 describe("compact picture (Teams card)", () => {
-  test("decodes as a small palette PNG: one column per case, one band per element", () => {
+  test("decodes as a small palette PNG: one column per case, one band per element", async () => {
     t = makeTestCtx();
-    const p = whiteboardPng(model(), "compact");
+    const p = whiteboardPng(await model(), "compact");
     const png = decodePng(p.png);
     expect(png.colourType).toBe(3);
     expect([png.width, png.height]).toEqual([p.width, p.height]);
@@ -116,9 +116,9 @@ staff:
   - { email: w@e.example, name: Wren Worker, role: worker, team: Quiet Team }
   - { email: s@e.example, name: Sol Supervisor, role: supervisor, team: [Quiet Team, New Team] }
 `;
-  test.each(["quiet", "new"])("%s: both pictures render and decode", (teamId) => {
+  test.each(["quiet", "new"])("%s: both pictures render and decode", async (teamId) => {
     t = makeTestCtx({ config: CONFIG });
-    const m = whiteboardModel(viewEnv(t.ctx, OPERATOR, "digest", "channel"), teamId);
+    const m = await whiteboardModel(viewEnv(t.ctx, OPERATOR, "digest", "channel"), teamId);
     expect(m.counts.cases).toBe(0);
     expect(m.groups.length).toBe(teamId === "quiet" ? 1 : 0);
     for (const size of ["full", "compact"] as const) {

@@ -17,11 +17,11 @@ describe("text", () => {
     [`"it's"`, "&quot;it&#39;s&quot;"],
     ["a\u0001b\u{1f600}", "a\ufffdb\u{1f600}"],
     ["lone \ud800 surrogate", "lone \ufffd surrogate"],
-  ])("escapeXml(%j)", (raw, escaped) => {
+  ])("escapeXml(%j)", async (raw, escaped) => {
     expect(escapeXml(raw)).toBe(escaped);
   });
 
-  test("widths come from DejaVu Sans advances; a long name is cut with an ellipsis", () => {
+  test("widths come from DejaVu Sans advances; a long name is cut with an ellipsis", async () => {
     expect(textWidth("MMMM", 10)).toBeCloseTo(4 * 8.63, 1);
     const cut = fitText("Bartholomew Fitzwilliam-Montgomery 12", 10, 100);
     expect(cut.endsWith("…")).toBe(true);
@@ -34,7 +34,7 @@ describe("a hostile child name", () => {
   const open = async () => {
     t = makeTestCtx();
     expect((await t.run(SAM, `open 90002 "${HOSTILE.replace(/"/g, "'")}" 7 cp`)).ok).toBe(true);
-    return whiteboardModel(viewEnv(t.ctx, OPERATOR, "cli", "private"), "north");
+    return await whiteboardModel(viewEnv(t.ctx, OPERATOR, "cli", "private"), "north");
   };
 
   test("is escaped in the browser SVG, and the SVG still parses", async () => {
@@ -55,9 +55,9 @@ describe("a hostile child name", () => {
 });
 
 describe("names follow the audience", () => {
-  test("a channel picture shows initials, never the full name", () => {
+  test("a channel picture shows initials, never the full name", async () => {
     t = makeTestCtx();
-    const m = whiteboardModel(viewEnv(t.ctx, OPERATOR, "digest", "channel"), "north");
+    const m = await whiteboardModel(viewEnv(t.ctx, OPERATOR, "digest", "channel"), "north");
     for (const size of ["full", "compact"] as const) {
       const svg = whiteboardSvg(m, { size, text: "text" });
       expect(svg).not.toMatch(/Melli|Majid|Mary|Telis/);
@@ -65,16 +65,16 @@ describe("names follow the audience", () => {
     expect(whiteboardSvg(m, { size: "full", text: "text" })).toContain(">M.M. 13</text>");
   });
 
-  test("the compact picture names no child at all, even privately", () => {
+  test("the compact picture names no child at all, even privately", async () => {
     t = makeTestCtx();
-    const m = whiteboardModel(viewEnv(t.ctx, OPERATOR, "cli", "private"), "north");
+    const m = await whiteboardModel(viewEnv(t.ctx, OPERATOR, "cli", "private"), "north");
     const svg = whiteboardSvg(m, { size: "compact", text: "text" });
     expect(svg).not.toMatch(/Melli|Mary|M\.M\.|M\.T\./);
     expect(svg).toContain(">Jane Smith</text>");
     expect(whiteboardSvg(m, { size: "full", text: "text" })).toContain(">Melli Majid 13</text>");
   });
 
-  test("with channelNames: id the picture shows case ids only", () => {
+  test("with channelNames: id the picture shows case ids only", async () => {
     t = makeTestCtx({
       config: `
 agency: { name: Id Agency, timeZone: Europe/London }
@@ -86,7 +86,7 @@ staff:
 `,
       demo: true,
     });
-    const m = whiteboardModel(viewEnv(t.ctx, OPERATOR, "digest", "channel"), "north");
+    const m = await whiteboardModel(viewEnv(t.ctx, OPERATOR, "digest", "channel"), "north");
     expect(m.groups[0]!.rows[0]!.child).toBe("12345");
     const svg = whiteboardSvg(m, { size: "full", text: "text" });
     expect(svg).not.toContain("M.M.");
@@ -95,35 +95,35 @@ staff:
 });
 
 describe("the seed's sample team, as the picture shows it", () => {
-  const svgOf = () => {
+  const svgOf = async () => {
     t = makeTestCtx();
-    const m = whiteboardModel(viewEnv(t.ctx, OPERATOR, "digest", "channel"), "north");
+    const m = await whiteboardModel(viewEnv(t.ctx, OPERATOR, "digest", "channel"), "north");
     return { m, svg: whiteboardSvg(m, { size: "full", text: "text" }) };
   };
   /** the texts drawn on a case's row (its top from the layout, text baselines inside it) */
-  const rowTexts = (m: ReturnType<typeof svgOf>["m"], svg: string, caseId: string) => {
+  const rowTexts = (m: Awaited<ReturnType<typeof svgOf>>["m"], svg: string, caseId: string) => {
     const top = fullLayout(m).rowY.get(caseId)!;
     return [...svg.matchAll(/<text[^>]* y="([\d.]+)"[^>]*>([^<]*)<\/text>/g)]
       .filter((x) => Number(x[1]) > top && Number(x[1]) < top + 15)
       .map((x) => x[2]);
   };
 
-  test("a child with cases on several dashboards: each row names its service", () => {
-    const { m, svg } = svgOf();
+  test("a child with cases on several dashboards: each row names its service", async () => {
+    const { m, svg } = await svgOf();
     expect(svg).toContain(">Service</text>");
     expect(rowTexts(m, svg, "12345")).toEqual(["12345", "M.M. 13", "Child protection"]);
     expect(rowTexts(m, svg, "22345")).toEqual(["22345", "M.M. 13", "Family support", "58", "never"]);
   });
 
-  test("days since the scale was rated reads never when it never was", () => {
-    const { m, svg } = svgOf();
+  test("days since the scale was rated reads never when it never was", async () => {
+    const { m, svg } = await svgOf();
     expect(rowTexts(m, svg, "32346")).toEqual(["32346", "M.T. 5", "Voluntary", "159", "never"]);
     // rated (undated, overdue): days, as before
     expect(rowTexts(m, svg, "12346")).toEqual(["12346", "M.T. 5", "Child protection", "99", "263"]);
   });
 
-  test("12346's Timeline and Trajectory, from the seed's overview, is drawn as recorded", () => {
-    const { m } = svgOf();
+  test("12346's Timeline and Trajectory, from the seed's overview, is drawn as recorded", async () => {
+    const { m } = await svgOf();
     const at = m.columns.findIndex((c) => c.element === "trajectory");
     const row = m.groups[0]!.rows.find((r) => r.caseId === "12346")!;
     expect(row.cells[at]).toBe("done");

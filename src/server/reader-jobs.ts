@@ -23,7 +23,7 @@ export const JOBS: {
   agencySummary: async (ctx, req) => agencySummary(makeInvocation(ctx, OPERATOR, "digest", "channel"), req),
   nudges: async (ctx, { teamId, day }) => planNudges(ctx, teamId, day),
   whiteboard: async (ctx, { teamId }) => {
-    const model = whiteboardModel(makeInvocation(ctx, OPERATOR, "digest", "channel"), teamId);
+    const model = await whiteboardModel(makeInvocation(ctx, OPERATOR, "digest", "channel"), teamId);
     return {
       model,
       full: whiteboardSvg(model, { size: "full" }),

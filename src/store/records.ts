@@ -6,7 +6,7 @@ import type { NewCaseEvent } from "./case-events.ts";
 import type { NewCase } from "./cases.ts";
 import type { CoverageCounts } from "./coverage.ts";
 import type { NewEvent } from "./events.ts";
-import type { AllocationRow, AuditRow, CaseEventRow, CaseRow, PracticeEventRow } from "./schema.ts";
+import type { AllocationRow, AuditRow, CaseEventRow, CaseRow, PracticeEventRow, StaffRow } from "./schema.ts";
 import type { StuckCount, StuckRules } from "./stuck-since.ts";
 
 /**
@@ -61,6 +61,19 @@ export interface RecordReads {
    * fewer), and any stuck since the same day as the last of those.
    */
   longestStuck(rules: StuckRules, day: IsoDate, limit: number): Promise<CaseRow[]>;
+
+  // --- views-records: dashboards, App Home, the API's reads ---
+  /**
+   * The open cases in scope, in `openCases` order, handed to `visit` one at a time: one query, and
+   * on SQLite streamed, so the agency's 20,000-case board never holds every row at once.
+   */
+  eachOpenCase(scope: CaseScope, visit: (c: CaseRow) => void): Promise<void>;
+  /** cases closed on or after `since`, in scope, latest closed first (then by id) */
+  closedCasesSince(scope: Pick<CaseScope, "teamIds">, since: string): Promise<CaseRow[]>;
+  /** every closed case, handed to `visit` one at a time (in no promised order) */
+  eachClosedCase(visit: (c: CaseRow) => void): Promise<void>;
+  /** every staff row, current and former (in no promised order) */
+  staff(): Promise<StaffRow[]>;
 }
 
 /** One write of a command's batch. Every write that names a case moves that case's version on. */

@@ -17,7 +17,7 @@ describe("reads", () => {
     expect(r.status).toBe(200);
     const env = makeInvocation(h.t.ctx, OPERATOR, "cli", "channel");
     const expected = dashboardJson(
-      dashboardFor(env, { kind: "worker", worker: h.t.as(JANE) }, "statutory-cp")[0]!,
+      (await dashboardFor(env, { kind: "worker", worker: h.t.as(JANE) }, "statutory-cp"))[0]!,
     );
     expect(r.body).toEqual(expected);
     expect(JSON.stringify(r.body)).not.toContain("Melli");

@@ -27,7 +27,7 @@ test("posts blocks to a channel and returns the message's ts", async () => {
 test("a team dashboard for a channel goes one message per page, with the channel's name rule", async () => {
   const { ctx } = h.t;
   const env = viewEnv(ctx, h.t.as("sam.okafor@demo-agency.example"), "slack", "channel");
-  const views = dashboardFor(env, { kind: "team", teamId: "north" }, null);
+  const views = await dashboardFor(env, { kind: "team", teamId: "north" }, null);
   const before = h.rec.of("chat.postMessage").length;
   const ts = await h.surface.poster.postDashboards("C0DEMONORTH", views, "North Team: weekly dashboard");
   const sent = h.rec.of("chat.postMessage").slice(before);
@@ -104,7 +104,7 @@ test("a message that would break Slack's limits is sent as its text instead, and
   expect(h.logs.some((l) => l.includes("60 blocks > 50"))).toBe(true);
 });
 
-test("every message and view sent in this file kept to Slack's limits", () => {
+test("every message and view sent in this file kept to Slack's limits", async () => {
   expect(h.rec.calls.length).toBeGreaterThan(0);
   expect(limitProblems(h.rec.calls)).toEqual([]);
 });

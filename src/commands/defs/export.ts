@@ -29,7 +29,7 @@ export const exportCsv = defineCommand({
     let views: DashboardView[];
     let name: string;
     if (cmd.team === null && actor.role === "worker") {
-      views = dashboardFor(env, { kind: "worker", worker: actor }, "overview");
+      views = await dashboardFor(env, { kind: "worker", worker: actor }, "overview");
       name = actor.name;
     } else {
       if (actor.role === "worker") {
@@ -42,7 +42,7 @@ export const exportCsv = defineCommand({
       }
       const team = teamFor(env, cmd.team);
       if ("reply" in team) return team.reply;
-      views = dashboardFor(env, { kind: "team", teamId: team.teamId }, "overview");
+      views = await dashboardFor(env, { kind: "team", teamId: team.teamId }, "overview");
       name = ctx.org.teams.find((t) => t.id === team.teamId)!.name;
     }
     const view = views[0]!;

@@ -14,6 +14,7 @@ import {
   derived,
   practiceEvents,
   snoozes,
+  staff,
   teamCoverage,
 } from "./schema.ts";
 
@@ -253,6 +254,31 @@ export function pgReads(db: PgDb): RecordReads {
         .where(and(known, sql`${cases.stuckSince} <= ${upTo}`))
         .orderBy(asc(cases.stuckSince), byIdBytes);
       return [...longest, ...dueStuck];
+    },
+
+    // --- views-records: dashboards, App Home, the API's reads ---
+    async eachOpenCase(scope, visit) {
+      // One query; node-postgres hands the rows over at once (no cursor), so they are held until
+      // visited: the wait is on the server, and the rows are what `openCases` would return anyway.
+      const rows = await db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.status, "open"), ...scoped(scope)))
+        .orderBy(desc(cases.openedOn), byIdBytes);
+      for (const c of rows) visit(c);
+    },
+    async closedCasesSince(scope, since) {
+      return db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.status, "closed"), gte(cases.closedOn, since), ...scoped(scope)))
+        .orderBy(desc(cases.closedOn), byIdBytes);
+    },
+    async eachClosedCase(visit) {
+      for (const c of await db.select().from(cases).where(eq(cases.status, "closed"))) visit(c);
+    },
+    async staff() {
+      return db.select().from(staff);
     },
   };
 }
