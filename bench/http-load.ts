@@ -6,7 +6,9 @@
  * (bench/bare-server.ts), the HTTP floor of this machine, loaded the same way in the same run. At
  * 64 in flight a manager's App Home open and digest previews go in with the rest. Then a start with
  * every digest of the week due (the catch-up: 50 team digests, the agency summary, the nudges)
- * under 8 in flight.
+ * under 8 in flight. Last, the same server in local mode (no credentials: Teams answered
+ * anonymously on loopback) with Bot Framework message activities in the same mix at the same
+ * levels, each in a personal conversation of its own so a local Bot Connector stand-in knows its reply.
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -22,6 +24,52 @@ const SECRET = "bench-signing-secret";
 const TSX = import.meta.resolve("tsx");
 const LEVELS = [1, 8, 32, 64] as const;
 const BUSY = "too busy";
+/** Each Teams activity has a personal conversation of its own, so its reply is known by its path. */
+const TEAMS_CONVERSATION = "a:bench-";
+const TEAMS_PATH = "/api/messages";
+const SLACK_PATH = "/slack/events";
+
+/** The Teams (Entra) id the Teams run's config gives each person: from the email's local part. */
+const aadOf = (email: string) => `aad-${email.split("@")[0]}`;
+
+/** The agency's config with a Teams id for every person, as the Teams run serves it. */
+export function withTeamsIds(config: string): string {
+  return config.replace(
+    /^( {2}- \{ email: ([^,]+), .*) \}$/gm,
+    (_line, head: string, email: string) => `${head}, teamsId: ${aadOf(email)} }`,
+  );
+}
+
+/**
+ * The k-th Teams activity of the mix (55% log, 25% mine, 12% team, 8% stuck, as Slack's): a message
+ * typed to the bot in a personal chat, shaped as test/teams/harness.ts builds them.
+ */
+function teamsActivity(p: People, k: number, serviceUrl: string, id: string, today: string) {
+  const c = p.cases[(k * 7919) % p.cases.length]!;
+  const r = k % 100;
+  const [user, text] =
+    r < 55
+      ? [c.user, `sos mapped-with-family ${c.id} ${dayBefore(today, k % 20)}`]
+      : r < 80
+        ? [c.user, "sos mine"]
+        : r < 92
+          ? [`USUP${c.team}`, "sos team"]
+          : [c.user, "sos stuck"];
+  const email = p.emails.get(user)!;
+  const body = JSON.stringify({
+    type: "message",
+    id: `m-${id}`,
+    timestamp: new Date().toISOString(),
+    channelId: "msteams",
+    serviceUrl,
+    from: { id: `29:${user}`, name: email, aadObjectId: aadOf(email) },
+    recipient: { id: "28:bot-app-id", name: "sos" },
+    conversation: { id: `${TEAMS_CONVERSATION}${id}`, conversationType: "personal", tenantId: "tenant-1" },
+    channelData: { tenant: { id: "tenant-1" } },
+    text,
+  });
+  return { body, type: "application/json", command: true };
+}
 
 interface People {
   /** Slack user id → email, for the stand-in's users.info */
@@ -61,10 +109,18 @@ function people(dbPath: string): People {
 
 /** slack.com stood in for: users.info by the ids above, every other call ok; replies timed. */
 async function standIn(emails: Map<string, string>) {
-  const replies = new Map<string, { at: number; busy: boolean }>();
+  // `stranger`: the reply said the sender is not on the staff list (the Teams run's people unmatched).
+  const replies = new Map<string, { at: number; busy: boolean; stranger?: boolean }>();
   let publishes = 0;
   let posts = 0;
   const waiters: { n: number; resolve: () => void }[] = [];
+  const wake = () => {
+    for (const w of [...waiters])
+      if (replies.size >= w.n) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -74,11 +130,19 @@ async function standIn(emails: Map<string, string>) {
       let body: object = { ok: true };
       if (url.startsWith("/respond/")) {
         replies.set(url.slice("/respond/".length), { at: performance.now(), busy: raw.includes(BUSY) });
-        for (const w of [...waiters])
-          if (replies.size >= w.n) {
-            waiters.splice(waiters.indexOf(w), 1);
-            w.resolve();
-          }
+        wake();
+      } else if (url.startsWith("/v3/conversations/")) {
+        // The Bot Connector stood in for (Teams, local mode): a reply to conversation "a:bench-<id>".
+        const conversation = decodeURIComponent(url.split("/")[3] ?? "");
+        if (conversation.startsWith(TEAMS_CONVERSATION)) {
+          replies.set(conversation.slice(TEAMS_CONVERSATION.length), {
+            at: performance.now(),
+            busy: raw.includes(BUSY),
+            stranger: raw.includes("can't find you"),
+          });
+          wake();
+        }
+        body = { id: `reply-${replies.size}` };
       } else if (url === "/api/users.info") {
         const user = new URLSearchParams(raw).get("user") ?? JSON.parse(raw || "{}").user;
         body = { ok: true, user: { id: user, team_id: "T1", profile: { email: emails.get(user) } } };
@@ -191,8 +255,12 @@ interface Level {
   readonly replyP99?: number;
   readonly busy?: number;
   readonly lost?: number;
+  /** replies that did not know the sender: the run measured a refusal, not the command */
+  readonly strangers?: number;
   readonly maxBlockMs?: number;
   readonly peakRssMb?: number;
+  /** the main thread's own V8 heap at its peak: RSS less this is the readers' heaps, SQLite and code */
+  readonly peakMainHeapMb?: number;
 }
 
 let run = 0;
@@ -203,6 +271,7 @@ async function load(
   inFlight: number,
   seconds: number,
   make: (k: number, id: string) => { body: string; type: string; command: boolean },
+  path = SLACK_PATH,
 ) {
   const acks: number[] = [];
   const sent = new Map<string, number>();
@@ -220,9 +289,10 @@ async function load(
         const start = performance.now();
         if (command) sent.set(id, start);
         try {
-          const res = await fetch(`${base}/slack/events`, {
+          const res = await fetch(`${base}${path}`, {
             method: "POST",
-            headers: { "content-type": type, ...signed(body) },
+            // Teams in local mode is anonymous (loopback only): Slack's requests are signed.
+            headers: { "content-type": type, ...(path === SLACK_PATH ? signed(body) : {}) },
             body,
           });
           await res.arrayBuffer();
@@ -252,19 +322,28 @@ function summary(inFlight: number, r: Awaited<ReturnType<typeof load>>): Level {
   };
 }
 
+/** The server's output so far, for a run that stops or stalls to say why. */
+const output = new WeakMap<ChildProcess, { out: string; err: string }>();
+
 function firstLine(child: ChildProcess, re: RegExp): Promise<number> {
   return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
+    const seen = { out: "", err: "" };
+    output.set(child, seen);
     child.stdout!.on("data", (d: Buffer) => {
-      out += d;
-      const m = re.exec(out);
+      seen.out += d;
+      const m = re.exec(seen.out);
       if (m) resolve(Number(m[1]));
     });
     child.stderr!.on("data", (d: Buffer) => {
-      err += d;
+      seen.err += d;
     });
-    child.once("exit", (code) => reject(new Error(`exited ${code} before serving: ${err || out}`)));
+    child.once("exit", (code) => reject(new Error(`exited ${code} before serving: ${seen.err || seen.out}`)));
+    // A loaded machine can take a while to start it; a server that never says where it listens
+    // fails the run with what it wrote, rather than leaving the run waiting without end.
+    setTimeout(
+      () => reject(new Error(`no "Server:" line in 180 s: ${seen.out}\n${seen.err}`)),
+      180_000,
+    ).unref();
   });
 }
 
@@ -276,8 +355,15 @@ const stopped = (child: ChildProcess) =>
   });
 
 function ask<T>(child: ChildProcess, m: string): Promise<T> {
-  return new Promise((resolve) => {
-    child.once("message", (r) => resolve(r as T));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const seen = output.get(child);
+      reject(new Error(`the server did not answer "${m}" in 60 s: ${seen?.out ?? ""}\n${seen?.err ?? ""}`));
+    }, 60_000);
+    child.once("message", (r) => {
+      clearTimeout(timer);
+      resolve(r as T);
+    });
     child.send(m);
   });
 }
@@ -291,7 +377,13 @@ async function serverLevels(
   today: string,
   levels: readonly number[],
   specialsAt: number,
+  traffic: "slack" | "teams" = "slack",
 ): Promise<Level[]> {
+  const make = (k: number, id: string, specials: boolean) =>
+    traffic === "teams"
+      ? teamsActivity(p, k, slack.url, id, today)
+      : request(p, k, slack.url, id, specials, today);
+  const path = traffic === "teams" ? TEAMS_PATH : SLACK_PATH;
   const child = fork(join(import.meta.dirname, "serve.ts"), [], {
     cwd,
     env,
@@ -311,25 +403,28 @@ async function serverLevels(
     // Warmed first, as a server is in use: its first requests compile code and meet each person
     // (users.info), and start's own work after "Server:" (the reload watch) is done.
     const warmFrom = slack.replies.size;
-    const warm = await load(base, 8, 3, (k, id) => request(p, k + 7, slack.url, id, false, today));
+    const warm = await load(base, 8, 3, (k, id) => make(k + 7, id, false), path);
     await slack.replied(warmFrom + warm.sent.size, 30_000);
     const out: Level[] = [];
     for (const inFlight of levels) {
       await ask(child, "reset");
       const before = slack.replies.size;
-      const r = await load(base, inFlight, seconds, (k, id) =>
-        request(p, k, slack.url, id, inFlight >= specialsAt, today),
-      );
+      const r = await load(base, inFlight, seconds, (k, id) => make(k, id, inFlight >= specialsAt), path);
       // Replies still being built when the last ack went out are waited for (30 s at most).
       await slack.replied(before + r.sent.size, 30_000);
-      const stats = await ask<{ maxBlockMs: number; peakRssMb: number }>(child, "stats");
+      const stats = await ask<{ maxBlockMs: number; peakRssMb: number; peakMainHeapMb: number }>(
+        child,
+        "stats",
+      );
       const times: number[] = [];
       let busy = 0;
+      let strangers = 0;
       for (const [id, t0] of r.sent) {
         const got = slack.replies.get(id);
         if (!got) continue;
         times.push(got.at - t0);
         if (got.busy) busy++;
+        if (got.stranger) strangers++;
       }
       times.sort((a, b) => a - b);
       out.push({
@@ -337,6 +432,7 @@ async function serverLevels(
         replyP50: percentile(times, 50),
         replyP99: percentile(times, 99),
         busy,
+        strangers,
         lost: r.sent.size - times.length,
         ...stats,
       });
@@ -424,6 +520,27 @@ export async function httpLoad(opts: {
       Number.POSITIVE_INFINITY,
     );
     const posted = slack.posted() - postedBefore;
+    // Teams activities in local mode (no credentials: anonymous, loopback only), at the same levels,
+    // the replies taken by the Bot Connector stand-in. Last, because its config gives everyone a
+    // Teams id, which the start writes to the database's staff.
+    const teamsAt = opts.loadAverage();
+    const teamsConfig = join(opts.dir, "http-teams.config.yaml");
+    writeFileSync(
+      teamsConfig,
+      `${withTeamsIds(opts.config)}\ndigest: { team: "0 8 1 1 *", agency: "0 9 1 1 *", nudges: "0 9 1 1 *" }\n`,
+    );
+    const { SLACK_BOT_TOKEN: _t, SLACK_SIGNING_SECRET: _s, SLACK_API_URL: _u, ...local } = env;
+    const teams = await serverLevels(
+      { ...local, SOS_CONFIG: teamsConfig, HOST: "127.0.0.1" },
+      opts.dir,
+      slack,
+      p,
+      seconds,
+      opts.today,
+      LEVELS,
+      Number.POSITIVE_INFINITY,
+      "teams",
+    );
 
     const head = [
       "in flight",
@@ -436,7 +553,7 @@ export async function httpLoad(opts: {
       "reply p50/p99 ms",
       "busy",
       "longest block ms",
-      "peak RSS MB",
+      "peak RSS MB (main heap)",
     ];
     const rows: string[][] = [];
     for (let i = 0; i < LEVELS.length; i++) {
@@ -466,11 +583,25 @@ export async function httpLoad(opts: {
         `${f(s.replyP50)}/${f(s.replyP99)}${s.lost ? ` (${s.lost} lost)` : ""}`,
         String(s.busy ?? 0),
         f(s.maxBlockMs),
-        f(s.peakRssMb),
+        `${f(s.peakRssMb)} (${f(s.peakMainHeapMb)})`,
       ]);
     }
+    for (const t of teams)
+      rows.push([
+        String(t.inFlight),
+        `sos start, Teams activities, local mode (${f((t.perSecond / bare[LEVELS.indexOf(t.inFlight as (typeof LEVELS)[number])]!.perSecond) * 100)}% of bare)`,
+        f(t.perSecond),
+        f(t.p50, 1),
+        f(t.p99, 1),
+        f(t.max),
+        String(t.over3s),
+        `${f(t.replyP50)}/${f(t.replyP99)}${t.lost ? ` (${t.lost} lost)` : ""}${t.strangers ? ` (${t.strangers} not known)` : ""}`,
+        String(t.busy ?? 0),
+        f(t.maxBlockMs),
+        `${f(t.peakRssMb)} (${f(t.peakMainHeapMb)})`,
+      ]);
     const c = catchUp[0]!;
-    rows.push([
+    rows.splice(LEVELS.length * 2, 0, [
       "8",
       `sos start with every digest due: catch-up (${posted} posts) beside mixed load`,
       f(c.perSecond),
@@ -481,12 +612,12 @@ export async function httpLoad(opts: {
       `${f(c.replyP50)}/${f(c.replyP99)}${c.lost ? ` (${c.lost} lost)` : ""}`,
       String(c.busy ?? 0),
       f(c.maxBlockMs),
-      f(c.peakRssMb),
+      `${f(c.peakRssMb)} (${f(c.peakMainHeapMb)})`,
     ]);
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (r: string[]) => `| ${r.map((x, i) => x.padEnd(w[i]!)).join(" | ")} |`;
     lines.push(
-      `HTTP load: signed Slack slash commands (55% log, 25% mine, 12% team, 8% stuck), ${seconds} s per level; load average ${bareAt} (bare), ${serverAt} (server), ${catchUpAt} (catch-up)`,
+      `HTTP load: signed Slack slash commands, then Teams message activities (each 55% log, 25% mine, 12% team, 8% stuck), ${seconds} s per level; load average ${bareAt} (bare), ${serverAt} (server), ${catchUpAt} (catch-up), ${teamsAt} (Teams)`,
       "",
       line(head),
       line(w.map((n) => "-".repeat(n))),

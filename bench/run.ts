@@ -25,6 +25,8 @@ import { benchApi } from "./api.ts";
 import { coldStarts, type Figure } from "./cold-start.ts";
 import { httpLoad } from "./http-load.ts";
 import { benchImport } from "./import.ts";
+import { benchPostgres } from "./pg.ts";
+import { benchScale } from "./scale.ts";
 import { percentile } from "./stats.ts";
 import { SHAPE, syntheticConfig, syntheticContext, TODAY } from "./synthetic.ts";
 
@@ -55,6 +57,38 @@ function measure(n: number, fn: (i: number) => void): { p50: number; p99: number
 
 const ms = (x: number) => (x < 1 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(0));
 
+// `npm run bench -- --cold`: only the cold starts; `-- --http`: only the HTTP load; `-- --scale`:
+// only the growth table (`SOS_BENCH_SCALE`, bench/scale.ts); `-- --store postgres`: only the chat
+// commands on PostgreSQL beside SQLite, with pgbench's floor (bench/pg.ts).
+const coldOnly = process.argv.includes("--cold");
+const httpOnly = process.argv.includes("--http");
+const scaleOnly = process.argv.includes("--scale");
+const storeAt = process.argv.indexOf("--store");
+if (storeAt >= 0) {
+  const store = process.argv[storeAt + 1];
+  if (store !== "postgres") {
+    console.error(
+      `--store takes "postgres" (SQLite is measured beside it in the same run), not "${store ?? ""}"`,
+    );
+    process.exit(2);
+  }
+  console.log(
+    `sos-dashboards benchmark, PostgreSQL, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the start`,
+  );
+  for (const l of await benchPostgres(() => loadavg()[0]!.toFixed(1))) console.log(l);
+  process.exit(0);
+}
+if (scaleOnly) {
+  // Each scale builds its own agency: the 1× fixture below is not needed.
+  console.log(
+    `sos-dashboards benchmark, growth only, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the start`,
+  );
+  await benchScale(
+    () => loadavg()[0]!.toFixed(1),
+    (l) => console.log(l),
+  );
+  process.exit(0);
+}
 const dir = mkdtempSync(join(tmpdir(), "sos-bench-"));
 const dbPath = join(dir, "bench.db");
 // The fixture is written by a child process, so this process's peak RSS is the app's own.
@@ -266,9 +300,6 @@ async function coldStartTable(): Promise<void> {
   for (const r of rows) console.log(line(r));
 }
 
-// `npm run bench -- --cold`: only the cold starts; `-- --http`: only the HTTP load.
-const coldOnly = process.argv.includes("--cold");
-const httpOnly = process.argv.includes("--http");
 try {
   console.log(
     `sos-dashboards benchmark, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadavg()[0]!.toFixed(1)} at the start`,
@@ -296,6 +327,12 @@ try {
     // The HTTP API beside the command layer, on its own fresh agency in child processes.
     console.log("");
     for (const l of await benchApi()) console.log(l);
+    // Overview, digests and RSS as the agency grows (SOS_BENCH_SCALE), each scale in its own processes.
+    console.log("");
+    await benchScale(
+      () => loadavg()[0]!.toFixed(1),
+      (l) => console.log(l),
+    );
   }
 } finally {
   await checkpointer.stop();

@@ -18,6 +18,12 @@ export interface Shape {
 export const SHAPE: Shape = { teams: 50, workersPerTeam: 20, cases: 20_000, events: 1_000_000 };
 export const TODAY = "2026-11-26";
 
+/** The agency `k` times over: k× the teams (so the workers), cases and events; the same per case. */
+export function scaled(shape: Shape, k: number): Shape {
+  if (!Number.isInteger(k) || k < 1) throw new Error(`a scale is a whole number from 1 (got ${k})`);
+  return { ...shape, teams: shape.teams * k, cases: shape.cases * k, events: shape.events * k };
+}
+
 /** The synthetic agency's config and its people, synced into the store. */
 export function syntheticContext(store: Store, clock: Clock, shape: Shape): Ctx {
   return syncContext(parseOrg(syntheticConfig(shape), "synthetic.config.yaml"), store, clock).ctx;

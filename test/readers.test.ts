@@ -11,7 +11,7 @@ import { planNudges } from "../src/digest/nudges.ts";
 import { teamDigest } from "../src/digest/team-digest.ts";
 import { whiteboardModel } from "../src/digest/whiteboard.ts";
 import { whiteboardSvg } from "../src/pictures/whiteboard-svg.ts";
-import { type Readers, startReaders } from "../src/server/readers.ts";
+import { DEFAULT_READER_HEAP_MB, type Readers, readerHeapMb, startReaders } from "../src/server/readers.ts";
 import { withReaders } from "../src/server/readers-context.ts";
 import { ALISON, JANE, MORGAN, makeTestCtx, ROBIN, SAM, type TestCtx } from "./helpers/ctx.ts";
 import { DEMO_YAML } from "./helpers/demo-config.ts";
@@ -185,4 +185,32 @@ test("with no reader thread able to run (a database it cannot open), people are 
   } finally {
     await broken.close();
   }
+});
+
+test("each reader thread's heap is bounded: one that needs more stops, its job is refused and nothing waits on silence", async () => {
+  const lines: string[] = [];
+  // 4 MB of old generation cannot hold the reader's own modules: the thread runs out as it loads.
+  const starved = startReaders({
+    dbPath: t.dbPath,
+    threads: 1,
+    heapMb: 4,
+    log: (l) => lines.push(l),
+    source: () => ({ org: t.ctx.org, now: t.ctx.clock.now() }),
+  });
+  try {
+    await expect(starved.run("command", input(JANE, "mine"))).rejects.toThrow();
+    await expect(starved.run("command", input(JANE, "stuck"))).rejects.toBeInstanceOf(Busy);
+    expect(lines[0]).toBe("reader: a reader thread failed (ERR_WORKER_OUT_OF_MEMORY)");
+  } finally {
+    await starved.close();
+  }
+});
+
+test("SOS_READER_HEAP_MB sets each reader thread's heap, and a wrong one is refused in one sentence", () => {
+  expect(readerHeapMb({})).toBe(DEFAULT_READER_HEAP_MB);
+  expect(readerHeapMb({ SOS_READER_HEAP_MB: " 256 " })).toBe(256);
+  for (const bad of ["lots", "12", "64.5", "99999"])
+    expect(() => readerHeapMb({ SOS_READER_HEAP_MB: bad })).toThrow(
+      `SOS_READER_HEAP_MB must be a whole number of megabytes from 32 to 4096 (got "${bad}")`,
+    );
 });

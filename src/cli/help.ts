@@ -85,7 +85,8 @@ failure is one line on standard error and is kept for \`sos backup status\`. Bef
 database that holds records it copies it first (into backup.dir, else beside the database) and says
 where. While it runs it holds <database>.lock, so \`sos restore\` and a second start refuse.
 Dashboards, stuck lists, App Homes and digests are built on reader threads with their own read-only
-connections (SOS_READERS, default one per core beyond the first; 0 builds them on the main thread);
+connections (SOS_READERS, default one per core beyond the first; 0 builds them on the main thread;
+SOS_READER_HEAP_MB bounds each one's heap, default 192);
 when more is asked than it can serve soon, the person is told it is busy and to try again in a minute.
 Logs and health:
   The log is on standard error: one JSON record a line (pino: level, time, component, message;
@@ -98,7 +99,7 @@ Logs and health:
   GET /metrics  Prometheus: commands by kind and outcome, ack latency per platform, digest runs,
                 backup age, database size, event-loop delay and Node's own
   METRICS_PORT  serve /metrics on a port of its own instead (METRICS_HOST, default 127.0.0.1)
-Environment: HOST, PORT, SOS_CONFIG, SOS_DB, DATABASE_URL (refused by start: see sos --help), SOS_TODAY, SOS_BUSY_TIMEOUT_MS, SOS_READERS, LOG_LEVEL,
+Environment: HOST, PORT, SOS_CONFIG, SOS_DB, DATABASE_URL (refused by start: see sos --help), SOS_TODAY, SOS_BUSY_TIMEOUT_MS, SOS_READERS, SOS_READER_HEAP_MB, LOG_LEVEL,
 LOG_FORMAT, METRICS_PORT, METRICS_HOST, and the Slack and Teams variables above (.env.example lists
 them all).`,
   chat: `Usage: sos chat --as <email> [--today YYYY-MM-DD]

@@ -1,0 +1,214 @@
+/**
+ * `npm run bench -- --store postgres` (issue 15): the chat commands through `runCommand` on
+ * PostgreSQL beside SQLite in the same run, on the demo agency (its seed cases, applied to each
+ * store as the tests do), plus pgbench's simple-update TPS on the same PostgreSQL server: its floor
+ * on this machine. The PostgreSQL 15 is started in a temp folder on a loopback port, as the tests'
+ * (test/pg-server.ts), with its durability settings left at PostgreSQL's defaults (fsync on), and
+ * stopped by its data folder at the end. The rows are a list: a part still reading the SQLite file
+ * (`NotOnPostgres`) reads "not on PostgreSQL yet", and appears once it has moved.
+ */
+import { execFileSync } from "node:child_process";
+import { chownSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEMO_CONFIG } from "../src/app/paths.ts";
+import { NotOnPostgres, pgContext } from "../src/app/pg-context.ts";
+import { dayClock } from "../src/commands/clock.ts";
+import type { Ctx } from "../src/commands/ctx.ts";
+import { runCommand } from "../src/commands/run.ts";
+import { loadOrg } from "../src/config/load.ts";
+import { demoChange } from "../src/demo/load.ts";
+import { addDays } from "../src/domain/dates.ts";
+import { openPgStore } from "../src/store/pg/open.ts";
+import { JANE, MORGAN, makeTestCtx, SAM } from "../test/helpers/ctx.ts";
+import { percentile } from "./stats.ts";
+
+interface Started {
+  readonly url: string;
+  readonly dir: string;
+  /** runs a PostgreSQL program (pgbench, …) as the server's user */
+  as(cmd: string, args: string[]): string;
+  stop(): void;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      const port = typeof a === "object" && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startPostgres(): Promise<Started> {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "sos-bench-pg-")));
+  // PostgreSQL refuses to run as root: as root, the folder is the postgres user's and it runs as them.
+  const root = process.getuid?.() === 0;
+  if (root) chownSync(dir, Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim()), -1);
+  const as = (cmd: string, args: string[]) =>
+    root
+      ? execFileSync("runuser", ["-u", "postgres", "--", cmd, ...args], { encoding: "utf8", stdio: "pipe" })
+      : execFileSync(cmd, args, { encoding: "utf8", stdio: "pipe" });
+  const data = join(dir, "data");
+  const port = await freePort();
+  let started = false;
+  const stop = () => {
+    if (started)
+      try {
+        as("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+      } catch {
+        // already stopped: only its folder is left to remove
+      }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    as("initdb", ["-D", data, "-A", "trust", "-U", "sos", "-E", "UTF8"]);
+    as("pg_ctl", [
+      "-D",
+      data,
+      "-l",
+      join(dir, "server.log"),
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+      "-w",
+      "start",
+    ]);
+    started = true;
+    return { url: `postgres://sos@127.0.0.1:${port}`, dir, as, stop };
+  } catch (e) {
+    stop();
+    throw e;
+  }
+}
+
+/** What is measured on each store: a chat command, run `n` times through the command layer. */
+const PARTS: readonly { label: string; n: number; who: string; text: (i: number) => string }[] = [
+  {
+    label: "log element (`/sos mapped-with-family …`)",
+    n: 500,
+    who: JANE,
+    // Case 12346 (open since June 2015), two elements over 250 days: each run a new entry, so the
+    // write is measured, not a repeat's refusal (refusals are counted beside the label).
+    text: (i) =>
+      `${i < 250 ? "mapped-with-family" : "mapped-internal"} 12346 ${addDays("2016-02-29", -(i % 250))}`,
+  },
+  { label: "`/sos mine`", n: 200, who: JANE, text: () => "mine" },
+  { label: "`/sos team`", n: 200, who: SAM, text: () => "team" },
+  { label: "`/sos stuck`", n: 200, who: SAM, text: () => "stuck" },
+  { label: "`/sos agency` (the agency overview)", n: 100, who: MORGAN, text: () => "agency" },
+  { label: "`/sos digest preview` (a team's digest)", n: 50, who: SAM, text: () => "digest preview" },
+  {
+    label: "`/sos digest agency preview` (the summary)",
+    n: 50,
+    who: MORGAN,
+    text: () => "digest agency preview",
+  },
+];
+
+/** `refused`: runs whose reply was a refusal (a repeat entry, say): still the whole path, but said */
+type Figure = { p50: number; p99: number; refused: number } | { missing: string };
+
+async function measureOn(ctx: Ctx): Promise<Figure[]> {
+  const out: Figure[] = [];
+  for (const part of PARTS) {
+    const actor = ctx.people.byEmail(part.who)!;
+    const times: number[] = [];
+    let missing: string | undefined;
+    let refused = 0;
+    for (let i = 0; i < part.n && missing === undefined; i++) {
+      const t0 = performance.now();
+      try {
+        const reply = await runCommand(ctx, {
+          actor,
+          text: part.text(i),
+          surface: "slack",
+          audience: "private",
+        });
+        if (!reply.ok) refused++;
+      } catch (e) {
+        if (!(e instanceof NotOnPostgres)) throw e;
+        missing = "not on PostgreSQL yet";
+      }
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    out.push(missing ? { missing } : { p50: percentile(times, 50), p99: percentile(times, 99), refused });
+  }
+  return out;
+}
+
+function refusedNote(s: Figure, p: Figure): string {
+  const n = (f: Figure) => ("missing" in f ? 0 : f.refused);
+  return n(s) + n(p) > 0 ? `; refused: ${n(s)} SQLite, ${n(p)} PostgreSQL` : "";
+}
+
+export async function benchPostgres(loadAverage: () => string): Promise<string[]> {
+  const org = loadOrg(DEMO_CONFIG);
+  const sqlite = makeTestCtx();
+  let onSqlite: Figure[];
+  const sqliteAt = loadAverage();
+  try {
+    onSqlite = await measureOn(sqlite.ctx);
+  } finally {
+    sqlite.close();
+  }
+  const server = await startPostgres();
+  try {
+    const pgAt = loadAverage();
+    const store = await openPgStore(`${server.url}/postgres`, { migrate: true, max: 4 });
+    let onPg: Figure[];
+    try {
+      const { ctx } = await pgContext(org, store, dayClock("2016-03-01", org.agency.timeZone));
+      await ctx.records.apply(demoChange(ctx));
+      onPg = await measureOn(ctx);
+    } finally {
+      await store.close();
+    }
+    // The floor: pgbench's simple update (-N: no updates of the small tables) on a database of its own.
+    const pgbenchAt = loadAverage();
+    const host = ["-h", "127.0.0.1", "-p", new URL(server.url).port, "-U", "sos"];
+    server.as("createdb", [...host, "pgbench"]);
+    server.as("pgbench", ["-i", "-q", ...host, "pgbench"]);
+    const report = server.as("pgbench", ["-N", "-T", "10", "-c", "1", ...host, "pgbench"]);
+    const tps = /tps = ([\d.]+)/.exec(report)?.[1];
+    const latency = /latency average = ([\d.]+) ms/.exec(report)?.[1];
+    const cell = (f: Figure, p: "p50" | "p99") => ("missing" in f ? f.missing : f[p].toFixed(2));
+    const head = [
+      "command (demo agency)",
+      "SQLite p50 ms",
+      "SQLite p99 ms",
+      "PostgreSQL p50 ms",
+      "PostgreSQL p99 ms",
+      "PostgreSQL ÷ SQLite (p50)",
+    ];
+    const rows = PARTS.map((part, i) => {
+      const s = onSqlite[i]!;
+      const p = onPg[i]!;
+      return [
+        `${part.label} (${part.n} runs${refusedNote(s, p)})`,
+        cell(s, "p50"),
+        cell(s, "p99"),
+        cell(p, "p50"),
+        cell(p, "p99"),
+        "missing" in s || "missing" in p ? "" : `${(p.p50 / s.p50).toFixed(1)}×`,
+      ];
+    });
+    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i]!)).join(" | ")} |`;
+    return [
+      `PostgreSQL beside SQLite: the chat commands through runCommand on the demo agency; load average ${sqliteAt} (SQLite), ${pgAt} (PostgreSQL), ${pgbenchAt} (pgbench). Target: log p99 ≤ 5 ms on PostgreSQL.`,
+      "",
+      line(head),
+      line(w.map((n) => "-".repeat(n))),
+      ...rows.map(line),
+      "",
+      `pgbench floor, same server: simple update (-N), 1 client, 10 s: ${tps ?? "?"} TPS, latency average ${latency ?? "?"} ms`,
+    ];
+  } finally {
+    server.stop();
+  }
+}
