@@ -20,18 +20,18 @@ const store = openStore(dbPath);
 try {
   const ctx = syntheticContext(store, dayClock(TODAY, "Europe/London"), scaled(SHAPE, Number(k)));
   const env = viewEnv(ctx, OPERATOR, "cli", "private");
-  const times = (n: number, fn: () => void) => {
+  const times = async (n: number, fn: () => unknown) => {
     const t: number[] = [];
     for (let i = 0; i < n; i++) {
       const t0 = performance.now();
-      fn();
+      await fn();
       t.push(performance.now() - t0);
     }
     return t.sort((a, b) => a - b);
   };
   let cases = 0;
-  const overview = times(5, () => {
-    cases = dashboardFor(env, { kind: "agency" }, "overview")[0]!.groups.reduce(
+  const overview = await times(5, async () => {
+    cases = (await dashboardFor(env, { kind: "agency" }, "overview"))[0]!.groups.reduce(
       (n, g) => n + g.rows.length,
       0,
     );
@@ -41,7 +41,7 @@ try {
   const asOf = addDays(TODAY, -31);
   const period = isoWeek(asOf);
   const teamIds = ctx.org.teams.map((t) => t.id);
-  const digests = times(3, () => {
+  const digests = await times(3, async () => {
     for (const id of teamIds) digestText(teamDigest(digestEnv, id, { asOf, period, late: false }));
     digestText(agencySummary(digestEnv, { asOf, period, late: false }));
   });
