@@ -1,5 +1,6 @@
 import type { webApi } from "@slack/bolt";
 import type { Actor } from "../../src/domain/access.ts";
+import { lineLog, logger } from "../../src/obs/logger.ts";
 
 /** The time and the timers the coalescing runs on: real ones in the app, a hand-moved pair in tests. */
 export interface Timers {
@@ -40,6 +41,7 @@ export function coalescedRefresh(
   publish: Publish,
   windowMs: number = HOME_REFRESH_MS,
   timers: Timers = realTimers,
+  failed: (line: string) => void = lineLog(logger(), "slack", "warn"),
 ): Publish {
   const people = new Map<string, Person>();
 
@@ -58,6 +60,10 @@ export function coalescedRefresh(
     p.last = timers.now();
     try {
       await publish(userId, next.actor, next.client);
+    } catch (e) {
+      // Nobody waits on a refresh (it runs on a timer): a failure is a line, never an unhandled
+      // rejection that would take the whole server down. The Home keeps what it showed.
+      failed(`slack: an App Home refresh for ${userId} failed (${e instanceof Error ? e.name : "error"})`);
     } finally {
       // Asked again meanwhile: one more, a window after this one started.
       if (p.pending) due(userId, p);
