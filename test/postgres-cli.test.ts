@@ -78,7 +78,7 @@ describe.skipIf(!PG_AVAILABLE)("sos on PostgreSQL (child processes)", () => {
     const m = await sos(["migrate"], env);
     expect(m.err).toBe("");
     expect(m.code).toBe(0);
-    expect(m.out).toMatch(/ is up to date \(2 migrations applied\)\.\n/);
+    expect(m.out).toMatch(/ is up to date \(3 migrations applied\)\.\n/);
     expect(m.out).toContain(
       `Agency:    ${new URL(db.url).toString()} now belongs to Demo Family Services (agency id demo-family-services); another agency's config is refused.`,
     );

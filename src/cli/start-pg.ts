@@ -19,6 +19,7 @@ import {
   type RunningServer,
   serverOrigin,
 } from "../server/http.ts";
+import { pgHomeClaims } from "../store/pg/home-claims.ts";
 import { pgForgetDeliveries, pgPing, pgRecordStart } from "../store/pg/serving.ts";
 import type { EnvFileRead } from "./env-file.ts";
 import { shown } from "./setup.ts";
@@ -55,7 +56,11 @@ export async function startOnPostgres(
   });
   const say = (s: string) => process.stdout.write(`${s}\n`);
   try {
-    const slack = slackSurface(ctx, platforms.slack.settings);
+    // Each instance coalesces App Home refreshes in memory; the claim in the database holds the
+    // window across instances, so a person's Home is published at most once per window by them all.
+    const slack = slackSurface(ctx, platforms.slack.settings, {
+      homeRefresh: { shared: { claims: pgHomeClaims(store), wallNow: () => Date.now() } },
+    });
     const mounts: Mount[] = slack ? [slack.mount] : [];
     say(`sos-dashboards: ${slack ? "slack" : "local mode (no Slack credentials set)"} on PostgreSQL`);
     say(

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
+  bigint,
   boolean,
   check,
   customType,
@@ -363,3 +364,10 @@ export const erasures = pgTable(
   },
   (t) => [index("erasures_case").on(t.caseId)],
 );
+
+// --- start-pg: App Home coalescing across instances (as `home_refreshes` on SQLite) ---
+
+export const homeRefreshes = pgTable("home_refreshes", {
+  slackUserId: text("slack_user_id").primaryKey(),
+  lastAt: bigint("last_at", { mode: "number" }).notNull(),
+});
