@@ -15,7 +15,7 @@ import {
 } from "./connect.ts";
 import type { SlackDeps } from "./deps.ts";
 import { createHome, type Home, registerHome } from "./home.ts";
-import type { Timers } from "./home-refresh.ts";
+import type { SharedRefresh, Timers } from "./home-refresh.ts";
 import { createIdentity } from "./identity.ts";
 import { appLog, boltLogger, reason, type SlackLog } from "./log.ts";
 import { registerModals } from "./modals.ts";
@@ -41,7 +41,12 @@ export interface SlackOptions {
    * App Home refreshes after a change: at most one per person per `windowMs` (default 5 s; 0
    * publishes each straight away), on `timers` (tests move them by hand)
    */
-  readonly homeRefresh?: { readonly windowMs?: number; readonly timers?: Timers };
+  readonly homeRefresh?: {
+    readonly windowMs?: number;
+    readonly timers?: Timers;
+    /** several instances on one database: the window held across them (`sos start` on PostgreSQL) */
+    readonly shared?: SharedRefresh;
+  };
   /** slash commands served at once before one more is told the server is busy (default 256) */
   readonly maxInFlight?: number;
   /**

@@ -1,5 +1,7 @@
 import type { webApi } from "@slack/bolt";
 import type { Actor } from "../../src/domain/access.ts";
+import { lineLog, logger } from "../../src/obs/logger.ts";
+import type { HomeClaims } from "../../src/store/home-claims.ts";
 
 /** The time and the timers the coalescing runs on: real ones in the app, a hand-moved pair in tests. */
 export interface Timers {
@@ -19,6 +21,16 @@ export const realTimers: Timers = {
 /** How long after one App Home publish for a person the next may go (Slack's own limit is per view). */
 export const HOME_REFRESH_MS = 5000;
 
+/**
+ * Coalescing shared by every instance on one database: a publish goes only once this instance has
+ * claimed the person's window in the store. `wallNow` is epoch milliseconds: the instances compare
+ * it, so not the monotonic `Timers.now`.
+ */
+export interface SharedRefresh {
+  readonly claims: HomeClaims;
+  wallNow(): number;
+}
+
 type Publish = (userId: string, actor: Actor, client: webApi.WebClient) => Promise<void>;
 
 interface Person {
@@ -35,11 +47,15 @@ interface Person {
  * latest asked for wins, and the caller never waits for it (it is not on the ack path, and ten logs
  * in a minute build and send one Home, not ten: building and `views.publish` were 40% of the
  * server's CPU under load). `windowMs` 0 publishes straight away and waits for it (no coalescing).
+ * With `shared`, the window holds across instances too: one that finds the person's Home published
+ * elsewhere within the window keeps its change and tries again a window on.
  */
 export function coalescedRefresh(
   publish: Publish,
   windowMs: number = HOME_REFRESH_MS,
   timers: Timers = realTimers,
+  failed: (line: string) => void = lineLog(logger(), "slack", "warn"),
+  shared?: SharedRefresh,
 ): Publish {
   const people = new Map<string, Person>();
 
@@ -57,11 +73,33 @@ export function coalescedRefresh(
     }
     p.last = timers.now();
     try {
+      if (shared && !(await claimed(userId, shared))) {
+        // Published by another instance within the window: this change still shows, a window on
+        // (unless a later one was asked for meanwhile: that one wins, as here).
+        p.pending ??= next;
+        return;
+      }
       await publish(userId, next.actor, next.client);
+    } catch (e) {
+      // Nobody waits on a refresh (it runs on a timer): a failure is a line, never an unhandled
+      // rejection that would take the whole server down. The Home keeps what it showed.
+      failed(`slack: an App Home refresh for ${userId} failed (${e instanceof Error ? e.name : "error"})`);
     } finally {
       // Asked again meanwhile: one more, a window after this one started.
       if (p.pending) due(userId, p);
       else p.busy = false;
+    }
+  }
+
+  async function claimed(userId: string, { claims, wallNow }: SharedRefresh): Promise<boolean> {
+    try {
+      return await claims.claim(userId, wallNow(), windowMs);
+    } catch (e) {
+      // The database did not answer: a Home published twice is better than one left stale.
+      failed(
+        `slack: claiming the App Home refresh for ${userId} failed (${e instanceof Error ? e.name : "error"})`,
+      );
+      return true;
     }
   }
 

@@ -2,7 +2,7 @@ import type { App, BlockAction, ButtonAction, types, webApi } from "@slack/bolt"
 import type { Ctx } from "../../src/app/context.ts";
 import { isServerBusy } from "../../src/commands/offload.ts";
 import type { HomeRefresher, SlackDeps } from "./deps.ts";
-import { coalescedRefresh, type Timers } from "./home-refresh.ts";
+import { coalescedRefresh, type SharedRefresh, type Timers } from "./home-refresh.ts";
 import { HOME, homeView } from "./home-view.ts";
 import type { Identity, Who } from "./identity.ts";
 import { reason, type SlackLog } from "./log.ts";
@@ -19,7 +19,7 @@ export function createHome(
   ctx: Ctx,
   identity: Identity,
   log: SlackLog,
-  refreshing: { readonly windowMs?: number; readonly timers?: Timers } = {},
+  refreshing: { readonly windowMs?: number; readonly timers?: Timers; readonly shared?: SharedRefresh } = {},
 ): Home {
   const pages = new Map<string, number>();
 
@@ -51,6 +51,8 @@ export function createHome(
       (userId, actor, client) => publishAs(userId, { actor }, client),
       refreshing.windowMs,
       refreshing.timers,
+      (line) => log(line.replace(/^slack: /, "")),
+      refreshing.shared,
     ),
   };
 }

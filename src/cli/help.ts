@@ -27,8 +27,8 @@ Commands:
 Every command finds its files the same way:
   config    SOS_CONFIG, else ./sos.config.yaml, else examples/demo.config.yaml
   database  SOS_DB, else ./data/sos.db (the folder is created); DATABASE_URL=postgres://… puts the
-            records on PostgreSQL instead, where only migrate and chat run yet (the rest refuse); migrate-store
-            copies a SQLite file onto it
+            records on PostgreSQL instead, where only migrate, chat and start run yet (the rest refuse);
+            migrate-store copies a SQLite file onto it
   today     --today YYYY-MM-DD or SOS_TODAY act as if it were that day (demos, tests)
 A database another process is writing is waited for up to SOS_BUSY_TIMEOUT_MS (default 30000 ms);
 then the command says so and exits 1, having done nothing.
@@ -99,7 +99,7 @@ Logs and health:
   GET /metrics  Prometheus: commands by kind and outcome, ack latency per platform, digest runs,
                 backup age, database size, event-loop delay and Node's own
   METRICS_PORT  serve /metrics on a port of its own instead (METRICS_HOST, default 127.0.0.1)
-Environment: HOST, PORT, SOS_CONFIG, SOS_DB, DATABASE_URL (refused by start: see sos --help), SOS_TODAY, SOS_BUSY_TIMEOUT_MS, SOS_READERS, SOS_READER_HEAP_MB, LOG_LEVEL,
+Environment: HOST, PORT, SOS_CONFIG, SOS_DB, DATABASE_URL (PostgreSQL: Slack and the console only yet, see sos --help), SOS_TODAY, SOS_BUSY_TIMEOUT_MS, SOS_READERS, SOS_READER_HEAP_MB, LOG_LEVEL,
 LOG_FORMAT, METRICS_PORT, METRICS_HOST, and the Slack and Teams variables above (.env.example lists
 them all).`,
   chat: `Usage: sos chat --as <email> [--today YYYY-MM-DD]

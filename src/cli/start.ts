@@ -3,9 +3,10 @@ import { apiMount } from "../api/mount.ts";
 import { DEMO_TODAY, UsageError } from "../app/boot.ts";
 import { liveContext } from "../app/context.ts";
 import { DEMO_CONFIG, resolveDbPath } from "../app/paths.ts";
-import { startPruning } from "../app/prune.ts";
+import { sqliteForgetDeliveries, startPruning } from "../app/prune.ts";
 import { createReloader, type ReloadTrigger } from "../app/reload.ts";
 import { setUpLines } from "../app/set-up-report.ts";
+import { chosenStore } from "../app/store-choice.ts";
 import { hostFromEnv, platformEnv, surfacesFromEnv } from "../app/surfaces.ts";
 import { watchFiles } from "../app/watch.ts";
 import { loadDemoData } from "../demo/load.ts";
@@ -48,6 +49,10 @@ export async function start(argv: string[]): Promise<number> {
   });
   // Before anything reads a variable: `.env`'s values, under whatever is already set.
   const envFile = readEnvFile(process.cwd());
+  // DATABASE_URL=postgres://… serves the same platforms from PostgreSQL (several instances may).
+  const chosen = chosenStore(process.env);
+  if (chosen.kind === "postgres")
+    return (await import("./start-pg.ts")).startOnPostgres(chosen.url, values, envFile);
   const port = Number(process.env.PORT ?? 3978);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`PORT must be a port number (got "${process.env.PORT}")`);
@@ -161,7 +166,7 @@ export async function start(argv: string[]): Promise<number> {
 
   // Serving, a write waits less than a command would: people are waiting on a 3-second answer.
   ctx.store.sqlite.pragma(`busy_timeout = ${SERVER_BUSY_TIMEOUT_MS}`);
-  const pruning = startPruning(ctx, { log: lineLog(logger, "prune", "warn") });
+  const pruning = startPruning(ctx, sqliteForgetDeliveries(ctx), { log: lineLog(logger, "prune", "warn") });
 
   // WAL checkpoints off the request path, and the digests on their schedules.
   const checkpointer = startCheckpointer(ctx.store, { log: lineLog(logger, "store", "warn") });
@@ -276,7 +281,7 @@ export async function start(argv: string[]): Promise<number> {
   const stop = async () => {
     watching.close();
     process.off("SIGHUP", onHangUp);
-    pruning.stop();
+    await pruning.stop();
     scheduler?.stop();
     await backups.stop();
     await readers?.close();

@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { RequestHandler } from "express";
 
 /** Something `/readyz` asks: `null` when ready, else one plain sentence saying why not. */
-export type ReadyCheck = () => string | null;
+export type ReadyCheck = () => string | null | Promise<string | null>;
 
 export interface Readiness {
   readonly ready: boolean;
@@ -55,11 +55,11 @@ export function databaseCheck(sqlite: () => Database.Database): ReadyCheck {
 /** How long `/readyz` waits for a database another process holds locked. */
 const READY_BUSY_MS = 250;
 
-export function readiness(checks: ReadonlyArray<readonly [string, ReadyCheck]>): Readiness {
+export async function readiness(checks: ReadonlyArray<readonly [string, ReadyCheck]>): Promise<Readiness> {
   const answers: Record<string, string> = {};
   const notReady: string[] = [];
   for (const [name, check] of checks) {
-    const why = check();
+    const why = await check();
     answers[name] = why ?? "ready";
     if (why !== null) notReady.push(name);
   }
@@ -68,8 +68,32 @@ export function readiness(checks: ReadonlyArray<readonly [string, ReadyCheck]>):
 
 /** `GET /readyz`: 200 with every check ready, else 503 saying which is not and why. */
 export function readyRoute(checks: ReadonlyArray<readonly [string, ReadyCheck]>): RequestHandler {
-  return (_req, res) => {
-    const r = readiness(checks);
-    res.status(r.ready ? 200 : 503).json(r);
+  return (_req, res, next) => {
+    readiness(checks).then((r) => res.status(r.ready ? 200 : 503).json(r), next);
   };
 }
+
+/**
+ * PostgreSQL's answer to the same question: a query on a pooled connection, within a short wait, so
+ * a server that is down or out of connections says "not ready" rather than holding the probe.
+ */
+export function pgDatabaseCheck(ping: () => Promise<void>): ReadyCheck {
+  return async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`did not answer within ${READY_PG_MS} ms`), READY_PG_MS);
+    });
+    try {
+      const why = await Promise.race([ping().then(() => null), late]);
+      return why === null ? null : `the database ${why}`;
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      return `the database did not answer a query: ${typeof code === "string" ? code : e instanceof Error ? e.name : "error"}`;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/** How long `/readyz` waits for PostgreSQL (a connection from the pool, then `SELECT 1`). */
+const READY_PG_MS = 2000;

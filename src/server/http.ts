@@ -5,7 +5,7 @@ import type { Ctx } from "../app/context.ts";
 import { metricsRoute, observeRequests, requestLog } from "../obs/http.ts";
 import { type Logger, logger as processLogger } from "../obs/logger.ts";
 import type { Metrics } from "../obs/metrics.ts";
-import { databaseCheck, type ReadyCheck, readyRoute } from "../obs/ready.ts";
+import { databaseCheck, pgDatabaseCheck, type ReadyCheck, readyRoute } from "../obs/ready.ts";
 
 /**
  * Something that adds routes to the one HTTP server: Slack's /slack/events, Teams' /api/messages.
@@ -115,6 +115,11 @@ export function createApp(
     metrics?: Metrics;
     /** counted for the ack-latency histogram even when /metrics is served elsewhere */
     timing?: Metrics;
+    /**
+     * On PostgreSQL: a cheap query on the pool, for /healthz and /readyz (the SQLite file's handle
+     * is not there). Absent: the SQLite file is asked, as always.
+     */
+    ping?: () => Promise<void>;
   } = {},
 ): Express {
   const log = opts.logger ?? processLogger();
@@ -123,14 +128,21 @@ export function createApp(
   // Request ids and request lines first, so every route's lines carry them.
   const surfaces = new Map(mounts.flatMap((m) => (m.paths ?? []).map((p) => [p, m.name] as const)));
   app.use(observeRequests(log, { surfaces, metrics: opts.timing ?? opts.metrics }));
-  app.get("/healthz", (_req, res) => {
+  const { ping } = opts;
+  app.get("/healthz", (_req, res, next) => {
+    const healthy = () =>
+      res.json({ ok: true, agency: ctx.org.agency.name, surfaces: mounts.map((m) => m.name) });
     // A cheap real query, so a locked or missing database shows here rather than on a worker's phone.
+    if (ping) {
+      ping().then(healthy, next);
+      return;
+    }
     ctx.store.sqlite.prepare("SELECT 1").get();
-    res.json({ ok: true, agency: ctx.org.agency.name, surfaces: mounts.map((m) => m.name) });
+    healthy();
   });
   // Ready when the database answers and every platform mounted says it is (/healthz stays cheap).
   const checks: [string, ReadyCheck][] = [
-    ["database", databaseCheck(() => ctx.store.sqlite)],
+    ["database", ping ? pgDatabaseCheck(ping) : databaseCheck(() => ctx.store.sqlite)],
     ...mounts.map((m): [string, ReadyCheck] => [m.name, () => m.ready?.() ?? null]),
   ];
   app.get("/readyz", readyRoute(checks));

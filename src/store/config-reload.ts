@@ -11,11 +11,16 @@ export interface ReloadRecord {
   readonly problems: readonly string[];
 }
 
+/** Which process began serving which config, when: kept the same on both stores. */
+export interface StartRecord {
+  readonly pid: number;
+  readonly at: string;
+  readonly configPath: string;
+  readonly timeZone: string;
+}
+
 /** `sos start` began serving this config: any earlier process's reload is no longer the story. */
-export function recordStart(
-  store: Store,
-  start: { pid: number; at: string; configPath: string; timeZone: string },
-): void {
+export function recordStart(store: Store, start: StartRecord): void {
   const row = {
     id: 1,
     pid: start.pid,

@@ -559,3 +559,17 @@ export const apiClients = sqliteTable(
 );
 
 export type ApiClientRow = typeof apiClients.$inferSelect;
+
+// --- start-pg: App Home coalescing across instances ---
+
+/**
+ * When each person's App Home was last published, by any instance: a refresh claims the person's
+ * row with a conditional write (only when the last publish is a window old), so two instances on
+ * one database still publish a person's Home at most once per window. No child data: a Slack user
+ * id and a time.
+ */
+export const homeRefreshes = sqliteTable("home_refreshes", {
+  slackUserId: text("slack_user_id").primaryKey(),
+  /** milliseconds since the epoch: compared across processes, so wall time, not a monotonic clock */
+  lastAt: integer("last_at").notNull(),
+});

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
+  bigint,
   boolean,
   check,
   customType,
@@ -388,3 +389,10 @@ export const apiClients = pgTable(
   },
   (t) => [uniqueIndex("api_clients_name").on(t.name), uniqueIndex("api_clients_token").on(t.tokenHash)],
 );
+
+// --- start-pg: App Home coalescing across instances (as `home_refreshes` on SQLite) ---
+
+export const homeRefreshes = pgTable("home_refreshes", {
+  slackUserId: text("slack_user_id").primaryKey(),
+  lastAt: bigint("last_at", { mode: "number" }).notNull(),
+});

@@ -1,0 +1,4 @@
+CREATE TABLE "home_refreshes" (
+	"slack_user_id" text PRIMARY KEY NOT NULL,
+	"last_at" bigint NOT NULL
+);

@@ -1,0 +1,155 @@
+import { startConsoleChat } from "../../adapters/console/chat.ts";
+import { slackSurface } from "../../adapters/slack/index.ts";
+import { UsageError } from "../app/boot.ts";
+import { DEMO_CONFIG, resolveConfigPath } from "../app/paths.ts";
+import { bootPg } from "../app/pg-context.ts";
+import { startPruning } from "../app/prune.ts";
+import { setUpLines } from "../app/set-up-report.ts";
+import { hostFromEnv, platformEnv } from "../app/surfaces.ts";
+import { demoChange } from "../demo/load.ts";
+import { obsFromEnv } from "../obs/env.ts";
+import { createLogger, lineLog, setLogger } from "../obs/logger.ts";
+import { createMetrics } from "../obs/metrics.ts";
+import { metricsApp } from "../obs/metrics-app.ts";
+import {
+  createApp,
+  DEFAULT_HOST,
+  listen,
+  type Mount,
+  type RunningServer,
+  serverOrigin,
+} from "../server/http.ts";
+import { pgHomeClaims } from "../store/pg/home-claims.ts";
+import { pgForgetDeliveries, pgPing, pgRecordStart } from "../store/pg/serving.ts";
+import type { EnvFileRead } from "./env-file.ts";
+import { shown } from "./setup.ts";
+
+/**
+ * `sos start` on PostgreSQL (`DATABASE_URL`): the schema migrated under the advisory lock, the
+ * agency claimed and the staff synced as on SQLite, then the chat platforms served on the async
+ * `Records` port, so several instances can serve one database. What only the SQLite file has (its
+ * lock file, WAL checkpoints, `sos backup`'s schedule, reader threads over the file) is said in one
+ * line each, not half-run; what has not moved off the SQLite handles yet is said the same way.
+ */
+export async function startOnPostgres(
+  url: string,
+  values: { today?: string | undefined; "accept-staff-changes"?: boolean | undefined },
+  envFile: EnvFileRead | null,
+): Promise<number> {
+  const port = Number(process.env.PORT ?? 3978);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`PORT must be a port number (got "${process.env.PORT}")`);
+  const platforms = platformEnv(process.env);
+  if (platforms.problem) throw new UsageError(platforms.problem);
+  const host = hostFromEnv(process.env);
+  const obs = obsFromEnv(process.env, process.stderr.isTTY === true, DEFAULT_HOST);
+  if ("problem" in obs) throw new UsageError(obs.problem);
+  const logger = createLogger({ level: obs.settings.level, pretty: obs.settings.pretty });
+  setLogger(logger);
+  const configPath = resolveConfigPath(process.env, process.cwd());
+  const { ctx, store, setUp } = await bootPg({
+    url,
+    configPath,
+    env: process.env,
+    open: { mode: "setup", command: "start", acceptStaffChanges: values["accept-staff-changes"] === true },
+    ...(values.today ? { today: values.today } : {}),
+  });
+  const say = (s: string) => process.stdout.write(`${s}\n`);
+  try {
+    // Each instance coalesces App Home refreshes in memory; the claim in the database holds the
+    // window across instances, so a person's Home is published at most once per window by them all.
+    const slack = slackSurface(ctx, platforms.slack.settings, {
+      homeRefresh: { shared: { claims: pgHomeClaims(store), wallNow: () => Date.now() } },
+    });
+    const mounts: Mount[] = slack ? [slack.mount] : [];
+    say(`sos-dashboards: ${slack ? "slack" : "local mode (no Slack credentials set)"} on PostgreSQL`);
+    say(
+      `Config:    ${shown(configPath)} (${ctx.org.agency.name}: ${ctx.org.teams.length} team${ctx.org.teams.length === 1 ? "" : "s"}, ${ctx.org.staff.length} staff)`,
+    );
+    let dbNote = "existing";
+    // A database just claimed for the demo agency gets the demo's cases, once: the claim is made
+    // under the set-up lock, so of two instances starting together only one sees it "recorded".
+    if (setUp?.agency === "recorded") {
+      dbNote = "new, no cases yet";
+      if (configPath === DEMO_CONFIG && (await ctx.records.reads.caseIds({})).length === 0) {
+        await ctx.records.apply(demoChange(ctx));
+        dbNote = "new: loaded the demo cases from the Signs of Safety dashboards document";
+      }
+    }
+    say(`Database:  ${store.shown} (PostgreSQL, ${dbNote}; migrated at start under an advisory lock)`);
+    if (envFile)
+      say(
+        `Env file:  read ${shown(envFile.path)} (${envFile.set.length} set${envFile.kept.length > 0 ? `; ${envFile.kept.join(", ")} already set, kept as they were` : ""})`,
+      );
+    if (setUp) for (const l of setUpLines(setUp, store.shown, ctx.org)) say(l);
+    for (const w of [...ctx.org.warnings, ...platforms.slack.warnings]) say(`Warning:   ${w}`);
+    say(
+      "SQLite-only: no WAL checkpointer, lock file or `sos backup` schedule here: back PostgreSQL up with its own tools (pg_dump, base backups).",
+    );
+    if (platforms.teams.configured || platforms.local)
+      say(
+        "Not yet on PostgreSQL: Teams (its conversation references), so it is not served; use SQLite for Teams.",
+      );
+    say(
+      "Not yet on PostgreSQL: the HTTP API (its clients), App Home, scheduled digests and nudges, reader threads, and config reload: a config change needs a restart.",
+    );
+
+    const metrics = createMetrics({ dbPath: store.shown, lastGoodBackup: () => null });
+    const { metricsPort, metricsHost } = obs.settings;
+    const app = createApp(ctx, mounts, {
+      logger,
+      ping: () => pgPing(store),
+      ...(metricsPort === undefined ? { metrics } : { timing: metrics }),
+    });
+    const running = await listen(app, port, mounts, host);
+    say(
+      `Server:    ${serverOrigin(host, running.port)}  (GET /healthz, /readyz${metricsPort === undefined ? ", /metrics" : ""})`,
+    );
+    let metricsServer: RunningServer | undefined;
+    if (metricsPort !== undefined) {
+      metricsServer = await listen(metricsApp(metrics), metricsPort, [], metricsHost);
+      say(`Metrics:   ${serverOrigin(metricsHost, metricsServer.port)}/metrics`);
+    }
+    for (const m of mounts)
+      say(
+        `           ${m.describe.replaceAll(`${serverOrigin(host, port)}/`, `${serverOrigin(host, running.port)}/`)}`,
+      );
+    const pruning = startPruning(ctx, (before) => pgForgetDeliveries(store, before), {
+      log: lineLog(logger, "prune", "warn"),
+    });
+    await pgRecordStart(store, {
+      pid: process.pid,
+      at: new Date().toISOString(),
+      configPath,
+      timeZone: ctx.org.agency.timeZone,
+    });
+
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= (async () => {
+        await pruning.stop();
+        await running.close();
+        await metricsServer?.close();
+        metrics.close();
+        await store.close();
+      })();
+      return stopping;
+    };
+    process.once("SIGTERM", () => void stop().then(() => process.exit(0)));
+    const first = ctx.people.all().find((a) => a.role === "worker") ?? ctx.people.all()[0];
+    if (!slack && process.stdin.isTTY && first) {
+      say("");
+      say(`Console:   you are ${first.name} (${first.role}); type help.`);
+      await startConsoleChat(ctx, first, { input: process.stdin, output: process.stdout });
+      await stop();
+      return 0;
+    }
+    say(`Console:   standard input is not a terminal, so no console chat; serving until stopped (Ctrl+C).`);
+    process.once("SIGINT", () => void stop().then(() => process.exit(0)));
+    await new Promise<void>((resolve) => running.server.once("close", () => resolve()));
+    return 0;
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}

@@ -1,0 +1,119 @@
+import type { webApi } from "@slack/bolt";
+import { afterEach, beforeEach, expect, test } from "vitest";
+import { coalescedRefresh, type Timers } from "../adapters/slack/home-refresh.ts";
+import type { Actor } from "../src/domain/access.ts";
+import { type HomeClaims, sqliteHomeClaims } from "../src/store/home-claims.ts";
+import { pgHomeClaims } from "../src/store/pg/home-claims.ts";
+import { openPgStore } from "../src/store/pg/open.ts";
+import { JANE, makeTestCtx } from "./helpers/ctx.ts";
+import { describeEachStore, emptyPgDatabase, type StoreKind } from "./helpers/stores.ts";
+
+/**
+ * App Home coalescing across instances: the claim in the database lets one instance publish a
+ * person's Home per window, whichever of them is asked; on both stores.
+ */
+
+const WINDOW = 5000;
+
+async function claimsOn(
+  kind: StoreKind,
+): Promise<{ claims: HomeClaims; actor: Actor; close(): Promise<void> }> {
+  const t = makeTestCtx();
+  const actor = t.as(JANE);
+  if (kind === "sqlite")
+    return { claims: sqliteHomeClaims(t.ctx.store.db), actor, close: async () => t.close() };
+  const db = await emptyPgDatabase();
+  const store = await openPgStore(db.url, { max: 4 });
+  return {
+    claims: pgHomeClaims(store),
+    actor,
+    async close() {
+      t.close();
+      await store.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Timers moved by hand, for one instance; `fire` moves a window on and runs what was set. */
+function handTimers(): Timers & { fire(): void; waiting(): number } {
+  let due: (() => void)[] = [];
+  let now = 0;
+  return {
+    now: () => now,
+    after: (_ms, run) => void due.push(run),
+    fire() {
+      now += WINDOW;
+      const ready = due;
+      due = [];
+      for (const run of ready) run();
+    },
+    waiting: () => due.length,
+  };
+}
+
+describeEachStore("App Home claims", (kind) => {
+  let on: Awaited<ReturnType<typeof claimsOn>>;
+  beforeEach(async () => {
+    on = await claimsOn(kind);
+  });
+  afterEach(() => on.close());
+
+  test("one claim per person per window; the next a window on; another person's apart", async () => {
+    const { claims } = on;
+    expect(await claims.claim("U1", 1_000_000, WINDOW)).toBe(true);
+    expect(await claims.claim("U1", 1_000_000 + WINDOW - 1, WINDOW)).toBe(false);
+    expect(await claims.claim("U2", 1_000_001, WINDOW)).toBe(true);
+    expect(await claims.claim("U1", 1_000_000 + WINDOW, WINDOW)).toBe(true);
+    expect(await claims.claim("U1", 1_000_000 + WINDOW + 1, WINDOW)).toBe(false);
+  });
+
+  test("two instances asking at the same instant: exactly one is told yes", async () => {
+    const answers = await Promise.all([
+      on.claims.claim("U3", 2_000_000, WINDOW),
+      on.claims.claim("U3", 2_000_000, WINDOW),
+    ]);
+    expect(answers.sort()).toEqual([false, true]);
+  });
+
+  test("two instances refreshing one person: one publish per window, and the change the second was asked for still shows a window on", async () => {
+    let wall = 3_000_000;
+    const published: string[] = [];
+    const client = {} as webApi.WebClient;
+    const instance = (name: string) => {
+      const timers = handTimers();
+      const refresh = coalescedRefresh(
+        async (userId) => {
+          published.push(`${name}:${userId}`);
+        },
+        WINDOW,
+        timers,
+        (line) => {
+          throw new Error(line);
+        },
+        { claims: on.claims, wallNow: () => wall },
+      );
+      return { refresh, timers };
+    };
+    const a = instance("A");
+    const b = instance("B");
+    await a.refresh("U0DEMOJANE", on.actor, client);
+    await b.refresh("U0DEMOJANE", on.actor, client);
+    a.timers.fire();
+    b.timers.fire();
+    await until(() => published.length > 0 && b.timers.waiting() > 0);
+    // A claimed and published; B found the window taken and keeps its change for a window on.
+    expect(published).toEqual(["A:U0DEMOJANE"]);
+    expect(b.timers.waiting()).toBe(1);
+    wall += WINDOW;
+    b.timers.fire();
+    await until(() => published.length === 2);
+    expect(published).toEqual(["A:U0DEMOJANE", "B:U0DEMOJANE"]);
+  });
+});
+
+/** Waits for a condition the store's answer makes true: on each turn of the event loop, never on a timer. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 10_000 && !done(); i++) await new Promise<void>((r) => setImmediate(r));
+  if (!done()) throw new Error("the condition never held");
+}
