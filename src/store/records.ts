@@ -61,6 +61,9 @@ export interface RecordReads {
    * fewer), and any stuck since the same day as the last of those.
    */
   longestStuck(rules: StuckRules, day: IsoDate, limit: number): Promise<CaseRow[]>;
+  // --- cleanups: the erasure record ---
+  /** when a case id was last removed under the retention policy (the erasure row keeps the id), if ever */
+  retentionErasedAt(caseId: string): Promise<string | undefined>;
 }
 
 /** One write of a command's batch. Every write that names a case moves that case's version on. */

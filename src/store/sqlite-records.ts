@@ -32,6 +32,8 @@ export function sqliteRecords(repo: Repo): Records {
     coverage: async (day) => repo.coverage.on(day),
     stuckCounts: async (rules, day, raisedBy) => repo.stuck.counts(rules, day, raisedBy),
     longestStuck: async (rules, day, limit) => repo.stuck.longest(rules, day, limit),
+    // cleanups: the erasure record
+    retentionErasedAt: async (caseId) => repo.erasures.retentionErasedAt(caseId),
   };
 
   /** Carries out one write; returns the cases it wrote to, whose versions then move on. */

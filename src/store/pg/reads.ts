@@ -1,4 +1,17 @@
-import { and, asc, desc, eq, gte, inArray, isNull, ne, notExists, type SQL, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  ne,
+  notExists,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import type { ElementKey } from "../../domain/elements.ts";
 import type { CoverageCounts } from "../coverage.ts";
 import type { CaseScope, RecordReads } from "../records.ts";
@@ -12,6 +25,7 @@ import {
   caseEvents,
   cases,
   derived,
+  erasures,
   practiceEvents,
   snoozes,
   teamCoverage,
@@ -253,6 +267,19 @@ export function pgReads(db: PgDb): RecordReads {
         .where(and(known, sql`${cases.stuckSince} <= ${upTo}`))
         .orderBy(asc(cases.stuckSince), byIdBytes);
       return [...longest, ...dueStuck];
+    },
+
+    // --- cleanups: the erasure record ---
+    async retentionErasedAt(caseId) {
+      const [row] = await db
+        .select({ at: erasures.finishedAt })
+        .from(erasures)
+        .where(
+          and(eq(erasures.caseId, caseId), eq(erasures.under, "retention"), isNotNull(erasures.finishedAt)),
+        )
+        .orderBy(desc(erasures.id))
+        .limit(1);
+      return row?.at ?? undefined;
     },
   };
 }
