@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { boot } from "../src/app/boot.ts";
 import { DEMO_CONFIG } from "../src/app/paths.ts";
@@ -11,36 +11,16 @@ import { CASES_HEADER, caseRow, PRACTICE_HEADER, practiceRow, writeCsv } from ".
 import { JANE, ROBIN, SAM } from "./helpers/ctx.ts";
 import { fingerprint } from "./helpers/files.ts";
 import { dbSnapshot } from "./helpers/snapshot.ts";
+import { runSos, SOS, type SosRun } from "./helpers/sos-start.ts";
 
 // `sos import` as an admin runs it: real child processes on real database files and CSV files.
-const SOS = resolve(import.meta.dirname, "../bin/sos.js");
 /** Several `sos` processes per test on a shared 2-core machine: minutes, not seconds, to be safe. */
 const SPAWNING = { timeout: 240_000 };
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
+type Run = SosRun;
 
 function sos(dir: string, args: string[], env: Record<string, string>, input = ""): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [SOS, ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (b: Buffer) => {
-      out += b;
-    });
-    child.stderr.on("data", (b: Buffer) => {
-      err += b;
-    });
-    child.once("error", fail);
-    child.once("exit", (code) => done({ code, out, err }));
-    child.stdin.end(input);
-  });
+  return runSos(dir, args, env, input);
 }
 
 /** A demo database with its seed cases, set up in this process (as `sos demo` would). */

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { boot } from "../src/app/boot.ts";
 import { readContext } from "../src/app/context.ts";
@@ -14,37 +14,17 @@ import { openStore, type Store } from "../src/store/open.ts";
 import { JANE } from "./helpers/ctx.ts";
 import { demoWithout, OTHER_AGENCY_YAML, writeConfig } from "./helpers/demo-config.ts";
 import { fingerprint } from "./helpers/files.ts";
+import { runSos, SOS, type SosRun } from "./helpers/sos-start.ts";
 
 // Issue 8, section 2, as the probe found it: `sos dashboard` with a forgotten SOS_CONFIG rewrote a
 // real agency's staff. Every command here is a real `sos` child process on a real database file.
-const SOS = resolve(import.meta.dirname, "../bin/sos.js");
 /** Each test spawns several `sos` processes on a shared 2-core machine: minutes, not seconds, to be safe. */
 const SPAWNING = { timeout: 240_000 };
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
+type Run = SosRun;
 
 function sos(dir: string, args: string[], env: Record<string, string>, input = ""): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [SOS, ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: "0", ...env },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (b: Buffer) => {
-      out += b;
-    });
-    child.stderr.on("data", (b: Buffer) => {
-      err += b;
-    });
-    child.once("error", fail);
-    child.once("exit", (code) => done({ code, out, err }));
-    child.stdin.end(input);
-  });
+  return runSos(dir, args, { PORT: "0", ...env }, input);
 }
 
 /** A demo database with its seed cases, set up in this process (as `sos demo` would). */

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PATIENCE_MS, type RunningSos, sos, startSos } from "./helpers/sos-start.ts";
-import { sign } from "./slack/harness.ts";
 import { type Recorder, startSlackRecorder } from "./slack/recorder.ts";
+import { slashCommands } from "./slack/slash.ts";
 import { personalMessage, type Recorder as TeamsRecorder } from "./teams/harness.ts";
 import { startTeamsRecorder } from "./teams/recorder.ts";
 
@@ -59,7 +59,6 @@ describe("Slack: the staff file changes while sos start serves", { timeout: PATI
   let app: RunningSos;
   let files: ReturnType<typeof agencyDir>;
   let env: Record<string, string>;
-  let seq = 0;
 
   beforeAll(async () => {
     slack = await startSlackRecorder();
@@ -82,34 +81,9 @@ describe("Slack: the staff file changes while sos start serves", { timeout: PATI
     await slack?.close();
   });
 
+  const signed = slashCommands(SECRET, () => ({ port: app.port, slack }));
   /** `/sos <text>` from a Slack user, signed as Slack signs it; the reply it got, as its text. */
-  async function slash(user: string, text: string): Promise<string> {
-    const id = `r${++seq}`;
-    const body = new URLSearchParams({
-      team_id: "T1",
-      channel_id: "D1",
-      user_id: user,
-      user_name: user.toLowerCase(),
-      command: "/sos",
-      text,
-      api_app_id: "A1",
-      response_url: slack.responseUrl(id),
-      trigger_id: `trig-${id}`,
-    }).toString();
-    const ts = Math.floor(Date.now() / 1000);
-    const res = await fetch(`http://127.0.0.1:${app.port}/slack/events`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        "x-slack-request-timestamp": String(ts),
-        "x-slack-signature": sign(SECRET, ts, body),
-      },
-      body,
-    });
-    expect(res.status).toBe(200);
-    const reply = await slack.waitFor(`response_url:${id}`, PATIENCE_MS);
-    return String(reply.body.text);
-  }
+  const slash = async (user: string, text: string) => (await signed(user, text)).reply;
 
   test("the banner says what is watched", () => {
     expect(app.out()).toContain(

@@ -105,8 +105,10 @@ test("HOST=0.0.0.0 without credentials: Teams is not served, the banner says why
       ),
     });
     expect(res.status).toBe(404);
+    // The API is mounted, so the 404 names its routes as well as the chat ones.
     expect(await res.json()).toEqual({
-      error: "nothing here: this server answers GET /healthz and its chat routes",
+      error:
+        "nothing here: this server answers GET /healthz, its chat routes and GET /api/v1/openapi.json, POST /api/v1/practice, POST /api/v1/cases, PATCH /api/v1/cases/:id, POST /api/v1/cases/:id/close, GET /api/v1/dashboards/:slug, GET /api/v1/stuck, GET /api/v1/coverage, GET /api/v1/cases/:id",
     });
     expect(fake.calls).toEqual([]);
   } finally {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Ctx } from "../commands/ctx.ts";
-import { CONFLICT_RETRIES } from "../commands/limits.ts";
-import { type Change, Conflict, type Write } from "../store/records.ts";
+import { writeOnce } from "../commands/run.ts";
+import type { Change, Write } from "../store/records.ts";
 import { clientMayTeam } from "./auth.ts";
 import type { ApiClient } from "./clients.ts";
 import { type Problem, problem } from "./problems.ts";
@@ -41,11 +41,11 @@ export const refused = (p: Problem): { answer: ApiAnswer } => ({ answer: { statu
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * Decides and applies a write once. With an Idempotency-Key, the key (per client) and the answer are
- * stored in the same transaction as the write, so a retry gets the first answer and writes nothing,
- * even when the two arrive together; the same key with another body is refused. A refusal writes
- * nothing and is not stored: sent again, it is decided again. A conflict (someone wrote to the case
- * between the read and the write) decides again, as chat does.
+ * Decides and applies a write once, through the loop chat's commands use (`writeOnce`). With an
+ * Idempotency-Key, the key (per client), the answer and the request's fingerprint are stored in the
+ * same transaction as the write, so a retry gets the first answer and writes nothing, even when the
+ * two arrive together; the same key with another body is refused. A refusal writes nothing and is not
+ * stored: sent again, it is decided again. A conflict decides again, as chat does.
  */
 export async function carryOut(
   ctx: Ctx,
@@ -53,44 +53,38 @@ export async function carryOut(
   request: { readonly key: string | undefined; readonly fingerprint: string },
   decide: () => Promise<Decision>,
 ): Promise<ApiAnswer> {
-  const key = request.key === undefined ? undefined : `api:${client.id}:${request.key}`;
-  const replay = (prior: unknown): ApiAnswer => {
-    if (!isStored(prior) || prior.fingerprint !== request.fingerprint) {
-      const p = problem(
-        "idempotency_key_reused",
-        "This Idempotency-Key was used before for a different request: send a new key for a new request, or the same request with the same key to repeat it.",
-      );
-      return { status: p.status, body: p };
-    }
-    return { status: prior.status, body: prior.body, replayed: true };
-  };
-  if (key !== undefined) {
-    const prior = await ctx.records.priorReply(key);
-    if (prior !== undefined) return replay(prior);
-  }
-  for (let attempt = 1; ; attempt++) {
-    const decided = await decide();
-    if ("answer" in decided) return decided.answer;
-    const { change } = decided;
-    const teamRefusal = await outsideClientTeams(ctx, client, change.writes);
-    if (teamRefusal) return refused(teamRefusal).answer;
-    try {
-      const applied = await ctx.records.apply(
-        {
-          writes: change.writes,
-          expect: change.expect,
-          reply: (entries): Stored => ({ fingerprint: request.fingerprint, ...change.reply(entries) }),
-        },
-        { ...(key !== undefined ? { idempotencyKey: key } : {}), at: ctx.clock.now().toISOString() },
-      );
-      if (applied.repeated) return replay(applied.reply);
-      const stored = applied.reply as Stored;
-      return { status: stored.status, body: stored.body };
-    } catch (e) {
-      if (e instanceof Conflict && attempt < CONFLICT_RETRIES) continue;
-      throw e;
-    }
-  }
+  return writeOnce<ApiAnswer, ApiAnswer>(
+    ctx,
+    {
+      key: request.key === undefined ? undefined : `api:${client.id}:${request.key}`,
+      at: ctx.clock.now().toISOString(),
+      keep: (answer): Stored => ({
+        fingerprint: request.fingerprint,
+        status: answer.status,
+        body: answer.body,
+      }),
+      fresh: (kept) => {
+        const stored = kept as Stored;
+        return { status: stored.status, body: stored.body };
+      },
+      repeat: (prior) => {
+        if (!isStored(prior) || prior.fingerprint !== request.fingerprint) {
+          const p = problem(
+            "idempotency_key_reused",
+            "This Idempotency-Key was used before for a different request: send a new key for a new request, or the same request with the same key to repeat it.",
+          );
+          return { status: p.status, body: p };
+        }
+        return { status: prior.status, body: prior.body, replayed: true };
+      },
+    },
+    async () => {
+      const decided = await decide();
+      if ("answer" in decided) return decided;
+      const teamRefusal = await outsideClientTeams(ctx, client, decided.change.writes);
+      return teamRefusal ? refused(teamRefusal) : decided;
+    },
+  );
 }
 
 /** The cases a write touches, and the team it allocates a case to. */

@@ -162,20 +162,22 @@ export function apiMount(
   };
   router.use(errors);
 
+  const routes = () =>
+    router.stack.flatMap((layer) =>
+      layer.route
+        ? [...new Set(layer.route.stack.map((s) => s.method.toUpperCase()))].map((method) => ({
+            method,
+            path: layer.route!.path,
+          }))
+        : [],
+    );
   return {
     name: "api",
     describe: opts.describe ?? `HTTP API: ${API_BASE} (bearer tokens from sos api-client add)`,
     mount(app) {
       app.use(API_BASE, router);
     },
-    routes: () =>
-      router.stack.flatMap((layer) =>
-        layer.route
-          ? [...new Set(layer.route.stack.map((s) => s.method.toUpperCase()))].map((method) => ({
-              method,
-              path: layer.route!.path,
-            }))
-          : [],
-      ),
+    routes,
+    listed: () => routes().map((r) => `${r.method} ${API_BASE}${r.path}`),
   };
 }

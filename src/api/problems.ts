@@ -71,6 +71,7 @@ const ISSUE_STATUS = {
   unknown_entry: 404,
   already_undone: 409,
   case_exists: 409,
+  case_erased: 409,
   unknown_person: 422,
   not_a_caseholder: 422,
   outside_team: 422,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { ConfigError, loadOrg, namedStaffFile } from "../config/load.ts";
+import { ConfigError, readConfig } from "../config/load.ts";
 import type { Org } from "../config/org.ts";
 import { recordReload } from "../store/config-reload.ts";
 import { type AgencyRecord, readAgency, writeAgency } from "../store/meta.ts";
@@ -66,7 +66,6 @@ export function createReloader(deps: ReloaderDeps): Reloader {
   const store = ctx.store;
   const now = deps.now ?? (() => new Date());
   const pid = deps.pid ?? process.pid;
-  const staffFileNow = () => namedStaffFile(configPath) ?? config.current().org.staffFile;
   // At start the config was read a moment ago: the staff file it names is the org's. Reading the
   // file again to find it parsed a large agency's YAML twice more before serving (0.5-0.7 s each
   // under load); it is read afresh at each reload, when the file may name another.
@@ -88,8 +87,11 @@ export function createReloader(deps: ReloaderDeps): Reloader {
   }
 
   function reload(trigger: ReloadTrigger): ReloadResult {
-    watched = staffFileNow();
-    const read = fingerprint([configPath, watched]);
+    // One read and one parse of the config for both the staff file it names and the org it makes.
+    const file = readConfig(configPath);
+    watched = file.staffFile ?? config.current().org.staffFile;
+    // The config's bytes as parsed, not read again: an edit landing in between is seen next time.
+    const read = fingerprint([configPath, watched], file.bytes);
     // Editors save in several steps and the watcher sees each; a signal always reloads.
     if (trigger === "file" && read === lastRead) return { kind: "same" };
     lastRead = read;
@@ -97,7 +99,7 @@ export function createReloader(deps: ReloaderDeps): Reloader {
     const before = config.current().org;
     let next: Org;
     try {
-      next = loadOrg(configPath);
+      next = file.org();
     } catch (e) {
       if (e instanceof ConfigError) return refuse(trigger, e.problems);
       const code = (e as NodeJS.ErrnoException).code;
@@ -182,13 +184,17 @@ export function acceptance(org: Org, plan: SyncPlan, pid: number): string {
 }
 
 /** The files' bytes, hashed: whether what a file event points at is new. */
-function fingerprint(files: readonly (string | null)[]): string {
+/** `firstRead`: the first file's bytes as already read (null: it could not be), so they are not read again. */
+function fingerprint(files: readonly (string | null)[], firstRead?: Buffer | null): string {
   const h = createHash("sha256");
-  for (const f of files) {
+  for (const [i, f] of files.entries()) {
     if (f === null) continue;
     h.update(f);
     try {
-      h.update(readFileSync(f));
+      if (i === 0 && firstRead !== undefined) {
+        if (firstRead === null) throw new Error("missing");
+        h.update(firstRead);
+      } else h.update(readFileSync(f));
     } catch {
       h.update("\0missing");
     }

@@ -47,6 +47,7 @@ export type Issue =
   | { code: "unknown_entry"; entryId: number }
   | { code: "already_undone"; label: string; caseId: string; by: string; at: string }
   | { code: "case_exists"; caseId: string }
+  | { code: "case_erased"; caseId: string; on: IsoDate }
   | { code: "unknown_person"; token: string; suggestions: string[] }
   | { code: "not_a_caseholder"; name: string; role: string }
   | { code: "outside_team"; name: string; teams: string[] }

@@ -87,6 +87,8 @@ export function describe(issue: Issue, fmt: (d: IsoDate) => string): string {
       return `That ${issue.label} entry on case ${issue.caseId} was already undone by ${issue.by} (${issue.at}). Nothing changed.`;
     case "case_exists":
       return `Case ${issue.caseId} already exists, so I didn't open it again. Type \`/sos case ${issue.caseId}\` to see it.`;
+    case "case_erased":
+      return `Case ${issue.caseId} was removed under the retention policy on ${fmt(issue.on)}, and its id is not used again: give the new case an id of its own. Nothing changed.`;
     case "unknown_person":
       return `I don't know "${echo(issue.token)}" in this agency.${meant(issue.suggestions)} Use their work email address.`;
     case "not_a_caseholder":

@@ -1,7 +1,7 @@
 import type { Actor } from "../domain/access.ts";
 import { may } from "../domain/access.ts";
 import { publishCommand } from "../obs/channels.ts";
-import { Conflict, isChange } from "../store/records.ts";
+import { type Change, Conflict, isChange } from "../store/records.ts";
 import type { Ctx } from "./ctx.ts";
 import type { CommandDef } from "./def.ts";
 import { withRealExample } from "./examples.ts";
@@ -91,29 +91,76 @@ async function decide(live: Ctx, input: CommandInput, seen: { kind: string }): P
   // here, each in one transaction on the one writing connection.
   if (!def.writes && ctx.readers && !CHEAP.has(def.kind)) return ctx.readers.run("command", input);
 
-  const key = def.writes ? input.idempotencyKey : undefined;
+  return writeOnce<Reply, Reply>(
+    ctx,
+    {
+      key: def.writes ? input.idempotencyKey : undefined,
+      at: env.now,
+      keep: (reply) => reply,
+      fresh: (kept) => kept as Reply,
+      repeat: (prior) => ({ ...(prior as Reply), repeated: true }),
+    },
+    async () => {
+      const outcome = await def.run(env, args as never, REGISTRY);
+      if (!isChange(outcome)) return { answer: outcome };
+      if (!def.writes) throw new Error(`${def.kind} is a read but asked to write`);
+      return { change: outcome as Change<Reply> };
+    },
+  );
+}
+
+/** What a write keeps under its delivery id, and how a later request under the same id is answered. */
+export interface Keeping<R, A> {
+  /** the delivery id (a platform's retry id, an API client's Idempotency-Key); none: nothing kept */
+  readonly key: string | undefined;
+  /** the instant the write is recorded at */
+  readonly at: string;
+  /** what is stored beside the write, from the change's reply (chat: the reply; the API: its answer and the request's fingerprint) */
+  keep(reply: R): unknown;
+  /** the answer to the request that wrote, from what was kept */
+  /** the answer to the request that wrote, from what it kept (the store hands it back untyped) */
+  fresh(kept: unknown): A;
+  /** the answer to a repeat, from what the first request kept: compared there, so a reused id can be refused */
+  repeat(prior: unknown): A;
+}
+
+/**
+ * A write carried out once per delivery id, for every surface that writes: an answer already kept
+ * under the id is repeated → decide on the record as it is → apply the change, with what `keep` makes,
+ * in one transaction → decided again after a conflict (someone wrote to the case between this read
+ * and this write: the entry may now be a duplicate, the case closed). Nothing is awaited inside the
+ * transaction.
+ */
+export async function writeOnce<R, A>(
+  ctx: Ctx,
+  keeping: Keeping<R, A>,
+  decide: () => Promise<{ readonly answer: A } | { readonly change: Change<R> }>,
+): Promise<A> {
+  const { key } = keeping;
   if (key !== undefined) {
     const prior = await ctx.records.priorReply(key);
-    if (prior !== undefined) return { ...(prior as Reply), repeated: true };
+    if (prior !== undefined) return keeping.repeat(prior);
   }
   for (let attempt = 1; ; attempt++) {
-    const outcome = await def.run(env, args as never, REGISTRY);
-    if (!isChange(outcome)) {
+    const decided = await decide();
+    if ("answer" in decided) {
       // A refusal may be what the same delivery's first copy wrote since the check above (another
-      // instance, or another connection, carried it out meanwhile): the repeat gets the first reply.
+      // instance, or another connection, carried it out meanwhile): the repeat gets the first answer.
       const first = key !== undefined ? await ctx.records.priorReply(key) : undefined;
-      return first !== undefined ? { ...(first as Reply), repeated: true } : outcome;
+      return first !== undefined ? keeping.repeat(first) : decided.answer;
     }
-    if (!def.writes) throw new Error(`${def.kind} is a read but asked to write`);
+    const { change } = decided;
     try {
-      const applied = await ctx.records.apply(outcome, {
-        ...(key !== undefined ? { idempotencyKey: key } : {}),
-        at: env.now,
-      });
-      return applied.repeated ? { ...(applied.reply as Reply), repeated: true } : (applied.reply as Reply);
+      const applied = await ctx.records.apply(
+        {
+          writes: change.writes,
+          expect: change.expect,
+          reply: (entries) => keeping.keep(change.reply(entries)),
+        },
+        { ...(key !== undefined ? { idempotencyKey: key } : {}), at: keeping.at },
+      );
+      return applied.repeated ? keeping.repeat(applied.reply) : keeping.fresh(applied.reply);
     } catch (e) {
-      // Someone wrote to the case between this command's read and its write: decide again on what
-      // is there now (the entry may now be a duplicate, the case closed).
       if (e instanceof Conflict && attempt < CONFLICT_RETRIES) continue;
       throw e;
     }

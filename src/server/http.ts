@@ -21,6 +21,8 @@ export interface Mount {
   readonly paths?: readonly string[];
   /** for `/readyz`: null when ready (reached the platform, connected), else why not in a sentence */
   ready?(): string | null;
+  /** the routes an unknown path's 404 names (`GET /api/v1/cases`), so a caller sees what is there */
+  readonly listed?: () => readonly string[];
 }
 
 export interface RunningServer {
@@ -149,8 +151,13 @@ export function createApp(
   if (opts.metrics) app.get("/metrics", metricsRoute(opts.metrics));
   for (const m of mounts) m.mount(app);
   // Unknown paths are answered but not logged: scanners would fill the log.
+  const listed = mounts.flatMap((m) => m.listed?.() ?? []);
+  const notFound =
+    listed.length === 0
+      ? "nothing here: this server answers GET /healthz and its chat routes"
+      : `nothing here: this server answers GET /healthz, its chat routes and ${listed.join(", ")}`;
   app.use((_req, res) => {
-    res.status(404).json({ error: "nothing here: this server answers GET /healthz and its chat routes" });
+    res.status(404).json({ error: notFound });
   });
   app.use(errorHandler(log, opts.log));
   return app;

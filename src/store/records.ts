@@ -74,6 +74,9 @@ export interface RecordReads {
   eachClosedCase(visit: (c: CaseRow) => void): Promise<void>;
   /** every staff row, current and former (in no promised order) */
   staff(): Promise<StaffRow[]>;
+  // --- cleanups: the erasure record ---
+  /** when a case id was last removed under the retention policy (the erasure row keeps the id), if ever */
+  retentionErasedAt(caseId: string): Promise<string | undefined>;
 }
 
 /** One write of a command's batch. Every write that names a case moves that case's version on. */

@@ -3,6 +3,7 @@ import { caseEventQueries } from "./case-events.ts";
 import { caseQueries } from "./cases.ts";
 import { coverageQueries } from "./coverage.ts";
 import { digestQueries } from "./digests.ts";
+import { erasureQueries } from "./erasures.ts";
 import { eventQueries } from "./events.ts";
 import { idempotencyQueries } from "./idempotency.ts";
 import type { Store } from "./open.ts";
@@ -24,6 +25,8 @@ export function createRepo(store: Store) {
     digests: digestQueries(store.db),
     coverage: coverageQueries(store),
     stuck: stuckQueries(store),
+    // cleanups: the erasure record, for `open` to refuse an id erased under retention
+    erasures: erasureQueries(store.db),
     /**
      * Runs `fn` in one transaction: all of it or none of it. Synchronous on purpose — never await in
      * here; platform calls happen after it returns.

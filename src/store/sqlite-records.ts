@@ -43,6 +43,8 @@ export function sqliteRecords(repo: Repo): Records {
       for (const c of cases.eachClosed()) visit(c);
     },
     staff: async () => repo.staff.all(),
+    // cleanups: the erasure record
+    retentionErasedAt: async (caseId) => repo.erasures.retentionErasedAt(caseId),
   };
 
   /** Carries out one write; returns the cases it wrote to, whose versions then move on. */

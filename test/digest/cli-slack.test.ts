@@ -1,13 +1,12 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { runSos } from "../helpers/sos-start.ts";
 import { type Recorder, startSlackRecorder } from "../slack/recorder.ts";
 
 // `sos digest run` as an admin would try it: the demo config gives North Team a Slack channel, and
 // SLACK_API_URL points the Web API at a local recorder.
-const SOS = resolve(import.meta.dirname, "../../bin/sos.js");
 let dir: string;
 let slack: Recorder;
 
@@ -21,27 +20,11 @@ afterAll(async () => {
 });
 
 function sos(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [SOS, ...args], {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        SOS_DB: join(dir, "sos.db"),
-        SLACK_BOT_TOKEN: "xoxb-test",
-        SLACK_SIGNING_SECRET: "secret",
-        SLACK_API_URL: slack.apiUrl,
-      },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (b: Buffer) => {
-      out += b;
-    });
-    child.stderr.on("data", (b: Buffer) => {
-      err += b;
-    });
-    child.on("exit", (code) => done({ code, out, err }));
+  return runSos(dir, args, {
+    SOS_DB: join(dir, "sos.db"),
+    SLACK_BOT_TOKEN: "xoxb-test",
+    SLACK_SIGNING_SECRET: "secret",
+    SLACK_API_URL: slack.apiUrl,
   });
 }
 

@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { spawnSos } from "../helpers/sos-start.ts";
 import { type Recorder, startSlackRecorder } from "../slack/recorder.ts";
 
 /**
@@ -12,7 +13,6 @@ import { type Recorder, startSlackRecorder } from "../slack/recorder.ts";
  * once it is killed; the next run posts the rest, each message once, except the one whose answer
  * never came: that one once more, saying it may repeat.
  */
-const SOS = resolve(import.meta.dirname, "../../bin/sos.js");
 let dir: string;
 let slack: Recorder;
 
@@ -29,29 +29,12 @@ function start(args: string[]): {
   child: ChildProcess;
   done: Promise<{ code: number | null; out: string; err: string }>;
 } {
-  const child = spawn(process.execPath, [SOS, ...args], {
-    cwd: dir,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      SOS_DB: join(dir, "sos.db"),
-      SLACK_BOT_TOKEN: "xoxb-test",
-      SLACK_SIGNING_SECRET: "secret",
-      SLACK_API_URL: slack.apiUrl,
-    },
+  return spawnSos(dir, args, {
+    SOS_DB: join(dir, "sos.db"),
+    SLACK_BOT_TOKEN: "xoxb-test",
+    SLACK_SIGNING_SECRET: "secret",
+    SLACK_API_URL: slack.apiUrl,
   });
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (b: Buffer) => {
-    out += b;
-  });
-  child.stderr!.on("data", (b: Buffer) => {
-    err += b;
-  });
-  const done = new Promise<{ code: number | null; out: string; err: string }>((r) =>
-    child.on("exit", (code) => r({ code, out, err })),
-  );
-  return { child, done };
 }
 const sos = (args: string[]) => start(args).done;
 

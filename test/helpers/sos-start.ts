@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { type LogRecord, logMessages, logRecords } from "./log-lines.ts";
 
@@ -134,4 +134,52 @@ export function sos(
     stderr += d.toString();
   });
   return new Promise((res) => child.once("exit", (status) => res({ status, stdout, stderr })));
+}
+
+/** What a finished `sos` command printed, and how it exited. */
+export interface SosRun {
+  readonly code: number | null;
+  readonly out: string;
+  readonly err: string;
+}
+
+/**
+ * A `sos` command started with only PATH, HOME and `env` in its environment: the child (to signal
+ * it), and its output once it exits. `input`, when given, is written to its stdin, which is then
+ * closed; without it stdin stays open, as a terminal's would.
+ */
+export function spawnSos(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  input?: string,
+): { child: ChildProcessWithoutNullStreams; done: Promise<SosRun> } {
+  const child = spawn(process.execPath, [SOS, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (b: Buffer) => {
+    out += b;
+  });
+  child.stderr.on("data", (b: Buffer) => {
+    err += b;
+  });
+  const done = new Promise<SosRun>((res, rej) => {
+    child.once("error", rej);
+    child.once("exit", (code) => res({ code, out, err }));
+  });
+  if (input !== undefined) child.stdin.end(input);
+  return { child, done };
+}
+
+/** A `sos` command run to its end (`spawnSos`), for its output and exit code. */
+export function runSos(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  input?: string,
+): Promise<SosRun> {
+  return spawnSos(cwd, args, env, input).done;
 }

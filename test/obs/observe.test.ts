@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { logRecords } from "../helpers/log-lines.ts";
 import { metricValue } from "../helpers/metrics-text.ts";
 import { PATIENCE_MS, type RunningSos, sos, startSos } from "../helpers/sos-start.ts";
-import { SECRET, sign, U } from "../slack/harness.ts";
+import { SECRET, U } from "../slack/harness.ts";
 import { type Recorder as SlackRecorder, startSlackRecorder } from "../slack/recorder.ts";
+import { slashCommands } from "../slack/slash.ts";
 import { JANE_TEAMS, personalMessage } from "../teams/harness.ts";
 import { startTeamsRecorder, type Recorder as TeamsRecorder } from "../teams/recorder.ts";
 
@@ -40,7 +41,6 @@ describe("sos start with Slack: the log, /metrics and /readyz as an operator see
   let slack: SlackRecorder;
   let app: RunningSos;
   let where: string;
-  let seq = 0;
 
   beforeAll(async () => {
     slack = await startSlackRecorder();
@@ -63,33 +63,7 @@ describe("sos start with Slack: the log, /metrics and /readyz as an operator see
   });
 
   /** `/sos <text>` from a Slack user, signed as Slack signs it: the reply's text and the request id. */
-  async function slash(user: string, text: string): Promise<{ reply: string; requestId: string | null }> {
-    const id = `r${++seq}`;
-    const body = new URLSearchParams({
-      team_id: "T1",
-      channel_id: "D1",
-      user_id: user,
-      user_name: user.toLowerCase(),
-      command: "/sos",
-      text,
-      api_app_id: "A1",
-      response_url: slack.responseUrl(id),
-      trigger_id: `trig-${id}`,
-    }).toString();
-    const ts = Math.floor(Date.now() / 1000);
-    const res = await fetch(`http://127.0.0.1:${app.port}/slack/events`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        "x-slack-request-timestamp": String(ts),
-        "x-slack-signature": sign(SECRET, ts, body),
-      },
-      body,
-    });
-    expect(res.status).toBe(200);
-    const reply = await slack.waitFor(`response_url:${id}`, PATIENCE_MS);
-    return { reply: String(reply.body.text), requestId: res.headers.get("x-request-id") };
-  }
+  const slash = slashCommands(SECRET, () => ({ port: app.port, slack }));
 
   const metrics = async () => (await fetch(`http://127.0.0.1:${app.port}/metrics`)).text();
 

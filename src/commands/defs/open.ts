@@ -3,7 +3,7 @@ import { teamMembers } from "../../config/org.ts";
 import { ABUSE_CODES, formatAbuseTypes, readAbuseTypes } from "../../domain/abuse.ts";
 import { canManageTeam } from "../../domain/access.ts";
 import { SERVICE_SLUGS } from "../../domain/dashboards.ts";
-import { type IsoDate, looksLikeDate } from "../../domain/dates.ts";
+import { type IsoDate, localDate, looksLikeDate } from "../../domain/dates.ts";
 import { nameCell } from "../../domain/names.ts";
 import type { Write } from "../../store/records.ts";
 import { teamName } from "../access.ts";
@@ -219,6 +219,15 @@ export const open = defineCommand({
     const issue = formIssue(cmd, env.today);
     if (issue) return refuse(env, issue);
     if (await env.reads.case(cmd.caseId)) return refuse(env, { code: "case_exists", caseId: cmd.caseId });
+    // The erasure row is all that is left of a case removed under retention: a new case under its id
+    // would be read (in old exports, audit lines, people's memories) as the one that was removed.
+    const erasedAt = await env.reads.retentionErasedAt(cmd.caseId);
+    if (erasedAt !== undefined)
+      return refuse(env, {
+        code: "case_erased",
+        caseId: cmd.caseId,
+        on: localDate(new Date(erasedAt), ctx.org.agency.timeZone),
+      });
 
     let holder = actor;
     if (cmd.worker !== null) {

@@ -1,4 +1,17 @@
-import { and, asc, desc, eq, gte, inArray, isNull, ne, notExists, type SQL, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  ne,
+  notExists,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import type { ElementKey } from "../../domain/elements.ts";
 import type { CoverageCounts } from "../coverage.ts";
 import type { CaseScope, RecordReads } from "../records.ts";
@@ -12,6 +25,7 @@ import {
   caseEvents,
   cases,
   derived,
+  erasures,
   practiceEvents,
   snoozes,
   staff,
@@ -279,6 +293,18 @@ export function pgReads(db: PgDb): RecordReads {
     },
     async staff() {
       return db.select().from(staff);
+    },
+    // --- cleanups: the erasure record ---
+    async retentionErasedAt(caseId) {
+      const [row] = await db
+        .select({ at: erasures.finishedAt })
+        .from(erasures)
+        .where(
+          and(eq(erasures.caseId, caseId), eq(erasures.under, "retention"), isNotNull(erasures.finishedAt)),
+        )
+        .orderBy(desc(erasures.id))
+        .limit(1);
+      return row?.at ?? undefined;
     },
   };
 }
