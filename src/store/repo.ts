@@ -2,6 +2,7 @@ import { auditQueries } from "./audit.ts";
 import { caseEventQueries } from "./case-events.ts";
 import { caseQueries } from "./cases.ts";
 import { coverageQueries } from "./coverage.ts";
+import { digestReadQueries } from "./digest-reads.ts";
 import { digestQueries } from "./digests.ts";
 import { eventQueries } from "./events.ts";
 import { idempotencyQueries } from "./idempotency.ts";
@@ -24,6 +25,8 @@ export function createRepo(store: Store) {
     digests: digestQueries(store.db),
     coverage: coverageQueries(store),
     stuck: stuckQueries(store),
+    /** the digests' aggregate reads (digest-perf) */
+    digestReads: digestReadQueries(store),
     /**
      * Runs `fn` in one transaction: all of it or none of it. Synchronous on purpose — never await in
      * here; platform calls happen after it returns.

@@ -32,6 +32,11 @@ export function sqliteRecords(repo: Repo): Records {
     coverage: async (day) => repo.coverage.on(day),
     stuckCounts: async (rules, day, raisedBy) => repo.stuck.counts(rules, day, raisedBy),
     longestStuck: async (rules, day, limit) => repo.stuck.longest(rules, day, limit),
+    // digest-perf
+    closedSince: async (scope, since) => cases.closedSince(scope, since),
+    closedCoverage: async () => repo.digestReads.closedCoverage(),
+    transfers: async (teamId, after, upTo) => repo.digestReads.transfers(teamId, after, upTo),
+    openCasesByHolder: async (scope) => repo.digestReads.holdings(scope),
   };
 
   /** Carries out one write; returns the cases it wrote to, whose versions then move on. */
