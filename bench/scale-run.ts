@@ -42,8 +42,8 @@ try {
   const period = isoWeek(asOf);
   const teamIds = ctx.org.teams.map((t) => t.id);
   const digests = await times(3, async () => {
-    for (const id of teamIds) digestText(teamDigest(digestEnv, id, { asOf, period, late: false }));
-    digestText(agencySummary(digestEnv, { asOf, period, late: false }));
+    for (const id of teamIds) digestText(await teamDigest(digestEnv, id, { asOf, period, late: false }));
+    digestText(await agencySummary(digestEnv, { asOf, period, late: false }));
   });
   process.stdout.write(
     `${JSON.stringify({

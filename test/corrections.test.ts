@@ -207,19 +207,19 @@ test("both supervisors' next digests list a transfer: in for the new team, out f
   file = makeTestCtx({ config: CONFIG, demo: true, today: "2016-03-07" });
   const sqlite = file;
   expect((await sqlite.run(SAM, "assign 12345 stu.south@demo-agency.example")).ok).toBe(true);
-  const digest = (team: string, asOf: string) =>
+  const digest = async (team: string, asOf: string) =>
     teamDigestText(
-      teamDigest(makeInvocation(sqlite.ctx, OPERATOR, "digest", "channel"), team, {
+      await teamDigest(makeInvocation(sqlite.ctx, OPERATOR, "digest", "channel"), team, {
         asOf,
         period: "w",
         late: false,
       }),
     );
-  const north = digest("north", "2016-03-07");
-  const south = digest("south", "2016-03-07");
+  const north = await digest("north", "2016-03-07");
+  const south = await digest("south", "2016-03-07");
   expect(north).toContain("Transferred out (1)\n  - 12345 M.M. 13 · to South Team · 07/03/16");
   expect(south).toContain("Transferred in (1)\n  - 12345 M.M. 13 · from North Team · 07/03/16");
   expect(north).not.toContain("Transferred in");
   // A week on, it is news no more.
-  expect(digest("south", "2016-03-14")).not.toContain("Transferred");
+  expect(await digest("south", "2016-03-14")).not.toContain("Transferred");
 });

@@ -26,13 +26,13 @@ import { activity, BOT, cardOf, sends, startTeamsApp, TENANT, type TeamsApp } fr
 const asOf = "2016-03-01";
 const period = "2016-W09";
 
-function views(t: TestCtx): { team: DigestView; agency: DigestView; nudge: DigestView } {
-  const team = teamDigest(makeInvocation(t.ctx, t.as(BIG.supervisor), "digest", "channel"), "big", {
+async function views(t: TestCtx): Promise<{ team: DigestView; agency: DigestView; nudge: DigestView }> {
+  const team = await teamDigest(makeInvocation(t.ctx, t.as(BIG.supervisor), "digest", "channel"), "big", {
     asOf,
     period,
     late: false,
   });
-  const agency = agencySummary(makeInvocation(t.ctx, t.as(BIG.manager), "digest", "channel"), {
+  const agency = await agencySummary(makeInvocation(t.ctx, t.as(BIG.manager), "digest", "channel"), {
     asOf,
     period,
     late: false,
@@ -59,7 +59,7 @@ describe("Slack", () => {
 
   test("team digest, agency summary and a 30-case nudge: every message within Slack's limits", async () => {
     const poster = slackDigestPoster(h.t.ctx, h.surface.poster);
-    const v = views(h.t);
+    const v = await views(h.t);
     await toChannel(poster, BIG.channel.slack, message(v.team, true));
     await toChannel(poster, BIG.managers.slack, message(v.agency));
     await toPerson(poster, h.t.as(BIG.worker(1)), message(v.nudge));
@@ -106,7 +106,7 @@ describe("Teams", () => {
 
   test("every card of the team digest and agency summary fits one Teams message", async () => {
     const poster = teamsDigestPoster(app.t.ctx, app.surface.poster, { pauseMs: 0 });
-    const v = views(app.t);
+    const v = await views(app.t);
     const before = app.rec.calls.length;
     await toChannel(poster, BIG.channel.teams, message(v.team, true));
     await toChannel(poster, BIG.managers.teams, message(v.agency));

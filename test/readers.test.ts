@@ -73,9 +73,11 @@ test("digests, nudges and the whiteboard from a reader are the ones built here",
   const req = { asOf: "2016-03-01", period: "2016-W09", late: false };
   const env = makeInvocation(t.ctx, OPERATOR, "digest", "channel");
   expect(await readers.run("teamDigest", { ...req, teamId: "north" }, { background: true })).toEqual(
-    teamDigest(env, "north", req),
+    await teamDigest(env, "north", req),
   );
-  expect(await readers.run("agencySummary", req, { background: true })).toEqual(agencySummary(env, req));
+  expect(await readers.run("agencySummary", req, { background: true })).toEqual(
+    await agencySummary(env, req),
+  );
   expect(await readers.run("nudges", { teamId: "north", day: "2016-03-01" }, { background: true })).toEqual(
     planNudges(t.ctx, "north", "2016-03-01"),
   );

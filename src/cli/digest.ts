@@ -113,8 +113,8 @@ async function run(argv: string[]): Promise<number> {
       } else {
         const view =
           what.kind === "team"
-            ? teamDigest(env, what.scope, { asOf, period, late: false })
-            : agencySummary(env, { asOf, period, late: false });
+            ? await teamDigest(env, what.scope, { asOf, period, late: false })
+            : await agencySummary(env, { asOf, period, late: false });
         process.stdout.write(
           `--- ${what.label} for ${period} (dry run: not posted, not recorded) ---\n${digestText(view)}\n`,
         );

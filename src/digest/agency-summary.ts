@@ -1,8 +1,7 @@
-import { stuckFor } from "../commands/board.ts";
+import { stuckFor, stuckRules } from "../commands/board.ts";
 import type { Invocation } from "../commands/invocation.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
-import type { CaseRow } from "../store/schema.ts";
 import {
   elementHeading,
   emptyTallies,
@@ -10,6 +9,7 @@ import {
   percent,
   share,
   type Tallies,
+  talliesFromCounts,
   tallyCase,
   tallyDays,
 } from "./coverage.ts";
@@ -20,61 +20,76 @@ const TREND_WEEKS = 8;
 /**
  * The managers' weekly summary as of a day: coverage by team and agency-wide, the agency's trend over
  * the last 8 weeks, stuck counts per team, and elements against closing outcomes. Counts only: no
- * child, and no worker, is named or ranked. One pass over the open cases (streamed: an agency has
- * tens of thousands), one over the recently closed, one over the closed.
+ * child, and no worker, is named or ranked. One pass over the open and recently closed cases for
+ * coverage and its trend; the stuck counts from the "stuck since" kept on each case, and the closed
+ * cases' coverage by outcome counted in the database, so neither checks every case's rules nor
+ * reads every closed case.
  */
-export function agencySummary(
+export async function agencySummary(
   envNow: Invocation,
   opts: { asOf: IsoDate; period: string; late: boolean },
-): AgencySummaryView {
+): Promise<AgencySummaryView> {
   // As of the summary's day, like the team digest (see there).
   const env: Invocation = { ...envNow, today: opts.asOf };
-  const { ctx } = env;
+  const { ctx, reads } = env;
   const { org } = ctx;
   const weekEnds = Array.from({ length: TREND_WEEKS }, (_, i) =>
     addDays(opts.asOf, -7 * (TREND_WEEKS - 1 - i)),
   );
-  const trend = weekEnds.map(() => emptyTallies());
-  const addToTrend = (c: CaseRow) => tallyDays(org, c, weekEnds, trend);
+  const [openNow, recentlyClosed, stuck, closed] = await Promise.all([
+    reads.openCases({}),
+    // A case closed in the trend's weeks was open in some of them (and one closed since the
+    // summary's day was still open on it).
+    reads.closedCasesSince({}, addDays(weekEnds[0]!, 1)),
+    reads.stuckCounts(stuckRules(org), opts.asOf, addDays(opts.asOf, -org.escalateAfterDays)),
+    reads.closedCoverage(),
+  ]);
 
+  const trend = weekEnds.map(() => emptyTallies());
   const perTeam = new Map(
     org.teams.map((t) => [t.id, { open: 0, stuck: 0, raised: 0, tallies: emptyTallies() }]),
   );
   const total = { open: 0, stuck: 0, raised: 0, tallies: emptyTallies() };
-  const count = (c: CaseRow) => {
-    const findings = stuckFor(org, c, env.today);
-    const raised = findings.some((f) => f.days >= org.escalateAfterDays);
+  const add = (teamId: string, n: { stuck: number; raised: number }) => {
+    for (const t of [perTeam.get(teamId), total]) {
+      if (!t) continue;
+      t.stuck += n.stuck;
+      t.raised += n.raised;
+    }
+  };
+  for (const c of [...openNow, ...recentlyClosed]) {
+    tallyDays(org, c, weekEnds, trend);
+    if (!openOn(c, opts.asOf)) continue;
     for (const t of [perTeam.get(c.teamId), total]) {
       if (!t) continue;
       t.open++;
-      if (findings.length > 0) t.stuck++;
-      if (raised) t.raised++;
       tallyCase(org, c, opts.asOf, t.tallies);
     }
-  };
-  // One pass over the open cases, one over those closed in the trend's weeks (a case closed since
-  // the summary's day was still open on it).
-  for (const c of ctx.repo.cases.eachOpen({})) {
-    addToTrend(c);
-    if (openOn(c, opts.asOf)) count(c);
-  }
-  for (const c of ctx.repo.cases.closedSince({}, addDays(weekEnds[0]!, 1))) {
-    addToTrend(c);
-    if (openOn(c, opts.asOf)) count(c);
-  }
-
-  // Elements against outcomes: of the cases closed with each outcome, how many had each element.
-  const byOutcome = new Map<string, { n: number; tallies: Tallies }>();
-  for (const c of ctx.repo.cases.eachClosed()) {
-    const code = c.outcome ?? "other";
-    let o = byOutcome.get(code);
-    if (!o) {
-      o = { n: 0, tallies: emptyTallies() };
-      byOutcome.set(code, o);
+    // The kept stuck counts are of the cases open now: one closed since the summary's day is
+    // checked here (a catch-up run for an earlier week has a few).
+    if (c.status !== "open") {
+      const findings = stuckFor(org, c, env.today);
+      if (findings.length > 0)
+        add(c.teamId, { stuck: 1, raised: findings.some((f) => f.days >= org.escalateAfterDays) ? 1 : 0 });
     }
-    o.n++;
-    // What was done by the day the case closed.
-    tallyCase(org, c, c.closedOn ?? opts.asOf, o.tallies);
+  }
+  for (const [teamId, n] of stuck) add(teamId, n);
+
+  // Elements against outcomes: of the cases closed with each outcome, how many had each element by
+  // the day the case closed. A case closed without an outcome counts as "other".
+  const byOutcome = new Map<string, { n: number; tallies: Tallies }>();
+  for (const { outcome, counts } of closed) {
+    const code = outcome ?? "other";
+    const { total: t } = talliesFromCounts(org, counts);
+    const o = byOutcome.get(code);
+    if (!o) byOutcome.set(code, { n: t.open, tallies: t.tallies });
+    else {
+      o.n += t.open;
+      t.tallies.forEach((x, i) => {
+        o.tallies[i]!.has += x.has;
+        o.tallies[i]!.of += x.of;
+      });
+    }
   }
   const outcomes = org.outcomes.filter((o) => byOutcome.has(o.code));
   const closedTotal = [...byOutcome.values()].reduce((n, o) => n + o.n, 0);

@@ -3,9 +3,8 @@ import type { Invocation } from "../commands/invocation.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
 import { nameCell } from "../domain/names.ts";
-import { leaversWithOpenCases } from "../store/leavers.ts";
+import { leaversAmong } from "../store/leavers.ts";
 import type { CaseRow } from "../store/schema.ts";
-import { transfersOf } from "../store/transfers.ts";
 import { change, coverageOn, elementHeading, openOn, share } from "./coverage.ts";
 import { raisedItems, stuckItems } from "./stuck-items.ts";
 import type { TeamDigestView } from "./views.ts";
@@ -15,21 +14,26 @@ import type { TeamDigestView } from "./views.ts";
  * of each element is happening now and a week ago; new and closed cases; stuck cases and those
  * raised to the supervisor. `env` decides how children are named (a channel: initials by default).
  */
-export function teamDigest(
+export async function teamDigest(
   envNow: Invocation,
   teamId: string,
   opts: { asOf: IsoDate; period: string; late: boolean },
-): TeamDigestView {
+): Promise<TeamDigestView> {
   // The digest's day is its "today": ages, stuck days and the open cases are as of then, so a run
   // for an earlier week (`--at`, catch-up) counts what was open that week. Entries recorded since
   // still show in the cells: the record is read as it stands now.
   const env: Invocation = { ...envNow, today: opts.asOf };
-  const { ctx } = env;
+  const { ctx, reads } = env;
   const team = ctx.org.teams.find((t) => t.id === teamId);
   if (!team) throw new Error(`no team ${teamId} in the config`);
   const weekAgo = addDays(opts.asOf, -7);
-  const closed = ctx.repo.cases.closedSince({ teamIds: [teamId] }, addDays(weekAgo, 1));
-  const all: CaseRow[] = [...ctx.repo.cases.open({ teamIds: [teamId] }), ...closed];
+  const [openNow, closed, transfers, holdings] = await Promise.all([
+    reads.openCases({ teamIds: [teamId] }),
+    reads.closedCasesSince({ teamIds: [teamId] }, addDays(weekAgo, 1)),
+    reads.transfers(teamId, weekAgo, opts.asOf),
+    reads.openCasesByHolder({ teamIds: [teamId] }),
+  ]);
+  const all: CaseRow[] = [...openNow, ...closed];
   const open = all.filter((c) => openOn(c, opts.asOf));
 
   const now = coverageOn(ctx.org, all, opts.asOf);
@@ -53,10 +57,16 @@ export function teamDigest(
     return `${c.id}${child === c.id ? "" : ` ${child}`}`;
   };
 
-  const transfers = transfersOf(ctx.store, teamId, weekAgo, opts.asOf);
   const teamName = (id: string) => ctx.org.teams.find((t) => t.id === id)?.name ?? id;
+  // A case that left the team is no longer among its cases: read on its own (a week has a handful).
+  const rows = new Map(all.map((c) => [c.id, c]));
+  for (const t of transfers) {
+    if (rows.has(t.caseId)) continue;
+    const row = await reads.case(t.caseId);
+    if (row) rows.set(row.id, row);
+  }
   const transferLine = (caseId: string, other: string, on: string) => {
-    const row = all.find((c) => c.id === caseId) ?? ctx.repo.cases.get(caseId);
+    const row = rows.get(caseId);
     return `${row ? describeCase(row) : caseId} · ${other} · ${env.fmt(on)}`;
   };
   const transfersIn = transfers
@@ -102,7 +112,7 @@ export function teamDigest(
     transfersOut,
     stuck,
     raised,
-    leavers: leaversWithOpenCases(ctx.store, ctx.org, { teamIds: [teamId] }).map((l) => ({
+    leavers: leaversAmong(ctx.org, holdings).map((l) => ({
       name: l.name,
       cases: l.openCases,
     })),

@@ -5,9 +5,12 @@ import type { AuditEntry, AuditFilter } from "./audit.ts";
 import type { NewCaseEvent } from "./case-events.ts";
 import type { NewCase } from "./cases.ts";
 import type { CoverageCounts } from "./coverage.ts";
+import type { OutcomeCoverage } from "./digest-reads.ts";
 import type { NewEvent } from "./events.ts";
+import type { Holding } from "./leavers.ts";
 import type { AllocationRow, AuditRow, CaseEventRow, CaseRow, PracticeEventRow, StaffRow } from "./schema.ts";
 import type { StuckCount, StuckRules } from "./stuck-since.ts";
+import type { Transfer } from "./transfers.ts";
 
 /**
  * The record as commands see it, whichever database holds it: reads that may wait, and one batch of
@@ -77,6 +80,13 @@ export interface RecordReads {
   // --- cleanups: the erasure record ---
   /** when a case id was last removed under the retention policy (the erasure row keeps the id), if ever */
   retentionErasedAt(caseId: string): Promise<string | undefined>;
+  // ── digest-perf: what the team digests and the agency summary read ──
+  /** of the closed cases, per closing outcome: how many, and per element how many had it by their close */
+  closedCoverage(): Promise<OutcomeCoverage>;
+  /** cases that came into or left a team by an allocation dated after `after` up to `upTo`, oldest first */
+  transfers(teamId: string, after: IsoDate, upTo: IsoDate): Promise<Transfer[]>;
+  /** who holds open cases in scope (current or former staff), with how many */
+  openCasesByHolder(scope: { readonly teamIds?: readonly string[] }): Promise<Holding[]>;
 }
 
 /** One write of a command's batch. Every write that names a case moves that case's version on. */

@@ -2,6 +2,7 @@ import { auditQueries } from "./audit.ts";
 import { caseEventQueries } from "./case-events.ts";
 import { caseQueries } from "./cases.ts";
 import { coverageQueries } from "./coverage.ts";
+import { digestReadQueries } from "./digest-reads.ts";
 import { digestQueries } from "./digests.ts";
 import { erasureQueries } from "./erasures.ts";
 import { eventQueries } from "./events.ts";
@@ -27,6 +28,8 @@ export function createRepo(store: Store) {
     stuck: stuckQueries(store),
     // cleanups: the erasure record, for `open` to refuse an id erased under retention
     erasures: erasureQueries(store.db),
+    /** the digests' aggregate reads (digest-perf) */
+    digestReads: digestReadQueries(store),
     /**
      * Runs `fn` in one transaction: all of it or none of it. Synchronous on purpose — never await in
      * here; platform calls happen after it returns.

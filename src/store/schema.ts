@@ -246,7 +246,11 @@ export const allocations = sqliteTable(
     assignedBy: integer("assigned_by").references(() => staff.id),
     assignedAt: text("assigned_at").notNull(),
   },
-  (t) => [index("allocations_case").on(t.caseId)],
+  (t) => [
+    index("allocations_case").on(t.caseId),
+    // digest-perf: a week's transfers are read by day (`transfers`), not by scanning every allocation.
+    index("allocations_from_on").on(t.fromOn),
+  ],
 );
 
 export const practiceEvents = sqliteTable(

@@ -45,6 +45,10 @@ export function sqliteRecords(repo: Repo): Records {
     staff: async () => repo.staff.all(),
     // cleanups: the erasure record
     retentionErasedAt: async (caseId) => repo.erasures.retentionErasedAt(caseId),
+    // digest-perf
+    closedCoverage: async () => repo.digestReads.closedCoverage(),
+    transfers: async (teamId, after, upTo) => repo.digestReads.transfers(teamId, after, upTo),
+    openCasesByHolder: async (scope) => repo.digestReads.holdings(scope),
   };
 
   /** Carries out one write; returns the cases it wrote to, whose versions then move on. */

@@ -9,21 +9,24 @@ export interface Transfer {
 }
 
 /**
+ * The allocations dated in the window (by the `allocations_from_on` index: a week's handful, not the
+ * agency's history) with the team of each case's allocation before it; a transfer is one whose team
+ * differs (PostgreSQL: the same query in `pg/reads.ts`).
+ */
+const TRANSFERS_SQL = `SELECT case_id AS "caseId", from_team AS "fromTeam", to_team AS "toTeam", from_on AS "on"
+       FROM (SELECT a.id, a.case_id, a.team_id AS to_team, a.from_on,
+                    (SELECT p.team_id FROM allocations p WHERE p.case_id = a.case_id AND p.id < a.id
+                     ORDER BY p.id DESC LIMIT 1) AS from_team
+             FROM allocations a WHERE a.from_on > ? AND a.from_on <= ?) w
+       WHERE from_team IS NOT NULL AND from_team <> to_team AND (from_team = ? OR to_team = ?)
+       ORDER BY from_on, id`;
+
+/**
  * The cases that came into or left a team with an allocation dated after `after` up to `upTo` (ISO
  * days): an allocation whose team is not the team of the case's allocation before it. Read from the
  * allocation history, which is append-only, so last week's transfers read the same next week.
  * Oldest first. Reads only.
  */
 export function transfersOf(store: Store, teamId: string, after: string, upTo: string): Transfer[] {
-  return store.sqlite
-    .prepare(
-      `SELECT case_id AS caseId, from_team AS fromTeam, to_team AS toTeam, from_on AS "on"
-       FROM (SELECT a.id, a.case_id, a.team_id AS to_team, a.from_on,
-                    (SELECT p.team_id FROM allocations p WHERE p.case_id = a.case_id AND p.id < a.id
-                     ORDER BY p.id DESC LIMIT 1) AS from_team
-             FROM allocations a WHERE a.from_on > ? AND a.from_on <= ?)
-       WHERE from_team IS NOT NULL AND from_team <> to_team AND (from_team = ? OR to_team = ?)
-       ORDER BY from_on, id`,
-    )
-    .all(after, upTo, teamId, teamId) as Transfer[];
+  return store.sqlite.prepare(TRANSFERS_SQL).all(after, upTo, teamId, teamId) as Transfer[];
 }

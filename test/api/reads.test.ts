@@ -133,7 +133,7 @@ describe("coverage", () => {
     const north = (r.body.teams as { teamId: string; weeks: Week[] }[]).find((t) => t.teamId === "north")!;
     const share = (t: { has: number; of: number }) =>
       `${Math.round((100 * t.has) / t.of)}% (${t.has}/${t.of})`;
-    const digest = teamDigest(makeInvocation(h.t.ctx, OPERATOR, "digest", "channel"), "north", {
+    const digest = await teamDigest(makeInvocation(h.t.ctx, OPERATOR, "digest", "channel"), "north", {
       asOf: "2016-03-07",
       period: "2016-W10",
       late: false,

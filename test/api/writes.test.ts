@@ -17,7 +17,7 @@ describe("POST /api/v1/practice", () => {
     h = await startApi({ today: "2016-03-07" });
     const channel = makeInvocation(h.t.ctx, OPERATOR, "digest", "channel");
     const period = { asOf: "2016-03-07", period: "2016-W10", late: false } as const;
-    const before = teamDigest(channel, "north", period);
+    const before = await teamDigest(channel, "north", period);
     expect(before.headline).toContain("0 with practice logged this week");
 
     const r = await h.call("POST", "/api/v1/practice", {
@@ -64,7 +64,7 @@ describe("POST /api/v1/practice", () => {
       what: `recorded Mapping with Family on 04/03/16 (entry #${entryId})`,
     });
 
-    const after = teamDigest(channel, "north", period);
+    const after = await teamDigest(channel, "north", period);
     expect(after.headline).toContain("1 with practice logged this week");
 
     // Jane did not type it here: her /sos undo does not take back the system's entry.

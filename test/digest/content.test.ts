@@ -17,7 +17,7 @@ test("the seed team's weekly digest: coverage now and a week ago, what changed, 
   await t.run(JANE, "mapped-with-family 12345 2016-03-04");
   await t.run(SAM, "close 22345 referred-on 2016-03-03");
   await t.run(SAM, `open 40001 "Tia Brown" 7 cp ${JANE} 2016-03-02`);
-  const v = teamDigest(channel(), "north", { asOf: "2016-03-07", period: "2016-W10", late: false });
+  const v = await teamDigest(channel(), "north", { asOf: "2016-03-07", period: "2016-W10", late: false });
   expect(v.headline).toBe("6 open cases · 1 with practice logged this week · 1 new · 1 closed · 5 stuck");
   expect(v.coverage.rows.find((r) => r[0] === "Mapping with Family")).toEqual([
     "Mapping with Family",
@@ -64,9 +64,9 @@ test("the seed team's weekly digest: coverage now and a week ago, what changed, 
   `);
 });
 
-test("a quiet week drops the tables, never the stuck cases and those raised to the supervisor", () => {
+test("a quiet week drops the tables, never the stuck cases and those raised to the supervisor", async () => {
   t = makeTestCtx({ today: "2016-04-04" });
-  const v = teamDigest(channel(), "north", { asOf: "2016-04-04", period: "2016-W14", late: false });
+  const v = await teamDigest(channel(), "north", { asOf: "2016-04-04", period: "2016-W14", late: false });
   expect(v.quiet).toBe(true);
   const text = teamDigestText(v);
   expect(text.split("\n").slice(0, 8).join("\n")).toBe(
@@ -94,7 +94,7 @@ test("a quiet week drops the tables, never the stuck cases and those raised to t
 test("a quiet week with a stuck case not yet raised lists it under the stuck cases", async () => {
   t = makeTestCtx({ today: "2016-03-07" });
   expect((await t.run(SAM, `open 40001 "Tia Brown" 7 cp ${JANE} 2016-02-25`)).ok).toBe(true);
-  const v = teamDigest(channel(), "north", { asOf: "2016-03-21", period: "2016-W12", late: false });
+  const v = await teamDigest(channel(), "north", { asOf: "2016-03-21", period: "2016-W12", late: false });
   expect(v.quiet).toBe(true);
   const text = teamDigestText(v);
   expect(text).toContain("Raised to the supervisor: stuck a long time (");
@@ -105,7 +105,7 @@ test("the agency summary sets elements against outcomes and names no worker and 
   t = makeTestCtx({ today: "2016-03-07" });
   await t.run(SAM, "close 12345 safe-at-home");
   await t.run(SAM, "close 22346 referred-on");
-  const v = agencySummary(channel(), { asOf: "2016-03-07", period: "2016-W10", late: false });
+  const v = await agencySummary(channel(), { asOf: "2016-03-07", period: "2016-W10", late: false });
   expect(v.outcomes.columns).toEqual([
     "Element",
     "Safety achieved, child living at home (1)",
@@ -129,7 +129,7 @@ test("the agency summary sets elements against outcomes and names no worker and 
 test("a digest for an earlier week counts what was open then, and stuck days as of then", async () => {
   t = makeTestCtx({ today: "2016-03-07" });
   await t.run(SAM, `open 40001 "Tia Brown" 7 cp ${JANE} 2016-02-20`);
-  const v = teamDigest(channel(), "north", { asOf: "2016-02-10", period: "2016-W06", late: false });
+  const v = await teamDigest(channel(), "north", { asOf: "2016-02-10", period: "2016-W06", late: false });
   expect(v.headline.startsWith("6 open cases")).toBe(true);
   expect(v.dashboards.flatMap((d) => d.groups.flatMap((g) => g.rows.map((r) => r.caseId)))).not.toContain(
     "40001",

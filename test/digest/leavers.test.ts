@@ -46,7 +46,7 @@ async function leaversDigest(asOf: string) {
   const { ctx } = syncContext(org, t.ctx.store, dayClock("2016-03-01", org.agency.timeZone), {
     acceptStaffChanges: true,
   });
-  return teamDigest(makeInvocation(ctx, OPERATOR, "digest", "channel"), "north", {
+  return await teamDigest(makeInvocation(ctx, OPERATOR, "digest", "channel"), "north", {
     asOf,
     period: "2016-W09",
     late: false,
@@ -79,7 +79,7 @@ test("in a quiet week too", async () => {
 test("one case, one person: said in the singular; nobody gone, nothing said", async () => {
   t = makeTestCtx();
   const plain = teamDigestText(
-    teamDigest(makeInvocation(t.ctx, OPERATOR, "digest", "channel"), "north", {
+    await teamDigest(makeInvocation(t.ctx, OPERATOR, "digest", "channel"), "north", {
       asOf: "2016-03-01",
       period: "2016-W09",
       late: false,
@@ -92,7 +92,7 @@ test("one case, one person: said in the singular; nobody gone, nothing said", as
   const { ctx } = syncContext(org, t.ctx.store, dayClock("2016-03-01", org.agency.timeZone), {
     acceptStaffChanges: true,
   });
-  const v = teamDigest(makeInvocation(ctx, OPERATOR, "digest", "channel"), "north", {
+  const v = await teamDigest(makeInvocation(ctx, OPERATOR, "digest", "channel"), "north", {
     asOf: "2016-03-01",
     period: "2016-W09",
     late: false,

@@ -56,8 +56,8 @@ const message = (view: DigestView, picture = false): DigestMessage => ({
   text: digestText(view),
   ...(picture ? { picture: fakePicture() } : {}),
 });
-const teamView = () =>
-  teamDigest(makeInvocation(h.t.ctx, h.t.as(SAM), "digest", "channel"), "north", {
+const teamView = async () =>
+  await teamDigest(makeInvocation(h.t.ctx, h.t.as(SAM), "digest", "channel"), "north", {
     asOf,
     period: "2016-W09",
     late: false,
@@ -77,7 +77,7 @@ describe("a team digest in the team's channel", () => {
     const channel = poster.channelFor({ kind: "team", teamId: "north" });
     expect(channel).toBe("C0DEMONORTH");
     const before = h.rec.calls.length;
-    const ts = await toChannel(poster, channel!, message(teamView(), true));
+    const ts = await toChannel(poster, channel!, message(await teamView(), true));
     const calls = since(before);
     const sent = posts(calls);
     expect(sent[0]!.body).toMatchObject({ channel: "C0DEMONORTH" });
@@ -112,7 +112,7 @@ describe("a team digest in the team's channel", () => {
 
   test("children are named by initials in everything posted to the channel", async () => {
     const before = h.rec.calls.length;
-    await toChannel(poster, "C0DEMONORTH", message(teamView()));
+    await toChannel(poster, "C0DEMONORTH", message(await teamView()));
     const all = JSON.stringify(since(before).map((c) => c.body));
     expect(all).toContain("M.M. 13");
     expect(all).not.toMatch(/Melli|Majid|Telis/);
@@ -120,7 +120,7 @@ describe("a team digest in the team's channel", () => {
 
   test("a quiet week: one message with the raised and stuck cases, no tables, nothing in a thread, no picture", async () => {
     const before = h.rec.calls.length;
-    await toChannel(poster, "C0DEMONORTH", message({ ...teamView(), quiet: true }, true));
+    await toChannel(poster, "C0DEMONORTH", message({ ...(await teamView()), quiet: true }, true));
     const sent = posts(since(before));
     expect(sent).toHaveLength(1);
     const text = textOf(sent[0]!.body.blocks);
@@ -136,7 +136,7 @@ describe("a team digest in the team's channel", () => {
 test("the agency summary goes to the managers' channel, its tables in the thread, no worker named", async () => {
   const channel = poster.channelFor({ kind: "agency" });
   expect(channel).toBe("C0DEMOMGRS");
-  const view = agencySummary(makeInvocation(h.t.ctx, h.t.as(MORGAN), "digest", "channel"), {
+  const view = await agencySummary(makeInvocation(h.t.ctx, h.t.as(MORGAN), "digest", "channel"), {
     asOf,
     period: "2016-W09",
     late: true,
@@ -249,7 +249,7 @@ describe("failures say whether trying again helps", () => {
     ["ratelimited", true, "ratelimited"],
   ])("Slack says %s: retryable %s", async (error, retryable, says) => {
     h.rec.responses["chat.postMessage"] = () => ({ ok: false, error });
-    const e = await toChannel(poster, "CNOPE", message(teamView())).catch((x: unknown) => x);
+    const e = await toChannel(poster, "CNOPE", message(await teamView())).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(PostError);
     expect(e).toMatchObject({ retryable });
     expect((e as PostError).message).toContain(says);
@@ -267,7 +267,7 @@ describe("failures say whether trying again helps", () => {
 
   test("HTTP 500 from Slack: retryable", async () => {
     h.rec.status["chat.postMessage"] = 500;
-    const e = await toChannel(poster, "C0DEMONORTH", message(teamView())).catch((x: unknown) => x);
+    const e = await toChannel(poster, "C0DEMONORTH", message(await teamView())).catch((x: unknown) => x);
     expect(e).toMatchObject({
       name: "PostError",
       retryable: true,
@@ -298,7 +298,7 @@ describe("failures say whether trying again helps", () => {
       h.t.ctx,
       createPoster(h.t.ctx, client, () => {}),
     );
-    const e = await toChannel(offline, "C0DEMONORTH", message(teamView())).catch((x: unknown) => x);
+    const e = await toChannel(offline, "C0DEMONORTH", message(await teamView())).catch((x: unknown) => x);
     expect(e).toMatchObject({
       name: "PostError",
       retryable: true,

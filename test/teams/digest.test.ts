@@ -85,8 +85,8 @@ const message = (view: DigestView, picture = false): DigestMessage => ({
   text: digestText(view),
   ...(picture ? { picture: fakePicture() } : {}),
 });
-const teamView = () =>
-  teamDigest(makeInvocation(app.t.ctx, app.t.as(SAM), "digest", "channel"), "north", {
+const teamView = async () =>
+  await teamDigest(makeInvocation(app.t.ctx, app.t.as(SAM), "digest", "channel"), "north", {
     asOf,
     period: "2016-W09",
     late: false,
@@ -119,7 +119,7 @@ describe("a team digest in the team's channel", () => {
     const channel = poster.channelFor({ kind: "team", teamId: "north" });
     expect(channel).toBe(CHANNEL_ID);
     const before = rec.calls.length;
-    const id = await toChannel(poster, channel!, message(teamView(), true));
+    const id = await toChannel(poster, channel!, message(await teamView(), true));
     const calls = sends(since(before));
     expect(calls[0]).toMatchObject({ method: "POST", path: "/v3/conversations" });
     expect(calls[0]!.body).toMatchObject({ isGroup: true, channelData: { channel: { id: CHANNEL_ID } } });
@@ -143,7 +143,7 @@ describe("a team digest in the team's channel", () => {
 
   test("children are named by initials in everything posted to the channel", async () => {
     const before = rec.calls.length;
-    await toChannel(poster, CHANNEL_ID, message(teamView()));
+    await toChannel(poster, CHANNEL_ID, message(await teamView()));
     const all = JSON.stringify(sends(since(before)).map((c) => c.body));
     expect(all).toContain("M.M. 13");
     expect(all).not.toMatch(/Melli|Majid|Telis/);
@@ -153,7 +153,7 @@ describe("a team digest in the team's channel", () => {
 test("the agency summary goes to the managers' channel, with no worker named", async () => {
   const channel = poster.channelFor({ kind: "agency" });
   expect(channel).toBe("19:demo-managers@thread.tacv2");
-  const view = agencySummary(makeInvocation(app.t.ctx, app.t.as(MORGAN), "digest", "channel"), {
+  const view = await agencySummary(makeInvocation(app.t.ctx, app.t.as(MORGAN), "digest", "channel"), {
     asOf,
     period: "2016-W09",
     late: false,
@@ -247,7 +247,7 @@ describe("failures say whether trying again helps", () => {
   test("a channel in a team the app is not in (Teams answers 403): not retryable", async () => {
     rec.refuse.add("19:elsewhere@thread.tacv2");
     try {
-      const e = await toChannel(poster, "19:elsewhere@thread.tacv2", message(teamView())).catch(
+      const e = await toChannel(poster, "19:elsewhere@thread.tacv2", message(await teamView())).catch(
         (x: unknown) => x,
       );
       expect(e).toMatchObject({
@@ -263,7 +263,7 @@ describe("failures say whether trying again helps", () => {
   test("the connector failing (HTTP 500): retryable", async () => {
     rec.failSends = true;
     try {
-      const e = await toChannel(poster, CHANNEL_ID, message(teamView())).catch((x: unknown) => x);
+      const e = await toChannel(poster, CHANNEL_ID, message(await teamView())).catch((x: unknown) => x);
       expect(e).toMatchObject({ name: "PostError", retryable: true });
     } finally {
       rec.failSends = false;

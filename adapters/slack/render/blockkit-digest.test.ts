@@ -44,9 +44,9 @@ function nudgeOf(t: TestCtx, email: string): NudgeView {
 describe("the demo agency", () => {
   let t: TestCtx;
   let team: TeamDigestView;
-  beforeAll(() => {
+  beforeAll(async () => {
     t = makeTestCtx();
-    team = teamDigest(makeInvocation(t.ctx, t.as(SAM), "digest", "channel"), "north", {
+    team = await teamDigest(makeInvocation(t.ctx, t.as(SAM), "digest", "channel"), "north", {
       ...opts,
       late: true,
     });
@@ -96,8 +96,8 @@ describe("the demo agency", () => {
     expect(checkMessage(withRoom(ms[0]!))).toEqual([]);
   });
 
-  test("agency summary: one table per message, no worker named anywhere", () => {
-    const view = agencySummary(makeInvocation(t.ctx, t.as(MORGAN), "digest", "channel"), opts);
+  test("agency summary: one table per message, no worker named anywhere", async () => {
+    const view = await agencySummary(makeInvocation(t.ctx, t.as(MORGAN), "digest", "channel"), opts);
     const ms = agencySummaryMessages(view);
     expect(ms.map((m) => (m.blocks[0] as Extract<Block, { type: "header" }>).text.text)).toEqual([
       "Demo Family Services: weekly practice summary",
@@ -147,8 +147,12 @@ describe("an agency-sized team (400 cases, 12 workers) and 40 teams", () => {
   });
   afterAll(() => t.close());
 
-  test("every message of the team digest keeps to Slack's limits, and every case is on the dashboard once", () => {
-    const team = teamDigest(makeInvocation(t.ctx, t.as(BIG.supervisor), "digest", "channel"), "big", opts);
+  test("every message of the team digest keeps to Slack's limits, and every case is on the dashboard once", async () => {
+    const team = await teamDigest(
+      makeInvocation(t.ctx, t.as(BIG.supervisor), "digest", "channel"),
+      "big",
+      opts,
+    );
     const ms = teamDigestMessages(team);
     for (const m of ms) expect(checkMessage(withRoom(m))).toEqual([]);
     const ids = ms.flatMap((m) =>
@@ -168,8 +172,8 @@ describe("an agency-sized team (400 cases, 12 workers) and 40 teams", () => {
     for (const i of team.stuck.slice(0, 50)) expect(all.split(`*${i.caseId}*`).length - 1).toBe(1);
   });
 
-  test("the agency summary pages its 40-team tables", () => {
-    const view = agencySummary(makeInvocation(t.ctx, t.as(BIG.manager), "digest", "channel"), opts);
+  test("the agency summary pages its 40-team tables", async () => {
+    const view = await agencySummary(makeInvocation(t.ctx, t.as(BIG.manager), "digest", "channel"), opts);
     const ms = agencySummaryMessages(view);
     for (const m of ms) expect(checkMessage(withRoom(m))).toEqual([]);
     const all = shown(ms);

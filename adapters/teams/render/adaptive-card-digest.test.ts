@@ -52,9 +52,9 @@ const pngOf = (n: number) => Buffer.alloc(n, 7);
 describe("the demo agency", () => {
   let t: TestCtx;
   let team: TeamDigestView;
-  beforeAll(() => {
+  beforeAll(async () => {
     t = makeTestCtx();
-    team = teamDigest(makeInvocation(t.ctx, t.as(SAM), "digest", "channel"), "north", {
+    team = await teamDigest(makeInvocation(t.ctx, t.as(SAM), "digest", "channel"), "north", {
       ...opts,
       late: true,
     });
@@ -106,8 +106,8 @@ describe("the demo agency", () => {
     expect(shown).toContain("no Mapping with Family 28 days after opening: stuck 30 days (since 31/01/16)");
   });
 
-  test("agency summary: coverage, trend, stuck counts, outcomes; no worker named", () => {
-    const view = agencySummary(makeInvocation(t.ctx, t.as(MORGAN), "digest", "channel"), opts);
+  test("agency summary: coverage, trend, stuck counts, outcomes; no worker named", async () => {
+    const view = await agencySummary(makeInvocation(t.ctx, t.as(MORGAN), "digest", "channel"), opts);
     const cards = agencySummaryCards(view);
     for (const c of cards) expect(cardProblems(c)).toEqual([]);
     const all = cardText(cards);
@@ -174,8 +174,12 @@ describe("an agency-sized team (400 cases, 12 workers) and 40 teams", () => {
   });
   afterAll(() => t.close());
 
-  test("every card of the team digest is within Teams' message size, and no child's name is in it", () => {
-    const team = teamDigest(makeInvocation(t.ctx, t.as(BIG.supervisor), "digest", "channel"), "big", opts);
+  test("every card of the team digest is within Teams' message size, and no child's name is in it", async () => {
+    const team = await teamDigest(
+      makeInvocation(t.ctx, t.as(BIG.supervisor), "digest", "channel"),
+      "big",
+      opts,
+    );
     const cards = teamDigestCards(team, fakePicture());
     for (const c of cards) {
       expect(cardBytes(c)).toBeLessThanOrEqual(TEAMS_MAX_BYTES);
@@ -196,8 +200,8 @@ describe("an agency-sized team (400 cases, 12 workers) and 40 teams", () => {
     for (const c of boards) expect(phoneProblems(c)).toEqual([]);
   });
 
-  test("the agency summary's 40-team tables are cut to fit", () => {
-    const view = agencySummary(makeInvocation(t.ctx, t.as(BIG.manager), "digest", "channel"), opts);
+  test("the agency summary's 40-team tables are cut to fit", async () => {
+    const view = await agencySummary(makeInvocation(t.ctx, t.as(BIG.manager), "digest", "channel"), opts);
     const cards = agencySummaryCards(view);
     expect(cards.length).toBeGreaterThan(1);
     for (const c of cards) expect(cardProblems(c)).toEqual([]);

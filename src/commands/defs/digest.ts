@@ -58,7 +58,7 @@ export const digest = defineCommand({
           who: "type `/sos digest preview` for your team's",
         });
       }
-      const view = agencySummary(env, { asOf: env.today, period: period("agency"), late: false });
+      const view = await agencySummary(env, { asOf: env.today, period: period("agency"), late: false });
       return { ok: true, text: `Preview, not posted:\n\n${digestText(view)}`, digest: view };
     }
     if (actor.role === "worker") {
@@ -72,7 +72,7 @@ export const digest = defineCommand({
     const team = teamFor(env, cmd.team);
     if ("reply" in team) return team.reply;
     const channelEnv = makeInvocation(ctx, actor, env.surface, "channel");
-    const view = teamDigest(channelEnv, team.teamId, {
+    const view = await teamDigest(channelEnv, team.teamId, {
       asOf: env.today,
       period: period("team"),
       late: false,

@@ -14,6 +14,7 @@ import {
 } from "drizzle-orm";
 import type { ElementKey } from "../../domain/elements.ts";
 import type { CoverageCounts } from "../coverage.ts";
+import { type CountRow, toCoverageCounts } from "../digest-reads.ts";
 import type { CaseScope, RecordReads } from "../records.ts";
 import type { CaseRow } from "../schema.ts";
 import { SLOTS } from "../states-format.ts";
@@ -305,6 +306,60 @@ export function pgReads(db: PgDb): RecordReads {
         .orderBy(desc(erasures.id))
         .limit(1);
       return row?.at ?? undefined;
+    },
+    // ── digest-perf: what the team digests and the agency summary read ──
+    async closedCoverage() {
+      const { rows } = await db.execute<{
+        outcome: string | null;
+        teamId: string;
+        service: string;
+        slot: number;
+        cases: number;
+      }>(sql`
+        SELECT outcome, team_id AS "teamId", service, -1 AS slot, count(*)::integer AS cases
+        FROM cases WHERE status = 'closed' GROUP BY outcome, team_id, service
+        UNION ALL
+        SELECT c.outcome, c.team_id, c.service, (j.ord - 1)::integer, count(*)::integer
+        FROM cases c,
+          jsonb_array_elements(CASE WHEN jsonb_typeof(c.states::jsonb) = 'array'
+            THEN c.states::jsonb ELSE '[]'::jsonb END) WITH ORDINALITY AS j(v, ord)
+        WHERE c.status = 'closed' AND jsonb_typeof(j.v) = 'array'
+          AND (jsonb_typeof(j.v -> 1) IS DISTINCT FROM 'string' OR (j.v ->> 1) <= c.closed_on)
+        GROUP BY c.outcome, c.team_id, c.service, j.ord`);
+      const by = new Map<string | null, CountRow[]>();
+      for (const r of rows) {
+        const list = by.get(r.outcome) ?? [];
+        list.push(r);
+        by.set(r.outcome, list);
+      }
+      return [...by].map(([outcome, list]) => ({ outcome, counts: toCoverageCounts(list) }));
+    },
+    async transfers(teamId, after, upTo) {
+      // As on SQLite (`transfers.ts`): the window's allocations by the from_on index, each with the
+      // team of the case's allocation before it.
+      const { rows } = await db.execute<{ caseId: string; fromTeam: string; toTeam: string; on: string }>(sql`
+        SELECT case_id AS "caseId", from_team AS "fromTeam", to_team AS "toTeam", from_on AS "on"
+        FROM (SELECT a.id, a.case_id, a.team_id AS to_team, a.from_on,
+                     (SELECT p.team_id FROM allocations p WHERE p.case_id = a.case_id AND p.id < a.id
+                      ORDER BY p.id DESC LIMIT 1) AS from_team
+              FROM allocations a WHERE a.from_on > ${after} AND a.from_on <= ${upTo}) w
+        WHERE from_team IS NOT NULL AND from_team <> to_team AND (from_team = ${teamId} OR to_team = ${teamId})
+        ORDER BY from_on, id`);
+      return rows;
+    },
+    async openCasesByHolder(scope) {
+      if (scope.teamIds !== undefined && scope.teamIds.length === 0) return [];
+      return db
+        .select({
+          staffId: staff.id,
+          email: staff.email,
+          name: staff.name,
+          openCases: sql<number>`count(*)::integer`,
+        })
+        .from(cases)
+        .innerJoin(staff, eq(staff.id, cases.workerId))
+        .where(and(eq(cases.status, "open"), ...scoped(scope)))
+        .groupBy(staff.id);
     },
   };
 }

@@ -1,0 +1,1 @@
+CREATE INDEX `allocations_from_on` ON `allocations` (`from_on`);
