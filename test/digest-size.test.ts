@@ -37,7 +37,7 @@ async function views(t: TestCtx): Promise<{ team: DigestView; agency: DigestView
     period,
     late: false,
   });
-  const plan = planNudges(t.ctx, "big", asOf);
+  const plan = await planNudges(t.ctx, "big", asOf);
   if (!("nudges" in plan)) throw new Error(plan.skipped);
   const nudge = plan.nudges.find((n) => n.actor.email === BIG.worker(1))!.view;
   return { team, agency, nudge };

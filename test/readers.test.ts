@@ -79,7 +79,7 @@ test("digests, nudges and the whiteboard from a reader are the ones built here",
     await agencySummary(env, req),
   );
   expect(await readers.run("nudges", { teamId: "north", day: "2016-03-01" }, { background: true })).toEqual(
-    planNudges(t.ctx, "north", "2016-03-01"),
+    await planNudges(t.ctx, "north", "2016-03-01"),
   );
   const model = await whiteboardModel(env, "north");
   expect(await readers.run("whiteboard", { teamId: "north" }, { background: true })).toEqual({

@@ -161,7 +161,7 @@ async function snooze(deps: BotDeps, env: Invocation, raw: ActionData): Promise<
   const reply = await run(deps, env, { kind: "snooze", caseId, days }, `teams:snooze:${nonce}:${caseId}`);
   const listed = data.data.cases.split(" ").filter(Boolean);
   const cases = listed.includes(caseId) ? listed : [...listed, caseId];
-  const view = nudgeFor(env, cases);
+  const view = await nudgeFor(env, cases);
   const snoozed = await env.reads.snoozedOn(env.today);
   const notes = new Map<string, { text: string; tone: "good" | "problem" }>();
   for (const id of cases)

@@ -103,7 +103,7 @@ async function run(argv: string[]): Promise<number> {
       const period = periodOf(what.kind, at, tz);
       const env = makeInvocation(ctx, OPERATOR, "digest", "channel");
       if (what.kind === "nudge") {
-        const plan = planNudgesWith(ctx, what.scope, asOf, await nudgeFacts(ctx, asOf));
+        const plan = await planNudgesWith(ctx, what.scope, asOf, await nudgeFacts(ctx, asOf));
         if ("skipped" in plan) process.stdout.write(`No nudges on ${asOf}: ${plan.skipped}.\n`);
         else if (plan.nudges.length === 0)
           process.stdout.write(`No nudges on ${asOf}: nobody has a newly stuck case.\n`);

@@ -20,14 +20,6 @@ export async function loadBoard(env: Invocation, scope: Scope): Promise<Board> {
   return { cases: await env.reads.openCases("all" in scope ? {} : scope) };
 }
 
-/**
- * The same board read synchronously from the SQLite file: left only for the nudges
- * (`src/digest/nudges.ts`, another area this round) until they read through `Records` too.
- */
-export function loadBoardSync(env: Invocation, scope: Scope): Board {
-  return { cases: env.ctx.repo.cases.open("all" in scope ? {} : scope) };
-}
-
 // A digest asks about the same case several times in one build (its dashboards, its stuck list):
 // the findings are kept per case row object and day, and forgotten with the row.
 const stuckCache = new WeakMap<CaseRow, { today: IsoDate; org: Org; findings: StuckFinding[] }>();

@@ -1,4 +1,4 @@
-import { loadBoardSync } from "../commands/board.ts";
+import { loadBoard } from "../commands/board.ts";
 import type { Ctx } from "../commands/ctx.ts";
 import { type Audience, type Invocation, makeInvocation } from "../commands/invocation.ts";
 import { teamMembers } from "../config/org.ts";
@@ -53,19 +53,14 @@ function isAway(ctx: Ctx, actor: Actor, day: IsoDate, facts: NudgeFacts): boolea
  * Today's nudges read synchronously from the SQLite file, for the callers that still read the board
  * that way (the `/sos digest` preview, a reader thread): `planNudgesWith` over its ledger.
  */
-export function planNudges(
+/** Today's nudges for a team, with the week's nudges, snoozes and leave read from the ledger. */
+export async function planNudges(
   ctx: Ctx,
   teamId: string,
   day: IsoDate,
   audience: Audience = "private",
-): NudgePlan {
-  const digests = ctx.repo.digests;
-  const facts = {
-    already: digests.nudged(isoWeek(day)),
-    snoozed: digests.snoozedOn(day),
-    away: digests.awayAll(day),
-  };
-  return planNudgesWith(ctx, teamId, day, facts, audience);
+): Promise<NudgePlan> {
+  return planNudgesWith(ctx, teamId, day, await nudgeFacts(ctx, day), audience);
 }
 
 /**
@@ -73,13 +68,13 @@ export function planNudges(
  * any (case, rule) they were already nudged about this week. No nudges at weekends, on the config's
  * holidays, or to someone on leave. A person with nothing new gets no message.
  */
-export function planNudgesWith(
+export async function planNudgesWith(
   ctx: Ctx,
   teamId: string,
   day: IsoDate,
   facts: NudgeFacts,
   audience: Audience = "private",
-): NudgePlan {
+): Promise<NudgePlan> {
   const dow = weekday(day);
   if (dow === 0 || dow === 6) return { skipped: "weekend" };
   if (ctx.org.holidays.includes(day)) return { skipped: "public holiday" };
@@ -94,7 +89,7 @@ export function planNudgesWith(
     // asked for in a channel names children as that channel may see them).
     // Stuck days count from the nudges' day (a run `--at` an earlier day, a catch-up), not today.
     const env: Invocation = { ...makeInvocation(ctx, actor, "digest", audience), today: day };
-    const board = loadBoardSync(env, { workerId: actor.staffId });
+    const board = await loadBoard(env, { workerId: actor.staffId });
     if (board.cases.length === 0) continue;
     if (isAway(ctx, actor, day, facts)) {
       away.push(actor.name);
@@ -128,10 +123,10 @@ function nudgeView(actor: Actor, items: readonly StuckItem[]): NudgeView {
  * A nudge over some cases as they stand now, in the order given: for drawing a nudge again after
  * one of its buttons. Cases that are no longer stuck, open, or the person's to see drop out.
  */
-export function nudgeFor(env: Invocation, caseIds: readonly string[]): NudgeView {
-  const cases = caseIds
-    .map((id) => env.ctx.repo.cases.get(id))
-    .filter((c): c is CaseRow => c !== undefined && c.status === "open" && canSeeCase(env.actor, c));
+export async function nudgeFor(env: Invocation, caseIds: readonly string[]): Promise<NudgeView> {
+  const cases = (await Promise.all(caseIds.map((id) => env.reads.case(id)))).filter(
+    (c): c is CaseRow => c !== undefined && c.status === "open" && canSeeCase(env.actor, c),
+  );
   const order = new Map(caseIds.map((id, i) => [id, i]));
   const items = stuckItems(env, { cases }).sort((a, b) => order.get(a.caseId)! - order.get(b.caseId)!);
   return nudgeView(env.actor, items);

@@ -141,9 +141,9 @@ test("a digest for an earlier week counts what was open then, and stuck days as 
   });
 });
 
-test("nudges planned for a day count stuck days, and children's ages, as of that day", () => {
+test("nudges planned for a day count stuck days, and children's ages, as of that day", async () => {
   t = makeTestCtx({ today: "2016-03-01" });
-  const plan = planNudges(t.ctx, "north", "2016-03-14");
+  const plan = await planNudges(t.ctx, "north", "2016-03-14");
   if (!("nudges" in plan)) throw new Error(plan.skipped);
   const mary = plan.nudges[0]!.view.items.find((i) => i.caseId === "22346")!;
   expect(mary.findings.find((f) => f.rule === "no-recent-scale")).toMatchObject({

@@ -62,8 +62,8 @@ const teamView = async () =>
     period: "2016-W09",
     late: false,
   });
-function nudge(email: string): NudgeView {
-  const plan = planNudges(h.t.ctx, "north", asOf);
+async function nudge(email: string): Promise<NudgeView> {
+  const plan = await planNudges(h.t.ctx, "north", asOf);
   if (!("nudges" in plan)) throw new Error(plan.skipped);
   const n = plan.nudges.find((x) => x.actor.email === email);
   if (!n) throw new Error(`no nudge for ${email}`);
@@ -157,7 +157,7 @@ describe("a nudge by direct message", () => {
   let sent: RecordedCall;
   let view: NudgeView;
   beforeAll(async () => {
-    view = nudge(JANE);
+    view = await nudge(JANE);
     const before = h.rec.calls.length;
     ts = (await toPerson(poster, h.t.as(JANE), message(view)))!;
     sent = posts(since(before))[0]!;
@@ -214,7 +214,7 @@ describe("a nudge by direct message", () => {
       expect(limitProblems([r])).toEqual([]);
     }
     // Snoozed cases are left out of the next nudges.
-    const again = planNudges(h.t.ctx, "north", "2016-03-02");
+    const again = await planNudges(h.t.ctx, "north", "2016-03-02");
     expect("nudges" in again && again.nudges.flatMap((n) => n.view.items.map((i) => i.caseId))).not.toContain(
       caseId,
     );
@@ -235,7 +235,7 @@ describe("a nudge by direct message", () => {
 
   test("someone not on Slack: null, nothing sent", async () => {
     const noSlack = { ...h.t.as(AH_HIN), email: "not.on.slack@demo-agency.example" };
-    expect(await toPerson(poster, noSlack, message(nudge(JANE)))).toBeNull();
+    expect(await toPerson(poster, noSlack, message(await nudge(JANE)))).toBeNull();
   });
 });
 
@@ -261,7 +261,7 @@ describe("failures say whether trying again helps", () => {
     ["account_inactive", false],
   ])("a direct message Slack refuses with %s: retryable %s", async (error, retryable) => {
     h.rec.responses["conversations.open"] = () => ({ ok: false, error });
-    const e = await toPerson(poster, h.t.as(JANE), message(nudge(JANE))).catch((x: unknown) => x);
+    const e = await toPerson(poster, h.t.as(JANE), message(await nudge(JANE))).catch((x: unknown) => x);
     expect(e).toMatchObject({ name: "PostError", retryable });
   });
 

@@ -91,8 +91,8 @@ const teamView = async () =>
     period: "2016-W09",
     late: false,
   });
-function nudge(email: string): NudgeView {
-  const plan = planNudges(app.t.ctx, "north", asOf);
+async function nudge(email: string): Promise<NudgeView> {
+  const plan = await planNudges(app.t.ctx, "north", asOf);
   if (!("nudges" in plan)) throw new Error(plan.skipped);
   return plan.nudges.find((x) => x.actor.email === email)!.view;
 }
@@ -171,7 +171,7 @@ describe("a nudge in the personal chat", () => {
   let card: AdaptiveCard;
   let view: NudgeView;
   beforeAll(async () => {
-    view = nudge(JANE);
+    view = await nudge(JANE);
     const before = rec.calls.length;
     const id = await toPerson(poster, app.t.as(JANE), message(view));
     expect(id).toBe(PERSONAL.id);
@@ -241,7 +241,7 @@ describe("a nudge in the personal chat", () => {
 
 describe("failures say whether trying again helps", () => {
   test("a person who has not added the app can't be reached on Teams: skipped, not a failure", async () => {
-    expect(await toPerson(poster, app.t.as(AH_HIN), message(nudge(JANE)))).toBeNull();
+    expect(await toPerson(poster, app.t.as(AH_HIN), message(await nudge(JANE)))).toBeNull();
   });
 
   test("a channel in a team the app is not in (Teams answers 403): not retryable", async () => {

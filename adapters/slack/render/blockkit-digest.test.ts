@@ -33,8 +33,8 @@ const withRoom = (m: Message): Message => ({
   ],
 });
 
-function nudgeOf(t: TestCtx, email: string): NudgeView {
-  const plan = planNudges(t.ctx, t.as(email).teams[0]!, asOf);
+async function nudgeOf(t: TestCtx, email: string): Promise<NudgeView> {
+  const plan = await planNudges(t.ctx, t.as(email).teams[0]!, asOf);
   if (!("nudges" in plan)) throw new Error(plan.skipped);
   const n = plan.nudges.find((x) => x.actor.email === email);
   if (!n) throw new Error(`no nudge for ${email}`);
@@ -112,8 +112,8 @@ describe("the demo agency", () => {
     for (const s of t.ctx.org.staff) expect(shown(ms)).not.toContain(s.name);
   });
 
-  test("nudge: each stuck case with its rule and days, Log… and Snooze buttons", () => {
-    const view = nudgeOf(t, JANE);
+  test("nudge: each stuck case with its rule and days, Log… and Snooze buttons", async () => {
+    const view = await nudgeOf(t, JANE);
     const [m] = nudgeMessages(view);
     expect(m!.blocks[0]).toMatchObject({ text: { text: "*Jane Smith*: 6 of your cases are stuck." } });
     expect(shown(m)).toContain("Melli Majid 13"); // a direct message: full names
@@ -181,8 +181,8 @@ describe("an agency-sized team (400 cases, 12 workers) and 40 teams", () => {
     expect(all).not.toContain("Longname-Smith");
   });
 
-  test("a worker's nudge with 30+ stuck cases comes in parts of at most 20 cases", () => {
-    const view = nudgeOf(t, BIG.worker(1));
+  test("a worker's nudge with 30+ stuck cases comes in parts of at most 20 cases", async () => {
+    const view = await nudgeOf(t, BIG.worker(1));
     expect(view.items.length).toBeGreaterThan(20);
     const ms = nudgeMessages(view);
     expect(ms.length).toBe(Math.ceil(view.items.length / 20));

@@ -23,8 +23,8 @@ const asOf = "2016-03-01";
 const opts = { asOf, period: "2016-W09", late: false } as const;
 const nonce = "n-1";
 
-function nudgeOf(t: TestCtx, email: string): NudgeView {
-  const plan = planNudges(t.ctx, t.as(email).teams[0]!, asOf);
+async function nudgeOf(t: TestCtx, email: string): Promise<NudgeView> {
+  const plan = await planNudges(t.ctx, t.as(email).teams[0]!, asOf);
   if (!("nudges" in plan)) throw new Error(plan.skipped);
   const n = plan.nudges.find((x) => x.actor.email === email);
   if (!n) throw new Error(`no nudge for ${email}`);
@@ -116,8 +116,8 @@ describe("the demo agency", () => {
     for (const s of t.ctx.org.staff) expect(JSON.stringify(cards)).not.toContain(s.name);
   });
 
-  test("nudge: each case with its rules and days, and Log… and Snooze beside it", () => {
-    const view = nudgeOf(t, JANE);
+  test("nudge: each case with its rules and days, and Log… and Snooze beside it", async () => {
+    const view = await nudgeOf(t, JANE);
     const [c] = nudgeCards(view, { nonce });
     expect(cardProblems(c)).toEqual([]);
     expect(cardText(c)).toContain("Jane Smith: 6 of your cases are stuck.");
@@ -139,8 +139,8 @@ describe("the demo agency", () => {
     ]);
   });
 
-  test("a snoozed case shows what happened instead of its buttons", () => {
-    const view = nudgeOf(t, JANE);
+  test("a snoozed case shows what happened instead of its buttons", async () => {
+    const view = await nudgeOf(t, JANE);
     const id = view.items[0]!.caseId;
     const notes = new Map([[id, { text: "Snoozed.", tone: "good" as const }]]);
     const [c] = nudgeCards(view, { nonce, notes, gone: ["99999"] });
@@ -209,8 +209,8 @@ describe("an agency-sized team (400 cases, 12 workers) and 40 teams", () => {
     expect(JSON.stringify(cards)).not.toContain("Longname-Smith");
   });
 
-  test("a nudge of 30+ cases comes in cards of at most 10 cases", () => {
-    const plan = planNudges(t.ctx, "big", asOf);
+  test("a nudge of 30+ cases comes in cards of at most 10 cases", async () => {
+    const plan = await planNudges(t.ctx, "big", asOf);
     if (!("nudges" in plan)) throw new Error("no plan");
     const view = plan.nudges.find((n) => n.actor.email === BIG.worker(1))!.view;
     const cards = nudgeCards(view, { nonce });

@@ -42,7 +42,8 @@ export const digest = defineCommand({
     const period = (kind: "team" | "agency") => periodOf(kind, ctx.clock.now(), tz);
     if (cmd.scope === "mine" || (cmd.scope === null && cmd.team === null && actor.role === "worker")) {
       const teamId = actor.teams[0];
-      const plan = teamId === undefined ? { nudges: [] } : planNudges(ctx, teamId, env.today, env.audience);
+      const plan =
+        teamId === undefined ? { nudges: [] } : await planNudges(ctx, teamId, env.today, env.audience);
       if ("skipped" in plan) return { ok: true, text: `No reminders go out today (${plan.skipped}).` };
       const mine = plan.nudges.find((n) => n.actor.staffId === actor.staffId);
       if (!mine)
