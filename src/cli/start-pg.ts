@@ -3,10 +3,12 @@ import { slackSurface } from "../../adapters/slack/index.ts";
 import { UsageError } from "../app/boot.ts";
 import { DEMO_CONFIG, resolveConfigPath } from "../app/paths.ts";
 import { bootPg } from "../app/pg-context.ts";
+import { digestPosters } from "../app/posters.ts";
 import { startPruning } from "../app/prune.ts";
 import { setUpLines } from "../app/set-up-report.ts";
 import { hostFromEnv, platformEnv } from "../app/surfaces.ts";
 import { demoChange } from "../demo/load.ts";
+import { pgLeaderFor } from "../digest/leader.ts";
 import { obsFromEnv } from "../obs/env.ts";
 import { createLogger, lineLog, setLogger } from "../obs/logger.ts";
 import { createMetrics } from "../obs/metrics.ts";
@@ -23,6 +25,7 @@ import { pgHomeClaims } from "../store/pg/home-claims.ts";
 import { pgForgetDeliveries, pgPing, pgRecordStart } from "../store/pg/serving.ts";
 import type { EnvFileRead } from "./env-file.ts";
 import { shown } from "./setup.ts";
+import { startDigests } from "./start-digests.ts";
 
 /**
  * `sos start` on PostgreSQL (`DATABASE_URL`): the schema migrated under the advisory lock, the
@@ -91,8 +94,21 @@ export async function startOnPostgres(
         "Not yet on PostgreSQL: Teams (its conversation references), so it is not served; use SQLite for Teams.",
       );
     say(
-      "Not yet on PostgreSQL: the HTTP API (its clients), App Home, scheduled digests and nudges, reader threads, and config reload: a config change needs a restart.",
+      "Not yet on PostgreSQL: the HTTP API (its clients), reader threads, and config reload: a config change needs a restart.",
     );
+    // The digests: every instance builds the runner, only the advisory lock's holder runs the
+    // schedules and the catch-up; another takes the lock over when the holder's session ends.
+    const digestLog = lineLog(logger, "digest", "warn");
+    const posters = platforms.local || !slack ? [] : digestPosters(ctx, { slack: slack.poster });
+    const leader = posters.length > 0 ? pgLeaderFor(store.pool, { log: digestLog }) : undefined;
+    const digests = startDigests(ctx, posters, { logger, log: digestLog, ...(leader ? { leader } : {}) });
+    say(digests.line);
+    if (leader) {
+      const leads = await leader.attempt();
+      say(
+        `Schedules: ${leads ? "this instance runs them (it holds the schedule lock)" : "another instance runs them; this one takes over if it stops"}`,
+      );
+    }
 
     const metrics = createMetrics({ dbPath: store.shown, lastGoodBackup: () => null });
     const { metricsPort, metricsHost } = obs.settings;
@@ -128,6 +144,8 @@ export async function startOnPostgres(
     const stop = () => {
       stopping ??= (async () => {
         await pruning.stop();
+        await digests.stop();
+        await leader?.stop();
         await running.close();
         await metricsServer?.close();
         metrics.close();

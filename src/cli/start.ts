@@ -10,9 +10,6 @@ import { chosenStore } from "../app/store-choice.ts";
 import { hostFromEnv, platformEnv, surfacesFromEnv } from "../app/surfaces.ts";
 import { watchFiles } from "../app/watch.ts";
 import { loadDemoData } from "../demo/load.ts";
-import { createRunner } from "../digest/runner.ts";
-import { createScheduler, type Scheduler } from "../digest/scheduler.ts";
-import { digestPictures } from "../digest/whiteboard.ts";
 import { formatDate, localDate, localTime } from "../domain/dates.ts";
 import { lastGoodBackup } from "../lifetime/backup-ledger.ts";
 import { scheduleBackups } from "../lifetime/backup-schedule.ts";
@@ -22,7 +19,6 @@ import { obsFromEnv } from "../obs/env.ts";
 import { createLogger, lineLog, setLogger } from "../obs/logger.ts";
 import { createMetrics } from "../obs/metrics.ts";
 import { metricsApp } from "../obs/metrics-app.ts";
-import { isolatedRenderer } from "../pictures/png-renderer.ts";
 import {
   createApp,
   DEFAULT_HOST,
@@ -40,6 +36,7 @@ import { readArgs } from "./args.ts";
 import { readEnvFile } from "./env-file.ts";
 import { consoleGreeting } from "./greeting.ts";
 import { bootFromEnv, shown } from "./setup.ts";
+import { startDigests } from "./start-digests.ts";
 
 /** `sos start` (`npm start`): the server, and in local mode the console chat. */
 export async function start(argv: string[]): Promise<number> {
@@ -170,52 +167,9 @@ export async function start(argv: string[]): Promise<number> {
 
   // WAL checkpoints off the request path, and the digests on their schedules.
   const checkpointer = startCheckpointer(ctx.store, { log: lineLog(logger, "store", "warn") });
-  let scheduler: Scheduler | undefined;
-  const renderer = isolatedRenderer();
-  if (surfaces.posters.length > 0) {
-    scheduler = createScheduler(
-      ctx,
-      createRunner({
-        ctx,
-        posters: surfaces.posters,
-        picture: (c, id) => digestPictures(c, id, renderer),
-        log: digestLog,
-      }),
-      { log: digestLog },
-    );
-    // Worked out once for the three figures of the line (it was three times, ~250 ms of a start).
-    const upcoming = scheduler.upcoming();
-    const names = (k: string) => upcoming.filter((u) => u.spec.kind === k);
-    const next = (k: string) =>
-      names(k)
-        .map((u) => u.next)
-        .filter((d): d is Date => d !== null)
-        .sort((a, b) => a.getTime() - b.getTime())[0];
-    const when = (d: Date | undefined) =>
-      d
-        ? `${formatDate(localDate(d, ctx.org.agency.timeZone), ctx.org.dates.format)} ${localTime(d, ctx.org.agency.timeZone)}`
-        : "not scheduled";
-    say(
-      `Digests:   to ${surfaces.posters.map((p) => p.platform).join(" and ")}; next team digest ${when(next("team"))}, agency summary ${when(next("agency"))}, nudges ${when(next("nudge"))}`,
-    );
-    // Catching up can take a while (a platform down means retries): it runs beside everything else.
-    void scheduler
-      .catchUp()
-      .then((caught) => {
-        for (const o of caught)
-          for (const p of o.outcomes)
-            logger
-              .child({ component: "digest" })
-              .info(`digest: caught up ${o.kind} ${o.scope} ${o.period} on ${p.platform}: ${p.status}`);
-      })
-      .catch((e: unknown) =>
-        digestLog(`digest: catching up failed (${e instanceof Error ? e.name : "error"})`),
-      );
-  } else {
-    say(
-      "Digests:   nothing is posted without Slack or Teams; `/sos digest preview` shows what they would say.",
-    );
-  }
+  const digests = startDigests(ctx, surfaces.posters, { logger, log: digestLog });
+  const scheduler = digests.scheduler;
+  say(digests.line);
 
   const local = (d: Date) =>
     `${formatDate(localDate(d, ctx.org.agency.timeZone), ctx.org.dates.format)} ${localTime(d, ctx.org.agency.timeZone)}`;
@@ -282,10 +236,9 @@ export async function start(argv: string[]): Promise<number> {
     watching.close();
     process.off("SIGHUP", onHangUp);
     await pruning.stop();
-    scheduler?.stop();
+    await digests.stop();
     await backups.stop();
     await readers?.close();
-    await renderer.close();
     await running.close();
     await metricsServer?.close();
     metrics.close();

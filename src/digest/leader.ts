@@ -1,5 +1,5 @@
 import pg from "pg";
-import { LOCK_SPACE } from "../store/pg/open.ts";
+import { LOCK_SPACE, SCHEDULE_LOCK } from "../store/pg/open.ts";
 
 /**
  * Which instance runs the digests' schedules. Every instance serves people, but only the leader's
@@ -29,8 +29,6 @@ export function soleLeader(): Leader {
   };
 }
 
-/** The schedules' advisory lock: the second half of the pair after `LOCK_SPACE` (1 is migrating). */
-export const SCHEDULE_LOCK = 2;
 /** How often an instance that does not lead tries to take the lead (and the leader checks it holds it). */
 export const LEADER_RETRY_MS = 15_000;
 

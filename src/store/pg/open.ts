@@ -23,7 +23,13 @@ export const PG_MIGRATIONS_DIR = join(PACKAGE_ROOT, "migrations-pg");
 
 /** Any advisory lock key of ours is this pair's first half: "sos!" in ASCII. */
 export const LOCK_SPACE = 0x736f7321;
+/**
+ * The second halves, one per lock, all here so no two can collide (the schedule lock once shared
+ * the set-up lock's 2, and a second instance waited for ever on the first's leadership to set up).
+ */
 const MIGRATION_LOCK = 1;
+export const SETUP_LOCK = 2;
+export const SCHEDULE_LOCK = 3;
 
 /**
  * Applies the PostgreSQL migrations not yet applied. Under an advisory lock, so two instances

@@ -4,10 +4,8 @@ import type { Leaver } from "../../domain/leavers.ts";
 import type { AgencyRecord } from "../meta.ts";
 import { planSync, type SyncPlan } from "../org-sync.ts";
 import type { StaffRow } from "../schema.ts";
-import { LOCK_SPACE, type PgStore } from "./open.ts";
+import { LOCK_SPACE, type PgStore, SETUP_LOCK } from "./open.ts";
 import { cases, meta, staff, teams } from "./schema.ts";
-
-const SETUP_LOCK = 2;
 
 export interface PgSetUp {
   readonly agency: "recorded" | "renamed" | "same";
