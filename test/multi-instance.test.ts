@@ -14,9 +14,9 @@ import { type Recorder, startSlackRecorder } from "./slack/recorder.ts";
  * the first one stored. Slack's Web API and response_urls are a local recorder; every wait is on a
  * banner, a log line or a recorded call, with a deadline.
  *
- * Not here yet (they need the digest ledger's claims and the schedule leader, built on another
- * branch this round): a digest due in both instances posted once, and the leader killed mid-week
- * with the other posting the rest.
+ * The schedules: the week's digests are due in both instances (they start on the demo's Tuesday,
+ * the team digests were due on Monday); only the schedule lock's holder posts them, and when it is
+ * killed in the middle of one, the other takes the lock over and posts the rest, each message once.
  */
 
 const SECRET = "multi-instance-signing-secret";
@@ -142,5 +142,80 @@ suite("two sos start instances on one PostgreSQL database", { timeout: PATIENCE_
       [id],
     );
     expect(Number(retractions.rows[0]?.n)).toBe(1);
+  });
+});
+
+suite("the digests' schedules on two instances of one PostgreSQL database", {
+  timeout: PATIENCE_MS * 4,
+}, () => {
+  let dir: string;
+  let db: { url: string; drop(): Promise<void> };
+  let slack: Recorder;
+  let pool: pg.Pool;
+  const running: RunningSos[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "sos-multi-digests-"));
+    db = await emptyPgDatabase();
+    slack = await startSlackRecorder();
+    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  });
+  afterAll(async () => {
+    for (const r of running) await r.stop();
+    await pool?.end();
+    await slack?.close();
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const posts = () => slack.of("chat.postMessage");
+  const shown = (c: { body: Record<string, unknown> }) =>
+    `${String(c.body.channel)} ${JSON.stringify(c.body.blocks)}`;
+
+  test("a digest due in both goes out once; the leader killed mid-digest, the other posts the rest", async () => {
+    const env = {
+      DATABASE_URL: db.url,
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+    };
+    // Slack takes the first message of the catch-up and holds its answer to the second: the
+    // leader is then in the middle of a digest (the other digests go on beside it).
+    const release = slack.holdNext("chat.postMessage", 1);
+    const first = await startSos(dir, env);
+    await slack.waitFor(() => posts().length >= 2, PATIENCE_MS);
+    const second = await startSos(dir, env);
+    running.push(second);
+    expect(first.out()).toContain("Schedules: this instance runs them (it holds the schedule lock)\n");
+    expect(second.out()).toContain(
+      "Schedules: another instance runs them; this one takes over if it stops\n",
+    );
+
+    first.child.kill("SIGKILL");
+    await new Promise((r) => first.child.once("exit", r));
+    release();
+    // The lock went with the killed session: the second takes it on its next try and catches up,
+    // resuming the run that stopped (its process is gone) and posting the digests not yet begun.
+    await second.waitForLog(/^digest: caught up \S+ \S+ \S+ on slack: posted/);
+
+    const slots = await pool.query<{ kind: string; scope: string; n: number; posting: number }>(
+      `SELECT kind, scope, count(*)::integer AS n, count(*) FILTER (WHERE status = 'posting')::integer AS posting
+       FROM digest_runs WHERE NOT forced GROUP BY kind, scope, period, platform`,
+    );
+    expect(slots.rows.length).toBeGreaterThan(1);
+    for (const slot of slots.rows)
+      expect({ ...slot, n: slot.n, posting: slot.posting }).toMatchObject({ n: 1, posting: 0 });
+    const parts = await pool.query<{ n: number }>(
+      "SELECT count(*)::integer AS n FROM digest_parts p JOIN digest_runs r ON r.id = p.run_id WHERE r.kind = 'team'",
+    );
+    expect(parts.rows[0]!.n).toBeGreaterThan(2);
+
+    // Every message once; the one whose answer never came once more, saying it may repeat.
+    const marked = posts().filter((c) => JSON.stringify(c.body.blocks).includes("may repeat"));
+    expect(marked).toHaveLength(1);
+    const unmarked = posts()
+      .filter((c) => !marked.includes(c))
+      .map(shown);
+    expect(new Set(unmarked).size).toBe(unmarked.length);
   });
 });

@@ -1,7 +1,7 @@
 import type { Ctx } from "../commands/ctx.ts";
 import type { Leader } from "../digest/leader.ts";
 import type { DigestPoster } from "../digest/post.ts";
-import { createRunner } from "../digest/runner.ts";
+import { createRunner, type RunOutcome } from "../digest/runner.ts";
 import { createScheduler, type Scheduler } from "../digest/scheduler.ts";
 import { digestPictures } from "../digest/whiteboard.ts";
 import { formatDate, localDate, localTime } from "../domain/dates.ts";
@@ -34,10 +34,17 @@ export function startDigests(
       stop: () => renderer.close(),
     };
   const { log, logger } = opts;
+  const caughtUp = (caught: readonly RunOutcome[]) => {
+    for (const o of caught)
+      for (const p of o.outcomes)
+        logger
+          .child({ component: "digest" })
+          .info(`digest: caught up ${o.kind} ${o.scope} ${o.period} on ${p.platform}: ${p.status}`);
+  };
   const scheduler = createScheduler(
     ctx,
     createRunner({ ctx, posters: [...posters], picture: (c, id) => digestPictures(c, id, renderer), log }),
-    { log, ...(opts.leader ? { leader: opts.leader } : {}) },
+    { log, caughtUp, ...(opts.leader ? { leader: opts.leader } : {}) },
   );
   // Worked out once for the three figures of the line (it was three times, ~250 ms of a start).
   const upcoming = scheduler.upcoming();
@@ -53,13 +60,7 @@ export function startDigests(
   const line = `Digests:   to ${posters.map((p) => p.platform).join(" and ")}; next team digest ${when(next("team"))}, agency summary ${when(next("agency"))}, nudges ${when(next("nudge"))}`;
   void scheduler
     .catchUp()
-    .then((caught) => {
-      for (const o of caught)
-        for (const p of o.outcomes)
-          logger
-            .child({ component: "digest" })
-            .info(`digest: caught up ${o.kind} ${o.scope} ${o.period} on ${p.platform}: ${p.status}`);
-    })
+    .then(caughtUp)
     .catch((e: unknown) => log(`digest: catching up failed (${e instanceof Error ? e.name : "error"})`));
   return {
     scheduler,

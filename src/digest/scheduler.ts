@@ -46,7 +46,13 @@ export interface Scheduler {
 export function createScheduler(
   ctx: Ctx,
   runner: Runner,
-  opts: { log?: (line: string) => void; timers?: boolean; leader?: Leader } = {},
+  opts: {
+    log?: (line: string) => void;
+    timers?: boolean;
+    leader?: Leader;
+    /** told what a catch-up on taking the lead ran (start-up's own catch-up is the caller's) */
+    caughtUp?: (caught: RunOutcome[]) => void;
+  } = {},
 ): Scheduler {
   const leader = opts.leader ?? soleLeader();
   // A reload never changes the time zone (it is refused): the periods are keyed on it.
@@ -83,7 +89,10 @@ export function createScheduler(
     return catching;
   };
   leader.onChange((leads) => {
-    if (leads) catchUp().catch(() => log("digest: catching up failed"));
+    if (leads)
+      catchUp()
+        .then((caught) => opts.caughtUp?.(caught))
+        .catch(() => log("digest: catching up failed"));
   });
 
   /**
