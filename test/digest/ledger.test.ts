@@ -12,6 +12,7 @@ import { teamDigest } from "../../src/digest/team-digest.ts";
 import type { DigestView } from "../../src/digest/views.ts";
 import type { Actor } from "../../src/domain/access.ts";
 import type { NewRun } from "../../src/store/ledger.ts";
+import { SCHEDULE_LOCK } from "../../src/store/pg/open.ts";
 import {
   describeEachStore,
   emptyPgDatabase,
@@ -300,7 +301,8 @@ describe.skipIf(!PG_AVAILABLE)("one leader for the schedules on PostgreSQL", () 
     // The leader's session dies (a network cut, its host gone): the server lets the lock go with it.
     const lost = new Promise<void>((resolve) => a.leader.onChange((l) => !l && resolve()));
     const [holder] = await admin<{ pid: number }>(
-      "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = 2 AND granted",
+      "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted",
+      [SCHEDULE_LOCK],
     );
     expect(holder).toBeDefined();
     // With a timeout the call returns once the session has ended, its locks released.
