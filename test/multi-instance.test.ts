@@ -7,12 +7,14 @@ import { PATIENCE_MS, type RunningSos, startSos } from "./helpers/sos-start.ts";
 import { emptyPgDatabase, PG_AVAILABLE } from "./helpers/stores.ts";
 import { sign, U } from "./slack/harness.ts";
 import { type Recorder, startSlackRecorder } from "./slack/recorder.ts";
+import { cardOf, personalMessage, sends } from "./teams/harness.ts";
+import { startTeamsRecorder, type Recorder as TeamsRecorder } from "./teams/recorder.ts";
 
 /**
  * Two real `sos start` processes on one PostgreSQL database, as an agency running two instances
  * behind a load balancer: a retry that lands on the other instance is answered once, from the row
- * the first one stored. Slack's Web API and response_urls are a local recorder; every wait is on a
- * banner, a log line or a recorded call, with a deadline.
+ * the first one stored. Slack's Web API and response_urls are a local recorder, and so is the Teams
+ * Bot Connector; every wait is on a banner, a log line or a recorded call, with a deadline.
  *
  * The schedules: the week's digests are due in both instances (they start on the demo's Tuesday,
  * the team digests were due on Monday); only the schedule lock's holder posts them, and when it is
@@ -217,5 +219,81 @@ suite("the digests' schedules on two instances of one PostgreSQL database", {
       .filter((c) => !marked.includes(c))
       .map(shown);
     expect(new Set(unmarked).size).toBe(unmarked.length);
+  });
+});
+
+suite("two sos start instances on one PostgreSQL database, serving Teams", {
+  timeout: PATIENCE_MS * 3,
+}, () => {
+  let dir: string;
+  let db: { url: string; drop(): Promise<void> };
+  let connector: TeamsRecorder;
+  let a: RunningSos;
+  let b: RunningSos;
+  let pool: pg.Pool;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "sos-multi-teams-"));
+    db = await emptyPgDatabase();
+    connector = await startTeamsRecorder();
+    // No platform credentials: local mode, where Teams is answered without tokens on this machine's
+    // loopback address (the Agents Playground's set-up), and replies go to the local connector.
+    const env = { DATABASE_URL: db.url };
+    a = await startSos(dir, env);
+    b = await startSos(dir, env);
+    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  }, PATIENCE_MS * 2);
+  afterAll(async () => {
+    const codes = [await a?.stop(), await b?.stop()];
+    await pool?.end();
+    await connector?.close();
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+    expect(codes).toEqual([0, 0]);
+  });
+
+  async function post(to: RunningSos, activity: object) {
+    const res = await fetch(`http://127.0.0.1:${to.port}/api/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(activity),
+    });
+    expect(res.status).toBeLessThan(300);
+  }
+
+  test("both serve Teams on PostgreSQL, anonymous in local mode on loopback", async () => {
+    for (const app of [a, b]) {
+      expect(app.out()).toContain(
+        "sos-dashboards: local mode (no Slack or Teams credentials set) on PostgreSQL\n",
+      );
+      expect(app.out()).toContain("POST /api/messages: Microsoft Teams, anonymous (local mode)");
+      expect(app.out()).not.toContain("Not yet on PostgreSQL: Teams");
+      const health = await fetch(`http://127.0.0.1:${app.port}/healthz`);
+      expect(await health.json()).toMatchObject({ ok: true, surfaces: ["teams"] });
+    }
+  });
+
+  test("the same Teams message (one activity id) sent to A, then again to B: one row, one reply each saying the same", async () => {
+    const count = async () =>
+      Number(
+        (
+          await pool.query<{ n: string }>(
+            "SELECT count(*) AS n FROM practice_events WHERE case_id = '32346' AND element = 'mapping-with-family'",
+          )
+        ).rows[0]?.n,
+      );
+    const before = await count();
+    const message = personalMessage(connector, "sos mapped-with-family 32346", { id: "teams-multi-1" });
+    await post(a, message);
+    await post(b, message);
+    const replies = sends(connector.calls).filter((c) => c.path.includes("/activities"));
+    expect(replies).toHaveLength(2);
+    const [fromA, fromB] = replies.map((c) => cardOf(c).fallbackText);
+    expect(fromA).toMatch(/^Recorded Mapping with Family .* for case 32346/);
+    expect(fromB).toBe(fromA);
+    expect(await count()).toBe(before + 1);
+    // Where the app is installed is kept once, in the database both instances read.
+    const places = await pool.query<{ id: string }>("SELECT id FROM teams_conversations");
+    expect(places.rows.map((r) => r.id)).toEqual([String((message.conversation as { id: string }).id)]);
   });
 });

@@ -16,10 +16,11 @@ import { lineLog, logger } from "../../src/obs/logger.ts";
 import { createAdmission } from "../../src/server/admission.ts";
 import { type ActionData, onCardAction } from "./actions.ts";
 import type { MicrosoftEndpoints, TeamsSettings } from "./config.ts";
-import { installations } from "./conversations.ts";
+import type { Installations } from "./conversations.ts";
 import { FILE_CONSENT_INVOKE, onFileConsent } from "./files.ts";
 import { EmailCache } from "./identity.ts";
 import { onInstallationUpdate, onMembersAdded, onMembersRemoved } from "./install.ts";
+import { sqliteInstallations } from "./installations-sqlite.ts";
 import { onTextMessage } from "./messages.ts";
 import { noticeCard } from "./render/adaptive-card.ts";
 import { audienceOf, type BotDeps, cardMessage, errorName, replaceCard } from "./turn.ts";
@@ -51,6 +52,8 @@ export function createTeamsBot(
     microsoft?: MicrosoftEndpoints;
     /** messages served at once before one more is told the server is busy (default 256) */
     maxInFlight?: number;
+    /** where conversation references are kept (default: the SQLite file, `ctx.store`) */
+    installs?: Installations;
   } = {},
 ): TeamsBot {
   const standIn = settings.appId ? opts.microsoft : undefined;
@@ -81,7 +84,7 @@ export function createTeamsBot(
   const agent = new AgentApplication<TurnState>({ adapter, removeRecipientMention: true });
   const deps: BotDeps = {
     ctx,
-    installs: installations(ctx),
+    installs: opts.installs ?? sqliteInstallations(ctx.store),
     emails: new EmailCache(),
     lookups: Boolean(settings.appId),
     nonce: opts.nonce ?? (() => randomUUID()),

@@ -1,8 +1,6 @@
 import type { Activity, ConversationReference } from "@microsoft/agents-activity";
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Ctx } from "../../src/app/context.ts";
-import { type TeamsConversationRow, teamsConversations as t } from "../../src/store/schema.ts";
+import type { TeamsConversationRow } from "../../src/store/schema.ts";
 
 /**
  * Where the app is installed (a personal chat, a channel, a group chat), kept in the database with
@@ -80,83 +78,35 @@ const StoredReferenceSchema = z.looseObject({
   serviceUrl: z.string().optional(),
 });
 
-export function installations(ctx: Ctx) {
-  const db = ctx.store.db;
-  const toInstallation = (r: TeamsConversationRow): Installation => ({
+/** A stored row, as either store returns it, read back as an installation. */
+export function toInstallation(r: TeamsConversationRow): Installation {
+  return {
     id: r.id,
     kind: r.kind,
     teamId: r.teamId,
     staffId: r.staffId,
     reference: StoredReferenceSchema.parse(r.reference),
     removedAt: r.removedAt,
-  });
-  return {
-    /**
-     * Records (or refreshes) a place the app is in. Writes only when something changed, so calling
-     * it on every message costs a read. A known staff member is kept when this turn knows none.
-     */
-    remember(place: Place, staffId: number | null, at: string): void {
-      const { reference } = place;
-      db.insert(t)
-        .values({ ...place, reference, staffId, installedAt: at, updatedAt: at })
-        .onConflictDoUpdate({
-          target: t.id,
-          set: {
-            kind: place.kind,
-            teamId: sql`coalesce(excluded.team_id, ${t.teamId})`,
-            userId: sql`coalesce(excluded.user_id, ${t.userId})`,
-            staffId: sql`coalesce(excluded.staff_id, ${t.staffId})`,
-            reference,
-            updatedAt: at,
-            removedAt: null,
-          },
-          setWhere: sql`${t.reference} IS NOT excluded.reference OR ${t.kind} IS NOT excluded.kind
-            OR ${t.removedAt} IS NOT NULL
-            OR (excluded.staff_id IS NOT NULL AND ${t.staffId} IS NOT excluded.staff_id)
-            OR (excluded.team_id IS NOT NULL AND ${t.teamId} IS NOT excluded.team_id)`,
-        })
-        .run();
-    },
-
-    /** The app was removed from there: the row stays, marked, so a post can say so. */
-    forget(id: string, at: string): void {
-      db.update(t)
-        .set({ removedAt: at, updatedAt: at })
-        .where(and(eq(t.id, id), isNull(t.removedAt)))
-        .run();
-    },
-
-    get(id: string): Installation | undefined {
-      const r = db.select().from(t).where(eq(t.id, id)).get();
-      return r && toInstallation(r);
-    },
-
-    /** The staff member's personal chat with the app, if they have one. */
-    personal(staffId: number): Installation | undefined {
-      const r = db
-        .select()
-        .from(t)
-        .where(and(eq(t.kind, "personal"), eq(t.staffId, staffId), isNull(t.removedAt)))
-        .orderBy(desc(t.updatedAt))
-        .get();
-      return r && toInstallation(r);
-    },
-
-    /** Some channel the app is in: its service URL and tenant serve for a channel not yet seen. */
-    anyChannel(): Installation | undefined {
-      const r = db
-        .select()
-        .from(t)
-        .where(and(eq(t.kind, "channel"), isNull(t.removedAt)))
-        .orderBy(desc(t.updatedAt))
-        .get();
-      return r && toInstallation(r);
-    },
-
-    all(): Installation[] {
-      return db.select().from(t).orderBy(t.installedAt).all().map(toInstallation);
-    },
   };
 }
 
-export type Installations = ReturnType<typeof installations>;
+/**
+ * Where the app is installed, on whichever store the app runs: SQLite (installations-sqlite.ts)
+ * or PostgreSQL (installations-pg.ts), chosen where the Teams surface is made. Async, since the
+ * PostgreSQL one is; each call is one statement, so each write is its own transaction.
+ */
+export interface Installations {
+  /**
+   * Records (or refreshes) a place the app is in. Writes only when something changed, so calling
+   * it on every message costs a read. A known staff member is kept when this turn knows none.
+   */
+  remember(place: Place, staffId: number | null, at: string): Promise<void>;
+  /** The app was removed from there: the row stays, marked, so a post can say so. */
+  forget(id: string, at: string): Promise<void>;
+  get(id: string): Promise<Installation | undefined>;
+  /** The staff member's personal chat with the app, if they have one. */
+  personal(staffId: number): Promise<Installation | undefined>;
+  /** Some channel the app is in: its service URL and tenant serve for a channel not yet seen. */
+  anyChannel(): Promise<Installation | undefined>;
+  all(): Promise<Installation[]>;
+}

@@ -49,7 +49,7 @@ export function teamsDigestPoster(
       return ctx.org.teams.find((t) => t.id === scope.teamId)?.channels.teams;
     },
     // Someone who has not added the app cannot be reached here: not a failure of the run.
-    addressOf: async (actor) => (teams.reaches(actor) ? String(actor.staffId) : null),
+    addressOf: async (actor) => ((await teams.reaches(actor)) ? String(actor.staffId) : null),
     layout(doc, message, to) {
       // A card carries the compact picture (a few KB); the full one is for files.
       const picture = to.kind === "channel" ? (message.compactPicture ?? message.picture) : undefined;

@@ -2,6 +2,7 @@ import type { Ctx } from "../../src/app/context.ts";
 import { isLoopbackHost, type Mount, serverOrigin } from "../../src/server/http.ts";
 import { createTeamsBot, type TeamsBot } from "./bot.ts";
 import type { MicrosoftEndpoints, TeamsEnv, TeamsSettings } from "./config.ts";
+import type { Installations } from "./conversations.ts";
 import { createPoster, type TeamsPoster } from "./proactive.ts";
 import { mountTeams, TEAMS_PATH } from "./route.ts";
 
@@ -32,6 +33,8 @@ export function createTeamsSurface(
     microsoft?: MicrosoftEndpoints;
     /** messages served at once before one more is told the server is busy */
     maxInFlight?: number;
+    /** where conversation references are kept (default: the SQLite file) */
+    installs?: Installations;
   } = {},
 ): TeamsSurface {
   const bot = createTeamsBot(ctx, settings, opts);
@@ -58,9 +61,10 @@ export function teamsSurfaceFor(
   ctx: Ctx,
   teams: TeamsEnv,
   where: { local: boolean; host: string; port: string; production: boolean },
+  store: { installs?: Installations } = {},
 ): { surface: TeamsSurface | null; warnings: string[] } {
   const warnings = [...teams.warnings];
-  if (teams.settings.appId) return { surface: createTeamsSurface(ctx, teams.settings), warnings };
+  if (teams.settings.appId) return { surface: createTeamsSurface(ctx, teams.settings, store), warnings };
   if (!where.local) return { surface: null, warnings };
   if (where.production) {
     warnings.push(
@@ -75,5 +79,5 @@ export function teamsSurfaceFor(
     return { surface: null, warnings };
   }
   const describe = `POST ${TEAMS_PATH}: Microsoft Teams, anonymous (local mode); try: npx agentsplayground -e ${serverOrigin(where.host, where.port)}${TEAMS_PATH} -c msteams`;
-  return { surface: createTeamsSurface(ctx, {}, { describe }), warnings };
+  return { surface: createTeamsSurface(ctx, {}, { ...store, describe }), warnings };
 }

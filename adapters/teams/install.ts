@@ -12,7 +12,7 @@ import { audienceOf, type BotDeps, cardMessage, rememberPlace, whoIs } from "./t
 export async function onInstallationUpdate(deps: BotDeps, turn: TurnContext): Promise<void> {
   const action = turn.activity.action ?? "";
   if (action.startsWith("remove")) {
-    forget(deps, turn);
+    await forget(deps, turn);
     return;
   }
   if (!action.startsWith("add")) return;
@@ -22,17 +22,17 @@ export async function onInstallationUpdate(deps: BotDeps, turn: TurnContext): Pr
 
 export async function onMembersAdded(deps: BotDeps, turn: TurnContext): Promise<void> {
   const bot = turn.activity.recipient?.id;
-  if ((turn.activity.membersAdded ?? []).some((m) => m.id === bot)) rememberPlace(deps, turn, null);
+  if ((turn.activity.membersAdded ?? []).some((m) => m.id === bot)) await rememberPlace(deps, turn, null);
 }
 
 export async function onMembersRemoved(deps: BotDeps, turn: TurnContext): Promise<void> {
   const bot = turn.activity.recipient?.id;
-  if ((turn.activity.membersRemoved ?? []).some((m) => m.id === bot)) forget(deps, turn);
+  if ((turn.activity.membersRemoved ?? []).some((m) => m.id === bot)) await forget(deps, turn);
 }
 
-function forget(deps: BotDeps, turn: TurnContext): void {
+async function forget(deps: BotDeps, turn: TurnContext): Promise<void> {
   const place = placeOf(turn.activity);
-  if (place) deps.installs.forget(place.id, deps.ctx.clock.now().toISOString());
+  if (place) await deps.installs.forget(place.id, deps.ctx.clock.now().toISOString());
 }
 
 function welcome(deps: BotDeps, turn: TurnContext, name: string | undefined): string {

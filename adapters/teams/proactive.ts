@@ -30,7 +30,7 @@ export interface TeamsPoster {
   /** a message in the person's personal chat with the app */
   postToUser(staff: Actor, card: AdaptiveCard, text: string): Promise<PostResult>;
   /** whether the person has the app in a personal chat, so they can get a message there */
-  reaches(staff: Actor): boolean;
+  reaches(staff: Actor): Promise<boolean>;
   /**
    * A reply in the thread a `postToChannel` started (its `conversationId`, `19:…;messageid=…`); for
    * a group chat's id, one more message in the chat.
@@ -116,7 +116,7 @@ export function createPoster(bot: TeamsBot, opts: { timeoutMs?: number } = {}): 
     } catch (e) {
       const status = refused(e);
       if (status === null) return failed(where, e);
-      installs.forget(row.id, now());
+      await installs.forget(row.id, now());
       return notInstalled(
         `Teams refused the post to ${where} (HTTP ${status}): the app is no longer installed there. It can be added again from Apps in Teams.`,
       );
@@ -125,7 +125,7 @@ export function createPoster(bot: TeamsBot, opts: { timeoutMs?: number } = {}): 
 
   return {
     async postToChannel(channelId, card, text) {
-      const row = installs.get(channelId);
+      const row = await installs.get(channelId);
       if (row?.removedAt) {
         return notInstalled(
           `The app was removed from the team of Teams channel ${channelId} (${row.removedAt.slice(0, 10)}), so nothing can be posted there. Add the app to that team again.`,
@@ -133,7 +133,7 @@ export function createPoster(bot: TeamsBot, opts: { timeoutMs?: number } = {}): 
       }
       if (row && row.kind !== "channel") return continueIn(row, card, text, `the Teams chat ${channelId}`);
       // A channel not seen yet: Teams itself says whether the app is in its team.
-      const known = row ?? installs.anyChannel();
+      const known = row ?? (await installs.anyChannel());
       if (!known) {
         return notInstalled(
           `The app is not installed in any team yet, so it can't post to Teams channel ${channelId}. Add the app to the team that has this channel.`,
@@ -166,7 +166,7 @@ export function createPoster(bot: TeamsBot, opts: { timeoutMs?: number } = {}): 
       } catch (e) {
         const status = refused(e);
         if (status === null) return failed(`Teams channel ${channelId}`, e);
-        if (row) installs.forget(channelId, now());
+        if (row) await installs.forget(channelId, now());
         return notInstalled(
           `Teams refused the post to channel ${channelId} (HTTP ${status}): the app is not installed in that channel's team. Add the app to the team.`,
         );
@@ -175,9 +175,9 @@ export function createPoster(bot: TeamsBot, opts: { timeoutMs?: number } = {}): 
 
     async postInThread(conversationId, card, text) {
       const channelId = conversationId.split(";")[0]!;
-      const row = installs.get(channelId);
+      const row = await installs.get(channelId);
       if (row && row.kind !== "channel") return continueIn(row, card, text, `the Teams chat ${channelId}`);
-      const known = row && !row.removedAt ? row : installs.anyChannel();
+      const known = row && !row.removedAt ? row : await installs.anyChannel();
       if (!known) {
         return notInstalled(
           `The app is not installed in any team any more, so it can't post to Teams channel ${channelId}. Add the app to the team that has this channel.`,
@@ -195,10 +195,10 @@ export function createPoster(bot: TeamsBot, opts: { timeoutMs?: number } = {}): 
       );
     },
 
-    reaches: (staff) => installs.personal(staff.staffId) !== undefined,
+    reaches: async (staff) => (await installs.personal(staff.staffId)) !== undefined,
 
     async postToUser(staff, card, text) {
-      const row = installs.personal(staff.staffId);
+      const row = await installs.personal(staff.staffId);
       if (!row) {
         return notInstalled(
           `${staff.name} has not added the app in Teams (or has removed it), so they can't get a personal message. They can add it from Apps in Teams, or an admin can install it for them.`,

@@ -34,14 +34,14 @@ export async function whoIs(deps: BotDeps, turn: TurnContext): Promise<Identity>
     (status) => deps.log(`teams: member lookup failed${status ? ` (HTTP ${status})` : ""}`),
     deps.lookups,
   );
-  rememberPlace(deps, turn, who.actor?.staffId ?? null);
+  await rememberPlace(deps, turn, who.actor?.staffId ?? null);
   return who;
 }
 
-export function rememberPlace(deps: BotDeps, turn: TurnContext, staffId: number | null): void {
+export async function rememberPlace(deps: BotDeps, turn: TurnContext, staffId: number | null): Promise<void> {
   const place = placeOf(turn.activity);
   if (place) {
-    deps.installs.remember(
+    await deps.installs.remember(
       place,
       place.kind === "personal" ? staffId : null,
       deps.ctx.clock.now().toISOString(),

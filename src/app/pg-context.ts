@@ -24,7 +24,7 @@ import {
 
 /**
  * What is not on PostgreSQL yet: the SQLite file's own handles (`Ctx.store`, `Ctx.repo`), which the
- * digests, the views for non-chat surfaces, App Home, Teams conversations and the lifetime tools
+ * digests, the views for non-chat surfaces, App Home and the lifetime tools
  * still read synchronously. On PostgreSQL they are this: any use says plainly what it was, so a
  * part that has not moved onto `Records` fails loudly instead of reading an empty or another file.
  */

@@ -24,7 +24,7 @@ const teams: TeamsPoster = {
   postToChannel: never,
   postToUser: never,
   postInThread: never,
-  reaches: () => false,
+  reaches: async () => false,
 };
 
 test("one poster per platform served, each finding its channels in the config", () => {

@@ -1,5 +1,7 @@
 import { startConsoleChat } from "../../adapters/console/chat.ts";
 import { slackSurface } from "../../adapters/slack/index.ts";
+import { teamsSurfaceFor } from "../../adapters/teams/index.ts";
+import { pgInstallations } from "../../adapters/teams/installations-pg.ts";
 import { UsageError } from "../app/boot.ts";
 import { DEMO_CONFIG, resolveConfigPath } from "../app/paths.ts";
 import { bootPg } from "../app/pg-context.ts";
@@ -32,7 +34,8 @@ import { startDigests } from "./start-digests.ts";
  * agency claimed and the staff synced as on SQLite, then the chat platforms served on the async
  * `Records` port, so several instances can serve one database. What only the SQLite file has (its
  * lock file, WAL checkpoints, `sos backup`'s schedule, reader threads over the file) is said in one
- * line each, not half-run; what has not moved off the SQLite handles yet is said the same way.
+ * line each, not half-run; what has not moved off the SQLite handles yet is said the same way. Slack, Teams and the console
+ * chat are served as on SQLite.
  */
 export async function startOnPostgres(
   url: string,
@@ -64,8 +67,25 @@ export async function startOnPostgres(
     const slack = slackSurface(ctx, platforms.slack.settings, {
       homeRefresh: { shared: { claims: pgHomeClaims(store), wallNow: () => Date.now() } },
     });
-    const mounts: Mount[] = slack ? [slack.mount] : [];
-    say(`sos-dashboards: ${slack ? "slack" : "local mode (no Slack credentials set)"} on PostgreSQL`);
+    // Teams as on SQLite (token-checked with credentials; anonymous only in local mode on a loopback
+    // address outside production), its conversation references kept in the database so every
+    // instance can post where any of them was told the app is.
+    const teams = teamsSurfaceFor(
+      ctx,
+      platforms.teams,
+      {
+        local: platforms.local,
+        host,
+        port: process.env.PORT || "3978",
+        production: process.env.NODE_ENV === "production",
+      },
+      { installs: pgInstallations(store) },
+    );
+    const mounts = [slack?.mount, teams.surface?.mount].filter((m): m is Mount => m !== undefined);
+    const warnings = [...platforms.slack.warnings, ...teams.warnings];
+    say(
+      `sos-dashboards: ${platforms.local ? (warnings.length > 0 ? "local mode (see the warnings below)" : "local mode (no Slack or Teams credentials set)") : mounts.map((m) => m.name).join(" and ")} on PostgreSQL`,
+    );
     say(
       `Config:    ${shown(configPath)} (${ctx.org.agency.name}: ${ctx.org.teams.length} team${ctx.org.teams.length === 1 ? "" : "s"}, ${ctx.org.staff.length} staff)`,
     );
@@ -85,21 +105,23 @@ export async function startOnPostgres(
         `Env file:  read ${shown(envFile.path)} (${envFile.set.length} set${envFile.kept.length > 0 ? `; ${envFile.kept.join(", ")} already set, kept as they were` : ""})`,
       );
     if (setUp) for (const l of setUpLines(setUp, store.shown, ctx.org)) say(l);
-    for (const w of [...ctx.org.warnings, ...platforms.slack.warnings]) say(`Warning:   ${w}`);
+    for (const w of [...ctx.org.warnings, ...warnings]) say(`Warning:   ${w}`);
     say(
       "SQLite-only: no WAL checkpointer, lock file or `sos backup` schedule here: back PostgreSQL up with its own tools (pg_dump, base backups).",
     );
-    if (platforms.teams.configured || platforms.local)
-      say(
-        "Not yet on PostgreSQL: Teams (its conversation references), so it is not served; use SQLite for Teams.",
-      );
     say(
       "Not yet on PostgreSQL: the HTTP API (its clients), reader threads, and config reload: a config change needs a restart.",
     );
     // The digests: every instance builds the runner, only the advisory lock's holder runs the
     // schedules and the catch-up; another takes the lock over when the holder's session ends.
     const digestLog = lineLog(logger, "digest", "warn");
-    const posters = platforms.local || !slack ? [] : digestPosters(ctx, { slack: slack.poster });
+    // As on SQLite: in local mode Teams is only the Agents Playground, nothing to post digests to.
+    const posters = platforms.local
+      ? []
+      : digestPosters(ctx, {
+          ...(slack ? { slack: slack.poster } : {}),
+          ...(teams.surface ? { teams: teams.surface.poster } : {}),
+        });
     const leader = posters.length > 0 ? pgLeaderFor(store.pool, { log: digestLog }) : undefined;
     const digests = startDigests(ctx, posters, { logger, log: digestLog, ...(leader ? { leader } : {}) });
     say(digests.line);
@@ -155,7 +177,7 @@ export async function startOnPostgres(
     };
     process.once("SIGTERM", () => void stop().then(() => process.exit(0)));
     const first = ctx.people.all().find((a) => a.role === "worker") ?? ctx.people.all()[0];
-    if (!slack && process.stdin.isTTY && first) {
+    if (platforms.local && process.stdin.isTTY && first) {
       say("");
       say(`Console:   you are ${first.name} (${first.role}); type help.`);
       await startConsoleChat(ctx, first, { input: process.stdin, output: process.stdout });

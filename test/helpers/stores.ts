@@ -44,6 +44,8 @@ export interface StoreTestCtx {
   /** every row of every table, as text: two equal snapshots mean nothing changed */
   snapshot(): Promise<string>;
   close(): Promise<void>;
+  /** the PostgreSQL store itself, for a port built on it (absent on SQLite: `ctx.store` is the file) */
+  readonly pgStore?: PgStore;
 }
 
 /**
@@ -96,6 +98,7 @@ export async function makeStoreCtx(
     return {
       kind,
       ctx,
+      pgStore: opened,
       as,
       run: (email, text, extra = {}) =>
         runCommand(ctx, { actor: as(email), text, surface: "cli", audience: "private", ...extra }),

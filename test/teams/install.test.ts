@@ -52,7 +52,7 @@ describe("installing the app stores where it can post later", () => {
   test("personal install: the reference is stored with the staff member, and a welcome sent", async () => {
     const r = await installPersonal();
     expect(r.status).toBe(200);
-    const [row] = app.surface.bot.deps.installs.all();
+    const [row] = await app.surface.bot.deps.installs.all();
     expect(row).toMatchObject({
       id: PERSONAL.id,
       kind: "personal",
@@ -73,14 +73,14 @@ describe("installing the app stores where it can post later", () => {
 
   test("team install: the channel is stored by its own id, with its team and no person", async () => {
     await installTeam();
-    const [row] = app.surface.bot.deps.installs.all();
+    const [row] = await app.surface.bot.deps.installs.all();
     expect(row).toMatchObject({ id: GENERAL, kind: "channel", teamId: TEAM_ID, staffId: null });
     expect(row!.reference).not.toHaveProperty("user");
   });
 
   test("a message in a channel thread stores the channel, not the thread", async () => {
     await app.post(channelMessage(rec, "sos whoami"));
-    const [row] = app.surface.bot.deps.installs.all();
+    const [row] = await app.surface.bot.deps.installs.all();
     expect(row).toMatchObject({ id: CHANNEL_ID, kind: "channel", teamId: TEAM_ID });
     expect(row!.reference.conversation.id).toBe(CHANNEL_ID);
   });
@@ -88,11 +88,13 @@ describe("installing the app stores where it can post later", () => {
   test("the same install twice keeps one row; removing the app marks it, adding it again clears the mark", async () => {
     await installPersonal();
     await installPersonal();
-    expect(app.surface.bot.deps.installs.all()).toHaveLength(1);
+    expect(await app.surface.bot.deps.installs.all()).toHaveLength(1);
     await app.post(activity(rec, { type: "installationUpdate", action: "remove", conversation: PERSONAL }));
-    expect(app.surface.bot.deps.installs.get(PERSONAL.id)?.removedAt).toBe("2016-03-01T12:00:00.000Z");
+    expect((await app.surface.bot.deps.installs.get(PERSONAL.id))?.removedAt).toBe(
+      "2016-03-01T12:00:00.000Z",
+    );
     await app.post(personalMessage(rec, "sos whoami"));
-    expect(app.surface.bot.deps.installs.get(PERSONAL.id)?.removedAt).toBeNull();
+    expect((await app.surface.bot.deps.installs.get(PERSONAL.id))?.removedAt).toBeNull();
   });
 
   test("a message where nothing changed writes nothing", async () => {
@@ -102,7 +104,9 @@ describe("installing the app stores where it can post later", () => {
       await timed.post(personalMessage(rec, "sos whoami"));
       clock.advance(3_600_000);
       await timed.post(personalMessage(rec, "sos whoami"));
-      expect(timed.surface.bot.deps.installs.all()[0]).toMatchObject({ staffId: timed.t.as(JANE).staffId });
+      expect((await timed.surface.bot.deps.installs.all())[0]).toMatchObject({
+        staffId: timed.t.as(JANE).staffId,
+      });
       const row = timed.t.ctx.store.sqlite.prepare("SELECT updated_at AS u FROM teams_conversations").get();
       expect(row).toEqual({ u: "2016-03-01T12:00:00.000Z" });
     } finally {
@@ -120,7 +124,7 @@ describe("installing the app stores where it can post later", () => {
         membersRemoved: [{ id: BOT.id }],
       }),
     );
-    expect(app.surface.bot.deps.installs.get(GENERAL)?.removedAt).not.toBeNull();
+    expect((await app.surface.bot.deps.installs.get(GENERAL))?.removedAt).not.toBeNull();
   });
 });
 
@@ -221,7 +225,7 @@ describe("posting when nobody asked (the digests' API)", () => {
     rec.refuse.add(PERSONAL.id);
     const r = await app.surface.poster.postToUser(app.t.as(JANE), digest, "nudge");
     expect(r).toMatchObject({ ok: false, reason: "not_installed" });
-    expect(app.surface.bot.deps.installs.personal(app.t.as(JANE).staffId)).toBeUndefined();
+    expect(await app.surface.bot.deps.installs.personal(app.t.as(JANE).staffId)).toBeUndefined();
   });
 
   test("a connector failure is a failure, not 'not installed'", async () => {

@@ -237,7 +237,7 @@ test("Agents Playground: install, help, a log with Undo, the form, a channel, pr
   const toJane = await app.surface.poster.postToUser(app.t.as(JANE), textCard("Nudge for Jane"), "nudge");
   expect(toJane).toMatchObject({ ok: true });
   expect((await next(cardSaying("Nudge for Jane"), "personal post")).actionConversationId).toBe(CONVERSATION);
-  const channelId = app.surface.bot.deps.installs.all().find((i) => i.kind === "channel")!.id;
+  const channelId = (await app.surface.bot.deps.installs.all()).find((i) => i.kind === "channel")!.id;
   expect(channelId).toBe(config.teams[0]!.id); // the General channel, stored from the @mention
   const toChannel = await app.surface.poster.postToChannel(
     channelId,
