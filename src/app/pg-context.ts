@@ -24,8 +24,8 @@ import {
 
 /**
  * What is not on PostgreSQL yet: the SQLite file's own handles (`Ctx.store`, `Ctx.repo`), which the
- * digests, the views for non-chat surfaces, App Home and the lifetime tools
- * still read synchronously. On PostgreSQL they are this: any use says plainly what it was, so a
+ * command-line tools (export, audit, backup, retention, erasure, import, sync) and the config reload
+ * still use synchronously. On PostgreSQL they are this: any use says plainly what it was, so a
  * part that has not moved onto `Records` fails loudly instead of reading an empty or another file.
  */
 export class NotOnPostgres extends Error {
@@ -36,7 +36,7 @@ function absent<T extends object>(what: string): T {
   return new Proxy(Object.create(null) as T, {
     get(_target, key) {
       throw new NotOnPostgres(
-        `${what}.${String(key)} reads the SQLite file, which this app does not have: it runs on PostgreSQL (DATABASE_URL), where only the chat commands are served yet`,
+        `${what}.${String(key)} reads the SQLite file, which this app does not have: it runs on PostgreSQL (DATABASE_URL), where this part is not served yet`,
       );
     },
   });
