@@ -1,5 +1,6 @@
 import { startConsoleChat } from "../../adapters/console/chat.ts";
 import { slackSurface } from "../../adapters/slack/index.ts";
+import { apiMount } from "../api/mount.ts";
 import { UsageError } from "../app/boot.ts";
 import { DEMO_CONFIG, resolveConfigPath } from "../app/paths.ts";
 import { bootPg } from "../app/pg-context.ts";
@@ -19,6 +20,7 @@ import {
   type RunningServer,
   serverOrigin,
 } from "../server/http.ts";
+import { pgApiClients } from "../store/pg/api-clients.ts";
 import { pgHomeClaims } from "../store/pg/home-claims.ts";
 import { pgForgetDeliveries, pgPing, pgRecordStart } from "../store/pg/serving.ts";
 import type { EnvFileRead } from "./env-file.ts";
@@ -61,7 +63,11 @@ export async function startOnPostgres(
     const slack = slackSurface(ctx, platforms.slack.settings, {
       homeRefresh: { shared: { claims: pgHomeClaims(store), wallNow: () => Date.now() } },
     });
-    const mounts: Mount[] = slack ? [slack.mount] : [];
+    // The HTTP API is served whatever the platforms, as on SQLite: with no client added, it refuses
+    // every request. Its clients, idempotency keys and stored answers are all in the database, so a
+    // retry sent to the other instance is answered once.
+    const api = apiMount(ctx, { clients: pgApiClients(store), log: lineLog(logger, "api", "warn") });
+    const mounts: Mount[] = slack ? [slack.mount, api] : [api];
     say(`sos-dashboards: ${slack ? "slack" : "local mode (no Slack credentials set)"} on PostgreSQL`);
     say(
       `Config:    ${shown(configPath)} (${ctx.org.agency.name}: ${ctx.org.teams.length} team${ctx.org.teams.length === 1 ? "" : "s"}, ${ctx.org.staff.length} staff)`,
@@ -91,7 +97,7 @@ export async function startOnPostgres(
         "Not yet on PostgreSQL: Teams (its conversation references), so it is not served; use SQLite for Teams.",
       );
     say(
-      "Not yet on PostgreSQL: the HTTP API (its clients), App Home, scheduled digests and nudges, reader threads, and config reload: a config change needs a restart.",
+      "Not yet on PostgreSQL: `sos api-client` (the API is served and reads its clients from this database; adding or revoking one is not here yet), App Home, scheduled digests and nudges, reader threads, and config reload: a config change needs a restart.",
     );
 
     const metrics = createMetrics({ dbPath: store.shown, lastGoodBackup: () => null });
