@@ -101,7 +101,7 @@ suite("two sos start instances on one PostgreSQL database", { timeout: PATIENCE_
     for (const app of [a, b]) {
       const health = await fetch(`http://127.0.0.1:${app.port}/healthz`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ ok: true, surfaces: ["slack"] });
+      expect(await health.json()).toMatchObject({ ok: true, surfaces: ["slack", "api"] });
       const ready = await fetch(`http://127.0.0.1:${app.port}/readyz`);
       const body = (await ready.json()) as { checks: Record<string, string> };
       expect(body.checks.database).toBe("ready");
@@ -269,7 +269,7 @@ suite("two sos start instances on one PostgreSQL database, serving Teams", {
       expect(app.out()).toContain("POST /api/messages: Microsoft Teams, anonymous (local mode)");
       expect(app.out()).not.toContain("Not yet on PostgreSQL: Teams");
       const health = await fetch(`http://127.0.0.1:${app.port}/healthz`);
-      expect(await health.json()).toMatchObject({ ok: true, surfaces: ["teams"] });
+      expect(await health.json()).toMatchObject({ ok: true, surfaces: ["teams", "api"] });
     }
   });
 

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
-import { type ApiClient, type ApiClientStore, clientForToken, type Scope } from "./clients.ts";
+import { type ActiveApiClients, type ApiClient, clientForToken, type Scope } from "./clients.ts";
 import { problem, sendProblem } from "./problems.ts";
 
 const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
@@ -15,11 +15,12 @@ export function clientOf(res: Response): ApiClient {
  * Bearer tokens: a missing, wrong or revoked token is a 401 and one log line that names the route,
  * never the token (nor any part of it).
  */
-export function authenticate(clients: ApiClientStore, log: (line: string) => void) {
-  return (req: Request, res: Response, next: NextFunction) => {
+export function authenticate(clients: ActiveApiClients, log: (line: string) => void) {
+  // Express 5 passes a rejected promise (the database unreachable) to the error handler.
+  return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get("authorization");
     const m = header ? BEARER.exec(header.trim()) : null;
-    const client = m ? clientForToken(clients, m[1]!) : null;
+    const client = m ? clientForToken(await clients.active(), m[1]!) : null;
     if (!client) {
       log(
         `api: ${req.method} ${req.path.slice(0, 80)} refused (401, ${header ? "a token that is wrong or revoked" : "no token"})`,

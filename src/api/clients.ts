@@ -29,6 +29,23 @@ export interface ApiClientStore {
   revoke(name: string, at: string): boolean;
 }
 
+/** The same table on PostgreSQL: the same calls, each a round trip to the server. */
+export interface AsyncApiClientStore {
+  add(row: Omit<ApiClientRow, "id" | "revokedAt">): Promise<ApiClientRow>;
+  all(): Promise<ApiClientRow[]>;
+  active(): Promise<ApiClientRow[]>;
+  byName(name: string): Promise<ApiClientRow | undefined>;
+  revoke(name: string, at: string): Promise<boolean>;
+}
+
+/**
+ * What a request needs of either store: the clients not revoked, read on every request (not cached),
+ * so a revocation made on one instance refuses the token on all of them at once.
+ */
+export interface ActiveApiClients {
+  active(): readonly ApiClientRow[] | Promise<readonly ApiClientRow[]>;
+}
+
 /** A client name: what `api:<name>` in the audit shows, so short and plain. */
 export const CLIENT_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
@@ -45,10 +62,10 @@ export function tokenHash(token: string): string {
  * The active client whose stored hash is this token's, comparing every hash in constant time: how
  * long a wrong token takes says nothing about how close it was. Clients are few (one per system).
  */
-export function clientForToken(store: ApiClientStore, token: string): ApiClient | null {
+export function clientForToken(active: readonly ApiClientRow[], token: string): ApiClient | null {
   const given = Buffer.from(tokenHash(token), "hex");
   let found: ApiClientRow | null = null;
-  for (const row of store.active()) {
+  for (const row of active) {
     const stored = Buffer.from(row.tokenHash, "hex");
     if (stored.length === given.length && timingSafeEqual(stored, given)) found = row;
   }

@@ -5,7 +5,7 @@ import { sqliteApiClients } from "../store/api-clients.ts";
 import { authenticate, clientOf, requireScope } from "./auth.ts";
 import { type ApiAnswer, carryOut, type Decision, fingerprint, IDEMPOTENCY_KEY } from "./carry-out.ts";
 import { decideCaseWrite } from "./cases-write.ts";
-import type { ApiClientStore } from "./clients.ts";
+import type { ActiveApiClients } from "./clients.ts";
 import { API_LIMITS } from "./limits.ts";
 import { openApiDocument } from "./openapi.ts";
 import { decidePractice, entriesOf } from "./practice.ts";
@@ -36,7 +36,8 @@ function send(res: Response, a: ApiAnswer): void {
 export function apiMount(
   ctx: Ctx,
   opts: {
-    clients?: ApiClientStore;
+    /** the client table; by default the SQLite file's (`sos start` on PostgreSQL passes its own) */
+    clients?: ActiveApiClients;
     log?: (line: string) => void;
     describe?: string;
     /** the per-client rate (the benchmark lifts it to measure the rest) */

@@ -99,7 +99,7 @@ Logs and health:
   GET /metrics  Prometheus: commands by kind and outcome, ack latency per platform, digest runs,
                 backup age, database size, event-loop delay and Node's own
   METRICS_PORT  serve /metrics on a port of its own instead (METRICS_HOST, default 127.0.0.1)
-Environment: HOST, PORT, SOS_CONFIG, SOS_DB, DATABASE_URL (PostgreSQL: Slack, Teams and the console only yet, see sos --help), SOS_TODAY, SOS_BUSY_TIMEOUT_MS, SOS_READERS, SOS_READER_HEAP_MB, LOG_LEVEL,
+Environment: HOST, PORT, SOS_CONFIG, SOS_DB, DATABASE_URL (PostgreSQL: see sos --help), SOS_TODAY, SOS_BUSY_TIMEOUT_MS, SOS_READERS, SOS_READER_HEAP_MB, LOG_LEVEL,
 LOG_FORMAT, METRICS_PORT, METRICS_HOST, and the Slack and Teams variables above (.env.example lists
 them all).`,
   chat: `Usage: sos chat --as <email> [--today YYYY-MM-DD]

@@ -2,6 +2,7 @@ import { startConsoleChat } from "../../adapters/console/chat.ts";
 import { slackSurface } from "../../adapters/slack/index.ts";
 import { teamsSurfaceFor } from "../../adapters/teams/index.ts";
 import { pgInstallations } from "../../adapters/teams/installations-pg.ts";
+import { apiMount } from "../api/mount.ts";
 import { UsageError } from "../app/boot.ts";
 import { DEMO_CONFIG, resolveConfigPath } from "../app/paths.ts";
 import { bootPg } from "../app/pg-context.ts";
@@ -23,6 +24,7 @@ import {
   type RunningServer,
   serverOrigin,
 } from "../server/http.ts";
+import { pgApiClients } from "../store/pg/api-clients.ts";
 import { pgHomeClaims } from "../store/pg/home-claims.ts";
 import { pgForgetDeliveries, pgPing, pgRecordStart } from "../store/pg/serving.ts";
 import type { EnvFileRead } from "./env-file.ts";
@@ -81,11 +83,16 @@ export async function startOnPostgres(
       },
       { installs: pgInstallations(store) },
     );
-    const mounts = [slack?.mount, teams.surface?.mount].filter((m): m is Mount => m !== undefined);
+    const platformMounts = [slack?.mount, teams.surface?.mount].filter((m): m is Mount => m !== undefined);
     const warnings = [...platforms.slack.warnings, ...teams.warnings];
     say(
-      `sos-dashboards: ${platforms.local ? (warnings.length > 0 ? "local mode (see the warnings below)" : "local mode (no Slack or Teams credentials set)") : mounts.map((m) => m.name).join(" and ")} on PostgreSQL`,
+      `sos-dashboards: ${platforms.local ? (warnings.length > 0 ? "local mode (see the warnings below)" : "local mode (no Slack or Teams credentials set)") : platformMounts.map((m) => m.name).join(" and ")} on PostgreSQL`,
     );
+    // The HTTP API is served whatever the platforms, as on SQLite: with no client added, it refuses
+    // every request. Its clients, idempotency keys and stored answers are all in the database, so a
+    // retry sent to the other instance is answered once.
+    const api = apiMount(ctx, { clients: pgApiClients(store), log: lineLog(logger, "api", "warn") });
+    const mounts: Mount[] = [...platformMounts, api];
     say(
       `Config:    ${shown(configPath)} (${ctx.org.agency.name}: ${ctx.org.teams.length} team${ctx.org.teams.length === 1 ? "" : "s"}, ${ctx.org.staff.length} staff)`,
     );
@@ -110,7 +117,7 @@ export async function startOnPostgres(
       "SQLite-only: no WAL checkpointer, lock file or `sos backup` schedule here: back PostgreSQL up with its own tools (pg_dump, base backups).",
     );
     say(
-      "Not yet on PostgreSQL: the HTTP API (its clients), reader threads, and config reload: a config change needs a restart.",
+      "Not yet on PostgreSQL: `sos api-client` (the API is served and reads its clients from this database; adding or revoking one is not here yet), reader threads, and config reload: a config change needs a restart.",
     );
     // The digests: every instance builds the runner, only the advisory lock's holder runs the
     // schedules and the catch-up; another takes the lock over when the holder's session ends.

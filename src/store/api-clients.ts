@@ -3,7 +3,7 @@ import type { ApiClientStore } from "../api/clients.ts";
 import type { Db } from "./open.ts";
 import { apiClients } from "./schema.ts";
 
-/** The API's clients on the SQLite file (a PostgreSQL store implements the same `ApiClientStore`). */
+/** The API's clients on the SQLite file (`pgApiClients` is the same table on PostgreSQL, its calls awaited). */
 export function sqliteApiClients(db: Db): ApiClientStore {
   // Prepared once: every API request reads the active clients.
   const active = db.select().from(apiClients).where(sql`${apiClients.revokedAt} IS NULL`).prepare();
