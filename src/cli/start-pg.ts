@@ -15,19 +15,12 @@ import { pgLeaderFor } from "../digest/leader.ts";
 import { obsFromEnv } from "../obs/env.ts";
 import { createLogger, lineLog, setLogger } from "../obs/logger.ts";
 import { createMetrics } from "../obs/metrics.ts";
-import { metricsApp } from "../obs/metrics-app.ts";
-import {
-  createApp,
-  DEFAULT_HOST,
-  listen,
-  type Mount,
-  type RunningServer,
-  serverOrigin,
-} from "../server/http.ts";
+import { createApp, DEFAULT_HOST, type Mount } from "../server/http.ts";
 import { pgApiClients } from "../store/pg/api-clients.ts";
 import { pgHomeClaims } from "../store/pg/home-claims.ts";
 import { pgForgetDeliveries, pgPing, pgRecordStart } from "../store/pg/serving.ts";
 import type { EnvFileRead } from "./env-file.ts";
+import { serveAndSay } from "./serve-http.ts";
 import { shown } from "./setup.ts";
 import { startDigests } from "./start-digests.ts";
 
@@ -146,19 +139,12 @@ export async function startOnPostgres(
       ping: () => pgPing(store),
       ...(metricsPort === undefined ? { metrics } : { timing: metrics }),
     });
-    const running = await listen(app, port, mounts, host);
-    say(
-      `Server:    ${serverOrigin(host, running.port)}  (GET /healthz, /readyz${metricsPort === undefined ? ", /metrics" : ""})`,
+    const { running, metricsServer } = await serveAndSay(
+      app,
+      mounts,
+      { host, port, metrics, metricsPort, metricsHost },
+      say,
     );
-    let metricsServer: RunningServer | undefined;
-    if (metricsPort !== undefined) {
-      metricsServer = await listen(metricsApp(metrics), metricsPort, [], metricsHost);
-      say(`Metrics:   ${serverOrigin(metricsHost, metricsServer.port)}/metrics`);
-    }
-    for (const m of mounts)
-      say(
-        `           ${m.describe.replaceAll(`${serverOrigin(host, port)}/`, `${serverOrigin(host, running.port)}/`)}`,
-      );
     const pruning = startPruning(ctx, (before) => pgForgetDeliveries(store, before), {
       log: lineLog(logger, "prune", "warn"),
     });

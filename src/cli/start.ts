@@ -18,15 +18,7 @@ import { lockTakenBy, takeServerLock } from "../lifetime/server-lock.ts";
 import { obsFromEnv } from "../obs/env.ts";
 import { createLogger, lineLog, setLogger } from "../obs/logger.ts";
 import { createMetrics } from "../obs/metrics.ts";
-import { metricsApp } from "../obs/metrics-app.ts";
-import {
-  createApp,
-  DEFAULT_HOST,
-  isLoopbackHost,
-  listen,
-  type RunningServer,
-  serverOrigin,
-} from "../server/http.ts";
+import { createApp, DEFAULT_HOST } from "../server/http.ts";
 import { readerThreads, startReaders } from "../server/readers.ts";
 import { withReaders } from "../server/readers-context.ts";
 import { startCheckpointer } from "../store/checkpointer.ts";
@@ -35,6 +27,7 @@ import { SERVER_BUSY_TIMEOUT_MS } from "../store/open.ts";
 import { readArgs } from "./args.ts";
 import { readEnvFile } from "./env-file.ts";
 import { consoleGreeting } from "./greeting.ts";
+import { serveAndSay } from "./serve-http.ts";
 import { bootFromEnv, shown } from "./setup.ts";
 import { startDigests } from "./start-digests.ts";
 
@@ -141,25 +134,12 @@ export async function start(argv: string[]): Promise<number> {
     logger,
     ...(metricsPort === undefined ? { metrics } : { timing: metrics }),
   });
-  const running = await listen(app, port, mounts, host);
-  say(
-    `Server:    ${serverOrigin(host, running.port)}  (GET /healthz, /readyz${metricsPort === undefined ? ", /metrics" : ""})`,
+  const { running, metricsServer } = await serveAndSay(
+    app,
+    mounts,
+    { host, port, metrics, metricsPort, metricsHost },
+    say,
   );
-  let metricsServer: RunningServer | undefined;
-  if (metricsPort !== undefined) {
-    metricsServer = await listen(metricsApp(metrics), metricsPort, [], metricsHost);
-    say(`Metrics:   ${serverOrigin(metricsHost, metricsServer.port)}/metrics`);
-  } else if (!isLoopbackHost(host)) {
-    // No child data in them, but how busy each team is, and the install, is nobody else's business.
-    say(
-      `Warning:   /metrics is served on ${host} with the chat routes; set METRICS_PORT to serve it on this machine only (or refuse /metrics at your proxy).`,
-    );
-  }
-  // PORT=0 takes any free port: the lines that name it say the one taken.
-  for (const m of mounts)
-    say(
-      `           ${m.describe.replaceAll(`${serverOrigin(host, port)}/`, `${serverOrigin(host, running.port)}/`)}`,
-    );
 
   // Serving, a write waits less than a command would: people are waiting on a 3-second answer.
   ctx.store.sqlite.pragma(`busy_timeout = ${SERVER_BUSY_TIMEOUT_MS}`);
