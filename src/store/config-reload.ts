@@ -19,9 +19,9 @@ export interface StartRecord {
   readonly timeZone: string;
 }
 
-/** `sos start` began serving this config: any earlier process's reload is no longer the story. */
-export function recordStart(store: Store, start: StartRecord): void {
-  const row = {
+/** The one `config_reload` row a start leaves, on either store: no reload yet since it. */
+export function startRow(start: StartRecord) {
+  return {
     id: 1,
     pid: start.pid,
     startedAt: start.at,
@@ -33,6 +33,11 @@ export function recordStart(store: Store, start: StartRecord): void {
     summary: null,
     problems: null,
   };
+}
+
+/** `sos start` began serving this config: any earlier process's reload is no longer the story. */
+export function recordStart(store: Store, start: StartRecord): void {
+  const row = startRow(start);
   store.db.insert(configReload).values(row).onConflictDoUpdate({ target: configReload.id, set: row }).run();
 }
 

@@ -1,5 +1,5 @@
 import { lt, sql } from "drizzle-orm";
-import type { StartRecord } from "../config-reload.ts";
+import { type StartRecord, startRow } from "../config-reload.ts";
 import type { PgStore } from "./open.ts";
 import { configReload, idempotency } from "./schema.ts";
 
@@ -15,18 +15,7 @@ export async function pgForgetDeliveries(store: PgStore, before: string): Promis
 
 /** This instance began serving: the reload record starts again from it (the latest start wins). */
 export async function pgRecordStart(store: PgStore, start: StartRecord): Promise<void> {
-  const row = {
-    id: 1,
-    pid: start.pid,
-    startedAt: start.at,
-    configPath: start.configPath,
-    timeZone: start.timeZone,
-    at: null,
-    trigger: null,
-    applied: null,
-    summary: null,
-    problems: null,
-  };
+  const row = startRow(start);
   await store.db.insert(configReload).values(row).onConflictDoUpdate({ target: configReload.id, set: row });
 }
 
