@@ -1,17 +1,3 @@
-/**
- * `npm run bench -- --store postgres` (issue 15): the chat commands through `runCommand` on
- * PostgreSQL beside SQLite in the same run, on the demo agency (its seed cases, applied to each
- * store as the tests do), plus pgbench's simple-update TPS on the same PostgreSQL server: its floor
- * on this machine. The PostgreSQL 15 is started in a temp folder on a loopback port, as the tests'
- * (test/pg-server.ts), with its durability settings left at PostgreSQL's defaults (fsync on), and
- * stopped by its data folder at the end. The rows are a list: a part still reading the SQLite file
- * (`NotOnPostgres`) reads "not on PostgreSQL yet", and appears once it has moved.
- */
-import { execFileSync } from "node:child_process";
-import { chownSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DEMO_CONFIG } from "../src/app/paths.ts";
 import { NotOnPostgres, pgContext } from "../src/app/pg-context.ts";
 import { dayClock } from "../src/commands/clock.ts";
@@ -22,68 +8,8 @@ import { demoChange } from "../src/demo/load.ts";
 import { addDays } from "../src/domain/dates.ts";
 import { openPgStore } from "../src/store/pg/open.ts";
 import { JANE, MORGAN, makeTestCtx, SAM } from "../test/helpers/ctx.ts";
+import { startLocalPostgres } from "../test/helpers/pg-process.ts";
 import { percentile } from "./stats.ts";
-
-interface Started {
-  readonly url: string;
-  readonly dir: string;
-  /** runs a PostgreSQL program (pgbench, …) as the server's user */
-  as(cmd: string, args: string[]): string;
-  stop(): void;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      const port = typeof a === "object" && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startPostgres(): Promise<Started> {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), "sos-bench-pg-")));
-  // PostgreSQL refuses to run as root: as root, the folder is the postgres user's and it runs as them.
-  const root = process.getuid?.() === 0;
-  if (root) chownSync(dir, Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim()), -1);
-  const as = (cmd: string, args: string[]) =>
-    root
-      ? execFileSync("runuser", ["-u", "postgres", "--", cmd, ...args], { encoding: "utf8", stdio: "pipe" })
-      : execFileSync(cmd, args, { encoding: "utf8", stdio: "pipe" });
-  const data = join(dir, "data");
-  const port = await freePort();
-  let started = false;
-  const stop = () => {
-    if (started)
-      try {
-        as("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
-      } catch {
-        // already stopped: only its folder is left to remove
-      }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    as("initdb", ["-D", data, "-A", "trust", "-U", "sos", "-E", "UTF8"]);
-    as("pg_ctl", [
-      "-D",
-      data,
-      "-l",
-      join(dir, "server.log"),
-      "-o",
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
-      "-w",
-      "start",
-    ]);
-    started = true;
-    return { url: `postgres://sos@127.0.0.1:${port}`, dir, as, stop };
-  } catch (e) {
-    stop();
-    throw e;
-  }
-}
 
 /** What is measured on each store: a chat command, run `n` times through the command layer. */
 const PARTS: readonly { label: string; n: number; who: string; text: (i: number) => string }[] = [
@@ -156,10 +82,11 @@ export async function benchPostgres(loadAverage: () => string): Promise<string[]
   } finally {
     sqlite.close();
   }
-  const server = await startPostgres();
+  // PostgreSQL's own durability (fsync on): a server's figures, not a throwaway test server's.
+  const server = await startLocalPostgres({ durable: true, prefix: "sos-bench-pg-" });
   try {
     const pgAt = loadAverage();
-    const store = await openPgStore(`${server.url}/postgres`, { migrate: true, max: 4 });
+    const store = await openPgStore(server.url, { migrate: true, max: 4 });
     let onPg: Figure[];
     try {
       const { ctx } = await pgContext(org, store, dayClock("2016-03-01", org.agency.timeZone));

@@ -1,11 +1,7 @@
-import { execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { migratePg } from "../src/store/pg/open.ts";
+import { type LocalPostgres, startLocalPostgres } from "./helpers/pg-process.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -33,7 +29,7 @@ export default async function setup(project: TestProject): Promise<(() => void) 
     project.provide("pgSkipped", "");
     return undefined;
   }
-  let server: Started;
+  let server: LocalPostgres;
   try {
     server = await startServer();
   } catch (e) {
@@ -56,77 +52,8 @@ export default async function setup(project: TestProject): Promise<(() => void) 
   return server.stop;
 }
 
-interface Started {
-  readonly url: string;
-  readonly version: string;
-  stop(): void;
-}
-
-async function startServer(): Promise<Started> {
-  const postgres = execFileSync("sh", ["-c", 'readlink -f "$(command -v postgres)"'], {
-    encoding: "utf8",
-  }).trim();
-  if (!postgres || !existsSync(postgres)) throw new Error("postgres is not on PATH");
-  const bin = dirname(postgres);
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), "sos-pg-")));
-  // PostgreSQL refuses to run as root: as root, the folder is the postgres user's and it runs as them.
-  const root = process.getuid?.() === 0;
-  if (root) chownSync(dir, Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim()), -1);
-  const as = (cmd: string, args: string[]) =>
-    root
-      ? execFileSync("runuser", ["-u", "postgres", "--", join(bin, cmd), ...args], { stdio: "pipe" })
-      : execFileSync(join(bin, cmd), args, { stdio: "pipe" });
-  const data = join(dir, "data");
-  const port = await freePort();
-  let started = false;
-  const stop = () => {
-    if (started) {
-      try {
-        as("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
-      } catch {
-        // already stopped: nothing to do but remove its folder
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    as("initdb", ["-D", data, "-A", "trust", "-U", "sos", "-E", "UTF8", "--no-sync"]);
-    // fsync off: a test server's data is thrown away at the end, and the machine is shared.
-    as("pg_ctl", [
-      "-D",
-      data,
-      "-l",
-      join(dir, "server.log"),
-      "-o",
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
-      "-w",
-      "start",
-    ]);
-    started = true;
-    const url = `postgres://sos@127.0.0.1:${port}/postgres`;
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const version = (await client.query<{ server_version: string }>("SHOW server_version")).rows[0]!
-      .server_version;
-    await client.end();
-    return { url, version, stop };
-  } catch (e) {
-    stop();
-    throw e;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** fsync off: a test server's data is thrown away at the end, and the machine is shared. */
+const startServer = (): Promise<LocalPostgres> => startLocalPostgres({ durable: false, prefix: "sos-pg-" });
 
 export function withDatabase(url: string, db: string): string {
   const u = new URL(url);
