@@ -5,8 +5,9 @@ import { join, resolve } from "node:path";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { PG_COMMANDS } from "../src/app/store-choice.ts";
 import { PG_MIGRATIONS_DIR } from "../src/store/pg/open.ts";
-import { JANE, SAM } from "./helpers/ctx.ts";
+import { AH_HIN, JANE, SAM } from "./helpers/ctx.ts";
 import { emptyPgDatabase, PG_AVAILABLE } from "./helpers/stores.ts";
 
 // `sos` as a child process with DATABASE_URL: the commands that run on PostgreSQL do, on a database
@@ -58,11 +59,13 @@ describe("DATABASE_URL chooses the store", () => {
 
   test("a command that still reads the SQLite file is refused on PostgreSQL, naming those that run", async () => {
     const url = "postgres://sos:secret@127.0.0.1:1/nowhere";
-    for (const command of ["dashboard", "digest", "backup"]) {
+    // Backups and restores of a PostgreSQL database are the server's own tools' (pg_dump).
+    const served = PG_COMMANDS.map((c) => `\`sos ${c}\``).join(", ");
+    for (const command of ["backup", "restore"]) {
       const r = await sos([command], { DATABASE_URL: url });
       expect(r.code).toBe(2);
       expect(r.err).toBe(
-        `sos: sos ${command} does not run on PostgreSQL yet (DATABASE_URL is postgres://sos@127.0.0.1:1/nowhere), so nothing was opened: only \`sos migrate\`, \`sos chat\`, \`sos start\` do; unset DATABASE_URL to use the SQLite file (SOS_DB).\n`,
+        `sos: sos ${command} does not run on PostgreSQL yet (DATABASE_URL is postgres://sos@127.0.0.1:1/nowhere), so nothing was opened: only ${served} do; unset DATABASE_URL to use the SQLite file (SOS_DB).\n`,
       );
       expect(r.err).not.toContain("secret");
     }
@@ -102,5 +105,41 @@ describe.skipIf(!PG_AVAILABLE)("sos on PostgreSQL (child processes)", () => {
     }
     const again = await sos(["migrate"], env);
     expect(again.out).toContain("Staff:     unchanged");
+  });
+
+  test("dashboard and stuck read PostgreSQL read-only and say what they say on the SQLite file", async () => {
+    const pgDb = await emptyPgDatabase();
+    try {
+      const lines = "open 70002 Bea 6 cp\nmapped-with-family 70002 12/02/16\nopen 70003 Cal 2 fs\n";
+      const onPg = { DATABASE_URL: pgDb.url, SOS_TODAY: "2016-03-01" };
+      const onFile = { SOS_DB: join(dir, "same.db"), SOS_TODAY: "2016-03-01" };
+      for (const env of [onPg, onFile]) {
+        expect((await sos(["migrate"], env)).code).toBe(0);
+        expect((await sos(["chat", "--as", SAM], env, lines)).code).toBe(0);
+      }
+      const asks = [
+        ["dashboard", "--worker", SAM],
+        ["dashboard", "--agency", "--format", "csv"],
+        ["dashboard", "--as", SAM, "--format", "json"],
+        ["stuck"],
+        ["stuck", "--format", "json"],
+      ];
+      for (const ask of asks) {
+        const [a, b] = [await sos(ask, onPg), await sos(ask, onFile)];
+        expect(a.err, ask.join(" ")).toBe("");
+        expect([a.code, a.out], ask.join(" ")).toEqual([b.code, b.out]);
+      }
+      const mine = await sos(["dashboard", "--worker", SAM], onPg);
+      expect(mine.out).toContain("70002");
+      expect(mine.out).toContain("70003");
+      // Another worker's view is refused as on the file, and the refusal writes nothing.
+      const ask = ["dashboard", "--as", JANE, "--worker", AH_HIN];
+      const [refused, onTheFile] = [await sos(ask, onPg), await sos(ask, onFile)];
+      expect(refused.code).toBe(1);
+      expect(refused.out).toBe("");
+      expect([refused.code, refused.err]).toEqual([onTheFile.code, onTheFile.err]);
+    } finally {
+      await pgDb.drop();
+    }
   });
 });

@@ -89,7 +89,8 @@ export async function pgContext(
 /**
  * `sos` on PostgreSQL (`DATABASE_URL`), opened as the command says, with the same checks as on
  * SQLite: `setup` migrates, claims the agency and syncs staff; `records` writes records only, on a
- * database whose schema is current and whose agency is the config's.
+ * database whose schema is current and whose agency is the config's; `read` is `records` on
+ * read-only connections.
  */
 export async function bootPg(opts: {
   url: string;
@@ -104,8 +105,10 @@ export async function bootPg(opts: {
     ? shiftedClock(DEMO_TODAY, org.agency.timeZone)
     : chooseClock(opts.today, opts.env, org.agency.timeZone);
   const { open } = opts;
-  if (open.mode === "read") throw new Error("no read-only opening on PostgreSQL yet");
-  const store = await openPgStore(opts.url, { migrate: open.mode === "setup" });
+  const store = await openPgStore(opts.url, {
+    migrate: open.mode === "setup",
+    readOnly: open.mode === "read",
+  });
   try {
     if (open.mode === "setup") {
       const { ctx, setUp } = await pgContext(org, store, clock, {

@@ -6,7 +6,7 @@ import { dashboardCsv } from "../render/csv.ts";
 import { dashboardJson } from "../render/json.ts";
 import { dashboardText } from "../render/text.ts";
 import { oneOf, readArgs } from "./args.ts";
-import { bootFromEnv, notYetSynced } from "./setup.ts";
+import { notYetSynced, openFromEnv } from "./setup.ts";
 
 /** `sos dashboard`: one dashboard for a worker, a team or the agency, as text, CSV or JSON. */
 export async function dashboard(argv: string[]): Promise<number> {
@@ -40,12 +40,13 @@ export async function dashboard(argv: string[]): Promise<number> {
   if (scopes > 1) throw new UsageError("give at most one of --worker, --team and --agency");
 
   // Reading only: the database is opened read-only and the staff are not synced.
-  const { ctx } = bootFromEnv({ open: { mode: "read" }, today: values.today });
+  const opened = await openFromEnv({ open: { mode: "read" }, today: values.today });
+  const { ctx, where } = opened;
   try {
     const actor = values.as === undefined ? OPERATOR : ctx.people.byEmail(values.as);
     if (!actor)
       throw (
-        notYetSynced(ctx, "--as", values.as!) ??
+        notYetSynced(ctx, "--as", values.as!, where) ??
         new UsageError(`--as ${values.as}: no staff member with that email in ${ctx.org.source}`)
       );
     let scope: ViewScope;
@@ -53,7 +54,7 @@ export async function dashboard(argv: string[]): Promise<number> {
       const w = ctx.people.byEmail(values.worker);
       if (!w)
         throw (
-          notYetSynced(ctx, "--worker", values.worker) ??
+          notYetSynced(ctx, "--worker", values.worker, where) ??
           new UsageError(`--worker ${values.worker}: no staff member with that email in ${ctx.org.source}`)
         );
       scope = { kind: "worker", worker: w };
@@ -86,6 +87,6 @@ export async function dashboard(argv: string[]): Promise<number> {
     process.stdout.write(out);
     return 0;
   } finally {
-    ctx.store.close();
+    await opened.close();
   }
 }

@@ -4,7 +4,7 @@ import { findTeam } from "../config/org.ts";
 import { stuckText } from "../render/text.ts";
 import type { StuckView } from "../render/view.ts";
 import { oneOf, readArgs } from "./args.ts";
-import { bootFromEnv } from "./setup.ts";
+import { openFromEnv } from "./setup.ts";
 
 /** `sos stuck`: stuck cases agency-wide or in one team, with rule and days stuck. */
 export async function stuck(argv: string[]): Promise<number> {
@@ -15,7 +15,8 @@ export async function stuck(argv: string[]): Promise<number> {
   });
   const format = oneOf("--format", values.format, ["text", "json"] as const, "text");
   // Reading only: the database is opened read-only and the staff are not synced.
-  const { ctx } = bootFromEnv({ open: { mode: "read" }, today: values.today });
+  const opened = await openFromEnv({ open: { mode: "read" }, today: values.today });
+  const { ctx } = opened;
   try {
     const env = viewEnv(ctx, OPERATOR, "cli", "private");
     let view: StuckView;
@@ -32,6 +33,6 @@ export async function stuck(argv: string[]): Promise<number> {
     process.stdout.write(format === "json" ? `${JSON.stringify(view, null, 2)}\n` : `${stuckText(view)}\n`);
     return 0;
   } finally {
-    ctx.store.close();
+    await opened.close();
   }
 }

@@ -70,18 +70,24 @@ export async function pgSchemaState(pool: pg.Pool): Promise<"none" | "behind" | 
 
 /**
  * Connects to the database at `url` and, unless told not to (the commands that must not reshape
- * the database), brings its schema up to date.
+ * the database), brings its schema up to date. `readOnly`: every transaction on these connections is
+ * read-only, so the server itself refuses a write from a command that only reads (as SQLite's
+ * read-only opening does), and nothing is migrated.
  */
 export async function openPgStore(
   url: string,
-  opts: { max?: number; migrate?: boolean } = {},
+  opts: { max?: number; migrate?: boolean; readOnly?: boolean } = {},
 ): Promise<PgStore> {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    ...(opts.readOnly ? { options: "-c default_transaction_read_only=on" } : {}),
+  });
   // An idle connection the server drops (a restart, a failover) is an error on the pool: logged by
   // the next query's failure, not a crash of the whole app.
   pool.on("error", () => {});
   try {
-    if (opts.migrate ?? true) await migratePg(pool);
+    if (!opts.readOnly && (opts.migrate ?? true)) await migratePg(pool);
   } catch (e) {
     await pool.end();
     throw e;
