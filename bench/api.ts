@@ -7,10 +7,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+// The child's standard error (the server's line per request, as in production) is kept, not
+// shown: 12,000 request lines would bury the tables. A child that fails throws with it.
 const node = (script: string, args: string[]) =>
   execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, script), ...args], {
     encoding: "utf8",
-    maxBuffer: 16 * 1024 * 1024,
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "pipe"],
   });
 
 export async function benchApi(): Promise<string[]> {
