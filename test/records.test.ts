@@ -84,6 +84,29 @@ describeEachStore("the record", (kind) => {
     });
   });
 
+  test("a case read with an element's live entries answers as the two reads apart do", async () => {
+    t = await makeStoreCtx(kind);
+    const { reads } = t.ctx.records;
+    await t.run(JANE, "network 12345 7");
+    await t.run(JANE, "network 12345 5");
+    await t.run(JANE, "undo");
+    const both = await reads.caseAndLive("12345", "network");
+    expect(both).toEqual({
+      case: await reads.case("12345"),
+      live: await reads.liveEntries("12345", "network"),
+    });
+    // What is compared holds something: the 7 stands, the undone 5 does not.
+    expect(both!.live.map((e) => e.value)).toContain(7);
+    expect(both!.live.map((e) => e.value)).not.toContain(5);
+    expect(both!.live.at(-1)).toMatchObject({ value: 7, recordedBy: t.as(JANE).staffId });
+    expect(await reads.caseAndLive("12345", "danger-statement")).toEqual({
+      case: await reads.case("12345"),
+      live: await reads.liveEntries("12345", "danger-statement"),
+    });
+    expect(await reads.caseAndLive("12345", null)).toEqual({ case: await reads.case("12345"), live: [] });
+    expect(await reads.caseAndLive("99999", "network")).toBeUndefined();
+  });
+
   describe("undo is a retraction, never a deletion", () => {
     test("undo takes back my last entry and the dashboard goes back", async () => {
       t = await makeStoreCtx(kind);

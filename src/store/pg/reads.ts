@@ -3,6 +3,7 @@ import {
   asc,
   desc,
   eq,
+  getTableColumns,
   gte,
   inArray,
   isNotNull,
@@ -15,7 +16,7 @@ import {
 import type { ElementKey } from "../../domain/elements.ts";
 import type { CoverageCounts } from "../coverage.ts";
 import { type CountRow, toCoverageCounts } from "../digest-reads.ts";
-import type { CaseScope, RecordReads } from "../records.ts";
+import type { CaseScope, LiveEntry, RecordReads } from "../records.ts";
 import type { CaseRow } from "../schema.ts";
 import { SLOTS } from "../states-format.ts";
 import type { StuckCount, StuckRules } from "../stuck-since.ts";
@@ -123,6 +124,24 @@ export function pgReads(db: PgDb): RecordReads {
     },
     async liveEntries(caseId, element) {
       return liveQuery(db, caseId, element);
+    },
+    async caseAndLive(id, element) {
+      // The live entries gathered beside the case's row, so one statement (one snapshot) answers both.
+      const live =
+        element === null
+          ? sql<LiveEntry[] | null>`NULL::json`
+          : sql<
+              LiveEntry[] | null
+            >`(SELECT json_agg(json_build_object('id', l.id, 'occurredOn', l.occurred_on,
+              'value', l.value, 'recordedBy', l.recorded_by) ORDER BY l.id)
+            FROM (${liveQuery(db, id, element).getSQL()}) AS l)`;
+      const [row] = await db
+        .select({ ...getTableColumns(cases), live })
+        .from(cases)
+        .where(eq(cases.id, id));
+      if (!row) return undefined;
+      const { live: entries, ...c } = row;
+      return { case: c, live: entries ?? [] };
     },
     async event(id) {
       const [row] = await db.select().from(practiceEvents).where(eq(practiceEvents.id, id));
