@@ -10,6 +10,7 @@ import {
   isNull,
   ne,
   notExists,
+  type Placeholder,
   type SQL,
   sql,
 } from "drizzle-orm";
@@ -50,7 +51,7 @@ function scoped(scope: CaseScope): SQL[] {
 }
 
 /** The live events of one element of a case: what its state is folded from. */
-export function liveQuery(db: PgDb, caseId: string, element: ElementKey) {
+export function liveQuery(db: PgDb, caseId: string | Placeholder, element: ElementKey | Placeholder) {
   return db
     .select({
       id: practiceEvents.id,
@@ -103,6 +104,26 @@ export function pgReads(db: PgDb): RecordReads {
       .where(and(eq(cases.status, "open"), due(gen)));
   }
 
+  // A log's one read, prepared once per connection (it runs on every log): the case's row and,
+  // gathered beside it in the same statement (one snapshot), the live entries of one element.
+  const caseWithLive = db
+    .select({
+      ...getTableColumns(cases),
+      live: sql<
+        LiveEntry[] | null
+      >`(SELECT json_agg(json_build_object('id', l.id, 'occurredOn', l.occurred_on,
+          'value', l.value, 'recordedBy', l.recorded_by) ORDER BY l.id)
+        FROM (${liveQuery(db, sql.placeholder("id"), sql.placeholder("element")).getSQL()}) AS l)`,
+    })
+    .from(cases)
+    .where(eq(cases.id, sql.placeholder("id")))
+    .prepare("sos_case_with_live");
+  const caseAlone = db
+    .select({ ...getTableColumns(cases), live: sql<LiveEntry[] | null>`NULL::json` })
+    .from(cases)
+    .where(eq(cases.id, sql.placeholder("id")))
+    .prepare("sos_case_alone");
+
   return {
     async case(id) {
       const [row] = await db.select().from(cases).where(eq(cases.id, id));
@@ -126,22 +147,11 @@ export function pgReads(db: PgDb): RecordReads {
       return liveQuery(db, caseId, element);
     },
     async caseAndLive(id, element) {
-      // The live entries gathered beside the case's row, so one statement (one snapshot) answers both.
-      const live =
-        element === null
-          ? sql<LiveEntry[] | null>`NULL::json`
-          : sql<
-              LiveEntry[] | null
-            >`(SELECT json_agg(json_build_object('id', l.id, 'occurredOn', l.occurred_on,
-              'value', l.value, 'recordedBy', l.recorded_by) ORDER BY l.id)
-            FROM (${liveQuery(db, id, element).getSQL()}) AS l)`;
-      const [row] = await db
-        .select({ ...getTableColumns(cases), live })
-        .from(cases)
-        .where(eq(cases.id, id));
+      const [row] =
+        element === null ? await caseAlone.execute({ id }) : await caseWithLive.execute({ id, element });
       if (!row) return undefined;
-      const { live: entries, ...c } = row;
-      return { case: c, live: entries ?? [] };
+      const { live, ...c } = row;
+      return { case: c, live: live ?? [] };
     },
     async event(id) {
       const [row] = await db.select().from(practiceEvents).where(eq(practiceEvents.id, id));

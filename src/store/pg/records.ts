@@ -1,4 +1,6 @@
-import { eq, inArray, type SQL, sql } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import type pg from "pg";
 import type { CaseStates, ElementState, LiveEvent } from "../../domain/projection.ts";
 import { EMPTY_STATE, foldElement } from "../../domain/projection.ts";
 import type { NewEvent } from "../events.ts";
@@ -10,9 +12,11 @@ import {
   type Write,
   type WrittenEntry,
 } from "../records.ts";
-import { encodeStates } from "../states-format.ts";
+import { decodeStates, encodeStates } from "../states-format.ts";
+import { namedRows } from "./named.ts";
 import type { PgDb, PgStore } from "./open.ts";
 import { liveOfCaseQuery, liveQuery, pgReads } from "./reads.ts";
+import * as schema from "./schema.ts";
 import {
   allocations,
   audit,
@@ -24,8 +28,14 @@ import {
   snoozes,
 } from "./schema.ts";
 
-/** A transaction's handle: the query builder bound to its one connection. */
-type Tx = Parameters<Parameters<PgDb["transaction"]>[0]>[0];
+/**
+ * A transaction's handles: the query builder bound to its one connection, and the connection itself
+ * for the statements sent prepared (`namedRows`).
+ */
+interface Tx {
+  readonly db: PgDb;
+  readonly client: pg.PoolClient;
+}
 
 /**
  * What the server says when two transactions could not both be right: a unique key already taken
@@ -114,6 +124,16 @@ interface Batch {
  */
 export function pgRecords(store: PgStore): Records {
   const { db } = store;
+  // The query builder on one connection, made once per connection the pool hands out.
+  const builders = new WeakMap<pg.PoolClient, PgDb>();
+  function builderOn(client: pg.PoolClient): PgDb {
+    let b = builders.get(client);
+    if (!b) {
+      b = drizzle(client, { schema });
+      builders.set(client, b);
+    }
+    return b;
+  }
 
   /**
    * Inserts one entry (an append, or a retraction of `retracts`) and reads, in the same statement,
@@ -123,22 +143,25 @@ export function pgRecords(store: PgStore): Records {
    */
   async function appendOne(tx: Tx, b: Batch, e: NewEvent, retracts: number | null): Promise<void> {
     const states = b.states.get(e.caseId);
-    const insert = tx
+    const insert = tx.db
       .insert(practiceEvents)
       .values({ ...e, retractsId: retracts })
       .returning({ id: practiceEvents.id });
-    const live = liveQuery(tx, e.caseId, e.element);
-    const { rows } = await tx.execute<{
+    const live = liveQuery(tx.db, e.caseId, e.element);
+    const rows = await namedRows<{
       id: number;
       occurred_on: string | null;
       value: number | null;
       written: boolean;
-    }>(sql`
+    }>(
+      tx.client,
+      sql`
       WITH written AS (${insert.getSQL()})
       SELECT id, NULL::text AS occurred_on, NULL::integer AS value, true AS written FROM written
       UNION ALL
       SELECT live.id, live.occurred_on, live.value, false FROM (${live.getSQL()}) AS live
-      ${retracts === null ? sql`` : sql`WHERE live.id <> ${retracts}`}`);
+      ${retracts === null ? sql`` : sql`WHERE live.id <> ${retracts}`}`,
+    );
     const written = rows.find((r) => r.written);
     if (!written) throw new Error("insert returned no row");
     if (!states) throw new Error(`no case ${e.caseId} to fold an entry into`);
@@ -157,7 +180,7 @@ export function pgRecords(store: PgStore): Records {
   async function appendMany(tx: Tx, b: Batch, list: readonly NewEvent[]): Promise<void> {
     const ids: number[] = [];
     for (let i = 0; i < list.length; i += APPEND_CHUNK) {
-      const rows = await tx
+      const rows = await tx.db
         .insert(practiceEvents)
         .values(list.slice(i, i + APPEND_CHUNK).map((e) => ({ ...e, retractsId: null })))
         .returning({ id: practiceEvents.id });
@@ -168,7 +191,7 @@ export function pgRecords(store: PgStore): Records {
     const touched = [...new Set(list.map((e) => e.caseId))];
     for (const caseId of touched) {
       const byElement = new Map<string, LiveEvent[]>();
-      for (const e of await liveOfCaseQuery(tx, caseId)) {
+      for (const e of await liveOfCaseQuery(tx.db, caseId)) {
         const group = byElement.get(e.element);
         if (group) group.push(e);
         else byElement.set(e.element, [e]);
@@ -208,8 +231,8 @@ export function pgRecords(store: PgStore): Records {
       }
       case "openCase": {
         const r = w.row;
-        await tx.insert(cases).values({ ...r, states: {} });
-        await tx.insert(allocations).values({
+        await tx.db.insert(cases).values({ ...r, states: {} });
+        await tx.db.insert(allocations).values({
           caseId: r.id,
           workerId: r.workerId,
           teamId: r.teamId,
@@ -221,8 +244,11 @@ export function pgRecords(store: PgStore): Records {
         return;
       }
       case "allocate":
-        await tx.update(cases).set({ workerId: w.workerId, teamId: w.teamId }).where(eq(cases.id, w.caseId));
-        await tx.insert(allocations).values({
+        await tx.db
+          .update(cases)
+          .set({ workerId: w.workerId, teamId: w.teamId })
+          .where(eq(cases.id, w.caseId));
+        await tx.db.insert(allocations).values({
           caseId: w.caseId,
           workerId: w.workerId,
           teamId: w.teamId,
@@ -233,32 +259,32 @@ export function pgRecords(store: PgStore): Records {
         b.touched.add(w.caseId);
         return;
       case "close":
-        await tx
+        await tx.db
           .update(cases)
           .set({ status: "closed", closedOn: w.on, outcome: w.outcome, closingNote: w.note })
           .where(eq(cases.id, w.caseId));
         b.touched.add(w.caseId);
         return;
       case "reopen":
-        await tx
+        await tx.db
           .update(cases)
           .set({ status: "open", closedOn: null, outcome: null, closingNote: null })
           .where(eq(cases.id, w.caseId));
         b.touched.add(w.caseId);
         return;
       case "caseEvent":
-        await tx.insert(caseEvents).values({ ...w.event, by: w.event.by ?? null });
+        await tx.db.insert(caseEvents).values({ ...w.event, by: w.event.by ?? null });
         b.touched.add(w.event.caseId);
         return;
       case "updateCase":
-        if (Object.keys(w.set).length > 0) await tx.update(cases).set(w.set).where(eq(cases.id, w.caseId));
+        if (Object.keys(w.set).length > 0) await tx.db.update(cases).set(w.set).where(eq(cases.id, w.caseId));
         b.touched.add(w.caseId);
         return;
       case "snooze":
-        await tx.insert(snoozes).values({ caseId: w.caseId, until: w.until, by: w.by, at: w.at });
+        await tx.db.insert(snoozes).values({ caseId: w.caseId, until: w.until, by: w.by, at: w.at });
         return;
       case "leave":
-        await tx.insert(leave).values({ staffId: w.staffId, fromOn: w.from, toOn: w.to, at: w.at });
+        await tx.db.insert(leave).values({ staffId: w.staffId, fromOn: w.from, toOn: w.to, at: w.at });
         return;
       case "audit": {
         // Its number is the entry written just before it, known now; the line itself goes out with
@@ -278,8 +304,9 @@ export function pgRecords(store: PgStore): Records {
    */
   async function finish(tx: Tx, b: Batch, keep: typeof idempotency.$inferInsert | undefined): Promise<void> {
     const parts: SQL[] = [];
-    if (b.audits.length > 0) parts.push(sql`audit_lines AS (${tx.insert(audit).values(b.audits).getSQL()})`);
-    if (keep) parts.push(sql`kept AS (${tx.insert(idempotency).values(keep).getSQL()})`);
+    if (b.audits.length > 0)
+      parts.push(sql`audit_lines AS (${tx.db.insert(audit).values(b.audits).getSQL()})`);
+    if (keep) parts.push(sql`kept AS (${tx.db.insert(idempotency).values(keep).getSQL()})`);
     const ids = [...b.touched];
     const main =
       ids.length === 0
@@ -293,10 +320,10 @@ export function pgRecords(store: PgStore): Records {
             )}::text[]) AS moved(id, states)
             WHERE ${cases.id} = moved.id`;
     if (parts.length === 0 && ids.length === 0) return;
-    await tx.execute(parts.length > 0 ? sql`WITH ${sql.join(parts, sql`, `)} ${main}` : main);
+    await namedRows(tx.client, parts.length > 0 ? sql`WITH ${sql.join(parts, sql`, `)} ${main}` : main);
   }
 
-  async function prior(q: PgDb | Tx, key: string): Promise<unknown | undefined> {
+  async function prior(q: PgDb, key: string): Promise<unknown | undefined> {
     const [row] = await q
       .select({ reply: idempotency.reply })
       .from(idempotency)
@@ -315,35 +342,58 @@ export function pgRecords(store: PgStore): Records {
     ids: readonly string[],
     key: string | undefined,
   ): Promise<{ prior: unknown | undefined; locked: { id: string; version: number; states: CaseStates }[] }> {
-    if (ids.length === 0) return { prior: key === undefined ? undefined : await prior(tx, key), locked: [] };
-    const locked = await tx
-      .select({
-        id: cases.id,
-        version: cases.version,
-        states: cases.states,
-        prior:
-          key === undefined
-            ? sql<unknown>`NULL::json`
-            : sql<unknown>`(SELECT ${idempotency.reply} FROM ${idempotency} WHERE ${idempotency.key} = ${key})`,
-      })
-      .from(cases)
-      .where(inArray(cases.id, [...ids]))
-      .orderBy(sql`${cases.id} COLLATE "C"`)
-      .for("update");
-    const was = locked[0]?.prior;
-    if (key !== undefined && locked.length === 0) return { prior: await prior(tx, key), locked };
+    if (ids.length === 0)
+      return { prior: key === undefined ? undefined : await prior(tx.db, key), locked: [] };
+    const reply =
+      key === undefined
+        ? sql`NULL::json`
+        : sql`(SELECT ${idempotency.reply} FROM ${idempotency} WHERE ${idempotency.key} = ${key})`;
+    // One text whatever the number of cases (an array, not a list), so it is prepared once.
+    const rows = await namedRows<{ id: string; version: number; states: string; prior: unknown }>(
+      tx.client,
+      sql`SELECT ${cases.id} AS id, ${cases.version} AS version, ${cases.states} AS states, ${reply} AS prior
+        FROM ${cases} WHERE ${cases.id} = ANY(${sql.param([...ids])}::text[])
+        ORDER BY ${cases.id} COLLATE "C" FOR UPDATE`,
+    );
+    const locked = rows.map((r) => ({ id: r.id, version: r.version, states: decodeStates(r.states) }));
+    if (key !== undefined && rows.length === 0) return { prior: await prior(tx.db, key), locked };
+    const was = rows[0]?.prior;
     return { prior: was === null ? undefined : was, locked };
   }
 
+  /**
+   * One READ COMMITTED transaction on one of the pool's connections: committed when `work` returns,
+   * rolled back when it throws (a connection that cannot even roll back is let go, not reused).
+   */
+  async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await store.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      const result = await work({ db: builderOn(client), client });
+      await client.query("COMMIT");
+      return result;
+    } catch (e) {
+      try {
+        await client.query("ROLLBACK");
+      } catch (r) {
+        broken = r instanceof Error ? r : new Error(String(r));
+      }
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
   async function applyOnce(change: Change, opts: { idempotencyKey?: string; at?: string }): Promise<Applied> {
-    return db.transaction(async (tx): Promise<Applied> => {
+    return inTransaction(async (tx): Promise<Applied> => {
       const key = opts.idempotencyKey;
       if (key !== undefined) {
         // The delivery's own lock, so a retry landing on another instance waits for the first to
         // commit and then finds its reply, rather than deciding the command a second time. Its own
         // statement: a statement's snapshot is taken when it starts, so a reply looked up in the
         // statement that waited would miss the one committed while it waited.
-        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+        await namedRows(tx.client, sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
       }
       const { prior: was, locked } = await lock(tx, casesOf(change), key);
       if (was !== undefined) return { repeated: true, reply: was };
