@@ -118,6 +118,12 @@ export function pgReads(db: PgDb): RecordReads {
     .from(cases)
     .where(eq(cases.id, sql.placeholder("id")))
     .prepare("sos_case_with_live");
+  // Every command on a case starts with this read.
+  const caseById = db
+    .select()
+    .from(cases)
+    .where(eq(cases.id, sql.placeholder("id")))
+    .prepare("sos_case");
   const caseAlone = db
     .select({ ...getTableColumns(cases), live: sql<LiveEntry[] | null>`NULL::json` })
     .from(cases)
@@ -126,7 +132,7 @@ export function pgReads(db: PgDb): RecordReads {
 
   return {
     async case(id) {
-      const [row] = await db.select().from(cases).where(eq(cases.id, id));
+      const [row] = await caseById.execute({ id });
       return row;
     },
     async caseIds(scope) {

@@ -330,6 +330,12 @@ export function pgRecords(store: PgStore): Records {
       .where(eq(idempotency.key, key));
     return row?.reply;
   }
+  // Asked before every write that comes with a delivery id (a Slack command): prepared once.
+  const priorOnPool = db
+    .select({ reply: idempotency.reply })
+    .from(idempotency)
+    .where(eq(idempotency.key, sql.placeholder("key")))
+    .prepare("sos_prior_reply");
 
   /**
    * Locks every case the batch touches, in id order, and reads their versions and projections; and,
@@ -344,21 +350,27 @@ export function pgRecords(store: PgStore): Records {
   ): Promise<{ prior: unknown | undefined; locked: { id: string; version: number; states: CaseStates }[] }> {
     if (ids.length === 0)
       return { prior: key === undefined ? undefined : await prior(tx.db, key), locked: [] };
-    const reply =
+    const kept = (what: SQL) =>
       key === undefined
-        ? sql`NULL::json`
-        : sql`(SELECT ${idempotency.reply} FROM ${idempotency} WHERE ${idempotency.key} = ${key})`;
+        ? sql`NULL`
+        : sql`(SELECT ${what} FROM ${idempotency} WHERE ${idempotency.key} = ${key})`;
     // One text whatever the number of cases (an array, not a list), so it is prepared once.
-    const rows = await namedRows<{ id: string; version: number; states: string; prior: unknown }>(
+    const rows = await namedRows<{
+      id: string;
+      version: number;
+      states: string;
+      found: boolean;
+      prior: unknown;
+    }>(
       tx.client,
-      sql`SELECT ${cases.id} AS id, ${cases.version} AS version, ${cases.states} AS states, ${reply} AS prior
+      sql`SELECT ${cases.id} AS id, ${cases.version} AS version, ${cases.states} AS states,
+          ${kept(sql`true`)} AS found, ${kept(sql`${idempotency.reply}`)} AS prior
         FROM ${cases} WHERE ${cases.id} = ANY(${sql.param([...ids])}::text[])
         ORDER BY ${cases.id} COLLATE "C" FOR UPDATE`,
     );
     const locked = rows.map((r) => ({ id: r.id, version: r.version, states: decodeStates(r.states) }));
     if (key !== undefined && rows.length === 0) return { prior: await prior(tx.db, key), locked };
-    const was = rows[0]?.prior;
-    return { prior: was === null ? undefined : was, locked };
+    return { prior: rows[0]?.found === true ? rows[0].prior : undefined, locked };
   }
 
   /**
@@ -424,7 +436,7 @@ export function pgRecords(store: PgStore): Records {
 
   return {
     reads: pgReads(db),
-    priorReply: (key) => prior(db, key),
+    priorReply: async (key) => (await priorOnPool.execute({ key }))[0]?.reply,
     async apply(change, opts = {}) {
       try {
         return await applyOnce(change, opts);
