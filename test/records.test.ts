@@ -166,7 +166,7 @@ describeEachStore("the record", (kind) => {
     expect(after.states.network?.count ?? 0).toBe(before.states.network!.count - 1);
   });
 
-  test("batches of more shapes than PostgreSQL's prepared statements are named for are all applied whole", async () => {
+  test("batches of more shapes than are prepared, and one of more audit lines than a statement can carry, all go in whole and in order", async () => {
     t = await makeStoreCtx(kind);
     const jane = t.as(JANE).staffId;
     // A batch of n audit lines is a statement of its own text: 70 of them outnumber the names
@@ -188,8 +188,29 @@ describeEachStore("the record", (kind) => {
         reply: () => null,
       });
     }
-    const [row] = await t.rows("SELECT CAST(count(*) AS INTEGER) AS n FROM audit WHERE action = 'shape'");
-    expect(row).toEqual({ n: (70 * 71) / 2 });
+    // And one batch of more lines than one statement may carry parameters for (an import's, one a case).
+    await t.ctx.records.apply({
+      expect: [],
+      writes: Array.from({ length: 12_000 }, (_, i) => ({
+        kind: "audit" as const,
+        entry: {
+          at: "2016-03-01T12:00:00.000Z",
+          actorId: jane,
+          surface: "cli",
+          action: "many",
+          detail: { i },
+        },
+      })),
+      reply: () => null,
+    });
+    const count = async (action: string) =>
+      (await t!.rows("SELECT CAST(count(*) AS INTEGER) AS n FROM audit WHERE action = $1", [action]))[0];
+    expect(await count("shape")).toEqual({ n: (70 * 71) / 2 });
+    expect(await count("many")).toEqual({ n: 12_000 });
+    // In the batch's order.
+    const lines = await t.rows("SELECT detail FROM audit WHERE action = 'many' ORDER BY id");
+    const order = lines.map((r) => (typeof r.detail === "string" ? JSON.parse(r.detail) : r.detail).i);
+    expect(order).toEqual(Array.from({ length: 12_000 }, (_, i) => i));
   });
 
   describe("undo is a retraction, never a deletion", () => {

@@ -304,8 +304,14 @@ export function pgRecords(store: PgStore): Records {
    */
   async function finish(tx: Tx, b: Batch, keep: typeof idempotency.$inferInsert | undefined): Promise<void> {
     const parts: SQL[] = [];
-    if (b.audits.length > 0)
-      parts.push(sql`audit_lines AS (${tx.db.insert(audit).values(b.audits).getSQL()})`);
+    // An import writes an audit line a case, and a statement takes at most 65,535 parameters: all but
+    // the last chunk of lines go first, in order, so their numbers still follow the batch's order.
+    let from = 0;
+    for (; b.audits.length - from > APPEND_CHUNK; from += APPEND_CHUNK)
+      await tx.db.insert(audit).values(b.audits.slice(from, from + APPEND_CHUNK));
+    const lastLines = b.audits.slice(from);
+    if (lastLines.length > 0)
+      parts.push(sql`audit_lines AS (${tx.db.insert(audit).values(lastLines).getSQL()})`);
     if (keep) parts.push(sql`kept AS (${tx.db.insert(idempotency).values(keep).getSQL()})`);
     const ids = [...b.touched];
     const main =
