@@ -1,3 +1,4 @@
+import type pg from "pg";
 import { DEMO_CONFIG } from "../src/app/paths.ts";
 import { NotOnPostgres, pgContext } from "../src/app/pg-context.ts";
 import { dayClock } from "../src/commands/clock.ts";
@@ -12,7 +13,14 @@ import { startLocalPostgres } from "../test/helpers/pg-process.ts";
 import { percentile } from "./stats.ts";
 
 /** What is measured on each store: a chat command, run `n` times through the command layer. */
-const PARTS: readonly { label: string; n: number; who: string; text: (i: number) => string }[] = [
+const PARTS: readonly {
+  label: string;
+  n: number;
+  who: string;
+  text: (i: number) => string;
+  /** each run under a delivery id of its own, as a Slack command comes */
+  keyed?: true;
+}[] = [
   {
     label: "log element (`/sos mapped-with-family …`)",
     n: 500,
@@ -21,6 +29,14 @@ const PARTS: readonly { label: string; n: number; who: string; text: (i: number)
     // write is measured, not a repeat's refusal (refusals are counted beside the label).
     text: (i) =>
       `${i < 250 ? "mapped-with-family" : "mapped-internal"} 12346 ${addDays("2016-02-29", -(i % 250))}`,
+  },
+  {
+    label: "log element under a delivery id (as from Slack)",
+    n: 250,
+    who: JANE,
+    // Another element of the same case, so no run repeats an entry of the part above.
+    text: (i) => `three-houses 12346 ${addDays("2016-02-29", -i)}`,
+    keyed: true,
   },
   { label: "`/sos mine`", n: 200, who: JANE, text: () => "mine" },
   { label: "`/sos team`", n: 200, who: SAM, text: () => "team" },
@@ -35,16 +51,40 @@ const PARTS: readonly { label: string; n: number; who: string; text: (i: number)
   },
 ];
 
-/** `refused`: runs whose reply was a refusal (a repeat entry, say): still the whole path, but said */
-type Figure = { p50: number; p99: number; refused: number } | { missing: string };
+/**
+ * `refused`: runs whose reply was a refusal (a repeat entry, say): still the whole path, but said.
+ * `statements`: the statements a run sent the server, each a round trip (PostgreSQL only).
+ */
+type Figure = { p50: number; p99: number; refused: number; statements?: number } | { missing: string };
 
-async function measureOn(ctx: Ctx): Promise<Figure[]> {
+/**
+ * Counts the statements sent on the pool's connections (each one a round trip, what a write's
+ * latency on PostgreSQL follows): every connection's `query` counted once the pool first hands it out.
+ */
+function countStatements(pool: pg.Pool): { n: number } {
+  const counter = { n: 0 };
+  const counted = new WeakSet<pg.PoolClient>();
+  pool.on("acquire", (client) => {
+    if (counted.has(client)) return;
+    counted.add(client);
+    const target = client as unknown as { query: (...args: unknown[]) => unknown };
+    const query = target.query.bind(client);
+    target.query = (...args: unknown[]) => {
+      counter.n++;
+      return query(...args);
+    };
+  });
+  return counter;
+}
+
+async function measureOn(ctx: Ctx, sent?: { n: number }): Promise<Figure[]> {
   const out: Figure[] = [];
   for (const part of PARTS) {
     const actor = ctx.people.byEmail(part.who)!;
     const times: number[] = [];
     let missing: string | undefined;
     let refused = 0;
+    const sentBefore = sent?.n ?? 0;
     for (let i = 0; i < part.n && missing === undefined; i++) {
       const t0 = performance.now();
       try {
@@ -53,6 +93,7 @@ async function measureOn(ctx: Ctx): Promise<Figure[]> {
           text: part.text(i),
           surface: "slack",
           audience: "private",
+          ...(part.keyed ? { idempotencyKey: `bench:${part.label}:${i}` } : {}),
         });
         if (!reply.ok) refused++;
       } catch (e) {
@@ -62,7 +103,17 @@ async function measureOn(ctx: Ctx): Promise<Figure[]> {
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
-    out.push(missing ? { missing } : { p50: percentile(times, 50), p99: percentile(times, 99), refused });
+    const statements = sent ? (sent.n - sentBefore) / times.length : undefined;
+    out.push(
+      missing
+        ? { missing }
+        : {
+            p50: percentile(times, 50),
+            p99: percentile(times, 99),
+            refused,
+            ...(statements === undefined ? {} : { statements }),
+          },
+    );
   }
   return out;
 }
@@ -91,7 +142,7 @@ export async function benchPostgres(loadAverage: () => string): Promise<string[]
     try {
       const { ctx } = await pgContext(org, store, dayClock("2016-03-01", org.agency.timeZone));
       await ctx.records.apply(demoChange(ctx));
-      onPg = await measureOn(ctx);
+      onPg = await measureOn(ctx, countStatements(store.pool));
     } finally {
       await store.close();
     }
@@ -111,6 +162,7 @@ export async function benchPostgres(loadAverage: () => string): Promise<string[]
       "PostgreSQL p50 ms",
       "PostgreSQL p99 ms",
       "PostgreSQL ÷ SQLite (p50)",
+      "PostgreSQL statements a run",
     ];
     const rows = PARTS.map((part, i) => {
       const s = onSqlite[i]!;
@@ -122,6 +174,7 @@ export async function benchPostgres(loadAverage: () => string): Promise<string[]
         cell(p, "p50"),
         cell(p, "p99"),
         "missing" in s || "missing" in p ? "" : `${(p.p50 / s.p50).toFixed(1)}×`,
+        "missing" in p || p.statements === undefined ? "" : p.statements.toFixed(1),
       ];
     });
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

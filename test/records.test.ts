@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, test } from "vitest";
+import { ELEMENT_KEYS, type ElementKey } from "../src/domain/elements.ts";
+import { type ElementState, EMPTY_STATE, foldElement } from "../src/domain/projection.ts";
 import { AH_HIN, JANE, makeTestCtx, SAM, type TestCtx } from "./helpers/ctx.ts";
 import { dbSnapshot } from "./helpers/snapshot.ts";
 import { describeEachStore, makeStoreCtx, type StoreTestCtx } from "./helpers/stores.ts";
@@ -82,6 +84,133 @@ describeEachStore("the record", (kind) => {
       expect(retry).toEqual({ ...first, repeated: true });
       expect(await t.snapshot()).toBe(before);
     });
+  });
+
+  test("a case read with an element's live entries answers as the two reads apart do", async () => {
+    t = await makeStoreCtx(kind);
+    const { reads } = t.ctx.records;
+    await t.run(JANE, "network 12345 7");
+    await t.run(JANE, "network 12345 5");
+    await t.run(JANE, "undo");
+    const both = await reads.caseAndLive("12345", "network");
+    expect(both).toEqual({
+      case: await reads.case("12345"),
+      live: await reads.liveEntries("12345", "network"),
+    });
+    // What is compared holds something: the 7 stands, the undone 5 does not.
+    expect(both!.live.map((e) => e.value)).toContain(7);
+    expect(both!.live.map((e) => e.value)).not.toContain(5);
+    expect(both!.live.at(-1)).toMatchObject({ value: 7, recordedBy: t.as(JANE).staffId });
+    expect(await reads.caseAndLive("12345", "danger-statement")).toEqual({
+      case: await reads.case("12345"),
+      live: await reads.liveEntries("12345", "danger-statement"),
+    });
+    expect(await reads.caseAndLive("12345", null)).toEqual({ case: await reads.case("12345"), live: [] });
+    expect(await reads.caseAndLive("99999", "network")).toBeUndefined();
+  });
+
+  test("a batch mixing single and bulk appends and a retraction leaves the projection its entries give", async () => {
+    t = await makeStoreCtx(kind);
+    const { reads } = t.ctx.records;
+    const jane = t.as(JANE).staffId;
+    const at = "2016-03-01T12:00:00.000Z";
+    const entry = (caseId: string, element: ElementKey, occurredOn: string | null, value: number | null) => ({
+      caseId,
+      element,
+      occurredOn,
+      value,
+      note: null,
+      recordedBy: jane,
+      recordedAt: at,
+      surface: "import",
+    });
+    expect((await t.run(JANE, "network 12345 7")).ok).toBe(true);
+    const before = (await reads.case("12345"))!;
+    const other = (await reads.case("12346"))!;
+    const target = (await reads.liveEntries("12345", "network")).at(-1)!;
+    const applied = await t.ctx.records.apply({
+      expect: [{ kind: "caseVersion", caseId: "12345", version: before.version }],
+      writes: [
+        { kind: "appendEvent", event: entry("12345", "safety-scale", "2016-02-01", 3) },
+        {
+          kind: "appendEvents",
+          events: [
+            entry("12345", "safety-scale", "2016-02-10", 8),
+            entry("12346", "three-houses", "2016-02-11", null),
+          ],
+        },
+        { kind: "appendEvent", event: entry("12345", "safety-scale", "2016-01-05", 1) },
+        { kind: "retract", target: (await reads.event(target.id))!, by: jane, at, surface: "cli" },
+      ],
+      reply: (entries) => entries.map((e) => e.state),
+    });
+    if (applied.repeated) throw new Error("not a repeat");
+    const states = applied.reply as ElementState[];
+    // Each entry's state is its element's as the batch had it then; the rating of 10 February stays
+    // the latest by day after the one of 5 January.
+    expect(states[0]).toMatchObject({ lastOn: "2016-02-01", lastValue: 3 });
+    expect(states[1]).toMatchObject({ lastOn: "2016-02-10", lastValue: 8 });
+    expect(states[3]).toMatchObject({ lastOn: "2016-02-10", lastValue: 8 });
+    const after = (await reads.case("12345"))!;
+    expect(after.version).toBe(before.version + 1);
+    expect((await reads.case("12346"))!.version).toBe(other.version + 1);
+    // The stored projection is the fold of what is live, element by element, on both cases.
+    for (const id of ["12345", "12346"]) {
+      const c = (await reads.case(id))!;
+      for (const element of ELEMENT_KEYS) {
+        const folded = foldElement(await reads.liveEntries(id, element));
+        expect(c.states[element] ?? EMPTY_STATE, `${id} ${element}`).toEqual(folded);
+      }
+    }
+    expect(after.states["safety-scale"]!.count).toBe(before.states["safety-scale"]!.count + 3);
+    expect(after.states.network?.count ?? 0).toBe(before.states.network!.count - 1);
+  });
+
+  test("batches of more shapes than are prepared, and one of more audit lines than a statement can carry, all go in whole and in order", async () => {
+    t = await makeStoreCtx(kind);
+    const jane = t.as(JANE).staffId;
+    // A batch of n audit lines is a statement of its own text: 70 of them outnumber the names
+    // (src/store/pg/named.ts), so the last are sent unnamed, and each must still go in whole.
+    for (let n = 1; n <= 70; n++) {
+      const line = {
+        at: "2016-03-01T12:00:00.000Z",
+        actorId: jane,
+        surface: "cli",
+        action: "shape",
+        caseId: null,
+      };
+      await t.ctx.records.apply({
+        expect: [],
+        writes: Array.from({ length: n }, (_, i) => ({
+          kind: "audit" as const,
+          entry: { ...line, detail: { batch: n, line: i } },
+        })),
+        reply: () => null,
+      });
+    }
+    // And one batch of more lines than one statement may carry parameters for (an import's, one a case).
+    await t.ctx.records.apply({
+      expect: [],
+      writes: Array.from({ length: 12_000 }, (_, i) => ({
+        kind: "audit" as const,
+        entry: {
+          at: "2016-03-01T12:00:00.000Z",
+          actorId: jane,
+          surface: "cli",
+          action: "many",
+          detail: { i },
+        },
+      })),
+      reply: () => null,
+    });
+    const count = async (action: string) =>
+      (await t!.rows("SELECT CAST(count(*) AS INTEGER) AS n FROM audit WHERE action = $1", [action]))[0];
+    expect(await count("shape")).toEqual({ n: (70 * 71) / 2 });
+    expect(await count("many")).toEqual({ n: 12_000 });
+    // In the batch's order.
+    const lines = await t.rows("SELECT detail FROM audit WHERE action = 'many' ORDER BY id");
+    const order = lines.map((r) => (typeof r.detail === "string" ? JSON.parse(r.detail) : r.detail).i);
+    expect(order).toEqual(Array.from({ length: 12_000 }, (_, i) => i));
   });
 
   describe("undo is a retraction, never a deletion", () => {

@@ -17,9 +17,11 @@ export async function requireCase(
   env: Invocation,
   caseId: string,
   action: CaseAction,
+  /** the case as the command already read it (with what else it needed); absent: read here */
+  read?: { readonly case: CaseRow | undefined },
 ): Promise<{ case: CaseRow } | { reply: Reply }> {
   const { actor } = env;
-  const c = await env.reads.case(caseId);
+  const c = read ? read.case : await env.reads.case(caseId);
   const scope = c ? { workerId: c.workerId, teamId: c.teamId } : undefined;
   if (!c || !scope || !canSeeCase(actor, scope)) {
     return {

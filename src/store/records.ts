@@ -38,6 +38,14 @@ export interface RecordReads {
   /** open cases in scope, newest first as in the seed's tables */
   openCases(scope: CaseScope): Promise<CaseRow[]>;
   liveEntries(caseId: string, element: ElementKey): Promise<LiveEntry[]>;
+  /**
+   * A case and the live entries of one of its elements (`null`: none read), read together: what a
+   * log decides on, in one round trip on PostgreSQL rather than two. Undefined when no such case.
+   */
+  caseAndLive(
+    id: string,
+    element: ElementKey | null,
+  ): Promise<{ readonly case: CaseRow; readonly live: LiveEntry[] } | undefined>;
   event(id: number): Promise<PracticeEventRow | undefined>;
   retractionOf(id: number): Promise<PracticeEventRow | undefined>;
   /** the most recent entry this person typed that still stands (imported records are not theirs) */

@@ -20,6 +20,11 @@ export function sqliteRecords(repo: Repo): Records {
     caseIds: async (scope) => cases.ids(scope),
     openCases: async (scope) => cases.open(scope),
     liveEntries: async (caseId, element) => events.live(caseId, element),
+    // Both read in one tick: nothing writes between them.
+    caseAndLive: async (id, element) => {
+      const c = cases.get(id);
+      return c ? { case: c, live: element === null ? [] : events.live(id, element) } : undefined;
+    },
     event: async (id) => events.get(id),
     retractionOf: async (id) => events.retractionOf(id),
     lastOwnLive: async (staffId) => events.lastOwnLive(staffId),

@@ -179,7 +179,11 @@ export const log = defineCommand({
 
   async run(env, cmd) {
     const { ctx, actor } = env;
-    const found = await requireCase(env, cmd.caseId, "log");
+    const kind = ELEMENTS[cmd.element].kind;
+    // The case and the element's live entries (the duplicate check's; a tally has none to check)
+    // in one read: on PostgreSQL each read is a round trip.
+    const read = await env.reads.caseAndLive(cmd.caseId, kind === "tally" ? null : cmd.element);
+    const found = await requireCase(env, cmd.caseId, "log", { case: read?.case });
     if ("reply" in found) return found.reply;
     const c = found.case;
     if (c.status === "closed")
@@ -191,13 +195,10 @@ export const log = defineCommand({
     const { column } = fits;
     const label = column.label;
 
-    const kind = ELEMENTS[cmd.element].kind;
     // A second identical entry is almost always a double send; a second meeting on one day is real.
     // Only the latest entry of that day counts: a network of 7, then 5, then 7 again is a correction.
     if (kind !== "tally") {
-      const sameDay = (await env.reads.liveEntries(c.id, cmd.element))
-        .filter((e) => e.occurredOn === date)
-        .sort(compareOccurrence);
+      const sameDay = (read?.live ?? []).filter((e) => e.occurredOn === date).sort(compareOccurrence);
       const latest = sameDay[sameDay.length - 1];
       if (latest && (latest.value ?? null) === cmd.value) {
         return refuse(env, {

@@ -3,19 +3,21 @@ import {
   asc,
   desc,
   eq,
+  getTableColumns,
   gte,
   inArray,
   isNotNull,
   isNull,
   ne,
   notExists,
+  type Placeholder,
   type SQL,
   sql,
 } from "drizzle-orm";
 import type { ElementKey } from "../../domain/elements.ts";
 import type { CoverageCounts } from "../coverage.ts";
 import { type CountRow, toCoverageCounts } from "../digest-reads.ts";
-import type { CaseScope, RecordReads } from "../records.ts";
+import type { CaseScope, LiveEntry, RecordReads } from "../records.ts";
 import type { CaseRow } from "../schema.ts";
 import { SLOTS } from "../states-format.ts";
 import type { StuckCount, StuckRules } from "../stuck-since.ts";
@@ -49,7 +51,7 @@ function scoped(scope: CaseScope): SQL[] {
 }
 
 /** The live events of one element of a case: what its state is folded from. */
-export function liveQuery(db: PgDb, caseId: string, element: ElementKey) {
+export function liveQuery(db: PgDb, caseId: string | Placeholder, element: ElementKey | Placeholder) {
   return db
     .select({
       id: practiceEvents.id,
@@ -102,9 +104,35 @@ export function pgReads(db: PgDb): RecordReads {
       .where(and(eq(cases.status, "open"), due(gen)));
   }
 
+  // A log's one read, prepared once per connection (it runs on every log): the case's row and,
+  // gathered beside it in the same statement (one snapshot), the live entries of one element.
+  const caseWithLive = db
+    .select({
+      ...getTableColumns(cases),
+      live: sql<
+        LiveEntry[] | null
+      >`(SELECT json_agg(json_build_object('id', l.id, 'occurredOn', l.occurred_on,
+          'value', l.value, 'recordedBy', l.recorded_by) ORDER BY l.id)
+        FROM (${liveQuery(db, sql.placeholder("id"), sql.placeholder("element")).getSQL()}) AS l)`,
+    })
+    .from(cases)
+    .where(eq(cases.id, sql.placeholder("id")))
+    .prepare("sos_case_with_live");
+  // Every command on a case starts with this read.
+  const caseById = db
+    .select()
+    .from(cases)
+    .where(eq(cases.id, sql.placeholder("id")))
+    .prepare("sos_case");
+  const caseAlone = db
+    .select({ ...getTableColumns(cases), live: sql<LiveEntry[] | null>`NULL::json` })
+    .from(cases)
+    .where(eq(cases.id, sql.placeholder("id")))
+    .prepare("sos_case_alone");
+
   return {
     async case(id) {
-      const [row] = await db.select().from(cases).where(eq(cases.id, id));
+      const [row] = await caseById.execute({ id });
       return row;
     },
     async caseIds(scope) {
@@ -123,6 +151,13 @@ export function pgReads(db: PgDb): RecordReads {
     },
     async liveEntries(caseId, element) {
       return liveQuery(db, caseId, element);
+    },
+    async caseAndLive(id, element) {
+      const [row] =
+        element === null ? await caseAlone.execute({ id }) : await caseWithLive.execute({ id, element });
+      if (!row) return undefined;
+      const { live, ...c } = row;
+      return { case: c, live: live ?? [] };
     },
     async event(id) {
       const [row] = await db.select().from(practiceEvents).where(eq(practiceEvents.id, id));

@@ -1,6 +1,7 @@
-import { eq, inArray, sql } from "drizzle-orm";
-import type { ElementKey } from "../../domain/elements.ts";
-import type { ElementState, LiveEvent } from "../../domain/projection.ts";
+import { eq, type SQL, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import type pg from "pg";
+import type { CaseStates, ElementState, LiveEvent } from "../../domain/projection.ts";
 import { EMPTY_STATE, foldElement } from "../../domain/projection.ts";
 import type { NewEvent } from "../events.ts";
 import {
@@ -11,8 +12,11 @@ import {
   type Write,
   type WrittenEntry,
 } from "../records.ts";
+import { decodeStates, encodeStates } from "../states-format.ts";
+import { namedRows } from "./named.ts";
 import type { PgDb, PgStore } from "./open.ts";
 import { liveOfCaseQuery, liveQuery, pgReads } from "./reads.ts";
+import * as schema from "./schema.ts";
 import {
   allocations,
   audit,
@@ -24,8 +28,14 @@ import {
   snoozes,
 } from "./schema.ts";
 
-/** A transaction's handle: the query builder bound to its one connection. */
-type Tx = Parameters<Parameters<PgDb["transaction"]>[0]>[0];
+/**
+ * A transaction's handles: the query builder bound to its one connection, and the connection itself
+ * for the statements sent prepared (`namedRows`).
+ */
+interface Tx {
+  readonly db: PgDb;
+  readonly client: pg.PoolClient;
+}
 
 /**
  * What the server says when two transactions could not both be right: a unique key already taken
@@ -82,6 +92,22 @@ function casesOf(change: Change): string[] {
 // parameters in one, and an entry has 8.
 const APPEND_CHUNK = 1_000;
 
+/** An audit line of the batch, kept to go out with the batch's last statement. */
+type AuditRow = typeof audit.$inferInsert;
+
+/**
+ * What a batch has done so far, held until its last statement: the projection of every case it
+ * locked or opened (as read under the lock, then as each entry folded it), which of them an entry
+ * changed, the cases whose versions move on, and the audit lines to insert.
+ */
+interface Batch {
+  readonly states: Map<string, CaseStates>;
+  readonly folded: Set<string>;
+  readonly touched: Set<string>;
+  readonly audits: AuditRow[];
+  readonly entries: WrittenEntry[];
+}
+
 /**
  * The record on PostgreSQL. A batch is one READ COMMITTED transaction that first locks the row of
  * every case it touches (`SELECT … FOR UPDATE`, in id order so two batches never wait on each other
@@ -89,37 +115,72 @@ const APPEND_CHUNK = 1_000;
  * version compared is the version written over, and the projection is folded from every entry there
  * is. A failed precondition, or a key the other side took first, is a `Conflict` and nothing is
  * written, as on SQLite.
+ *
+ * Each statement is a round trip, and a log on PostgreSQL was a dozen of them, so a batch sends as
+ * few as it can without weakening any of that: the lock reads the cases' projections too (the row
+ * is the locked one, so no other batch changes them before the write); an entry is inserted and its
+ * element's live entries read in one statement; and every case's projection and version, the
+ * audit lines and the delivery's reply are written together in the last statement.
  */
 export function pgRecords(store: PgStore): Records {
   const { db } = store;
-
-  async function refresh(tx: Tx, caseId: string, element: ElementKey): Promise<ElementState> {
-    const state = foldElement(await liveQuery(tx, caseId, element));
-    // The case's row is locked by this transaction (see `applyOnce`), so no other batch can set
-    // another of its elements between this read and the write.
-    const [row] = await tx.select({ states: cases.states }).from(cases).where(eq(cases.id, caseId));
-    if (!row) throw new Error(`no case ${caseId} to fold an entry into`);
-    const states = { ...row.states, [element]: state };
-    await tx.update(cases).set({ states }).where(eq(cases.id, caseId));
-    return state;
+  // The query builder on one connection, made once per connection the pool hands out.
+  const builders = new WeakMap<pg.PoolClient, PgDb>();
+  function builderOn(client: pg.PoolClient): PgDb {
+    let b = builders.get(client);
+    if (!b) {
+      b = drizzle(client, { schema });
+      builders.set(client, b);
+    }
+    return b;
   }
 
-  async function insertEvent(tx: Tx, e: NewEvent, retractsId: number | null): Promise<number> {
-    const [row] = await tx
+  /**
+   * Inserts one entry (an append, or a retraction of `retracts`) and reads, in the same statement,
+   * the live entries of its element that were there before it: the statement's snapshot is taken
+   * after the case's lock was held, so it holds every entry on the case, and the one inserted here
+   * is added to them (a retraction takes its target out instead). The element is folded from them.
+   */
+  async function appendOne(tx: Tx, b: Batch, e: NewEvent, retracts: number | null): Promise<void> {
+    const states = b.states.get(e.caseId);
+    const insert = tx.db
       .insert(practiceEvents)
-      .values({ ...e, retractsId })
+      .values({ ...e, retractsId: retracts })
       .returning({ id: practiceEvents.id });
-    if (!row) throw new Error("insert returned no row");
-    return row.id;
+    const live = liveQuery(tx.db, e.caseId, e.element);
+    const rows = await namedRows<{
+      id: number;
+      occurred_on: string | null;
+      value: number | null;
+      written: boolean;
+    }>(
+      tx.client,
+      sql`
+      WITH written AS (${insert.getSQL()})
+      SELECT id, NULL::text AS occurred_on, NULL::integer AS value, true AS written FROM written
+      UNION ALL
+      SELECT live.id, live.occurred_on, live.value, false FROM (${live.getSQL()}) AS live
+      ${retracts === null ? sql`` : sql`WHERE live.id <> ${retracts}`}`,
+    );
+    const written = rows.find((r) => r.written);
+    if (!written) throw new Error("insert returned no row");
+    if (!states) throw new Error(`no case ${e.caseId} to fold an entry into`);
+    const events: LiveEvent[] = rows
+      .filter((r) => !r.written)
+      .map((r) => ({ id: r.id, occurredOn: r.occurred_on, value: r.value }));
+    if (retracts === null)
+      events.push({ id: written.id, occurredOn: e.occurredOn ?? null, value: e.value ?? null });
+    const state = foldElement(events);
+    b.states.set(e.caseId, { ...states, [e.element]: state });
+    b.folded.add(e.caseId);
+    b.touched.add(e.caseId);
+    b.entries.push({ id: written.id, state });
   }
 
-  async function appendMany(
-    tx: Tx,
-    list: readonly NewEvent[],
-  ): Promise<{ written: WrittenEntry[]; cases: string[] }> {
+  async function appendMany(tx: Tx, b: Batch, list: readonly NewEvent[]): Promise<void> {
     const ids: number[] = [];
     for (let i = 0; i < list.length; i += APPEND_CHUNK) {
-      const rows = await tx
+      const rows = await tx.db
         .insert(practiceEvents)
         .values(list.slice(i, i + APPEND_CHUNK).map((e) => ({ ...e, retractsId: null })))
         .returning({ id: practiceEvents.id });
@@ -128,61 +189,50 @@ export function pgRecords(store: PgStore): Records {
       ids.push(...rows.map((r) => r.id).sort((a, b) => a - b));
     }
     const touched = [...new Set(list.map((e) => e.caseId))];
-    const states = new Map<string, Record<string, ElementState>>();
     for (const caseId of touched) {
       const byElement = new Map<string, LiveEvent[]>();
-      for (const e of await liveOfCaseQuery(tx, caseId)) {
+      for (const e of await liveOfCaseQuery(tx.db, caseId)) {
         const group = byElement.get(e.element);
         if (group) group.push(e);
         else byElement.set(e.element, [e]);
       }
       const folded: Record<string, ElementState> = {};
       for (const [element, events] of byElement) folded[element] = foldElement(events);
-      await tx.update(cases).set({ states: folded }).where(eq(cases.id, caseId));
-      states.set(caseId, folded);
+      // The whole projection, folded afresh from every live entry of the case.
+      b.states.set(caseId, folded);
+      b.folded.add(caseId);
+      b.touched.add(caseId);
     }
-    return {
-      written: list.map((e, i) => ({ id: ids[i]!, state: states.get(e.caseId)?.[e.element] ?? EMPTY_STATE })),
-      cases: touched,
-    };
+    list.forEach((e, i) => {
+      b.entries.push({ id: ids[i]!, state: b.states.get(e.caseId)?.[e.element] ?? EMPTY_STATE });
+    });
   }
 
-  /** Carries out one write; returns the cases it wrote to, whose versions then move on. */
-  async function write(tx: Tx, w: Write, entries: WrittenEntry[]): Promise<readonly string[]> {
+  /** Carries out one write (or keeps it for the last statement); a write naming a case moves its version on. */
+  async function write(tx: Tx, b: Batch, w: Write): Promise<void> {
     switch (w.kind) {
-      case "appendEvent": {
-        const id = await insertEvent(tx, w.event, null);
-        entries.push({ id, state: await refresh(tx, w.event.caseId, w.event.element) });
-        return [w.event.caseId];
-      }
-      case "appendEvents": {
-        const { written, cases: touched } = await appendMany(tx, w.events);
-        for (const e of written) entries.push(e);
-        return touched;
-      }
+      case "appendEvent":
+        return appendOne(tx, b, w.event, null);
+      case "appendEvents":
+        return appendMany(tx, b, w.events);
       case "retract": {
         const t = w.target;
-        const id = await insertEvent(
-          tx,
-          {
-            caseId: t.caseId,
-            element: t.element,
-            occurredOn: null,
-            value: null,
-            note: null,
-            recordedBy: w.by,
-            recordedAt: w.at,
-            surface: w.surface,
-          },
-          t.id,
-        );
-        entries.push({ id, state: await refresh(tx, t.caseId, t.element) });
-        return [t.caseId];
+        const retraction: NewEvent = {
+          caseId: t.caseId,
+          element: t.element,
+          occurredOn: null,
+          value: null,
+          note: null,
+          recordedBy: w.by,
+          recordedAt: w.at,
+          surface: w.surface,
+        };
+        return appendOne(tx, b, retraction, t.id);
       }
       case "openCase": {
         const r = w.row;
-        await tx.insert(cases).values({ ...r, states: {} });
-        await tx.insert(allocations).values({
+        await tx.db.insert(cases).values({ ...r, states: {} });
+        await tx.db.insert(allocations).values({
           caseId: r.id,
           workerId: r.workerId,
           teamId: r.teamId,
@@ -190,11 +240,15 @@ export function pgRecords(store: PgStore): Records {
           assignedBy: w.by,
           assignedAt: w.at,
         });
-        return [];
+        b.states.set(r.id, {});
+        return;
       }
       case "allocate":
-        await tx.update(cases).set({ workerId: w.workerId, teamId: w.teamId }).where(eq(cases.id, w.caseId));
-        await tx.insert(allocations).values({
+        await tx.db
+          .update(cases)
+          .set({ workerId: w.workerId, teamId: w.teamId })
+          .where(eq(cases.id, w.caseId));
+        await tx.db.insert(allocations).values({
           caseId: w.caseId,
           workerId: w.workerId,
           teamId: w.teamId,
@@ -202,93 +256,193 @@ export function pgRecords(store: PgStore): Records {
           assignedBy: w.by,
           assignedAt: w.at,
         });
-        return [w.caseId];
+        b.touched.add(w.caseId);
+        return;
       case "close":
-        await tx
+        await tx.db
           .update(cases)
           .set({ status: "closed", closedOn: w.on, outcome: w.outcome, closingNote: w.note })
           .where(eq(cases.id, w.caseId));
-        return [w.caseId];
+        b.touched.add(w.caseId);
+        return;
       case "reopen":
-        await tx
+        await tx.db
           .update(cases)
           .set({ status: "open", closedOn: null, outcome: null, closingNote: null })
           .where(eq(cases.id, w.caseId));
-        return [w.caseId];
+        b.touched.add(w.caseId);
+        return;
       case "caseEvent":
-        await tx.insert(caseEvents).values({ ...w.event, by: w.event.by ?? null });
-        return [w.event.caseId];
+        await tx.db.insert(caseEvents).values({ ...w.event, by: w.event.by ?? null });
+        b.touched.add(w.event.caseId);
+        return;
       case "updateCase":
-        if (Object.keys(w.set).length > 0) await tx.update(cases).set(w.set).where(eq(cases.id, w.caseId));
-        return [w.caseId];
+        if (Object.keys(w.set).length > 0) await tx.db.update(cases).set(w.set).where(eq(cases.id, w.caseId));
+        b.touched.add(w.caseId);
+        return;
       case "snooze":
-        await tx.insert(snoozes).values({ caseId: w.caseId, until: w.until, by: w.by, at: w.at });
-        return [];
+        await tx.db.insert(snoozes).values({ caseId: w.caseId, until: w.until, by: w.by, at: w.at });
+        return;
       case "leave":
-        await tx.insert(leave).values({ staffId: w.staffId, fromOn: w.from, toOn: w.to, at: w.at });
-        return [];
+        await tx.db.insert(leave).values({ staffId: w.staffId, fromOn: w.from, toOn: w.to, at: w.at });
+        return;
       case "audit": {
-        const last = entries[entries.length - 1];
+        // Its number is the entry written just before it, known now; the line itself goes out with
+        // the batch's last statement (nothing in the batch reads the audit).
+        const last = b.entries[b.entries.length - 1];
         const detail = w.entryKey && last ? { ...w.entry.detail, [w.entryKey]: last.id } : w.entry.detail;
-        await tx.insert(audit).values({ ...w.entry, detail: detail ?? {} });
-        return [];
+        b.audits.push({ ...w.entry, detail: detail ?? {} });
+        return;
       }
     }
   }
 
-  async function prior(q: PgDb | Tx, key: string): Promise<unknown | undefined> {
+  /**
+   * The batch's last statement: each touched case's version moved on and, where an entry changed
+   * it, its projection set, in one UPDATE; the audit lines and the delivery's reply inserted beside
+   * it. The projections were folded under the lock, so they are the ones this batch leaves.
+   */
+  async function finish(tx: Tx, b: Batch, keep: typeof idempotency.$inferInsert | undefined): Promise<void> {
+    const parts: SQL[] = [];
+    // An import writes an audit line a case, and a statement takes at most 65,535 parameters: all but
+    // the last chunk of lines go first, in order, so their numbers still follow the batch's order.
+    let from = 0;
+    for (; b.audits.length - from > APPEND_CHUNK; from += APPEND_CHUNK)
+      await tx.db.insert(audit).values(b.audits.slice(from, from + APPEND_CHUNK));
+    const lastLines = b.audits.slice(from);
+    if (lastLines.length > 0)
+      parts.push(sql`audit_lines AS (${tx.db.insert(audit).values(lastLines).getSQL()})`);
+    if (keep) parts.push(sql`kept AS (${tx.db.insert(idempotency).values(keep).getSQL()})`);
+    const ids = [...b.touched];
+    const main =
+      ids.length === 0
+        ? sql`SELECT 1`
+        : sql`UPDATE ${cases} SET version = ${cases.version} + 1, states = coalesce(moved.states, ${cases.states})
+            FROM unnest(${sql.param(ids)}::text[], ${sql.param(
+              ids.map((id) => {
+                const folded = b.folded.has(id) ? b.states.get(id) : undefined;
+                return folded ? encodeStates(folded) : null;
+              }),
+            )}::text[]) AS moved(id, states)
+            WHERE ${cases.id} = moved.id`;
+    if (parts.length === 0 && ids.length === 0) return;
+    await namedRows(tx.client, parts.length > 0 ? sql`WITH ${sql.join(parts, sql`, `)} ${main}` : main);
+  }
+
+  async function prior(q: PgDb, key: string): Promise<unknown | undefined> {
     const [row] = await q
       .select({ reply: idempotency.reply })
       .from(idempotency)
       .where(eq(idempotency.key, key));
     return row?.reply;
   }
+  // Asked before every write that comes with a delivery id (a Slack command): prepared once.
+  const priorOnPool = db
+    .select({ reply: idempotency.reply })
+    .from(idempotency)
+    .where(eq(idempotency.key, sql.placeholder("key")))
+    .prepare("sos_prior_reply");
+
+  /**
+   * Locks every case the batch touches, in id order, and reads their versions and projections; and,
+   * for a delivery id, the reply it already got. One statement: it starts after the delivery's own
+   * lock was taken, so its snapshot holds the reply of a first copy that committed meanwhile. (With
+   * no case to lock, that reply is read on its own.)
+   */
+  async function lock(
+    tx: Tx,
+    ids: readonly string[],
+    key: string | undefined,
+  ): Promise<{ prior: unknown | undefined; locked: { id: string; version: number; states: CaseStates }[] }> {
+    if (ids.length === 0)
+      return { prior: key === undefined ? undefined : await prior(tx.db, key), locked: [] };
+    const kept = (what: SQL) =>
+      key === undefined
+        ? sql`NULL`
+        : sql`(SELECT ${what} FROM ${idempotency} WHERE ${idempotency.key} = ${key})`;
+    // One text whatever the number of cases (an array, not a list), so it is prepared once.
+    const rows = await namedRows<{
+      id: string;
+      version: number;
+      states: string;
+      found: boolean;
+      prior: unknown;
+    }>(
+      tx.client,
+      sql`SELECT ${cases.id} AS id, ${cases.version} AS version, ${cases.states} AS states,
+          ${kept(sql`true`)} AS found, ${kept(sql`${idempotency.reply}`)} AS prior
+        FROM ${cases} WHERE ${cases.id} = ANY(${sql.param([...ids])}::text[])
+        ORDER BY ${cases.id} COLLATE "C" FOR UPDATE`,
+    );
+    const locked = rows.map((r) => ({ id: r.id, version: r.version, states: decodeStates(r.states) }));
+    if (key !== undefined && rows.length === 0) return { prior: await prior(tx.db, key), locked };
+    return { prior: rows[0]?.found === true ? rows[0].prior : undefined, locked };
+  }
+
+  /**
+   * One READ COMMITTED transaction on one of the pool's connections: committed when `work` returns,
+   * rolled back when it throws (a connection that cannot even roll back is let go, not reused).
+   */
+  async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await store.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      const result = await work({ db: builderOn(client), client });
+      await client.query("COMMIT");
+      return result;
+    } catch (e) {
+      try {
+        await client.query("ROLLBACK");
+      } catch (r) {
+        broken = r instanceof Error ? r : new Error(String(r));
+      }
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
 
   async function applyOnce(change: Change, opts: { idempotencyKey?: string; at?: string }): Promise<Applied> {
-    return db.transaction(async (tx): Promise<Applied> => {
+    return inTransaction(async (tx): Promise<Applied> => {
       const key = opts.idempotencyKey;
       if (key !== undefined) {
         // The delivery's own lock, so a retry landing on another instance waits for the first to
-        // commit and then finds its reply, rather than deciding the command a second time.
-        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
-        const was = await prior(tx, key);
-        if (was !== undefined) return { repeated: true, reply: was };
+        // commit and then finds its reply, rather than deciding the command a second time. Its own
+        // statement: a statement's snapshot is taken when it starts, so a reply looked up in the
+        // statement that waited would miss the one committed while it waited.
+        await namedRows(tx.client, sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
       }
-      const ids = casesOf(change);
-      const present = new Map<string, number>();
-      if (ids.length > 0) {
-        const locked = await tx
-          .select({ id: cases.id, version: cases.version })
-          .from(cases)
-          .where(inArray(cases.id, ids))
-          .orderBy(sql`${cases.id} COLLATE "C"`)
-          .for("update");
-        for (const r of locked) present.set(r.id, r.version);
-      }
+      const { prior: was, locked } = await lock(tx, casesOf(change), key);
+      if (was !== undefined) return { repeated: true, reply: was };
+      const present = new Map(locked.map((r) => [r.id, r.version]));
       for (const e of change.expect) {
         if (e.kind === "noCase") {
           if (present.has(e.caseId)) throw new Conflict(`case ${e.caseId} exists`);
         } else if (present.get(e.caseId) !== e.version) throw new Conflict(`case ${e.caseId} changed`);
       }
-      const entries: WrittenEntry[] = [];
-      const touched = new Set<string>();
-      for (const w of change.writes) for (const id of await write(tx, w, entries)) touched.add(id);
-      for (const e of change.expect) if (e.kind === "caseVersion") touched.add(e.caseId);
-      if (touched.size > 0)
-        await tx
-          .update(cases)
-          .set({ version: sql`${cases.version} + 1` })
-          .where(inArray(cases.id, [...touched]));
-      const reply = change.reply(entries);
-      if (key !== undefined)
-        await tx.insert(idempotency).values({ key, reply, createdAt: opts.at ?? new Date().toISOString() });
+      const b: Batch = {
+        states: new Map(locked.map((r) => [r.id, r.states])),
+        folded: new Set(),
+        touched: new Set(),
+        audits: [],
+        entries: [],
+      };
+      for (const w of change.writes) await write(tx, b, w);
+      for (const e of change.expect) if (e.kind === "caseVersion") b.touched.add(e.caseId);
+      const reply = change.reply(b.entries);
+      await finish(
+        tx,
+        b,
+        key === undefined ? undefined : { key, reply, createdAt: opts.at ?? new Date().toISOString() },
+      );
       return { repeated: false, reply };
     });
   }
 
   return {
     reads: pgReads(db),
-    priorReply: (key) => prior(db, key),
+    priorReply: async (key) => (await priorOnPool.execute({ key }))[0]?.reply,
     async apply(change, opts = {}) {
       try {
         return await applyOnce(change, opts);
