@@ -1,6 +1,7 @@
 import { closeSync, fchmodSync, fstatSync, openSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../app/boot.ts";
+import { chosenStore, notOnPostgres } from "../app/store-choice.ts";
 import { boardViews, loadBoard, teamHolders } from "../commands/board.ts";
 import { dashboardFor, OPERATOR, viewEnv } from "../commands/views.ts";
 import { findTeam } from "../config/org.ts";
@@ -40,6 +41,9 @@ export async function exportFile(argv: string[]): Promise<number> {
     as: { type: "string" },
   });
   if (values.case !== undefined) return exportCase(values);
+  // Until dashboard exports read PostgreSQL, they are refused there rather than read a local file.
+  const store = chosenStore(process.env);
+  if (store.kind === "postgres") throw notOnPostgres("export --format csv|html|png", store.url);
   if (values.as !== undefined)
     throw new UsageError("--as is for a case's export (--case ID): dashboard exports are for the operator");
   const format = oneOf("--format", values.format, ["csv", "html", "png"] as const, "csv");

@@ -29,23 +29,48 @@ export function writePrivateFile(
   content: string | Buffer,
   commit: () => void = () => {},
 ): void {
-  const tmp = partialPath(path);
-  rmSync(tmp, { force: true });
-  const fd = openSync(tmp, "wx", PRIVATE_MODE);
+  const tmp = writePartial(path, content);
   try {
-    writeSync(fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    chmodSync(tmp, PRIVATE_MODE);
     commit();
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+/** `writePrivateFile` with a commit that waits (an audit line written to PostgreSQL). */
+export async function writePrivateFileAfter(
+  path: string,
+  content: string | Buffer,
+  commit: () => Promise<void>,
+): Promise<void> {
+  const tmp = writePartial(path, content);
+  try {
+    await commit();
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** The content written and flushed to a private file beside `path`: its name. */
+function writePartial(path: string, content: string | Buffer): string {
+  const tmp = partialPath(path);
+  rmSync(tmp, { force: true });
+  const fd = openSync(tmp, "wx", PRIVATE_MODE);
+  try {
+    writeSync(fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);
+    fsyncSync(fd);
+    chmodSync(tmp, PRIVATE_MODE);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  return tmp;
 }
 
 /** Flushes a folder's entries (a rename into it) to disk, where the platform allows it. */
