@@ -188,4 +188,73 @@ describe.skipIf(!PG_AVAILABLE)("a child's records over their lifetime, on Postgr
       expect(await query("SELECT id FROM cases ORDER BY id")).toEqual([{ id: "70002" }, { id: "70003" }]);
     },
   );
+
+  test(
+    "sos retention: the same dry run and --apply on both; the case id stays taken and its child is in no row",
+    SPAWNING,
+    async () => {
+      const early = await same(["retention", "--dry-run"]);
+      expect(early.out).toContain("No case is due for removal.");
+      const dry = await same(["retention", "--dry-run", "--today", "2023-03-02"]);
+      expect(dry.out).toContain("1 case is due for removal:");
+      expect(dry.out).toContain("70002");
+      expect(dry.out).not.toContain("Quillon");
+      expect(await rowsHolding("Quillon")).not.toEqual([]);
+      const applied = await same(["retention", "--apply", "--as", ROBIN, "--today", "2023-03-02"]);
+      expect(applied.code).toBe(0);
+      expect(applied.out).toContain(
+        "case 70002: removed under retention on 02/03/23, by Robin Ellis (7 years after closing): 1 entry, 1 record of a correction, move, close or reopen, 1 allocation and 3 audit lines.\n",
+      );
+      for (const needle of ["Quillon", "Vantreight", "slept well", "safe with his gran"])
+        expect(await rowsHolding(needle), needle).toEqual([]);
+      expect(await query("SELECT id FROM cases ORDER BY id")).toEqual([{ id: "70003" }]);
+      const after = await same(["retention", "--dry-run", "--today", "2023-03-02"]);
+      expect(after.out).toContain("No case is due for removal.");
+      // A case id removed under retention cannot be opened again as someone else's.
+      const reused = await same(["chat", "--as", SAM], "open 70002 Newcomer Child 3 cp\n");
+      expect(reused.out).toContain(
+        "Case 70002 was removed under the retention policy on 02/03/23, and its id is not used again",
+      );
+      expect(await query("SELECT id FROM cases ORDER BY id")).toEqual([{ id: "70003" }]);
+    },
+  );
+
+  test("sos import: the same dry run, import and dashboard on both", SPAWNING, async () => {
+    const rows = [
+      [...CASES_HEADER],
+      caseRow({
+        case_id: "40001",
+        child_name: "Ann Lee",
+        age: "7",
+        service: "cp",
+        abuse_types: "N",
+        date_opened: "01/02/16",
+        worker_email: JANE,
+      }),
+      caseRow({
+        case_id: "40002",
+        child_name: "Bo Tran",
+        age: "9",
+        service: "fs",
+        abuse_types: "PA",
+        date_opened: "02/02/16",
+        worker_email: JANE,
+      }),
+    ];
+    for (const st of stores) writeCsv(st.dir, "cases.csv", rows);
+    const dry = await same(["import", "cases", "cases.csv", "--as", ROBIN, "--dry-run"]);
+    expect(dry.out).toBe(
+      "Checked cases.csv (2 rows): would open 2 cases, 0 already there. Nothing was written (--dry-run).\n",
+    );
+    const done = await same(["import", "cases", "cases.csv", "--as", ROBIN]);
+    expect(done.code).toBe(0);
+    expect(done.out).toContain("Imported cases.csv: opened 2 cases, 0 already there.");
+    const again = await same(["import", "cases", "cases.csv", "--as", ROBIN]);
+    expect(again.out).toBe("cases.csv: 0 new cases, 2 already there. Nothing was written.\n");
+    const board = await same(["dashboard", "--worker", JANE]);
+    expect(board.out).toContain("40001");
+    expect(board.out).toContain("40002");
+    const refused = await same(["import", "cases", "cases.csv", "--as", SAM]);
+    expect(refused.code).toBe(2);
+  });
 });
