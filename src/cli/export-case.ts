@@ -3,7 +3,7 @@ import { UsageError } from "../app/boot.ts";
 import { viewEnv } from "../commands/views.ts";
 import { formatDate, localDate } from "../domain/dates.ts";
 import { readHoldings } from "../lifetime/case-holdings.ts";
-import { writePrivateFileAfter } from "../lifetime/files.ts";
+import { writePrivateFile } from "../lifetime/files.ts";
 import { subjectAccess } from "../lifetime/subject-access.ts";
 import { subjectAccessHtml } from "../lifetime/subject-access-html.ts";
 import { requireAdmin } from "./admin.ts";
@@ -57,7 +57,7 @@ export async function exportCase(values: {
       format === "json"
         ? `${JSON.stringify(model, null, 2)}\n`
         : subjectAccessHtml(model, { day: env.fmt, instant: env.fmtInstant });
-    await writePrivateFileAfter(out, content, async () => {
+    await writePrivateFile(out, content, async () => {
       await ctx.records.apply({
         writes: [
           {

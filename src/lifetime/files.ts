@@ -21,29 +21,13 @@ export function partialPath(path: string): string {
 
 /**
  * Writes `content` to a private file at `path`, whole or not at all: written beside it, flushed,
- * then `commit` runs (an audit line, say) and only then is it renamed into place. If `commit` throws,
- * no file appears.
+ * then `commit` runs (an audit line, say, on either store) and only then is it renamed into place.
+ * If `commit` throws, no file appears.
  */
-export function writePrivateFile(
+export async function writePrivateFile(
   path: string,
   content: string | Buffer,
-  commit: () => void = () => {},
-): void {
-  const tmp = writePartial(path, content);
-  try {
-    commit();
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
-
-/** `writePrivateFile` with a commit that waits (an audit line written to PostgreSQL). */
-export async function writePrivateFileAfter(
-  path: string,
-  content: string | Buffer,
-  commit: () => Promise<void>,
+  commit: () => Promise<void> = async () => {},
 ): Promise<void> {
   const tmp = writePartial(path, content);
   try {
