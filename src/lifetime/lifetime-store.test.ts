@@ -76,3 +76,51 @@ describeEachStore("the lifetime store", (kind) => {
     expect(await life.extras("12345", [])).toEqual({ reminders: [], snoozes: held.snoozes, teamRuns: [] });
   });
 });
+
+describeEachStore("an erasure beside a command writing to the same case", (kind) => {
+  // Only PostgreSQL has a second connection to race with; SQLite's one writer runs them in turn.
+  test.skipIf(kind === "sqlite")(
+    "the command waits for the erasure, then finds no case: nothing of the child is written back",
+    async () => {
+      const t = await makeStoreCtx(kind);
+      const pool = t.pgStore!.pool;
+      const holder = await pool.connect();
+      try {
+        const life = pgLifetime(t.pgStore!);
+        // Another transaction holds the case, so both the erasure and the entry queue behind it.
+        await holder.query("BEGIN");
+        await holder.query("SELECT id FROM cases WHERE id = '12345' FOR UPDATE");
+        const waiting = async (n: number) => {
+          for (;;) {
+            const r = await pool.query<{ n: string }>(
+              "SELECT count(*)::text AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            );
+            if (Number(r.rows[0]?.n) >= n) return;
+          }
+        };
+        const erasing = life.erase({
+          caseId: "12345",
+          under: "erasure",
+          reason: "court order 1",
+          by: t.as(ADMIN).staffId,
+          at: "2016-03-01T12:00:00.000Z",
+        });
+        await waiting(1);
+        const logging = t.run(JANE, "scale 12345 6 -- Melli had a better week");
+        await waiting(2);
+        await holder.query("COMMIT");
+        const [erased, logged] = await Promise.all([erasing, logging]);
+        expect(erased.caseId).toBe("12345");
+        expect(logged.ok).toBe(false);
+        expect(logged.text).toMatch(/^I can't find case 12345\./);
+        expect(
+          await t.rows("SELECT count(*)::int AS n FROM practice_events WHERE case_id = '12345'"),
+        ).toEqual([{ n: 0 }]);
+        expect(await t.rows("SELECT id FROM cases WHERE id = '12345'")).toEqual([]);
+      } finally {
+        holder.release();
+        await t.close();
+      }
+    },
+  );
+});
