@@ -8,12 +8,18 @@ import { notYetSynced } from "./setup.ts";
  * `--as ADMIN` for the commands that remove or hand over a child's whole record (retention, erase,
  * subject-access export): an admin on the staff, named so the audit trail says who.
  */
-export function requireAdmin(ctx: Ctx, command: string, email: string | undefined): Actor {
+export function requireAdmin(
+  ctx: Ctx,
+  command: string,
+  email: string | undefined,
+  /** the database as shown, for "not yet synced" (default: the SQLite file) */
+  where?: string,
+): Actor {
   if (email === undefined)
     throw new UsageError(
       `sos ${command} needs --as ADMIN-EMAIL: an admin, recorded in the audit trail as doing it`,
     );
-  const unsynced = notYetSynced(ctx, "--as", email);
+  const unsynced = notYetSynced(ctx, "--as", email, where);
   if (unsynced) throw unsynced;
   const actor = ctx.people.byEmail(email);
   if (!actor) throw new UsageError(`--as ${email}: no staff member with that email`);

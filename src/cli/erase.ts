@@ -1,15 +1,16 @@
 import { UsageError } from "../app/boot.ts";
 import { formatDate, localDate } from "../domain/dates.ts";
-import { eraseCase, erasuresOf, NotErased } from "../lifetime/erase.ts";
+import { NotErased } from "../lifetime/erase.ts";
 import { removedText, requireAdmin } from "./admin.ts";
 import { readArgs } from "./args.ts";
-import { bootFromEnv } from "./setup.ts";
+import { lifetimeOf } from "./open-lifetime.ts";
+import { openFromEnv } from "./setup.ts";
 
 const MAX_REASON = 500;
 
 /**
  * `sos erase --case ID --as ADMIN --reason "…"`: one case's records removed now (a court order, a
- * case opened in error), through the same audited path as retention.
+ * case opened in error), through the same audited path as retention, on the SQLite file or PostgreSQL.
  */
 export async function erase(argv: string[]): Promise<number> {
   const { values } = readArgs("erase", argv, {
@@ -29,13 +30,15 @@ export async function erase(argv: string[]): Promise<number> {
     throw new UsageError(
       `--reason is ${reason.length} characters; at most ${MAX_REASON}: a reference is enough`,
     );
-  const { ctx } = bootFromEnv({ open: { mode: "records" }, today: values.today });
+  const opened = await openFromEnv({ open: { mode: "records" }, today: values.today });
+  const { ctx } = opened;
   try {
-    const admin = requireAdmin(ctx, "erase", values.as);
+    const admin = requireAdmin(ctx, "erase", values.as, opened.where);
+    const lifetime = await lifetimeOf(opened);
     const fmt = (d: string) => formatDate(d, ctx.org.dates.format);
-    const row = ctx.repo.cases.get(caseId);
+    const row = await ctx.records.reads.case(caseId);
     if (!row) {
-      const past = erasuresOf(ctx.store, caseId)[0];
+      const past = (await lifetime.erasuresOf(caseId))[0];
       throw new UsageError(
         past
           ? `case ${caseId} was already removed, under ${past.under}, on ${fmt(localDate(new Date(past.startedAt), ctx.org.agency.timeZone))}: there is nothing left to erase.`
@@ -48,7 +51,7 @@ export async function erase(argv: string[]): Promise<number> {
         '--reason names the child, and it is kept after the case is gone: give a reference instead (a court order\'s number, "opened in error"). Nothing was removed.',
       );
     try {
-      const erased = eraseCase(ctx.store, {
+      const erased = await lifetime.erase({
         caseId,
         under: "erasure",
         reason,
@@ -65,7 +68,7 @@ export async function erase(argv: string[]): Promise<number> {
       throw e;
     }
   } finally {
-    ctx.store.close();
+    await opened.close();
   }
 }
 

@@ -2,26 +2,28 @@ import { resolve } from "node:path";
 import { UsageError } from "../app/boot.ts";
 import { viewEnv } from "../commands/views.ts";
 import { formatDate, localDate } from "../domain/dates.ts";
-import { erasuresOf } from "../lifetime/erase.ts";
+import { readHoldings } from "../lifetime/case-holdings.ts";
 import { writePrivateFile } from "../lifetime/files.ts";
 import { subjectAccess } from "../lifetime/subject-access.ts";
 import { subjectAccessHtml } from "../lifetime/subject-access-html.ts";
 import { requireAdmin } from "./admin.ts";
 import { oneOf } from "./args.ts";
-import { bootFromEnv, shown } from "./setup.ts";
+import { lifetimeOf } from "./open-lifetime.ts";
+import { openFromEnv, shown } from "./setup.ts";
 
 /**
- * `sos export --case ID --format json|html --out FILE --as ADMIN`: a subject-access export. The
- * file (mode 0600) appears only once the audit line saying who exported it is committed.
+ * `sos export --case ID --format json|html --out FILE --as ADMIN`: a subject-access export, from
+ * the SQLite file or PostgreSQL alike. The file (mode 0600) appears only once the audit line saying
+ * who exported it is committed.
  */
-export function exportCase(values: {
+export async function exportCase(values: {
   case?: string;
   format?: string;
   out?: string;
   team?: string;
   as?: string;
   today?: string;
-}): number {
+}): Promise<number> {
   const caseId = values.case?.trim() ?? "";
   if (caseId === "")
     throw new UsageError("--case needs the case id: `sos export --case 12345 --format html …`");
@@ -31,12 +33,14 @@ export function exportCase(values: {
   if (!values.out) throw new UsageError("sos export needs --out FILE: where to write it");
   const out = resolve(process.cwd(), values.out);
   // Writes one audit line (the export is itself recorded), so it opens for writing; no migration.
-  const { ctx } = bootFromEnv({ open: { mode: "records" }, today: values.today });
+  const opened = await openFromEnv({ open: { mode: "records" }, today: values.today });
+  const { ctx } = opened;
   try {
-    const admin = requireAdmin(ctx, "export --case", values.as);
-    const row = ctx.repo.cases.get(caseId);
+    const admin = requireAdmin(ctx, "export --case", values.as, opened.where);
+    const lifetime = await lifetimeOf(opened);
+    const row = await ctx.records.reads.case(caseId);
     if (!row) {
-      const past = erasuresOf(ctx.store, caseId)[0];
+      const past = (await lifetime.erasuresOf(caseId))[0];
       const on = past
         ? formatDate(localDate(new Date(past.startedAt), ctx.org.agency.timeZone), ctx.org.dates.format)
         : "";
@@ -47,29 +51,37 @@ export function exportCase(values: {
       );
     }
     const env = viewEnv(ctx, admin, "cli", "private");
-    const model = subjectAccess(env, row, { name: admin.name, email: admin.email });
+    const held = await readHoldings(ctx, lifetime, row);
+    const model = subjectAccess(env, held, { name: admin.name, email: admin.email });
     const content =
       format === "json"
         ? `${JSON.stringify(model, null, 2)}\n`
         : subjectAccessHtml(model, { day: env.fmt, instant: env.fmtInstant });
-    writePrivateFile(out, content, () =>
-      ctx.repo.transaction(() =>
-        ctx.repo.audit.record({
-          at: ctx.clock.now().toISOString(),
-          actorId: admin.staffId,
-          surface: "cli",
-          action: "export-case",
-          caseId,
-          detail: { format },
-        }),
-      ),
-    );
+    await writePrivateFile(out, content, async () => {
+      await ctx.records.apply({
+        writes: [
+          {
+            kind: "audit",
+            entry: {
+              at: ctx.clock.now().toISOString(),
+              actorId: admin.staffId,
+              surface: "cli",
+              action: "export-case",
+              caseId,
+              detail: { format },
+            },
+          },
+        ],
+        expect: [],
+        reply: () => undefined,
+      });
+    });
     const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
     process.stdout.write(
       `Wrote ${shown(out)} (mode 0600): everything held about case ${caseId}, ${n(model.entries.length, "entry", "entries")}, ${n(model.history.length, "correction, move, close or reopen", "corrections, moves, closes and reopens")}, ${n(model.audit.length, "audit line", "audit lines")}, ${n(model.digests.team.length, "team digest", "team digests")}. It names the child: hand it over as the request allows. The export is in the audit trail.\n`,
     );
     return 0;
   } finally {
-    ctx.store.close();
+    await opened.close();
   }
 }

@@ -1,6 +1,7 @@
 import { closeSync, fchmodSync, fstatSync, openSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../app/boot.ts";
+import { chosenStore } from "../app/store-choice.ts";
 import { boardViews, loadBoard, teamHolders } from "../commands/board.ts";
 import { dashboardFor, OPERATOR, viewEnv } from "../commands/views.ts";
 import { findTeam } from "../config/org.ts";
@@ -8,6 +9,7 @@ import { whiteboardModel } from "../digest/whiteboard.ts";
 import { whiteboardHtml } from "../pictures/whiteboard-html.ts";
 import { whiteboardPng } from "../pictures/whiteboard-png.ts";
 import { dashboardCsv } from "../render/csv.ts";
+import { shownUrl } from "../store/pg/url.ts";
 import { oneOf, readArgs } from "./args.ts";
 import { exportCase } from "./export-case.ts";
 import { bootFromEnv, shown } from "./setup.ts";
@@ -40,6 +42,12 @@ export async function exportFile(argv: string[]): Promise<number> {
     as: { type: "string" },
   });
   if (values.case !== undefined) return exportCase(values);
+  // Until dashboard exports read PostgreSQL, they are refused there rather than read a local file.
+  const store = chosenStore(process.env);
+  if (store.kind === "postgres")
+    throw new UsageError(
+      `sos export of a dashboard does not run on PostgreSQL yet (DATABASE_URL is ${shownUrl(store.url)}), so nothing was opened: only a case's export (\`sos export --case ID\`) does; unset DATABASE_URL to export from the SQLite file (SOS_DB).`,
+    );
   if (values.as !== undefined)
     throw new UsageError("--as is for a case's export (--case ID): dashboard exports are for the operator");
   const format = oneOf("--format", values.format, ["csv", "html", "png"] as const, "csv");

@@ -6,14 +6,15 @@ import { loadOrg } from "../config/load.ts";
 import { type ImportKind, runImport } from "../import/run.ts";
 import { template } from "../import/template.ts";
 import { readArgs } from "./args.ts";
-import { bootFromEnv, notYetSynced } from "./setup.ts";
+import { notYetSynced, openFromEnv } from "./setup.ts";
 
 const KINDS: readonly ImportKind[] = ["cases", "practice"];
 
 /**
  * `sos import cases|practice FILE.csv --as ADMIN [--dry-run] [--update]`, and `--template`. The
  * import itself is `src/import`; this reads the arguments, opens the database (read-only for a dry
- * run), checks that --as is an admin, and shows progress on a terminal.
+ * run), checks that --as is an admin, and shows progress on a terminal. The SQLite file or
+ * PostgreSQL alike: the import writes through `Records`.
  */
 export async function importFile(argv: string[]): Promise<number> {
   const { values, positionals } = readArgs(
@@ -59,11 +60,12 @@ export async function importFile(argv: string[]): Promise<number> {
 
   const dryRun = values["dry-run"] === true;
   // A dry run opens the database read-only: it can't write even by mistake.
-  const { ctx } = bootFromEnv({ open: { mode: dryRun ? "read" : "records" }, today: values.today });
+  const opened = await openFromEnv({ open: { mode: dryRun ? "read" : "records" }, today: values.today });
+  const { ctx } = opened;
   try {
     const admin = ctx.people.byEmail(values.as);
     if (!admin) {
-      const unsynced = notYetSynced(ctx, "--as", values.as);
+      const unsynced = notYetSynced(ctx, "--as", values.as, opened.where);
       if (unsynced) throw unsynced;
       throw new UsageError(`--as ${values.as}: no staff member with that email in ${ctx.org.source}.`);
     }
@@ -72,7 +74,7 @@ export async function importFile(argv: string[]): Promise<number> {
         `--as ${values.as}: only an admin can import, and ${admin.name} is a ${admin.role}.`,
       );
     const tty = process.stderr.isTTY === true;
-    const outcome = await runImport(ctx, admin, ctx.repo.staff.all(), {
+    const outcome = await runImport(ctx, admin, await ctx.records.reads.staff(), {
       kind,
       path,
       dryRun,
@@ -83,6 +85,6 @@ export async function importFile(argv: string[]): Promise<number> {
     process.stdout.write(`${outcome.text}\n`);
     return outcome.ok ? 0 : 1;
   } finally {
-    ctx.store.close();
+    await opened.close();
   }
 }

@@ -2,13 +2,14 @@ import { UsageError } from "../app/boot.ts";
 import type { Ctx } from "../app/context.ts";
 import type { RetentionPolicy } from "../config/org.ts";
 import { formatDate } from "../domain/dates.ts";
-import { eraseCase, NotErased } from "../lifetime/erase.ts";
+import { NotErased } from "../lifetime/erase.ts";
 import { type RetentionFacts, retentionOf, ruleWords } from "../lifetime/retention-rules.ts";
 import { table } from "../render/text.ts";
 import type { CaseRow } from "../store/schema.ts";
 import { removedText, requireAdmin } from "./admin.ts";
 import { readArgs } from "./args.ts";
-import { bootFromEnv, shown } from "./setup.ts";
+import { lifetimeOf } from "./open-lifetime.ts";
+import { openFromEnv, shown } from "./setup.ts";
 
 interface DueCase {
   readonly row: CaseRow;
@@ -18,7 +19,8 @@ interface DueCase {
 
 /**
  * `sos retention [--dry-run]` lists the closed cases the config's retention policy says are due for
- * removal; `--apply --as ADMIN` removes them, each through the one audited erasure path.
+ * removal; `--apply --as ADMIN` removes them, each through the one audited erasure path. The same on
+ * the SQLite file and on PostgreSQL.
  */
 export async function retention(argv: string[]): Promise<number> {
   const { values } = readArgs("retention", argv, {
@@ -31,18 +33,19 @@ export async function retention(argv: string[]): Promise<number> {
   if (!values.apply && values.as !== undefined)
     throw new UsageError("--as is for --apply: a dry run changes nothing");
   const apply = values.apply === true;
-  const { ctx } = bootFromEnv({ open: { mode: apply ? "records" : "read" }, today: values.today });
+  const opened = await openFromEnv({ open: { mode: apply ? "records" : "read" }, today: values.today });
+  const { ctx } = opened;
   try {
     const policy = ctx.org.retention;
     if (!policy)
       throw new UsageError(
         `the config ${shown(ctx.org.source)} has no retention policy, so no case is due: add retention: { afterClosing: { years: 7 } } (see the README), or remove one case with \`sos erase\``,
       );
-    const admin = apply ? requireAdmin(ctx, "retention", values.as) : null;
+    const admin = apply ? requireAdmin(ctx, "retention", values.as, opened.where) : null;
     const today = ctx.today();
     const fmt = (d: string) => formatDate(d, ctx.org.dates.format);
     const say = (s: string) => process.stdout.write(`${s}\n`);
-    const { due, kept, unknown } = plan(ctx, policy, today);
+    const { due, kept, unknown } = await plan(ctx, policy, today);
     say(`Retention (config): closed cases are kept until ${policyWords(policy)}. Today is ${fmt(today)}.`);
     if (!admin) {
       say(
@@ -62,10 +65,11 @@ export async function retention(argv: string[]): Promise<number> {
         say("Nothing was removed (a dry run). `sos retention --apply --as ADMIN-EMAIL` removes them.");
       return 0;
     }
+    const lifetime = await lifetimeOf(opened);
     let failed = 0;
     for (const d of due) {
       try {
-        const erased = eraseCase(ctx.store, {
+        const erased = await lifetime.erase({
           caseId: d.row.id,
           under: "retention",
           reason: `retention: closed ${d.row.closedOn}; ${d.why} passed`,
@@ -90,7 +94,7 @@ export async function retention(argv: string[]): Promise<number> {
       );
     return failed > 0 ? 1 : 0;
   } finally {
-    ctx.store.close();
+    await opened.close();
   }
 }
 
@@ -105,18 +109,20 @@ function facts(row: CaseRow): RetentionFacts {
   };
 }
 
-function plan(ctx: Ctx, policy: RetentionPolicy, today: string) {
+async function plan(ctx: Ctx, policy: RetentionPolicy, today: string) {
   const due: DueCase[] = [];
   const kept: string[] = [];
   const unknown: { id: string; why: string }[] = [];
-  for (const row of ctx.repo.cases.eachClosed()) {
+  await ctx.records.reads.eachClosedCase((row) => {
     const r = retentionOf(policy, facts(row), today);
     if (r.kind === "due") due.push({ row, since: r.since, why: r.rules.map(ruleWords).join(" and ") });
     else if (r.kind === "kept") kept.push(r.until);
     else if (r.kind === "unknown") unknown.push({ id: row.id, why: r.why });
-  }
+  });
   due.sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.row.id < b.row.id ? -1 : 1));
   kept.sort();
+  // The closed cases come in no promised order: by id, so both stores list them alike.
+  unknown.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { due, kept, unknown };
 }
 

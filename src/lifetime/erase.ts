@@ -46,7 +46,7 @@ export class NotErased extends Error {
 }
 
 /** What a platform retry of a delivery gets once the reply it first got has been blanked. */
-const BLANKED_REPLY = JSON.stringify({
+export const BLANKED_REPLY = JSON.stringify({
   ok: true,
   text: "That was done earlier. (What the reply said was removed with the case's records.)",
 });

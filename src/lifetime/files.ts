@@ -21,31 +21,40 @@ export function partialPath(path: string): string {
 
 /**
  * Writes `content` to a private file at `path`, whole or not at all: written beside it, flushed,
- * then `commit` runs (an audit line, say) and only then is it renamed into place. If `commit` throws,
- * no file appears.
+ * then `commit` runs (an audit line, say, on either store) and only then is it renamed into place.
+ * If `commit` throws, no file appears.
  */
-export function writePrivateFile(
+export async function writePrivateFile(
   path: string,
   content: string | Buffer,
-  commit: () => void = () => {},
-): void {
+  commit: () => Promise<void> = async () => {},
+): Promise<void> {
+  const tmp = writePartial(path, content);
+  try {
+    await commit();
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** The content written and flushed to a private file beside `path`: its name. */
+function writePartial(path: string, content: string | Buffer): string {
   const tmp = partialPath(path);
   rmSync(tmp, { force: true });
   const fd = openSync(tmp, "wx", PRIVATE_MODE);
   try {
     writeSync(fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);
     fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
     chmodSync(tmp, PRIVATE_MODE);
-    commit();
-    renameSync(tmp, path);
   } catch (e) {
+    closeSync(fd);
     rmSync(tmp, { force: true });
     throw e;
   }
+  closeSync(fd);
+  return tmp;
 }
 
 /** Flushes a folder's entries (a rename into it) to disk, where the platform allows it. */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { JANE, makeTestCtx, ROBIN, SAM, type TestCtx } from "../../test/helpers/ctx.ts";
 import { viewEnv } from "../commands/views.ts";
+import { readHoldings } from "./case-holdings.ts";
+import { sqliteLifetime } from "./sqlite-lifetime.ts";
 import { caseTimeline, type SubjectAccess, subjectAccess } from "./subject-access.ts";
 import { subjectAccessHtml } from "./subject-access-html.ts";
 
@@ -36,7 +38,8 @@ beforeAll(async () => {
   posted(team, "2016-W06", "2016-02-08T08:00:00.000Z"); // open
   posted("someone-elses", "2016-W06", "2016-02-08T08:00:00.000Z"); // another team: not covered
   const admin = t.as(ROBIN);
-  x = subjectAccess(viewEnv(t.ctx, admin, "cli", "private"), t.ctx.repo.cases.get("12345")!, {
+  const held = await readHoldings(t.ctx, sqliteLifetime(t.ctx.store), t.ctx.repo.cases.get("12345")!);
+  x = subjectAccess(viewEnv(t.ctx, admin, "cli", "private"), held, {
     name: admin.name,
     email: admin.email,
   });

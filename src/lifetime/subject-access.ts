@@ -1,4 +1,3 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
 import { auditLines } from "../commands/audit-view.ts";
 import { FIELD_NAMES } from "../commands/defs/edit.ts";
 import type { Invocation } from "../commands/invocation.ts";
@@ -8,7 +7,15 @@ import { elementColumn, isServiceSlug } from "../domain/dashboards.ts";
 import { type IsoDate, localDate } from "../domain/dates.ts";
 import { ELEMENTS, isElementKey } from "../domain/elements.ts";
 import { currentAge } from "../domain/names.ts";
-import { type CaseEventRow, type CaseRow, digestRuns, nudgesSent, snoozes } from "../store/schema.ts";
+import type {
+  AllocationRow,
+  AuditRow,
+  CaseEventRow,
+  CaseRow,
+  DigestRunRow,
+  PracticeEventRow,
+  StaffRow,
+} from "../store/schema.ts";
 
 /**
  * Everything the database holds about one child, for a subject-access request: the case and every
@@ -115,13 +122,37 @@ export interface DigestCover {
 export const DIGEST_EXACTNESS =
   "The digest ledger records which team's digest was posted for which week, not which cases each one listed. A team digest lists the team's open cases on its day and the cases closed that week, so these are the team digests posted while this case was open in that team (or in the week it closed). A quiet week's one-line digest lists no case, and the ledger does not say which weeks were quiet, so the case may be in fewer of them. Channels show initials and the case id, not the name, unless the agency's config says channelNames: full. The agency summary names no child. Reminders are exact: each one sent about this case is recorded.";
 
-export function subjectAccess(env: Invocation, caseRow: CaseRow, by: Person): SubjectAccess {
+/**
+ * What the database holds about one case, read whichever store holds it (`case-holdings.ts`); the
+ * model below is made from this alone, so the export is the same on SQLite and PostgreSQL.
+ */
+export interface CaseHoldings {
+  readonly case: CaseRow;
+  /** every staff row, current and former: who recorded, allocated, was reminded */
+  readonly staff: readonly Pick<StaffRow, "id" | "email">[];
+  /** every entry and undo on the case, oldest first */
+  readonly events: readonly PracticeEventRow[];
+  readonly caseEvents: readonly CaseEventRow[];
+  readonly allocations: readonly AllocationRow[];
+  readonly audit: readonly AuditRow[];
+  /** reminders sent about the case, by week */
+  readonly reminders: readonly { readonly week: string; readonly rule: string; readonly staffId: number }[];
+  /** its snoozes, oldest first */
+  readonly snoozes: readonly { readonly until: IsoDate; readonly by: number | null; readonly at: string }[];
+  /** the team digests posted for the teams the case was ever allocated to, oldest first */
+  readonly teamRuns: readonly Pick<
+    DigestRunRow,
+    "scope" | "period" | "platform" | "scheduledFor" | "finishedAt"
+  >[];
+}
+
+export function subjectAccess(env: Invocation, held: CaseHoldings, by: Person): SubjectAccess {
   const { ctx } = env;
-  const { repo } = ctx;
+  const caseRow = held.case;
+  const emails = new Map(held.staff.map((s) => [s.id, s.email]));
   const person = (id: number | null): Person | null => {
     if (id === null) return null;
-    const row = repo.staff.all().find((s) => s.id === id);
-    return { name: ctx.people.nameOf(id), email: row?.email ?? null };
+    return { name: ctx.people.nameOf(id), email: emails.get(id) ?? null };
   };
   const must = (id: number): Person => person(id) ?? { name: "the system", email: null };
   const teamName = (id: string) => ctx.org.teams.find((t) => t.id === id)?.name ?? id;
@@ -129,7 +160,7 @@ export function subjectAccess(env: Invocation, caseRow: CaseRow, by: Person): Su
   const outcomeLabel = (code: string | null) =>
     code === null ? null : { code, label: ctx.org.outcomes.find((o) => o.code === code)?.label ?? code };
 
-  const events = repo.events.forCase(caseRow.id);
+  const events = held.events;
   const undoneBy = new Map(events.filter((e) => e.retractsId !== null).map((e) => [e.retractsId!, e]));
   const entries: Entry[] = events
     .filter((e) => e.retractsId === null)
@@ -151,8 +182,8 @@ export function subjectAccess(env: Invocation, caseRow: CaseRow, by: Person): Su
       };
     });
 
-  const caseEvents = repo.caseEvents.forCase(caseRow.id);
-  const allocations = repo.cases.allocations(caseRow.id);
+  const caseEvents = held.caseEvents;
+  const allocations = held.allocations;
   const history: HistoryItem[] = caseEvents.map((e) => ({
     kind: e.kind,
     on: e.on,
@@ -163,38 +194,9 @@ export function subjectAccess(env: Invocation, caseRow: CaseRow, by: Person): Su
     detail: e.detail,
   }));
 
-  const db = ctx.store.db;
-  const reminders = db
-    .select()
-    .from(nudgesSent)
-    .where(eq(nudgesSent.caseId, caseRow.id))
-    .orderBy(asc(nudgesSent.week))
-    .all()
-    .map((n) => ({ week: n.week, rule: n.rule, to: must(n.staffId) }));
-  const snoozed = db
-    .select()
-    .from(snoozes)
-    .where(eq(snoozes.caseId, caseRow.id))
-    .orderBy(asc(snoozes.id))
-    .all()
-    .map((s) => ({ until: s.until, by: person(s.by), at: s.at }));
-
-  const teams = [...new Set(allocations.map((a) => a.teamId))];
-  const runs =
-    teams.length === 0
-      ? []
-      : db
-          .select()
-          .from(digestRuns)
-          .where(
-            and(
-              eq(digestRuns.kind, "team"),
-              eq(digestRuns.status, "posted"),
-              inArray(digestRuns.scope, teams),
-            ),
-          )
-          .orderBy(asc(digestRuns.id))
-          .all();
+  const reminders = held.reminders.map((n) => ({ week: n.week, rule: n.rule, to: must(n.staffId) }));
+  const snoozed = held.snoozes.map((s) => ({ until: s.until, by: person(s.by), at: s.at }));
+  const runs = held.teamRuns;
   const tz = ctx.org.agency.timeZone;
   const timeline = caseTimeline(caseRow, caseEvents, allocations);
   const team: DigestCover[] = [];
@@ -212,7 +214,7 @@ export function subjectAccess(env: Invocation, caseRow: CaseRow, by: Person): Su
       });
   }
 
-  const audit = auditLines(env, repo.audit.forCase(caseRow.id)).map((l) => ({
+  const audit = auditLines(env, held.audit).map((l) => ({
     at: l.at,
     who: l.who,
     surface: l.surface,
