@@ -14,6 +14,8 @@ export function stuckElements(
   dashboard: DashboardDef,
 ): Set<ElementKey> {
   const out = new Set<ElementKey>();
+  // Most cases are not stuck: no closure made for them (this runs for every row of every board).
+  if (findings.length === 0) return out;
   const point = (el: ElementKey) => {
     if ((states[el]?.count ?? 0) === 0 && elementColumn(dashboard, el)) out.add(el);
   };

@@ -55,18 +55,25 @@ function label(input: StuckCaseInput, element: ElementKey): string | null {
   return elementColumn(input.dashboard, element)?.label ?? null;
 }
 
-/** Stuck from `since` on; the reason is only worded for cases that are stuck (most are not). */
-function finding(rule: StuckRule, since: IsoDate, today: IsoDate, reason: () => string): StuckFinding | null {
-  if (since > today) return null;
-  return { rule, reason: reason(), since, days: daysBetween(since, today) };
+/** Stuck from `since` on, `days` whole days of it by `today`. */
+function finding(rule: StuckRule, since: IsoDate, today: IsoDate, reason: string): StuckFinding {
+  return { rule, reason, since, days: daysBetween(since, today) };
 }
 
-/** A rule applies only to the dashboards that show its element: a voluntary case has no danger statement. */
+/** A day no earlier than the case came onto this dashboard. */
+function notBefore(d: IsoDate, opened: IsoDate): IsoDate {
+  return d < opened ? opened : d;
+}
+
+/**
+ * A rule applies only to the dashboards that show its element: a voluntary case has no danger statement.
+ * The reason is only worded once the case is known to be stuck (most are not), and no closure is
+ * made per call: this runs for every rule of every case of the agency's boards and digests.
+ */
 function check(rule: StuckRule, input: StuckCaseInput, days: number, today: IsoDate): StuckFinding | null {
-  const opened = input.openedOn;
   // A case moved onto this dashboard is held to its rules from the move (`openedOn` is then the day
   // it moved): practice from before still counts as done, but no clock starts before the move.
-  const notBefore = (d: IsoDate): IsoDate => (d < opened ? opened : d);
+  const opened = input.openedOn;
   switch (rule) {
     case "no-internal-mapping":
     case "no-family-mapping":
@@ -80,41 +87,51 @@ function check(rule: StuckRule, input: StuckCaseInput, days: number, today: IsoD
       if (has(input, element)) return null;
       const name = label(input, element);
       if (name === null) return null;
-      return finding(rule, addDays(opened, days), today, () => `no ${name} ${days} days after opening`);
+      const since = addDays(opened, days);
+      if (since > today) return null;
+      return finding(rule, since, today, `no ${name} ${days} days after opening`);
     }
     case "no-danger-or-goal": {
       const danger = label(input, "danger-statement");
       const goal = label(input, "safety-goal");
-      const missing = [
-        danger !== null && !has(input, "danger-statement") ? danger : null,
-        goal !== null && !has(input, "safety-goal") ? goal : null,
-      ].filter((x): x is string => x !== null);
-      if (missing.length === 0) return null;
+      const noDanger = danger !== null && !has(input, "danger-statement");
+      const noGoal = goal !== null && !has(input, "safety-goal");
+      if (!noDanger && !noGoal) return null;
       const a = input.states["mapping-internal"]?.firstOn ?? null;
       const b = input.states["mapping-with-family"]?.firstOn ?? null;
       // biome-ignore lint/complexity/useMathMinMax: ISO date strings, not numbers
       const mapped = a !== null && b !== null ? (a < b ? a : b) : (a ?? b);
       if (mapped === null) return null;
-      return finding(
-        rule,
-        addDays(notBefore(mapped), days),
-        today,
-        () => `no ${missing.join(" or ")} ${days} days after first mapping`,
-      );
+      const since = addDays(notBefore(mapped, opened), days);
+      if (since > today) return null;
+      const missing = noDanger && noGoal ? `${danger} or ${goal}` : noDanger ? danger : goal;
+      return finding(rule, since, today, `no ${missing} ${days} days after first mapping`);
     }
     case "no-recent-scale": {
       const name = label(input, "safety-scale");
       if (name === null) return null;
       const last = input.states["safety-scale"]?.lastOn;
-      const rated = has(input, "safety-scale");
-      return finding(rule, addDays(notBefore(last ?? opened), days), today, () =>
-        rated ? `no ${name} rating for ${days} days` : `no ${name} rating ${days} days after opening`,
+      const since = addDays(notBefore(last ?? opened, opened), days);
+      if (since > today) return null;
+      return finding(
+        rule,
+        since,
+        today,
+        has(input, "safety-scale")
+          ? `no ${name} rating for ${days} days`
+          : `no ${name} rating ${days} days after opening`,
       );
     }
     case "no-activity": {
       let last = opened;
-      for (const s of Object.values(input.states)) if (s?.lastOn && s.lastOn > last) last = s.lastOn;
-      return finding(rule, addDays(last, days), today, () => `no practice logged for ${days} days`);
+      const { states } = input;
+      for (const k in states) {
+        const s = states[k as ElementKey];
+        if (s?.lastOn && s.lastOn > last) last = s.lastOn;
+      }
+      const since = addDays(last, days);
+      if (since > today) return null;
+      return finding(rule, since, today, `no practice logged for ${days} days`);
     }
   }
 }

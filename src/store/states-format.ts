@@ -53,6 +53,11 @@ export function encodeStates(states: CaseStates): string {
  * that left the column's `{}` default, reads as the object it is.
  */
 export function decodeStates(text: string): CaseStates {
+  return scanStates(text) ?? parseStates(text);
+}
+
+/** The general reading: any JSON the column may hold (PostgreSQL's jsonb text has spaces, say). */
+export function parseStates(text: string): CaseStates {
   const raw: unknown = JSON.parse(text);
   if (!Array.isArray(raw)) return (raw ?? {}) as CaseStates;
   const out: Partial<Record<ElementKey, ElementState>> = {};
@@ -61,4 +66,88 @@ export function decodeStates(text: string): CaseStates {
     if (v !== 0 && v !== null) out[SLOTS[i]!] = { count: v[0], firstOn: v[1], lastOn: v[2], lastValue: v[3] };
   }
   return out;
+}
+
+const QUOTE = 34; // "
+const OPEN = 91; // [
+const CLOSE = 93; // ]
+const COMMA = 44; // ,
+const ZERO = 48; // 0
+const N = 110; // n (null)
+/** A JSON number, as `JSON.stringify` writes one. */
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The text exactly as `encodeStates` (and SQLite's `json_set`) writes it, read without `JSON.parse`:
+ * the overview and the digests read the agency's 20,000 cases whole, and this measured 3× faster
+ * than parsing and then building the object (bench/, 20,000 cases: 25 against 75 ms). Anything else
+ * (spaces, a date that is not 10 characters, the old object form) answers null and is parsed as JSON.
+ */
+function scanStates(text: string): CaseStates | null {
+  const n = text.length;
+  if (n < 2 || text.charCodeAt(0) !== OPEN || text.charCodeAt(n - 1) !== CLOSE) return null;
+  const out: Partial<Record<ElementKey, ElementState>> = {};
+  let i = 1;
+  let slot = 0;
+  if (n === 2) return out;
+  for (;;) {
+    const ch = text.charCodeAt(i);
+    if (ch === ZERO) i += 1;
+    else if (ch === N) {
+      if (!text.startsWith("null", i)) return null;
+      i += 4;
+    } else if (ch === OPEN) {
+      const c = text.indexOf(",", i);
+      if (c < 0) return null;
+      const count = integer(text, i + 1, c);
+      if (count === null) return null;
+      i = c + 1;
+      const firstOn = day(text, i);
+      if (firstOn === undefined) return null;
+      i += firstOn === null ? 4 : 12;
+      if (text.charCodeAt(i) !== COMMA) return null;
+      const lastOn = day(text, i + 1);
+      if (lastOn === undefined) return null;
+      i += lastOn === null ? 5 : 13;
+      if (text.charCodeAt(i) !== COMMA) return null;
+      const end = text.indexOf("]", i + 1);
+      if (end < 0) return null;
+      const v = text.slice(i + 1, end);
+      let lastValue: number | null = null;
+      if (v !== "null") {
+        if (!NUMBER.test(v)) return null;
+        lastValue = Number(v);
+      }
+      i = end + 1;
+      const key = SLOTS[slot];
+      if (key !== undefined) out[key] = { count, firstOn, lastOn, lastValue };
+    } else return null;
+    slot++;
+    const next = text.charCodeAt(i);
+    if (next === CLOSE) return i === n - 1 ? out : null;
+    if (next !== COMMA) return null;
+    i++;
+  }
+}
+
+/** A non-negative integer written in `text` from `from` up to `to`; null when it is not one. */
+function integer(text: string, from: number, to: number): number | null {
+  if (to <= from || to - from > 15) return null;
+  let x = 0;
+  for (let k = from; k < to; k++) {
+    const d = text.charCodeAt(k) - ZERO;
+    if (d < 0 || d > 9) return null;
+    x = x * 10 + d;
+  }
+  return x;
+}
+
+/** A quoted 10-character day, or null written as such, at `at`; undefined when it is neither. */
+function day(text: string, at: number): string | null | undefined {
+  const ch = text.charCodeAt(at);
+  if (ch === N) return text.startsWith("null", at) ? null : undefined;
+  if (ch !== QUOTE || text.charCodeAt(at + 11) !== QUOTE) return undefined;
+  const d = text.slice(at + 1, at + 11);
+  // Nothing to unescape in a day: a backslash means it was not one.
+  return d.includes("\\") || d.includes('"') ? undefined : d;
 }

@@ -2,6 +2,7 @@ import type { IsoDate } from "../domain/dates.ts";
 import { type RawCase, SELECT_CASES, toCaseRow } from "./cases.ts";
 import type { Store } from "./open.ts";
 import type { CaseRow } from "./schema.ts";
+import { decodeStates } from "./states-format.ts";
 
 /**
  * "Stuck since" kept on each case (`cases.stuck_since`), so the agency's stuck counts and its
@@ -21,8 +22,11 @@ export interface StuckRules {
   /** everything the rules read from the config, as text: equal text, equal answers */
   readonly fingerprint: string;
   /** the first day the case is stuck as its record stands, whatever today is; null: never */
-  since(c: CaseRow): IsoDate | null;
+  since(c: StuckInput): IsoDate | null;
 }
+
+/** What of a case its stuck rules read. */
+export type StuckInput = Pick<CaseRow, "openedOn" | "serviceSince" | "service" | "states">;
 
 export interface StuckCount {
   readonly stuck: number;
@@ -42,6 +46,12 @@ export function stuckQueries(store: Store) {
   const due = sqlite.prepare(`${SELECT_CASES} WHERE status = 'open' AND ${DUE} LIMIT @limit`).raw(true);
   const dueAll = sqlite.prepare(`${SELECT_CASES} WHERE status = 'open' AND ${DUE}`).raw(true);
   const allOpen = sqlite.prepare(`${SELECT_CASES} WHERE status = 'open'`).raw(true);
+  // What `counts` reads of a due case: the rules' own columns and the team, not the whole row (the
+  // summary counts every open case this way while no stored value is current).
+  const DUE_INPUT =
+    "SELECT team_id, opened_on, service_since, service, states FROM cases WHERE status = 'open'";
+  const dueInputAll = sqlite.prepare(`${DUE_INPUT} AND ${DUE}`).raw(true);
+  const allOpenInput = sqlite.prepare(DUE_INPUT).raw(true);
   const dueCount = sqlite.prepare(`SELECT count(*) AS n FROM cases WHERE status = 'open' AND ${DUE}`).pluck();
   const set = sqlite.prepare("UPDATE cases SET stuck_since = ?, stuck_for = ? WHERE id = ?");
   const counted = sqlite.prepare(
@@ -109,13 +119,16 @@ export function stuckQueries(store: Store) {
         }[])
           out.set(r.teamId, { stuck: r.stuck, raised: r.raised });
       }
-      for (const c of dueRows(gen)) {
-        const since = rules.since(c);
+      const due = (gen === null ? allOpenInput.iterate() : dueInputAll.iterate({ gen })) as Iterable<
+        [string, IsoDate, IsoDate | null, CaseRow["service"], string]
+      >;
+      for (const [teamId, openedOn, serviceSince, service, states] of due) {
+        const since = rules.since({ openedOn, serviceSince, service, states: decodeStates(states) });
         if (since === null || since > day) continue;
-        const t = out.get(c.teamId) ?? { stuck: 0, raised: 0 };
+        const t = out.get(teamId) ?? { stuck: 0, raised: 0 };
         t.stuck++;
         if (since <= raisedBy) t.raised++;
-        out.set(c.teamId, t);
+        out.set(teamId, t);
       }
       return out;
     },
