@@ -238,6 +238,32 @@ describe.skipIf(!PG_AVAILABLE)("sos migrate-store (child processes)", () => {
     }
   }, 120_000);
 
+  test("two claims of one digest in a file whose index was dropped by hand: refused in a sentence, nothing copied", async () => {
+    const doubled = join(t.dir, "doubled-claims.db");
+    copyFileSync(t.dbPath, doubled);
+    const file = new Database(doubled);
+    file.exec("DROP INDEX digest_runs_one_claim");
+    const run = file.prepare(
+      "INSERT INTO digest_runs (kind, scope, period, platform, status, scheduled_for, started_at) VALUES ('team', 'north', '2016-W09', 'slack', 'posted', ?, ?)",
+    );
+    for (let i = 0; i < 2; i++) run.run("2016-02-29T08:00:00.000Z", "2016-02-29T08:00:00.000Z");
+    file.close();
+    const db = await emptyDb();
+    const r = await sos(["migrate-store", "--from", `sqlite:${doubled}`, "--to", db.url], {});
+    expect([r.code, r.err]).toEqual([
+      1,
+      "sos: the SQLite file's digest_runs holds two rows where PostgreSQL's unique index digest_runs_one_claim allows one (the file's own index is missing), so nothing was copied.\n",
+    ]);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const n = await client.query("SELECT count(*)::integer AS cases FROM cases");
+      expect(n.rows).toEqual([{ cases: 0 }]);
+    } finally {
+      await client.end();
+    }
+  }, 120_000);
+
   test("a dashboard state that differs from its entries rolls the whole copy back", async () => {
     const drifted = join(t.dir, "drifted-states.db");
     copyFileSync(t.dbPath, drifted);

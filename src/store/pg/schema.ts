@@ -251,7 +251,9 @@ export const digestRuns = pgTable(
     scope: text("scope").notNull(),
     period: text("period").notNull(),
     platform: text("platform").notNull(),
-    status: text("status", { enum: ["posting", "posted", "failed", "skipped", "unconfirmed"] }).notNull(),
+    status: text("status", {
+      enum: ["posting", "posted", "failed", "skipped", "unconfirmed", "superseded"],
+    }).notNull(),
     late: boolean("late").notNull().default(false),
     forced: boolean("forced").notNull().default(false),
     attempts: integer("attempts").notNull().default(0),
