@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { copyFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
@@ -15,6 +15,7 @@ import { copyPlan } from "../src/store/pg/copy-plan.ts";
 import { openPgStore } from "../src/store/pg/open.ts";
 import { EMPTY_STATES_TEXT } from "../src/store/states-format.ts";
 import { AH_HIN, JANE, MORGAN, makeTestCtx, ROBIN, SAM, type TestCtx } from "./helpers/ctx.ts";
+import { PATIENCE_MS, startSos } from "./helpers/sos-start.ts";
 import { emptyPgDatabase, PG_AVAILABLE } from "./helpers/stores.ts";
 
 // `sos migrate-store` as a child process, from a demo agency's SQLite file into databases of the
@@ -237,6 +238,32 @@ describe.skipIf(!PG_AVAILABLE)("sos migrate-store (child processes)", () => {
     }
   }, 120_000);
 
+  test("two claims of one digest in a file whose index was dropped by hand: refused in a sentence, nothing copied", async () => {
+    const doubled = join(t.dir, "doubled-claims.db");
+    copyFileSync(t.dbPath, doubled);
+    const file = new Database(doubled);
+    file.exec("DROP INDEX digest_runs_one_claim");
+    const run = file.prepare(
+      "INSERT INTO digest_runs (kind, scope, period, platform, status, scheduled_for, started_at) VALUES ('team', 'north', '2016-W09', 'slack', 'posted', ?, ?)",
+    );
+    for (let i = 0; i < 2; i++) run.run("2016-02-29T08:00:00.000Z", "2016-02-29T08:00:00.000Z");
+    file.close();
+    const db = await emptyDb();
+    const r = await sos(["migrate-store", "--from", `sqlite:${doubled}`, "--to", db.url], {});
+    expect([r.code, r.err]).toEqual([
+      1,
+      "sos: the SQLite file's digest_runs holds two rows where PostgreSQL's unique index digest_runs_one_claim allows one (the file's own index is missing), so nothing was copied.\n",
+    ]);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const n = await client.query("SELECT count(*)::integer AS cases FROM cases");
+      expect(n.rows).toEqual([{ cases: 0 }]);
+    } finally {
+      await client.end();
+    }
+  }, 120_000);
+
   test("a dashboard state that differs from its entries rolls the whole copy back", async () => {
     const drifted = join(t.dir, "drifted-states.db");
     copyFileSync(t.dbPath, drifted);
@@ -258,6 +285,48 @@ describe.skipIf(!PG_AVAILABLE)("sos migrate-store (child processes)", () => {
       await client.end();
     }
   }, 120_000);
+
+  test(
+    "a file a running sos start holds is refused, naming it; once it has stopped (its lock file left behind) the copy goes ahead",
+    async () => {
+      const dir = join(t.dir, "serving");
+      mkdirSync(dir);
+      const served = join(dir, "sos.db");
+      copyFileSync(t.dbPath, served);
+      const db = await emptyDb();
+      const app = await startSos(dir, { SOS_DB: served, SOS_TODAY: "2016-03-01" });
+      let stopped = false;
+      try {
+        const r = await sos(["migrate-store", "--from", `sqlite:${served}`, "--to", db.url], {});
+        expect([r.code, r.err]).toEqual([
+          1,
+          `sos: \`sos start\` (process ${app.child.pid}) is using ${served} (it holds the lock on ${served}.lock), so nothing was copied: stop it first, then run migrate-store again.\n`,
+        ]);
+        // Refused before the target was touched: not even migrated.
+        const client = new pg.Client({ connectionString: db.url });
+        await client.connect();
+        try {
+          const tables = await client.query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+          );
+          expect(tables.rows).toEqual([]);
+        } finally {
+          await client.end();
+        }
+        expect(await app.stop()).toBe(0);
+        stopped = true;
+        // The dead server's lock file is still there: the operating system let go of its lock.
+        expect(existsSync(`${served}.lock`)).toBe(true);
+        const after = await sos(["migrate-store", "--from", `sqlite:${served}`, "--to", db.url], {});
+        expect(after.err).toBe("");
+        expect(after.code).toBe(0);
+        expect(after.out).toMatch(/^Copied /);
+      } finally {
+        if (!stopped) await app.stop();
+      }
+    },
+    PATIENCE_MS * 4,
+  );
 
   test("a missing or wrong --from or --to is one sentence, exit 2", async () => {
     const cases: [string[], Record<string, string>, string][] = [

@@ -197,7 +197,8 @@ them where case records are kept. Reads the database only.
 
 Copies an agency from its SQLite file onto PostgreSQL (the target is DATABASE_URL when --to is not
 given; its password is never shown). Stop the server using the file first: what it records after the
-copy began is not copied. The file is opened read-only and must be at this version's schema (run
+copy began is not copied, so a file a running \`sos start\` (or restore) holds the lock of is refused,
+naming that process, and the lock is held while copying. The file is opened read-only and must be at this version's schema (run
 \`sos migrate\` on it first); the target is migrated, and refused if any table holds a row. Then every
 table is copied in one PostgreSQL transaction, and before it commits every table's rows are counted
 on both sides, every case's dashboard state is folded again from its entries and the coverage counts

@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { UsageError } from "../app/boot.ts";
+import { lockHolder } from "../lifetime/lock-holder.ts";
+import { type HeldLock, lockPath, serverHolds, takeServerLock } from "../lifetime/server-lock.ts";
 import { schemaState } from "../store/meta.ts";
 import { openStoreReadOnly } from "../store/open-readonly.ts";
 import { CopyRefused, copyToPostgres } from "../store/pg/copy.ts";
@@ -11,7 +13,8 @@ import { readArgs } from "./args.ts";
 /**
  * `sos migrate-store --from sqlite:./data/sos.db --to postgres://…`: an agency's SQLite file copied
  * into an empty PostgreSQL database, checked, in one transaction (`src/store/pg/copy.ts`). The file
- * is opened read-only, so a refused or failed copy leaves both stores as they were.
+ * is opened read-only, so a refused or failed copy leaves both stores as they were. A file a server
+ * is still writing to is refused: what it wrote after the copy's snapshot would be left behind.
  */
 export async function migrateStore(argv: string[]): Promise<number> {
   const { values } = readArgs("migrate-store", argv, { from: { type: "string" }, to: { type: "string" } });
@@ -30,6 +33,42 @@ export async function migrateStore(argv: string[]): Promise<number> {
   const path = from.slice("sqlite:".length);
   if (!existsSync(path)) throw new UsageError(`can't find ${path}: check the path given to --from.`);
 
+  const lock = holdServerLock(path);
+  if (lock === "held") {
+    process.stderr.write(`sos: ${heldSentence(path)}\n`);
+    return 1;
+  }
+  try {
+    return await copyFile(path, to);
+  } finally {
+    lock?.release();
+  }
+}
+
+/**
+ * The server lock (`src/lifetime/server-lock.ts`), taken for the length of the copy so no
+ * `sos start` (nor a restore) begins writing to the file meanwhile; `held` when a live process has
+ * it. The operating system lets go of a lock when its process ends, so a lock file left by a
+ * crashed server does not count. A folder this process may not write to (a file copied off a
+ * read-only mount) cannot take it: then only asked, and the copy goes ahead unguarded.
+ */
+function holdServerLock(path: string): HeldLock | "held" | null {
+  try {
+    return takeServerLock(path) ?? "held";
+  } catch {
+    return serverHolds(path) ? "held" : null;
+  }
+}
+
+function heldSentence(path: string): string {
+  const holder = lockHolder(path);
+  const who = holder
+    ? `${holder.command ? `\`${holder.command}\`` : "a sos"} (process ${holder.pid})`
+    : "a running `sos start` (or a restore)";
+  return `${who} is using ${path} (it holds the lock on ${lockPath(path)}), so nothing was copied: stop it first, then run migrate-store again.`;
+}
+
+async function copyFile(path: string, to: string): Promise<number> {
   const started = performance.now();
   const source = openStoreReadOnly(path);
   try {

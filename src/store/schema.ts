@@ -367,9 +367,13 @@ export const digestRuns = sqliteTable(
     platform: text("platform").notNull(),
     /**
      * `unconfirmed`: stopped because its first message went out twice without the platform confirming
-     * either, so nothing can follow in its thread and it is not sent a third time
+     * either, so nothing can follow in its thread and it is not sent a third time; `superseded`: a
+     * second claim of its slot that an older version let stand, set aside when `migrations/0017`
+     * made claims unique (its `error` names the run that stands; its parts are kept as they were)
      */
-    status: text("status", { enum: ["posting", "posted", "failed", "skipped", "unconfirmed"] }).notNull(),
+    status: text("status", {
+      enum: ["posting", "posted", "failed", "skipped", "unconfirmed", "superseded"],
+    }).notNull(),
     /** posted after its time because the app was down then */
     late: integer("late", { mode: "boolean" }).notNull().default(false),
     /** re-posted on purpose (`sos digest run --force`) */

@@ -48,6 +48,9 @@ export function copyPlan(): CopyTable[] {
   return plan;
 }
 
+// Identity columns as drizzle names them: ids are `bigserial` (0006), a plain `serial` still counts.
+const SERIAL_TYPES: ReadonlySet<string> = new Set(["PgSerial", "PgBigSerial53", "PgBigSerial64"]);
+
 function describe(table: PgTable): CopyTable {
   const config = getTableConfig(table);
   const composite = config.primaryKeys[0]?.columns.map((c) => c.name);
@@ -60,6 +63,6 @@ function describe(table: PgTable): CopyTable {
     name: config.name,
     columns: config.columns.map((c) => ({ name: c.name, boolean: c.columnType === "PgBoolean" })),
     key,
-    serial: config.columns.find((c) => c.columnType === "PgSerial")?.name ?? null,
+    serial: config.columns.find((c) => SERIAL_TYPES.has(c.columnType))?.name ?? null,
   };
 }

@@ -78,12 +78,27 @@ export async function copyToPostgres(source: Store, target: PgStore): Promise<Co
       return { tables, rows: tables.reduce((n, t) => n + t.rows, 0) };
     } catch (e) {
       await client.query("ROLLBACK");
-      throw e;
+      throw refusedByIndex(e) ?? e;
     }
   } finally {
     sqlite.exec("COMMIT");
     client.release();
   }
+}
+
+/**
+ * A unique index of the target refusing copied rows: the file holds two rows where PostgreSQL allows
+ * one. A file at the current schema has SQLite's twin of every such index (two claims of one digest
+ * were set aside by `migrations/0017` before its index was made), so this means the file's indexes
+ * were changed by hand: said plainly rather than as a driver error.
+ */
+function refusedByIndex(e: unknown): CopyRefused | null {
+  const err = e as { code?: unknown; table?: unknown; constraint?: unknown };
+  if (err.code !== "23505" || typeof err.table !== "string" || typeof err.constraint !== "string")
+    return null;
+  return new CopyRefused(
+    `the SQLite file's ${err.table} holds two rows where PostgreSQL's unique index ${err.constraint} allows one (the file's own index is missing), so nothing was copied.`,
+  );
 }
 
 async function refuseNonEmpty(client: pg.PoolClient, plan: readonly CopyTable[], shown: string) {

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   bigint,
+  bigserial,
   boolean,
   check,
   customType,
@@ -10,7 +11,6 @@ import {
   json,
   pgTable,
   primaryKey,
-  serial,
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
@@ -70,7 +70,7 @@ export const teams = pgTable("teams", {
 });
 
 export const staff = pgTable("staff", {
-  id: serial("id").primaryKey(),
+  id: bigserial("id", { mode: "number" }).primaryKey(),
   email: text("email").notNull().unique(),
   name: text("name").notNull(),
   role: text("role", { enum: ["worker", "supervisor", "manager", "admin"] }).notNull(),
@@ -90,7 +90,7 @@ export const cases = pgTable(
     openedOn: text("opened_on").notNull(),
     service: text("service", { enum: ["statutory-cp", "family-support", "voluntary"] }).notNull(),
     abuseTypes: json("abuse_types").$type<string[]>().notNull(),
-    workerId: integer("worker_id")
+    workerId: bigint("worker_id", { mode: "number" })
       .notNull()
       .references(() => staff.id),
     teamId: text("team_id")
@@ -107,7 +107,7 @@ export const cases = pgTable(
       .default(sql`'{}'`)
       .$defaultFn(() => ({})),
     createdAt: text("created_at").notNull(),
-    createdBy: integer("created_by").references(() => staff.id),
+    createdBy: bigint("created_by", { mode: "number" }).references(() => staff.id),
     version: integer("version").notNull().default(0),
     serviceSince: text("service_since"),
     stuckSince: text("stuck_since"),
@@ -146,14 +146,14 @@ export const derived = pgTable(
 export const caseEvents = pgTable(
   "case_events",
   {
-    id: serial("id").primaryKey(),
+    id: bigserial("id", { mode: "number" }).primaryKey(),
     caseId: text("case_id")
       .notNull()
       .references(() => cases.id),
     kind: text("kind", { enum: ["corrected", "moved", "closed", "reopened"] }).notNull(),
     on: text("on").notNull(),
     at: text("at").notNull(),
-    by: integer("by").references(() => staff.id),
+    by: bigint("by", { mode: "number" }).references(() => staff.id),
     surface: text("surface").notNull(),
     detail: json("detail").$type<CaseEventDetail>().notNull(),
   },
@@ -163,18 +163,18 @@ export const caseEvents = pgTable(
 export const allocations = pgTable(
   "allocations",
   {
-    id: serial("id").primaryKey(),
+    id: bigserial("id", { mode: "number" }).primaryKey(),
     caseId: text("case_id")
       .notNull()
       .references(() => cases.id),
-    workerId: integer("worker_id")
+    workerId: bigint("worker_id", { mode: "number" })
       .notNull()
       .references(() => staff.id),
     teamId: text("team_id")
       .notNull()
       .references(() => teams.id),
     fromOn: text("from_on").notNull(),
-    assignedBy: integer("assigned_by").references(() => staff.id),
+    assignedBy: bigint("assigned_by", { mode: "number" }).references(() => staff.id),
     assignedAt: text("assigned_at").notNull(),
   },
   (t) => [
@@ -187,7 +187,7 @@ export const allocations = pgTable(
 export const practiceEvents = pgTable(
   "practice_events",
   {
-    id: serial("id").primaryKey(),
+    id: bigserial("id", { mode: "number" }).primaryKey(),
     caseId: text("case_id")
       .notNull()
       .references(() => cases.id),
@@ -195,10 +195,10 @@ export const practiceEvents = pgTable(
     occurredOn: text("occurred_on"),
     value: integer("value"),
     note: text("note"),
-    recordedBy: integer("recorded_by").references(() => staff.id),
+    recordedBy: bigint("recorded_by", { mode: "number" }).references(() => staff.id),
     recordedAt: text("recorded_at").notNull(),
     surface: text("surface").notNull(),
-    retractsId: integer("retracts_id").references((): AnyPgColumn => practiceEvents.id),
+    retractsId: bigint("retracts_id", { mode: "number" }).references((): AnyPgColumn => practiceEvents.id),
   },
   (t) => [
     index("events_case_element").on(t.caseId, t.element),
@@ -216,9 +216,9 @@ export const idempotency = pgTable("idempotency", {
 export const audit = pgTable(
   "audit",
   {
-    id: serial("id").primaryKey(),
+    id: bigserial("id", { mode: "number" }).primaryKey(),
     at: text("at").notNull(),
-    actorId: integer("actor_id").references(() => staff.id),
+    actorId: bigint("actor_id", { mode: "number" }).references(() => staff.id),
     surface: text("surface").notNull(),
     action: text("action").notNull(),
     caseId: text("case_id"),
@@ -234,7 +234,7 @@ export const teamsConversations = pgTable(
     kind: text("kind", { enum: ["personal", "channel", "groupChat"] }).notNull(),
     teamId: text("team_id"),
     userId: text("user_id"),
-    staffId: integer("staff_id").references(() => staff.id),
+    staffId: bigint("staff_id", { mode: "number" }).references(() => staff.id),
     reference: json("reference").$type<StoredReference>().notNull(),
     installedAt: text("installed_at").notNull(),
     updatedAt: text("updated_at").notNull(),
@@ -246,12 +246,14 @@ export const teamsConversations = pgTable(
 export const digestRuns = pgTable(
   "digest_runs",
   {
-    id: serial("id").primaryKey(),
+    id: bigserial("id", { mode: "number" }).primaryKey(),
     kind: text("kind", { enum: ["team", "agency", "nudge"] }).notNull(),
     scope: text("scope").notNull(),
     period: text("period").notNull(),
     platform: text("platform").notNull(),
-    status: text("status", { enum: ["posting", "posted", "failed", "skipped", "unconfirmed"] }).notNull(),
+    status: text("status", {
+      enum: ["posting", "posted", "failed", "skipped", "unconfirmed", "superseded"],
+    }).notNull(),
     late: boolean("late").notNull().default(false),
     forced: boolean("forced").notNull().default(false),
     attempts: integer("attempts").notNull().default(0),
@@ -283,8 +285,8 @@ export const digestRuns = pgTable(
 export const digestParts = pgTable(
   "digest_parts",
   {
-    id: serial("id").primaryKey(),
-    runId: integer("run_id")
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    runId: bigint("run_id", { mode: "number" })
       .notNull()
       .references(() => digestRuns.id),
     part: integer("part").notNull(),
@@ -307,10 +309,10 @@ export const nudgesSent = pgTable(
       .references(() => cases.id),
     rule: text("rule").notNull(),
     week: text("week").notNull(),
-    staffId: integer("staff_id")
+    staffId: bigint("staff_id", { mode: "number" })
       .notNull()
       .references(() => staff.id),
-    runId: integer("run_id").references(() => digestRuns.id),
+    runId: bigint("run_id", { mode: "number" }).references(() => digestRuns.id),
   },
   (t) => [uniqueIndex("nudges_sent_once").on(t.caseId, t.rule, t.week)],
 );
@@ -318,12 +320,12 @@ export const nudgesSent = pgTable(
 export const snoozes = pgTable(
   "snoozes",
   {
-    id: serial("id").primaryKey(),
+    id: bigserial("id", { mode: "number" }).primaryKey(),
     caseId: text("case_id")
       .notNull()
       .references(() => cases.id),
     until: text("until").notNull(),
-    by: integer("by").references(() => staff.id),
+    by: bigint("by", { mode: "number" }).references(() => staff.id),
     at: text("at").notNull(),
   },
   (t) => [index("snoozes_case").on(t.caseId)],
@@ -332,8 +334,8 @@ export const snoozes = pgTable(
 export const leave = pgTable(
   "leave",
   {
-    id: serial("id").primaryKey(),
-    staffId: integer("staff_id")
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    staffId: bigint("staff_id", { mode: "number" })
       .notNull()
       .references(() => staff.id),
     fromOn: text("from_on").notNull(),
@@ -346,13 +348,14 @@ export const leave = pgTable(
 export const backups = pgTable(
   "backups",
   {
-    id: serial("id").primaryKey(),
+    id: bigserial("id", { mode: "number" }).primaryKey(),
     kind: text("kind", { enum: ["scheduled", "manual", "pre-migration"] }).notNull(),
     path: text("path").notNull(),
     startedAt: text("started_at").notNull(),
     finishedAt: text("finished_at").notNull(),
     status: text("status", { enum: ["ok", "failed"] }).notNull(),
-    bytes: integer("bytes"),
+    // A database file past 2 GiB is an agency of some years, not a mistake.
+    bytes: bigint("bytes", { mode: "number" }),
     cases: integer("cases"),
     events: integer("events"),
     error: text("error"),
@@ -363,11 +366,11 @@ export const backups = pgTable(
 export const erasures = pgTable(
   "erasures",
   {
-    id: serial("id").primaryKey(),
+    id: bigserial("id", { mode: "number" }).primaryKey(),
     caseId: text("case_id").notNull(),
     under: text("under", { enum: ["retention", "erasure"] }).notNull(),
     reason: text("reason").notNull(),
-    by: integer("by")
+    by: bigint("by", { mode: "number" })
       .notNull()
       .references(() => staff.id),
     startedAt: text("started_at").notNull(),
@@ -383,7 +386,7 @@ export const erasures = pgTable(
 export const apiClients = pgTable(
   "api_clients",
   {
-    id: serial("id").primaryKey(),
+    id: bigserial("id", { mode: "number" }).primaryKey(),
     name: text("name").notNull(),
     tokenHash: text("token_hash").notNull(),
     scopes: json("scopes").$type<string[]>().notNull(),
