@@ -2,7 +2,15 @@ import { isPostgresUrl, shownUrl } from "../store/pg/url.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** The `sos` commands that run on PostgreSQL: the rest still read the SQLite file synchronously. */
-export const PG_COMMANDS: readonly string[] = ["migrate", "chat", "start", "dashboard", "stuck"];
+export const PG_COMMANDS: readonly string[] = [
+  "migrate",
+  "chat",
+  "start",
+  "dashboard",
+  "stuck",
+  "digest",
+  "export",
+];
 
 /**
  * The store the environment chooses: `DATABASE_URL=postgres://…` is PostgreSQL, no `DATABASE_URL`

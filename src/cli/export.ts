@@ -1,6 +1,7 @@
 import { closeSync, fchmodSync, fstatSync, openSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../app/boot.ts";
+import { chosenStore } from "../app/store-choice.ts";
 import { boardViews, loadBoard, teamHolders } from "../commands/board.ts";
 import { dashboardFor, OPERATOR, viewEnv } from "../commands/views.ts";
 import { findTeam } from "../config/org.ts";
@@ -8,9 +9,10 @@ import { whiteboardModel } from "../digest/whiteboard.ts";
 import { whiteboardHtml } from "../pictures/whiteboard-html.ts";
 import { whiteboardPng } from "../pictures/whiteboard-png.ts";
 import { dashboardCsv } from "../render/csv.ts";
+import { shownUrl } from "../store/pg/url.ts";
 import { oneOf, readArgs } from "./args.ts";
 import { exportCase } from "./export-case.ts";
-import { bootFromEnv, shown } from "./setup.ts";
+import { openFromEnv, shown } from "./setup.ts";
 
 /**
  * Exports hold children's full names: a new file is created readable by its owner only, and a file
@@ -39,13 +41,22 @@ export async function exportFile(argv: string[]): Promise<number> {
     case: { type: "string" },
     as: { type: "string" },
   });
-  if (values.case !== undefined) return exportCase(values);
+  if (values.case !== undefined) {
+    // A case's export still reads the SQLite file: on PostgreSQL it must not open one instead.
+    const store = chosenStore(process.env);
+    if (store.kind === "postgres")
+      throw new UsageError(
+        `sos export --case does not run on PostgreSQL yet (DATABASE_URL is ${shownUrl(store.url)}), so nothing was opened: dashboard and whiteboard exports do; unset DATABASE_URL to export a case from the SQLite file (SOS_DB).`,
+      );
+    return exportCase(values);
+  }
   if (values.as !== undefined)
     throw new UsageError("--as is for a case's export (--case ID): dashboard exports are for the operator");
   const format = oneOf("--format", values.format, ["csv", "html", "png"] as const, "csv");
   if (!values.out) throw new UsageError("sos export needs --out FILE: where to write it");
   // Reading only: the file written is the export; the database is opened read-only.
-  const { ctx } = bootFromEnv({ open: { mode: "read" }, today: values.today });
+  const opened = await openFromEnv({ open: { mode: "read" }, today: values.today });
+  const { ctx } = opened;
   try {
     const env = viewEnv(ctx, OPERATOR, "cli", "private");
     let teamId: string | null = null;
@@ -91,6 +102,6 @@ export async function exportFile(argv: string[]): Promise<number> {
     );
     return 0;
   } finally {
-    ctx.store.close();
+    await opened.close();
   }
 }
