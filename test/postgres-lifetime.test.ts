@@ -135,14 +135,6 @@ describe.skipIf(!PG_AVAILABLE)("a child's records over their lifetime, on Postgr
       // Not an admin, or no such case: refused alike, and no file.
       const notAdmin = await same(["export", "--case", "70001", "--out", "no.json", "--as", JANE]);
       expect(notAdmin.code).toBe(2);
-      // A dashboard's export is not on PostgreSQL yet: refused, never read from a local file.
-      const board = await sos(
-        stores[0]!.dir,
-        ["export", "--format", "csv", "--out", "board.csv"],
-        stores[0]!.env,
-      );
-      expect([board.code, board.out]).toEqual([2, ""]);
-      expect(board.err).toContain("sos export of a dashboard does not run on PostgreSQL yet");
       const none = await same(["export", "--case", "79999", "--out", "no.json", "--as", ROBIN]);
       expect(none.err).toBe("sos: there is no case 79999, so nothing was exported.\n");
     },

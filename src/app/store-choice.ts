@@ -8,7 +8,7 @@ export const PG_COMMANDS: readonly string[] = [
   "start",
   "dashboard",
   "stuck",
-  // of export, only a case's subject-access export (`--case`) so far
+  "digest",
   "export",
   "erase",
   "retention",

@@ -19,7 +19,7 @@ import { isolatedRenderer } from "../pictures/png-renderer.ts";
 import { table } from "../render/text.ts";
 import type { DigestRunRow } from "../store/schema.ts";
 import { readArgs } from "./args.ts";
-import { bootFromEnv } from "./setup.ts";
+import { openFromEnv } from "./setup.ts";
 
 /**
  * `--at`: with a zone (`Z`, `+01:00`) it is that instant; without one it is the agency's own wall
@@ -88,10 +88,11 @@ async function run(argv: string[]): Promise<number> {
   );
   // A dry run reads only. A real run writes the ledger, so it opens for writing, but it never
   // migrates or syncs staff: a digest goes to the people the database already holds.
-  const { ctx } = bootFromEnv({
+  const opened = await openFromEnv({
     open: { mode: values["dry-run"] ? "read" : "records" },
     today: values.today,
   });
+  const { ctx } = opened;
   try {
     const at = values.at === undefined ? ctx.clock.now() : readAt(values.at, ctx.org.agency.timeZone);
     if (Number.isNaN(at.getTime()))
@@ -142,14 +143,15 @@ async function run(argv: string[]): Promise<number> {
     printOutcome(outcome);
     return outcome.outcomes.some((o) => o.status === "failed") ? 1 : 0;
   } finally {
-    ctx.store.close();
+    await opened.close();
   }
 }
 
 async function status(argv: string[]): Promise<number> {
   const { values } = readArgs("digest", argv, { limit: { type: "string" }, today: { type: "string" } });
   const limit = Number(values.limit ?? 30);
-  const { ctx } = bootFromEnv({ open: { mode: "read" }, today: values.today });
+  const opened = await openFromEnv({ open: { mode: "read" }, today: values.today });
+  const { ctx } = opened;
   const tz = ctx.org.agency.timeZone;
   // Times as the agency reads them: its schedules are in its own zone.
   const local = (d: Date) => `${formatDate(localDate(d, tz), ctx.org.dates.format)} ${localTime(d, tz)}`;
@@ -226,6 +228,6 @@ async function status(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    ctx.store.close();
+    await opened.close();
   }
 }

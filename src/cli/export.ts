@@ -1,7 +1,6 @@
 import { closeSync, fchmodSync, fstatSync, openSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../app/boot.ts";
-import { chosenStore } from "../app/store-choice.ts";
 import { boardViews, loadBoard, teamHolders } from "../commands/board.ts";
 import { dashboardFor, OPERATOR, viewEnv } from "../commands/views.ts";
 import { findTeam } from "../config/org.ts";
@@ -9,10 +8,9 @@ import { whiteboardModel } from "../digest/whiteboard.ts";
 import { whiteboardHtml } from "../pictures/whiteboard-html.ts";
 import { whiteboardPng } from "../pictures/whiteboard-png.ts";
 import { dashboardCsv } from "../render/csv.ts";
-import { shownUrl } from "../store/pg/url.ts";
 import { oneOf, readArgs } from "./args.ts";
 import { exportCase } from "./export-case.ts";
-import { bootFromEnv, shown } from "./setup.ts";
+import { openFromEnv, shown } from "./setup.ts";
 
 /**
  * Exports hold children's full names: a new file is created readable by its owner only, and a file
@@ -42,18 +40,13 @@ export async function exportFile(argv: string[]): Promise<number> {
     as: { type: "string" },
   });
   if (values.case !== undefined) return exportCase(values);
-  // Until dashboard exports read PostgreSQL, they are refused there rather than read a local file.
-  const store = chosenStore(process.env);
-  if (store.kind === "postgres")
-    throw new UsageError(
-      `sos export of a dashboard does not run on PostgreSQL yet (DATABASE_URL is ${shownUrl(store.url)}), so nothing was opened: only a case's export (\`sos export --case ID\`) does; unset DATABASE_URL to export from the SQLite file (SOS_DB).`,
-    );
   if (values.as !== undefined)
     throw new UsageError("--as is for a case's export (--case ID): dashboard exports are for the operator");
   const format = oneOf("--format", values.format, ["csv", "html", "png"] as const, "csv");
   if (!values.out) throw new UsageError("sos export needs --out FILE: where to write it");
   // Reading only: the file written is the export; the database is opened read-only.
-  const { ctx } = bootFromEnv({ open: { mode: "read" }, today: values.today });
+  const opened = await openFromEnv({ open: { mode: "read" }, today: values.today });
+  const { ctx } = opened;
   try {
     const env = viewEnv(ctx, OPERATOR, "cli", "private");
     let teamId: string | null = null;
@@ -99,6 +92,6 @@ export async function exportFile(argv: string[]): Promise<number> {
     );
     return 0;
   } finally {
-    ctx.store.close();
+    await opened.close();
   }
 }
