@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { JANE, SAM } from "./helpers/ctx.ts";
+import { SAM } from "./helpers/ctx.ts";
 import { runSos } from "./helpers/sos-start.ts";
 import { emptyPgDatabase, PG_AVAILABLE } from "./helpers/stores.ts";
 import { type Recorder, startSlackRecorder } from "./slack/recorder.ts";
