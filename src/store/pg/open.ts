@@ -68,6 +68,27 @@ export async function pgSchemaState(pool: pg.Pool): Promise<"none" | "behind" | 
   return applied < latest ? "behind" : applied > latest ? "ahead" : "current";
 }
 
+/** PostgreSQL's type id for `bigint` (int8). */
+const INT8 = 20;
+
+/**
+ * Every id is a `bigint` (migrations-pg/0006) and the rows' types say `number`, as on SQLite. Drizzle's
+ * `bigint({ mode: "number" })` converts what it reads; statements sent as they are (the prepared
+ * writes in `named.ts`, `RETURNING id`) would get node-postgres' default for int8, a string. So the
+ * pool reads int8 as a number, and refuses one past 2^53 rather than round it to another id.
+ */
+function readInt8(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n))
+    throw new RangeError(`a bigint of ${text} is past what this app counts exactly (2^53)`);
+  return n;
+}
+
+function getTypeParser(oid: number, format?: "text" | "binary"): (text: string) => unknown {
+  if (oid === INT8 && format !== "binary") return readInt8;
+  return format === "binary" ? pg.types.getTypeParser(oid, "binary") : pg.types.getTypeParser(oid, "text");
+}
+
 /**
  * Connects to the database at `url` and, unless told not to (the commands that must not reshape
  * the database), brings its schema up to date. `readOnly`: every transaction on these connections is
@@ -81,6 +102,7 @@ export async function openPgStore(
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 10,
+    types: { getTypeParser },
     ...(opts.readOnly ? { options: "-c default_transaction_read_only=on" } : {}),
   });
   // An idle connection the server drops (a restart, a failover) is an error on the pool: logged by
