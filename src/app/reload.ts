@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { ConfigError, readConfig } from "../config/load.ts";
 import type { Org } from "../config/org.ts";
-import { recordReload } from "../store/config-reload.ts";
+import { type ReloadRecord, recordReload } from "../store/config-reload.ts";
 import { type AgencyRecord, readAgency, writeAgency } from "../store/meta.ts";
 import { isBusy } from "../store/open.ts";
 import { needsAcceptance, type SyncPlan, syncOrg } from "../store/org-sync.ts";
@@ -41,14 +41,6 @@ export interface ReloaderDeps {
   readonly applied?: (before: Org, after: Org) => void;
 }
 
-/** A reason a reload is refused, with what to do; thrown inside the transaction to write nothing. */
-class Refused extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join("; "));
-    this.name = "Refused";
-  }
-}
-
 const WHY: Record<ReloadTrigger, string> = { file: "a file changed", signal: "SIGHUP" };
 /** How many problems the log line names; `sos config check` lists them all. */
 const LOGGED_PROBLEMS = 3;
@@ -66,16 +58,10 @@ export function createReloader(deps: ReloaderDeps): Reloader {
   const store = ctx.store;
   const now = deps.now ?? (() => new Date());
   const pid = deps.pid ?? process.pid;
-  // At start the config was read a moment ago: the staff file it names is the org's. Reading the
-  // file again to find it parsed a large agency's YAML twice more before serving (0.5-0.7 s each
-  // under load); it is read afresh at each reload, when the file may name another.
-  let watched = config.current().org.staffFile;
-  let lastRead = fingerprint([configPath, watched]);
+  const files = reloadReader(configPath, config);
 
   function refuse(trigger: ReloadTrigger, problems: readonly string[]): ReloadResult {
-    const shownProblems = problems.slice(0, LOGGED_PROBLEMS).join("; ");
-    const more = problems.length > LOGGED_PROBLEMS ? `; and ${problems.length - LOGGED_PROBLEMS} more` : "";
-    const line = `config: not reloaded (${WHY[trigger]}), the running config stays as it was: ${shownProblems}${more} (sos config check shows ${problems.length === 1 ? "it" : "them all"})`;
+    const line = refusalLine(trigger, problems);
     try {
       recordReload(store, { at: now().toISOString(), trigger, applied: false, summary: line, problems });
     } catch (e) {
@@ -87,26 +73,10 @@ export function createReloader(deps: ReloaderDeps): Reloader {
   }
 
   function reload(trigger: ReloadTrigger): ReloadResult {
-    // One read and one parse of the config for both the staff file it names and the org it makes.
-    const file = readConfig(configPath);
-    watched = file.staffFile ?? config.current().org.staffFile;
-    // The config's bytes as parsed, not read again: an edit landing in between is seen next time.
-    const read = fingerprint([configPath, watched], file.bytes);
-    // Editors save in several steps and the watcher sees each; a signal always reloads.
-    if (trigger === "file" && read === lastRead) return { kind: "same" };
-    lastRead = read;
-
-    const before = config.current().org;
-    let next: Org;
-    try {
-      next = file.org();
-    } catch (e) {
-      if (e instanceof ConfigError) return refuse(trigger, e.problems);
-      const code = (e as NodeJS.ErrnoException).code;
-      return refuse(trigger, [
-        `the config could not be read (${code ?? (e instanceof Error ? e.name : "error")})`,
-      ]);
-    }
+    const read = files.read(trigger);
+    if (read.kind === "same") return read;
+    if (read.kind === "refused") return refuse(trigger, read.problems);
+    const { before, next } = read;
     const problems = unchangeable(next, {
       agency: readAgency(store) ?? before.agency,
       timeZone: before.agency.timeZone,
@@ -122,13 +92,7 @@ export function createReloader(deps: ReloaderDeps): Reloader {
           });
           if (before.agency.name !== next.agency.name) writeAgency(store, next.agency, now().toISOString());
           const changes = configChanges(before, next);
-          recordReload(store, {
-            at: now().toISOString(),
-            trigger,
-            applied: true,
-            summary: changes.length === 0 ? "nothing changed" : changes.join(", "),
-            problems: [],
-          });
+          recordReload(store, appliedRecord(now(), trigger, changes));
           return { settled: settle(next, store), changes };
         })
         .immediate();
@@ -136,24 +100,102 @@ export function createReloader(deps: ReloaderDeps): Reloader {
       if (e instanceof Refused) return refuse(trigger, e.problems);
       if (isBusy(e)) {
         // The files were fine: the same bytes saved again must be tried again.
-        lastRead = "";
-        return refuse(trigger, [
-          "the database was busy (another sos command was writing), so nothing was changed; send SIGHUP or save the file again to try again",
-        ]);
+        files.retry();
+        return refuse(trigger, [BUSY]);
       }
       throw e;
     }
     config.swap(done.settled);
     deps.applied?.(before, next);
-    const { changes } = done;
-    const line = `config: reloaded ${shown(configPath)} (${WHY[trigger]}): ${changes.length === 0 ? "nothing changed" : changes.join(", ")}`;
+    const line = appliedLine(configPath, trigger, done.changes);
     deps.log(line);
-    return { kind: "applied", changes, line };
+    return { kind: "applied", changes: done.changes, line };
   }
 
+  return { reload, files: files.files };
+}
+
+/** The database refused the write for now: the same bytes are tried again on the next save or signal. */
+export const BUSY =
+  "the database was busy (another sos command was writing), so nothing was changed; send SIGHUP or save the file again to try again";
+
+/** A reason a reload is refused, with what to do; thrown inside the transaction to write nothing. */
+export class Refused extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("; "));
+    this.name = "Refused";
+  }
+}
+
+/** What the files say now, before the database is asked: nothing new, unusable, or a config to apply. */
+export type ReloadRead =
+  | { readonly kind: "same" }
+  | { readonly kind: "refused"; readonly problems: readonly string[] }
+  | { readonly kind: "ready"; readonly before: Org; readonly next: Org };
+
+/**
+ * The store-neutral half of a reload: the config and the staff file it names read and checked as at
+ * start (the same `loadOrg`), and whether they hold anything the last reload did not read. Both
+ * stores' reloaders start here, so a reload checks and says the same on either.
+ */
+export function reloadReader(
+  configPath: string,
+  config: LiveConfig,
+): { read(trigger: ReloadTrigger): ReloadRead; retry(): void; files(): string[] } {
+  // At start the config was read a moment ago: the staff file it names is the org's. Reading the
+  // file again to find it parsed a large agency's YAML twice more before serving (0.5-0.7 s each
+  // under load); it is read afresh at each reload, when the file may name another.
+  let watched = config.current().org.staffFile;
+  let lastRead = fingerprint([configPath, watched]);
   return {
-    reload,
+    read(trigger) {
+      // One read and one parse of the config for both the staff file it names and the org it makes.
+      const file = readConfig(configPath);
+      watched = file.staffFile ?? config.current().org.staffFile;
+      // The config's bytes as parsed, not read again: an edit landing in between is seen next time.
+      const read = fingerprint([configPath, watched], file.bytes);
+      // Editors save in several steps and the watcher sees each; a signal always reloads.
+      if (trigger === "file" && read === lastRead) return { kind: "same" };
+      lastRead = read;
+      const before = config.current().org;
+      try {
+        return { kind: "ready", before, next: file.org() };
+      } catch (e) {
+        if (e instanceof ConfigError) return { kind: "refused", problems: e.problems };
+        const code = (e as NodeJS.ErrnoException).code;
+        return {
+          kind: "refused",
+          problems: [`the config could not be read (${code ?? (e instanceof Error ? e.name : "error")})`],
+        };
+      }
+    },
+    retry() {
+      lastRead = "";
+    },
     files: () => [configPath, watched].filter((f): f is string => f !== null),
+  };
+}
+
+/** The one line a refused reload logs, and the summary `sos config check` shows. */
+export function refusalLine(trigger: ReloadTrigger, problems: readonly string[]): string {
+  const shownProblems = problems.slice(0, LOGGED_PROBLEMS).join("; ");
+  const more = problems.length > LOGGED_PROBLEMS ? `; and ${problems.length - LOGGED_PROBLEMS} more` : "";
+  return `config: not reloaded (${WHY[trigger]}), the running config stays as it was: ${shownProblems}${more} (sos config check shows ${problems.length === 1 ? "it" : "them all"})`;
+}
+
+/** The one line an applied reload logs. */
+export function appliedLine(configPath: string, trigger: ReloadTrigger, changes: readonly string[]): string {
+  return `config: reloaded ${shown(configPath)} (${WHY[trigger]}): ${changes.length === 0 ? "nothing changed" : changes.join(", ")}`;
+}
+
+/** An applied reload as recorded, inside its own transaction. */
+export function appliedRecord(at: Date, trigger: ReloadTrigger, changes: readonly string[]): ReloadRecord {
+  return {
+    at: at.toISOString(),
+    trigger,
+    applied: true,
+    summary: changes.length === 0 ? "nothing changed" : changes.join(", "),
+    problems: [],
   };
 }
 

@@ -4,12 +4,16 @@ import { teamsSurfaceFor } from "../../adapters/teams/index.ts";
 import { pgInstallations } from "../../adapters/teams/installations-pg.ts";
 import { apiMount } from "../api/mount.ts";
 import { UsageError } from "../app/boot.ts";
+import { liveContext } from "../app/context.ts";
 import { DEMO_CONFIG, resolveConfigPath } from "../app/paths.ts";
 import { bootPg } from "../app/pg-context.ts";
 import { digestPosters } from "../app/posters.ts";
 import { startPruning } from "../app/prune.ts";
+import type { ReloadTrigger } from "../app/reload.ts";
+import { createPgReloader } from "../app/reload-pg.ts";
 import { setUpLines } from "../app/set-up-report.ts";
 import { hostFromEnv, platformEnv } from "../app/surfaces.ts";
+import { watchFiles } from "../app/watch.ts";
 import { demoChange } from "../demo/load.ts";
 import { pgLeaderFor } from "../digest/leader.ts";
 import { obsFromEnv } from "../obs/env.ts";
@@ -48,13 +52,18 @@ export async function startOnPostgres(
   const logger = createLogger({ level: obs.settings.level, pretty: obs.settings.pretty });
   setLogger(logger);
   const configPath = resolveConfigPath(process.env, process.cwd());
-  const { ctx, store, setUp } = await bootPg({
+  const booted = await bootPg({
     url,
     configPath,
     env: process.env,
     open: { mode: "setup", command: "start", acceptStaffChanges: values["accept-staff-changes"] === true },
     ...(values.today ? { today: values.today } : {}),
   });
+  const { store, setUp } = booted;
+  // The live context: a reload swaps the config and its people in whole, and everything built on
+  // the context (the adapters, the API, the digests) reads them through it.
+  const { ctx, config } = liveContext(booted.ctx);
+  const configLog = lineLog(logger, "config", (l) => (l.startsWith("config: reloaded") ? "info" : "warn"));
   const say = (s: string) => process.stdout.write(`${s}\n`);
   try {
     // Each instance coalesces App Home refreshes in memory; the claim in the database holds the
@@ -110,7 +119,7 @@ export async function startOnPostgres(
       "SQLite-only: no WAL checkpointer, lock file or `sos backup` schedule here: back PostgreSQL up with its own tools (pg_dump, base backups).",
     );
     say(
-      "Not yet on PostgreSQL: `sos api-client` (the API is served and reads its clients from this database; adding or revoking one is not here yet), reader threads, and config reload: a config change needs a restart.",
+      "Not yet on PostgreSQL: `sos api-client` (the API is served and reads its clients from this database; adding or revoking one is not here yet), and reader threads.",
     );
     // The digests: every instance builds the runner, only the advisory lock's holder runs the
     // schedules and the catch-up; another takes the lock over when the holder's session ends.
@@ -155,9 +164,44 @@ export async function startOnPostgres(
       timeZone: ctx.org.agency.timeZone,
     });
 
+    // As on SQLite: a changed config or staff file, or SIGHUP, is read, checked and applied without
+    // a restart; each instance reloads its own file.
+    const reloader = createPgReloader({
+      configPath,
+      store,
+      config,
+      log: configLog,
+      applied: () => digests.scheduler?.reschedule(),
+    });
+    // A reload that fails in a way no check foresaw must not stop the app serving what it has.
+    const reload = (trigger: ReloadTrigger) =>
+      void reloader
+        .reload(trigger)
+        .catch((e: unknown) =>
+          configLog(
+            `config: the reload stopped (${e instanceof Error ? e.name : "error"}); the running config stays as it was`,
+          ),
+        )
+        .finally(() => watching.refresh());
+    const watching = watchFiles(
+      () => reloader.files(),
+      () => reload("file"),
+      { log: configLog },
+    );
+    const onHangUp = () => reload("signal");
+    process.on("SIGHUP", onHangUp);
+    say(
+      `Reload:    a change to ${reloader
+        .files()
+        .map((f) => shown(f))
+        .join(" or ")} is applied without a restart (also on SIGHUP); each instance reloads its own file.`,
+    );
+
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= (async () => {
+        watching.close();
+        process.off("SIGHUP", onHangUp);
         await pruning.stop();
         await digests.stop();
         await leader?.stop();

@@ -1,11 +1,13 @@
 import { eq, notInArray, sql } from "drizzle-orm";
+import { createPeople, type People } from "../../commands/directory.ts";
 import type { Org, StaffConfig } from "../../config/org.ts";
 import type { Leaver } from "../../domain/leavers.ts";
+import type { ReloadRecord } from "../config-reload.ts";
 import type { AgencyRecord } from "../meta.ts";
 import { planSync, type SyncPlan } from "../org-sync.ts";
 import type { StaffRow } from "../schema.ts";
 import { LOCK_SPACE, type PgStore, SETUP_LOCK } from "./open.ts";
-import { cases, meta, staff, teams } from "./schema.ts";
+import { cases, configReload, meta, staff, teams } from "./schema.ts";
 
 export interface PgSetUp {
   readonly agency: "recorded" | "renamed" | "same";
@@ -26,46 +28,59 @@ export async function setUpPg(
   at: string,
   check: (previous: AgencyRecord | null, plan: SyncPlan) => void,
 ): Promise<PgSetUp> {
-  return store.db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_SPACE}, ${SETUP_LOCK})`);
-    const [row] = await tx.select().from(meta);
-    const previous = row ? { id: row.agencyId, name: row.agencyName } : null;
-    const rows = { teams: await tx.select().from(teams), staff: await tx.select().from(staff) };
-    const plan = planSync(rows, org);
-    check(previous, plan);
-    const agency: PgSetUp["agency"] =
-      previous === null ? "recorded" : previous.name !== org.agency.name ? "renamed" : "same";
-    if (agency !== "same")
-      await tx
-        .insert(meta)
-        .values({ id: 1, agencyId: org.agency.id, agencyName: org.agency.name, recordedAt: at })
-        .onConflictDoUpdate({ target: meta.id, set: { agencyName: org.agency.name } });
-    // Config is the truth; teams and people who leave it are marked inactive, never deleted, since
-    // their past records still point at them. Only rows that change are written.
-    const teamRow = new Map(rows.teams.map((t) => [t.id, t]));
-    for (const t of org.teams) {
-      const was = teamRow.get(t.id);
-      if (was?.active && was.name === t.name) continue;
-      await tx
-        .insert(teams)
-        .values({ id: t.id, name: t.name, active: true })
-        .onConflictDoUpdate({ target: teams.id, set: { name: t.name, active: true } });
-    }
-    const keptTeams = org.teams.map((t) => t.id);
-    if (keptTeams.length)
-      await tx.update(teams).set({ active: false }).where(notInArray(teams.id, keptTeams));
-    const staffRow = new Map(rows.staff.map((r) => [r.email, r]));
-    for (const s of org.staff) {
-      const was = staffRow.get(s.email);
-      const values = staffValues(s);
-      if (was?.active && same(was, values)) continue;
-      await tx.insert(staff).values(values).onConflictDoUpdate({ target: staff.email, set: values });
-    }
-    const keptStaff = org.staff.map((s) => s.email);
-    if (keptStaff.length)
-      await tx.update(staff).set({ active: false }).where(notInArray(staff.email, keptStaff));
-    return { agency, previous, sync: plan };
-  });
+  return store.db.transaction((tx) => syncInTx(tx, org, at, check));
+}
+
+type PgTx = Parameters<Parameters<PgStore["db"]["transaction"]>[0]>[0];
+
+/**
+ * The set-up's writes inside the caller's transaction, under the set-up lock: the start's set-up
+ * and a running instance's reload (`pgReloadSync`) take the same lock, so two instances syncing at
+ * once take turns, and the second finds nothing left to change.
+ */
+async function syncInTx(
+  tx: PgTx,
+  org: Org,
+  at: string,
+  check: (previous: AgencyRecord | null, plan: SyncPlan) => void,
+): Promise<PgSetUp> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_SPACE}, ${SETUP_LOCK})`);
+  const [row] = await tx.select().from(meta);
+  const previous = row ? { id: row.agencyId, name: row.agencyName } : null;
+  const rows = { teams: await tx.select().from(teams), staff: await tx.select().from(staff) };
+  const plan = planSync(rows, org);
+  check(previous, plan);
+  const agency: PgSetUp["agency"] =
+    previous === null ? "recorded" : previous.name !== org.agency.name ? "renamed" : "same";
+  if (agency !== "same")
+    await tx
+      .insert(meta)
+      .values({ id: 1, agencyId: org.agency.id, agencyName: org.agency.name, recordedAt: at })
+      .onConflictDoUpdate({ target: meta.id, set: { agencyName: org.agency.name } });
+  // Config is the truth; teams and people who leave it are marked inactive, never deleted, since
+  // their past records still point at them. Only rows that change are written.
+  const teamRow = new Map(rows.teams.map((t) => [t.id, t]));
+  for (const t of org.teams) {
+    const was = teamRow.get(t.id);
+    if (was?.active && was.name === t.name) continue;
+    await tx
+      .insert(teams)
+      .values({ id: t.id, name: t.name, active: true })
+      .onConflictDoUpdate({ target: teams.id, set: { name: t.name, active: true } });
+  }
+  const keptTeams = org.teams.map((t) => t.id);
+  if (keptTeams.length) await tx.update(teams).set({ active: false }).where(notInArray(teams.id, keptTeams));
+  const staffRow = new Map(rows.staff.map((r) => [r.email, r]));
+  for (const s of org.staff) {
+    const was = staffRow.get(s.email);
+    const values = staffValues(s);
+    if (was?.active && same(was, values)) continue;
+    await tx.insert(staff).values(values).onConflictDoUpdate({ target: staff.email, set: values });
+  }
+  const keptStaff = org.staff.map((s) => s.email);
+  if (keptStaff.length)
+    await tx.update(staff).set({ active: false }).where(notInArray(staff.email, keptStaff));
+  return { agency, previous, sync: plan };
 }
 
 /** People no longer in the config who still hold open cases, as `leaversWithOpenCases` on SQLite. */
@@ -120,4 +135,35 @@ function same(row: StaffRow, v: ReturnType<typeof staffValues>): boolean {
     row.slackId === v.slackId &&
     row.teamsId === v.teamsId
   );
+}
+
+/**
+ * A running instance's reload on PostgreSQL, in one transaction: under the set-up lock, the agency
+ * and time zone checked against the database's (`refuse` names what may not change), the staff
+ * guard, the teams and staff synced, the outcome recorded, and the people the new config makes read
+ * back from the synced rows. `refuse` throws to write nothing.
+ */
+export async function pgReloadSync(
+  store: PgStore,
+  next: Org,
+  at: string,
+  refuse: (previous: AgencyRecord | null, plan: SyncPlan) => void,
+  record: ReloadRecord,
+): Promise<People> {
+  return store.db.transaction(async (tx) => {
+    await syncInTx(tx, next, at, refuse);
+    await tx.update(configReload).set(reloadValues(record));
+    const rows = await tx.select().from(staff);
+    const ids = new Map(rows.filter((r) => r.active).map((r) => [r.email, r.id]));
+    return createPeople(next, ids, rows);
+  });
+}
+
+/** A refused reload, recorded on its own: nothing else was written. */
+export async function pgRecordReload(store: PgStore, record: ReloadRecord): Promise<void> {
+  await store.db.update(configReload).set(reloadValues(record));
+}
+
+function reloadValues(r: ReloadRecord) {
+  return { at: r.at, trigger: r.trigger, applied: r.applied, summary: r.summary, problems: [...r.problems] };
 }
