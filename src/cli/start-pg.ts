@@ -9,11 +9,10 @@ import { DEMO_CONFIG, resolveConfigPath } from "../app/paths.ts";
 import { bootPg } from "../app/pg-context.ts";
 import { digestPosters } from "../app/posters.ts";
 import { startPruning } from "../app/prune.ts";
-import type { ReloadTrigger } from "../app/reload.ts";
 import { createPgReloader } from "../app/reload-pg.ts";
+import { serveReloads } from "../app/serve-reloads.ts";
 import { setUpLines } from "../app/set-up-report.ts";
 import { hostFromEnv, platformEnv } from "../app/surfaces.ts";
-import { watchFiles } from "../app/watch.ts";
 import { demoChange } from "../demo/load.ts";
 import { pgLeaderFor } from "../digest/leader.ts";
 import { obsFromEnv } from "../obs/env.ts";
@@ -173,35 +172,18 @@ export async function startOnPostgres(
       log: configLog,
       applied: () => digests.scheduler?.reschedule(),
     });
-    // A reload that fails in a way no check foresaw must not stop the app serving what it has.
-    const reload = (trigger: ReloadTrigger) =>
-      void reloader
-        .reload(trigger)
-        .catch((e: unknown) =>
-          configLog(
-            `config: the reload stopped (${e instanceof Error ? e.name : "error"}); the running config stays as it was`,
-          ),
-        )
-        .finally(() => watching.refresh());
-    const watching = watchFiles(
-      () => reloader.files(),
-      () => reload("file"),
-      { log: configLog },
-    );
-    const onHangUp = () => reload("signal");
-    process.on("SIGHUP", onHangUp);
-    say(
-      `Reload:    a change to ${reloader
-        .files()
-        .map((f) => shown(f))
-        .join(" or ")} is applied without a restart (also on SIGHUP); each instance reloads its own file.`,
-    );
+    const reloads = serveReloads({
+      files: () => reloader.files(),
+      reload: (trigger) => reloader.reload(trigger),
+      log: configLog,
+      tail: "each instance reloads its own file.",
+    });
+    say(reloads.banner);
 
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= (async () => {
-        watching.close();
-        process.off("SIGHUP", onHangUp);
+        reloads.stop();
         await pruning.stop();
         await digests.stop();
         await leader?.stop();

@@ -4,11 +4,11 @@ import { DEMO_TODAY, UsageError } from "../app/boot.ts";
 import { liveContext } from "../app/context.ts";
 import { DEMO_CONFIG, resolveDbPath } from "../app/paths.ts";
 import { sqliteForgetDeliveries, startPruning } from "../app/prune.ts";
-import { createReloader, type ReloadTrigger } from "../app/reload.ts";
+import { createReloader } from "../app/reload.ts";
+import { serveReloads } from "../app/serve-reloads.ts";
 import { setUpLines } from "../app/set-up-report.ts";
 import { chosenStore } from "../app/store-choice.ts";
 import { hostFromEnv, platformEnv, surfacesFromEnv } from "../app/surfaces.ts";
-import { watchFiles } from "../app/watch.ts";
 import { loadDemoData } from "../demo/load.ts";
 import { formatDate, localDate, localTime } from "../domain/dates.ts";
 import { lastGoodBackup } from "../lifetime/backup-ledger.ts";
@@ -185,36 +185,16 @@ export async function start(argv: string[]): Promise<number> {
       scheduler?.reschedule();
     },
   });
-  // A reload that fails in a way no check foresaw must not stop the app serving what it has.
-  const reload = (trigger: ReloadTrigger) => {
-    try {
-      reloader.reload(trigger);
-    } catch (e) {
-      configLog(
-        `config: the reload stopped (${e instanceof Error ? e.name : "error"}); the running config stays as it was`,
-      );
-    }
-    watching.refresh();
-  };
-  const watching = watchFiles(
-    () => reloader.files(),
-    () => reload("file"),
-    { log: configLog },
-  );
-  const onHangUp = () => reload("signal");
-  process.on("SIGHUP", onHangUp);
-  say(
-    `Reload:    a change to ${reloader
-      .files()
-      .map((f) => shown(f))
-      .join(
-        " or ",
-      )} is applied without a restart (also on SIGHUP); \`sos config check\` says how the last one went.`,
-  );
+  const reloads = serveReloads({
+    files: () => reloader.files(),
+    reload: (trigger) => reloader.reload(trigger),
+    log: configLog,
+    tail: "`sos config check` says how the last one went.",
+  });
+  say(reloads.banner);
 
   const stop = async () => {
-    watching.close();
-    process.off("SIGHUP", onHangUp);
+    reloads.stop();
     await pruning.stop();
     await digests.stop();
     await backups.stop();
