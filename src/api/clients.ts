@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { AuditEntry } from "../store/audit.ts";
 import type { ApiClientRow } from "../store/schema.ts";
 
 /**
@@ -36,6 +37,20 @@ export interface AsyncApiClientStore {
   active(): Promise<ApiClientRow[]>;
   byName(name: string): Promise<ApiClientRow | undefined>;
   revoke(name: string, at: string): Promise<boolean>;
+}
+
+/**
+ * What `sos api-client` needs of either store (`sqliteApiClientAdmin`, `pgApiClientAdmin`): each
+ * change written with its audit line in one transaction, so no client is added or revoked without
+ * the trail saying so, and a refused change writes neither.
+ */
+export interface ApiClientAdmin {
+  all(): Promise<ApiClientRow[]>;
+  byName(name: string): Promise<ApiClientRow | undefined>;
+  /** undefined, and nothing written, when the name is taken (revoked clients keep theirs) */
+  add(row: Omit<ApiClientRow, "id" | "revokedAt">, audit: AuditEntry): Promise<ApiClientRow | undefined>;
+  /** false, and nothing written, when there is no such client or it was revoked already */
+  revoke(name: string, at: string, audit: AuditEntry): Promise<boolean>;
 }
 
 /**

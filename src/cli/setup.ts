@@ -1,5 +1,5 @@
 import { type Booted, boot, type Opening } from "../app/boot.ts";
-import type { Ctx } from "../app/context.ts";
+import type { Ctx, SetUp } from "../app/context.ts";
 import { resolveConfigPath, resolveDbPath, shown } from "../app/paths.ts";
 import { chosenStore } from "../app/store-choice.ts";
 import { UsageError } from "../app/usage-error.ts";
@@ -43,6 +43,8 @@ export interface OpenedRecords {
   readonly where: string;
   /** the PostgreSQL store, when that is where they are */
   readonly pg?: PgStore;
+  /** what setting up did (`setup` only): the agency recorded or checked, the staff synced */
+  readonly setUp?: SetUp;
   close(): Promise<void>;
 }
 
@@ -52,23 +54,24 @@ export async function openFromEnv(opts: {
 }): Promise<OpenedRecords> {
   const chosen = chosenStore(process.env);
   if (chosen.kind === "sqlite") {
-    const { ctx, dbPath } = bootFromEnv(opts);
+    const { ctx, dbPath, setUp } = bootFromEnv(opts);
     return {
       ctx,
       where: shown(dbPath),
+      ...(setUp ? { setUp } : {}),
       close: async () => ctx.store.close(),
     };
   }
   // Loaded only here: a SQLite command never pays for the pg driver.
   const { bootPg } = await import("../app/pg-context.ts");
-  const { ctx, store } = await bootPg({
+  const { ctx, store, setUp } = await bootPg({
     url: chosen.url,
     configPath: resolveConfigPath(process.env, process.cwd()),
     env: process.env,
     open: opts.open,
     ...(opts.today ? { today: opts.today } : {}),
   });
-  return { ctx, where: store.shown, pg: store, close: () => store.close() };
+  return { ctx, where: store.shown, pg: store, ...(setUp ? { setUp } : {}), close: () => store.close() };
 }
 
 /**

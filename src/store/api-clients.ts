@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
-import type { ApiClientStore } from "../api/clients.ts";
-import type { Db } from "./open.ts";
+import type { ApiClientAdmin, ApiClientStore } from "../api/clients.ts";
+import { auditQueries } from "./audit.ts";
+import type { Db, Store } from "./open.ts";
 import { apiClients } from "./schema.ts";
 
 /** The API's clients on the SQLite file (`pgApiClients` is the same table on PostgreSQL, its calls awaited). */
@@ -29,5 +30,34 @@ export function sqliteApiClients(db: Db): ApiClientStore {
           .run().changes === 1
       );
     },
+  };
+}
+
+/** `sos api-client`'s changes on the SQLite file: the client and its audit line in one IMMEDIATE transaction. */
+export function sqliteApiClientAdmin(store: Store): ApiClientAdmin {
+  const { db } = store;
+  const clients = sqliteApiClients(db);
+  const inOne = <T>(fn: () => T): T => store.sqlite.transaction(fn).immediate();
+  return {
+    all: async () => clients.all(),
+    byName: async (name) => clients.byName(name),
+    add: async (row, entry) =>
+      inOne(() => {
+        // A name taken meanwhile (another `sos api-client add`) is "taken", not a constraint error.
+        const added = db
+          .insert(apiClients)
+          .values(row)
+          .onConflictDoNothing({ target: apiClients.name })
+          .returning()
+          .get();
+        if (added) auditQueries(db).record(entry);
+        return added;
+      }),
+    revoke: async (name, at, entry) =>
+      inOne(() => {
+        const done = clients.revoke(name, at);
+        if (done) auditQueries(db).record(entry);
+        return done;
+      }),
   };
 }

@@ -1,7 +1,8 @@
 import { eq, sql } from "drizzle-orm";
-import type { AsyncApiClientStore } from "../../api/clients.ts";
+import type { ApiClientAdmin, AsyncApiClientStore } from "../../api/clients.ts";
+import type { AuditEntry } from "../audit.ts";
 import type { PgStore } from "./open.ts";
-import { apiClients } from "./schema.ts";
+import { apiClients, audit } from "./schema.ts";
 
 /** The API's clients on PostgreSQL: the statements `sqliteApiClients` runs, one round trip each. */
 export function pgApiClients(store: PgStore): AsyncApiClientStore {
@@ -31,5 +32,42 @@ export function pgApiClients(store: PgStore): AsyncApiClientStore {
         .returning({ id: apiClients.id });
       return done.length === 1;
     },
+  };
+}
+
+/**
+ * `sos api-client`'s changes on PostgreSQL, as `sqliteApiClientAdmin`: the client and its audit line
+ * in one transaction. A running instance reads the active clients on every request, so a client
+ * added or revoked here counts on every instance at once.
+ */
+export function pgApiClientAdmin(store: PgStore): ApiClientAdmin {
+  const { db } = store;
+  const clients = pgApiClients(store);
+  const line = (e: AuditEntry) => ({ ...e, detail: e.detail ?? {} });
+  return {
+    all: () => clients.all(),
+    byName: (name) => clients.byName(name),
+    add: (row, entry) =>
+      db.transaction(async (tx) => {
+        // A name taken meanwhile (another `sos api-client add`) is "taken", not a constraint error.
+        const [added] = await tx
+          .insert(apiClients)
+          .values(row)
+          .onConflictDoNothing({ target: apiClients.name })
+          .returning();
+        if (added) await tx.insert(audit).values(line(entry));
+        return added;
+      }),
+    revoke: (name, at, entry) =>
+      db.transaction(async (tx) => {
+        const done = await tx
+          .update(apiClients)
+          .set({ revokedAt: at })
+          .where(sql`${apiClients.name} = ${name} AND ${apiClients.revokedAt} IS NULL`)
+          .returning({ id: apiClients.id });
+        if (done.length !== 1) return false;
+        await tx.insert(audit).values(line(entry));
+        return true;
+      }),
   };
 }

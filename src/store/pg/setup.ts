@@ -4,7 +4,7 @@ import type { Org, StaffConfig } from "../../config/org.ts";
 import type { Leaver } from "../../domain/leavers.ts";
 import type { ReloadRecord } from "../config-reload.ts";
 import type { AgencyRecord } from "../meta.ts";
-import { planSync, type SyncPlan } from "../org-sync.ts";
+import { type OrgRows, planSync, type SyncPlan } from "../org-sync.ts";
 import type { StaffRow } from "../schema.ts";
 import { LOCK_SPACE, type PgStore, SETUP_LOCK } from "./open.ts";
 import { cases, configReload, meta, staff, teams } from "./schema.ts";
@@ -107,6 +107,14 @@ export async function pgLeavers(store: PgStore, org: Org): Promise<Leaver[]> {
 export async function pgAgency(store: PgStore): Promise<AgencyRecord | null> {
   const [row] = await store.db.select().from(meta);
   return row ? { id: row.agencyId, name: row.agencyName } : null;
+}
+
+/** The teams and staff rows a sync is planned on (`readOrgRows` on SQLite), read in one snapshot. */
+export async function pgOrgRows(store: PgStore): Promise<OrgRows> {
+  return store.db.transaction(
+    async (tx) => ({ teams: await tx.select().from(teams), staff: await tx.select().from(staff) }),
+    { isolationLevel: "repeatable read" },
+  );
 }
 
 /** Every staff row, current and former: whom the people of a config are matched to. */
