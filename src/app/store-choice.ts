@@ -13,6 +13,9 @@ export const PG_COMMANDS: readonly string[] = [
   "erase",
   "retention",
   "import",
+  "audit",
+  "sync",
+  "api-client",
 ];
 
 /**

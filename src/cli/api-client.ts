@@ -1,14 +1,17 @@
-import { CLIENT_NAME, newToken, SCOPES, type Scope, tokenHash } from "../api/clients.ts";
+import { type ApiClientAdmin, CLIENT_NAME, newToken, SCOPES, type Scope, tokenHash } from "../api/clients.ts";
 import { UsageError } from "../app/boot.ts";
 import { findTeam } from "../config/org.ts";
-import { sqliteApiClients } from "../store/api-clients.ts";
+import { sqliteApiClientAdmin } from "../store/api-clients.ts";
 import { readArgs } from "./args.ts";
-import { bootFromEnv } from "./setup.ts";
+import { type OpenedRecords, openFromEnv } from "./setup.ts";
 
 const USAGE = "See `sos api-client --help`.";
 
-/** `sos api-client add|list|revoke`: the systems allowed to call the HTTP API, and their tokens. */
-export function apiClient(argv: string[]): number {
+/**
+ * `sos api-client add|list|revoke`: the systems allowed to call the HTTP API, and their tokens. The
+ * same on the SQLite file and on PostgreSQL (`ApiClientAdmin`).
+ */
+export async function apiClient(argv: string[]): Promise<number> {
   const { values, positionals } = readArgs(
     "api-client",
     argv,
@@ -49,10 +52,28 @@ function readScopes(given: string | undefined): Scope[] {
   return [...new Set(words as Scope[])];
 }
 
-function add(rawName: string | undefined, scopesFlag: string | undefined, teamWords: string[]): number {
+/** The clients of whichever store `openFromEnv` opened. */
+async function clientsOf(opened: OpenedRecords): Promise<ApiClientAdmin> {
+  if (!opened.pg) return sqliteApiClientAdmin(opened.ctx.store);
+  // Loaded only here: a SQLite command never pays for the pg driver.
+  const { pgApiClientAdmin } = await import("../store/pg/api-clients.ts");
+  return pgApiClientAdmin(opened.pg);
+}
+
+const taken = (name: string) =>
+  new UsageError(
+    `there is already a client called ${name} (revoked ones keep their name for the audit): choose another name`,
+  );
+
+async function add(
+  rawName: string | undefined,
+  scopesFlag: string | undefined,
+  teamWords: string[],
+): Promise<number> {
   const name = checkedName(rawName, "add");
   const scopes = readScopes(scopesFlag);
-  const { ctx } = bootFromEnv({ open: { mode: "records" } });
+  const opened = await openFromEnv({ open: { mode: "records" } });
+  const { ctx } = opened;
   try {
     const teams = teamWords.map((w) => {
       const t = findTeam(ctx.org, w);
@@ -62,24 +83,22 @@ function add(rawName: string | undefined, scopesFlag: string | undefined, teamWo
         );
       return t.id;
     });
-    const clients = sqliteApiClients(ctx.store.db);
-    if (clients.byName(name))
-      throw new UsageError(
-        `there is already a client called ${name} (revoked ones keep their name for the audit): choose another name`,
-      );
+    const clients = await clientsOf(opened);
+    if (await clients.byName(name)) throw taken(name);
     const token = newToken();
     const at = ctx.clock.now().toISOString();
-    ctx.repo.transaction(() => {
-      clients.add({ name, tokenHash: tokenHash(token), scopes, teams: [...new Set(teams)], createdAt: at });
-      ctx.repo.audit.record({
+    const added = await clients.add(
+      { name, tokenHash: tokenHash(token), scopes, teams: [...new Set(teams)], createdAt: at },
+      {
         at,
         actorId: null,
         surface: "cli",
         action: "api-client add",
         caseId: null,
         detail: { client: name, scopes, teams },
-      });
-    });
+      },
+    );
+    if (!added) throw taken(name);
     const lines = [
       `Added API client ${name} (${scopes.join(", ")}; ${teams.length ? `teams ${teams.join(", ")}` : "every team"}).`,
       `Its token, shown this once (only a hash of it is kept):`,
@@ -91,14 +110,14 @@ function add(rawName: string | undefined, scopesFlag: string | undefined, teamWo
     process.stdout.write(`${lines.join("\n")}\n`);
     return 0;
   } finally {
-    ctx.store.close();
+    await opened.close();
   }
 }
 
-function list(): number {
-  const { ctx } = bootFromEnv({ open: { mode: "read" } });
+async function list(): Promise<number> {
+  const opened = await openFromEnv({ open: { mode: "read" } });
   try {
-    const rows = sqliteApiClients(ctx.store.db).all();
+    const rows = await (await clientsOf(opened)).all();
     if (rows.length === 0) {
       process.stdout.write("No API clients yet: sos api-client add NAME --scopes … adds one.\n");
       return 0;
@@ -110,36 +129,38 @@ function list(): number {
     process.stdout.write(`${lines.join("\n")}\n`);
     return 0;
   } finally {
-    ctx.store.close();
+    await opened.close();
   }
 }
 
-function revoke(rawName: string | undefined): number {
+async function revoke(rawName: string | undefined): Promise<number> {
   const name = checkedName(rawName, "revoke");
-  const { ctx } = bootFromEnv({ open: { mode: "records" } });
+  const opened = await openFromEnv({ open: { mode: "records" } });
+  const { ctx } = opened;
   try {
-    const clients = sqliteApiClients(ctx.store.db);
-    const row = clients.byName(name);
+    const clients = await clientsOf(opened);
+    const row = await clients.byName(name);
     if (!row) throw new UsageError(`there is no API client called ${name} (sos api-client list shows them)`);
-    if (row.revokedAt) {
-      process.stdout.write(`${name} was revoked already (${row.revokedAt}); nothing changed.\n`);
-      return 0;
-    }
     const at = ctx.clock.now().toISOString();
-    ctx.repo.transaction(() => {
-      clients.revoke(name, at);
-      ctx.repo.audit.record({
+    const done =
+      !row.revokedAt &&
+      (await clients.revoke(name, at, {
         at,
         actorId: null,
         surface: "cli",
         action: "api-client revoke",
         caseId: null,
         detail: { client: name },
-      });
-    });
+      }));
+    if (!done) {
+      // Revoked before, or by another `sos api-client revoke` between the read and the write.
+      const revokedAt = row.revokedAt ?? (await clients.byName(name))?.revokedAt;
+      process.stdout.write(`${name} was revoked already (${revokedAt}); nothing changed.\n`);
+      return 0;
+    }
     process.stdout.write(`Revoked ${name}: its token is refused from now on.\n`);
     return 0;
   } finally {
-    ctx.store.close();
+    await opened.close();
   }
 }

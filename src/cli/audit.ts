@@ -4,9 +4,12 @@ import { OPERATOR, viewEnv } from "../commands/views.ts";
 import { isIsoDate, zonedInstant } from "../domain/dates.ts";
 import { csvDocument } from "../render/csv.ts";
 import { oneOf, readArgs } from "./args.ts";
-import { bootFromEnv } from "./setup.ts";
+import { openFromEnv } from "./setup.ts";
 
-/** `sos audit`: who did what, when and from where, narrowed by case, person and date. */
+/**
+ * `sos audit`: who did what, when and from where, narrowed by case, person and date. Read-only, and
+ * through `Records` only, so it says the same on the SQLite file and on PostgreSQL.
+ */
 export async function audit(argv: string[]): Promise<number> {
   const { values } = readArgs("audit", argv, {
     case: { type: "string" },
@@ -19,13 +22,15 @@ export async function audit(argv: string[]): Promise<number> {
     throw new UsageError(
       `--since must be a real date written YYYY-MM-DD, like 2016-03-01 (got "${values.since}")`,
     );
-  const { ctx } = bootFromEnv({ open: { mode: "read" } });
+  const opened = await openFromEnv({ open: { mode: "read" } });
+  const { ctx } = opened;
   try {
     const env = viewEnv(ctx, OPERATOR, "cli", "private");
     let actorId: number | undefined;
     if (values.staff !== undefined) {
       const email = values.staff.trim().toLowerCase();
-      const row = ctx.repo.staff.all().find((s) => s.email === email);
+      // Former staff too: the trail still names people who have left.
+      const row = (await ctx.records.reads.staff()).find((s) => s.email === email);
       if (!row)
         throw new UsageError(
           `--staff ${values.staff}: no one with that email has ever been on the staff list`,
@@ -59,6 +64,6 @@ export async function audit(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    ctx.store.close();
+    await opened.close();
   }
 }
