@@ -3,17 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { newToken, tokenHash } from "../../src/api/clients.ts";
-import { pgApiClients } from "../../src/store/pg/api-clients.ts";
-import { openPgStore } from "../../src/store/pg/open.ts";
+import { tokenHash } from "../../src/api/clients.ts";
 import { JANE } from "../helpers/ctx.ts";
-import { PATIENCE_MS, type RunningSos, startSos } from "../helpers/sos-start.ts";
+import { PATIENCE_MS, type RunningSos, runSos, startSos } from "../helpers/sos-start.ts";
 import { emptyPgDatabase, PG_AVAILABLE } from "../helpers/stores.ts";
 
 /**
  * The HTTP API served by two real `sos start` processes on one PostgreSQL database: a client added
- * to the database's table is known to both, and a write retried on the other instance with the same
- * Idempotency-Key is recorded once and answered the same.
+ * by `sos api-client add` on that database is known to both, a write retried on the other instance
+ * with the same Idempotency-Key is recorded once and answered the same, and `sos api-client revoke`
+ * shuts the token out of both at once.
  */
 
 const suite = PG_AVAILABLE ? describe : describe.skip;
@@ -25,7 +24,7 @@ suite("the HTTP API in sos start on PostgreSQL", { timeout: PATIENCE_MS * 3 }, (
   let a: RunningSos;
   let b: RunningSos;
   let pool: pg.Pool;
-  const token = newToken();
+  let token = "";
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "sos-api-pg-"));
@@ -35,18 +34,17 @@ suite("the HTTP API in sos start on PostgreSQL", { timeout: PATIENCE_MS * 3 }, (
     b = await startSos(dir, { DATABASE_URL: db.url });
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
     // Added after both started: the client table is read per request, not once at start.
-    const store = await openPgStore(db.url, { max: 1, migrate: false });
-    try {
-      await pgApiClients(store).add({
-        name: "case-system",
-        tokenHash: tokenHash(token),
-        scopes: ["practice:write", "dashboards:read"],
-        teams: [],
-        createdAt: new Date().toISOString(),
-      });
-    } finally {
-      await store.close();
-    }
+    const added = await runSos(
+      dir,
+      ["api-client", "add", "case-system", "--scopes", "practice:write,dashboards:read"],
+      { DATABASE_URL: db.url },
+    );
+    expect([added.code, added.err]).toEqual([0, ""]);
+    token = /^ {2}(sos_\S+)$/m.exec(added.out)?.[1] ?? "";
+    expect(token).toMatch(/^sos_/);
+    // Only the token's hash is kept.
+    const stored = await pool.query("SELECT token_hash FROM api_clients");
+    expect(stored.rows).toEqual([{ token_hash: tokenHash(token) }]);
   }, PATIENCE_MS * 2);
   afterAll(async () => {
     const codes = [await a?.stop(), await b?.stop()];
@@ -125,5 +123,19 @@ suite("the HTTP API in sos start on PostgreSQL", { timeout: PATIENCE_MS * 3 }, (
       firstBody.entries[0]!.entryId,
     ]);
     expect(stored.rows).toHaveLength(1);
+  });
+
+  // Last: after it the token is refused.
+  test("sos api-client revoke on the database: the token is refused by both instances at once", async () => {
+    const revoked = await runSos(dir, ["api-client", "revoke", "case-system"], { DATABASE_URL: db.url });
+    expect([revoked.code, revoked.out, revoked.err]).toEqual([
+      0,
+      "Revoked case-system: its token is refused from now on.\n",
+      "",
+    ]);
+    for (const app of [a, b]) {
+      const r = await call(app, "GET", `/dashboards/statutory-cp?worker=${JANE}`);
+      expect(r.status).toBe(401);
+    }
   });
 });
