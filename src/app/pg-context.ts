@@ -24,8 +24,7 @@ import {
 
 /**
  * What is not on PostgreSQL yet: the SQLite file's own handles (`Ctx.store`, `Ctx.repo`), which the
- * command-line tools (the case export, audit, backup, retention, erasure, import, sync) and the config reload
- * still use synchronously. On PostgreSQL they are this: any use says plainly what it was, so a
+ * command-line tools not on PostgreSQL (backup, restore, demo, config check) still use synchronously. On PostgreSQL they are this: any use says plainly what it was, so a
  * part that has not moved onto `Records` fails loudly instead of reading an empty or another file.
  */
 export class NotOnPostgres extends Error {

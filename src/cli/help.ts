@@ -28,8 +28,8 @@ Every command finds its files the same way:
   config    SOS_CONFIG, else ./sos.config.yaml, else examples/demo.config.yaml
   database  SOS_DB, else ./data/sos.db (the folder is created); DATABASE_URL=postgres://… puts the
             records on PostgreSQL instead, where start, migrate, chat, dashboard, stuck, digest,
-            export (also --case), erase, retention and import run (the rest refuse, naming those
-            that do); migrate-store copies a SQLite file onto it
+            export (also --case), erase, retention, import, audit, sync and api-client run (the
+            rest refuse, naming those that do); migrate-store copies a SQLite file onto it
   today     --today YYYY-MM-DD or SOS_TODAY act as if it were that day (demos, tests)
 A database another process is writing is waited for up to SOS_BUSY_TIMEOUT_MS (default 30000 ms);
 then the command says so and exits 1, having done nothing.

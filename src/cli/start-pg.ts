@@ -118,7 +118,7 @@ export async function startOnPostgres(
       "SQLite-only: no WAL checkpointer, lock file or `sos backup` schedule here: back PostgreSQL up with its own tools (pg_dump, base backups).",
     );
     say(
-      "Not yet on PostgreSQL: `sos api-client` (the API is served and reads its clients from this database; adding or revoking one is not here yet), and reader threads.",
+      "Not yet on PostgreSQL: reader threads (reads wait on the database server, so they run on the main thread).",
     );
     // The digests: every instance builds the runner, only the advisory lock's holder runs the
     // schedules and the catch-up; another takes the lock over when the holder's session ends.
