@@ -259,4 +259,56 @@ suite("audit, sync and api-client on PostgreSQL as on the SQLite file", { timeou
     );
     expect(await pgRows()).toBe(before);
   });
+
+  test("on a database to migrate, another agency's config or a sync needing acceptance is refused before migrating", async () => {
+    const own = await emptyPgDatabase();
+    const client = new pg.Client({ connectionString: own.url });
+    await client.connect();
+    try {
+      const env = { ...onPg, DATABASE_URL: own.url };
+      expect((await runSos(dir, ["migrate"], env)).code).toBe(0);
+      // The last migration forgotten: the schema is "behind", as after an upgrade of the app.
+      await client.query(
+        "DELETE FROM drizzle.__drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM drizzle.__drizzle_migrations)",
+      );
+      const applied = async () =>
+        JSON.stringify(
+          (await client.query("SELECT hash, created_at FROM drizzle.__drizzle_migrations ORDER BY id")).rows,
+        );
+      const before = [
+        await applied(),
+        JSON.stringify((await client.query("SELECT * FROM staff ORDER BY id")).rows),
+      ];
+      const other = await runSos(dir, ["sync"], { ...env, SOS_CONFIG: config("other") });
+      expect([other.code, other.out]).toEqual([2, ""]);
+      expect(other.err).toBe(
+        `sos: ${shownUrl(own.url)} belongs to Demo Family Services (agency id demo-family-services) but the config other.yaml is for Other Family Services (agency id other-family-services), so nothing was changed: set SOS_CONFIG to that agency's config or SOS_DB to another database (the same agency under a new name keeps its records with agency.id: demo-family-services in the config).\n`,
+      );
+      const two = await runSos(dir, ["sync"], { ...env, SOS_CONFIG: config("two-gone") });
+      expect([two.code, two.out]).toEqual([2, ""]);
+      expect(two.err).toContain(
+        "so nothing was changed: if that is right, run `sos sync --accept-staff-changes`.",
+      );
+      expect([
+        await applied(),
+        JSON.stringify((await client.query("SELECT * FROM staff ORDER BY id")).rows),
+      ]).toEqual(before);
+
+      // A schema from a newer version is refused, as the SQLite file's is, and not written to.
+      await client.query(
+        "INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ('from-a-newer-version', 99999999999999)",
+      );
+      const newer = await applied();
+      const ahead = await runSos(dir, ["sync"], env);
+      expect([ahead.code, ahead.out, ahead.err]).toEqual([
+        2,
+        "",
+        `sos: ${shownUrl(own.url)} was made by a newer version of sos-dashboards than this one, so nothing was changed: update this copy before using it.\n`,
+      ]);
+      expect(await applied()).toBe(newer);
+    } finally {
+      await client.end();
+      await own.drop();
+    }
+  });
 });

@@ -4,11 +4,11 @@ import { createPeople } from "../commands/directory.ts";
 import { loadOrg } from "../config/load.ts";
 import type { Org } from "../config/org.ts";
 import type { Store } from "../store/open.ts";
-import { needsAcceptance } from "../store/org-sync.ts";
+import { needsAcceptance, planSync } from "../store/org-sync.ts";
 import { pgLedger } from "../store/pg/digests.ts";
-import { openPgStore, type PgStore, pgSchemaState } from "../store/pg/open.ts";
+import { migratePg, openPgStore, type PgStore, pgSchemaState } from "../store/pg/open.ts";
 import { pgRecords } from "../store/pg/records.ts";
-import { pgAgency, pgLeavers, pgStaffRows, setUpPg } from "../store/pg/setup.ts";
+import { pgAgency, pgLeavers, pgOrgRows, pgStaffRows, setUpPg } from "../store/pg/setup.ts";
 import type { Repo } from "../store/repo.ts";
 import { chooseClock, DEMO_TODAY, type Opening } from "./boot.ts";
 import type { SetUp } from "./context.ts";
@@ -104,12 +104,12 @@ export async function bootPg(opts: {
     ? shiftedClock(DEMO_TODAY, org.agency.timeZone)
     : chooseClock(opts.today, opts.env, org.agency.timeZone);
   const { open } = opts;
-  const store = await openPgStore(opts.url, {
-    migrate: open.mode === "setup",
-    readOnly: open.mode === "read",
-  });
+  // Not migrated on opening: a set-up migrates only once the checks below let it.
+  const store = await openPgStore(opts.url, { migrate: false, readOnly: open.mode === "read" });
   try {
     if (open.mode === "setup") {
+      await refuseBeforeMigrating(store, org, open);
+      await migratePg(store.pool);
       const { ctx, setUp } = await pgContext(org, store, clock, {
         command: open.command,
         acceptStaffChanges: open.acceptStaffChanges === true,
@@ -128,4 +128,27 @@ export async function bootPg(opts: {
     await store.close();
     throw e;
   }
+}
+
+/**
+ * A set-up's checks that can be made before anything is written, as `boot` makes them on SQLite: a
+ * schema from a newer version, another agency's database, or a sync that needs accepting is refused
+ * with the database as it was, not migrated first. The set-up's transaction checks again, under its
+ * lock, on the rows it then writes.
+ */
+async function refuseBeforeMigrating(
+  store: PgStore,
+  org: Org,
+  open: Extract<Opening, { mode: "setup" }>,
+): Promise<void> {
+  const schema = await pgSchemaState(store.pool);
+  if (schema === "none") return;
+  if (schema === "ahead") throw schemaAhead(store.shown);
+  // Every schema since the first has the agency, teams and staff with these columns.
+  const agency = await pgAgency(store);
+  if (!agency) return;
+  if (agency.id !== org.agency.id) throw wrongAgency(store.shown, org, agency);
+  if (open.acceptStaffChanges) return;
+  const plan = planSync(await pgOrgRows(store), org);
+  if (needsAcceptance(plan)) throw staffRefusal(org, plan, open.command);
 }
