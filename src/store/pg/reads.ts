@@ -14,6 +14,7 @@ import {
   type SQL,
   sql,
 } from "drizzle-orm";
+import type pg from "pg";
 import type { ElementKey } from "../../domain/elements.ts";
 import type { CoverageCounts } from "../coverage.ts";
 import { type CountRow, toCoverageCounts } from "../digest-reads.ts";
@@ -21,6 +22,7 @@ import type { CaseScope, LiveEntry, RecordReads } from "../records.ts";
 import type { CaseRow } from "../schema.ts";
 import { SLOTS } from "../states-format.ts";
 import type { StuckCount, StuckRules } from "../stuck-since.ts";
+import { namedRows } from "./named.ts";
 import type { PgDb } from "./open.ts";
 import {
   allocations,
@@ -125,7 +127,7 @@ export function liveOfCaseQuery(db: PgDb, caseId: string) {
 }
 
 /** The reads commands make, on PostgreSQL: the same answers, in the same order, as on SQLite. */
-export function pgReads(db: PgDb): RecordReads {
+export function pgReads(db: PgDb, pool: pg.Pool): RecordReads {
   async function generation(rules: StuckRules): Promise<number | null> {
     const [m] = await db
       .select({ gen: derived.stuckGeneration, fp: derived.stuckFingerprint })
@@ -411,15 +413,17 @@ export function pgReads(db: PgDb): RecordReads {
         .limit(1);
       return row?.at ?? undefined;
     },
-    // ── digest-perf: what the team digests and the agency summary read ──
+    // ── digest-perf: what the team digests and the agency summary read (raw SQL, sent prepared) ──
     async closedCoverage() {
-      const { rows } = await db.execute<{
+      const rows = await namedRows<{
         outcome: string | null;
         teamId: string;
         service: string;
         slot: number;
         cases: number;
-      }>(sql`
+      }>(
+        pool,
+        sql`
         SELECT outcome, team_id AS "teamId", service, -1 AS slot, count(*)::integer AS cases
         FROM cases WHERE status = 'closed' GROUP BY outcome, team_id, service
         UNION ALL
@@ -429,7 +433,8 @@ export function pgReads(db: PgDb): RecordReads {
             THEN c.states::jsonb ELSE '[]'::jsonb END) WITH ORDINALITY AS j(v, ord)
         WHERE c.status = 'closed' AND jsonb_typeof(j.v) = 'array'
           AND (jsonb_typeof(j.v -> 1) IS DISTINCT FROM 'string' OR (j.v ->> 1) <= c.closed_on)
-        GROUP BY c.outcome, c.team_id, c.service, j.ord`);
+        GROUP BY c.outcome, c.team_id, c.service, j.ord`,
+      );
       const by = new Map<string | null, CountRow[]>();
       for (const r of rows) {
         const list = by.get(r.outcome) ?? [];
@@ -441,15 +446,17 @@ export function pgReads(db: PgDb): RecordReads {
     async transfers(teamId, after, upTo) {
       // As on SQLite (`transfers.ts`): the window's allocations by the from_on index, each with the
       // team of the case's allocation before it.
-      const { rows } = await db.execute<{ caseId: string; fromTeam: string; toTeam: string; on: string }>(sql`
+      return namedRows<{ caseId: string; fromTeam: string; toTeam: string; on: string }>(
+        pool,
+        sql`
         SELECT case_id AS "caseId", from_team AS "fromTeam", to_team AS "toTeam", from_on AS "on"
         FROM (SELECT a.id, a.case_id, a.team_id AS to_team, a.from_on,
                      (SELECT p.team_id FROM allocations p WHERE p.case_id = a.case_id AND p.id < a.id
                       ORDER BY p.id DESC LIMIT 1) AS from_team
               FROM allocations a WHERE a.from_on > ${after} AND a.from_on <= ${upTo}) w
         WHERE from_team IS NOT NULL AND from_team <> to_team AND (from_team = ${teamId} OR to_team = ${teamId})
-        ORDER BY from_on, id`);
-      return rows;
+        ORDER BY from_on, id`,
+      );
     },
     async openCasesByHolder(scope) {
       if (scope.teamIds !== undefined && scope.teamIds.length === 0) return [];
