@@ -109,6 +109,51 @@ describeEachStore("the record", (kind) => {
     expect(await reads.caseAndLive("99999", "network")).toBeUndefined();
   });
 
+  test("open cases read in every shape of scope are the cases of that scope, in the dashboards' order", async () => {
+    t = await makeStoreCtx(kind);
+    const { reads } = t.ctx.records;
+    // A case held by another worker, so a worker's scope leaves something out.
+    expect((await t.run(SAM, `open 70001 Ana 4 cp ${AH_HIN}`)).ok).toBe(true);
+    const all = await reads.openCases({});
+    const jane = t.as(JANE).staffId;
+    const ids = (rows: readonly { id: string }[]) => rows.map((r) => r.id);
+    const scopes = [
+      { workerId: jane },
+      { teamIds: ["north"] },
+      { teamIds: ["nowhere"] },
+      { teamIds: [] },
+      { workerId: jane, teamIds: ["north"] },
+      { workerId: jane, teamIds: ["nowhere"] },
+    ];
+    for (const scope of scopes) {
+      const expected = all.filter(
+        (c) =>
+          (scope.workerId === undefined || c.workerId === scope.workerId) &&
+          (scope.teamIds === undefined || scope.teamIds.includes(c.teamId)),
+      );
+      expect(ids(await reads.openCases(scope))).toEqual(ids(expected));
+      const visited: string[] = [];
+      await reads.eachOpenCase(scope, (c) => visited.push(c.id));
+      expect(visited).toEqual(ids(expected));
+    }
+    expect(all.map((c) => c.workerId)).toContain(jane);
+    expect(ids(await reads.openCases({ workerId: jane })).length).toBeLessThan(all.length);
+    const teamScopes: { teamIds?: string[] }[] = [
+      {},
+      { teamIds: ["north"] },
+      { teamIds: ["nowhere"] },
+      { teamIds: [] },
+    ];
+    for (const scope of teamScopes) {
+      const counted = new Map<number, number>();
+      for (const c of all)
+        if (c.workerId !== null && (scope.teamIds === undefined || scope.teamIds.includes(c.teamId)))
+          counted.set(c.workerId, (counted.get(c.workerId) ?? 0) + 1);
+      const held = await reads.openCasesByHolder(scope);
+      expect(new Map(held.map((h) => [h.staffId, h.openCases]))).toEqual(counted);
+    }
+  });
+
   test("a batch mixing single and bulk appends and a retraction leaves the projection its entries give", async () => {
     t = await makeStoreCtx(kind);
     const { reads } = t.ctx.records;

@@ -9,6 +9,8 @@ export interface LocalPostgres {
   /** `postgres://sos@127.0.0.1:PORT/postgres` */
   readonly url: string;
   readonly version: string;
+  /** the server's temp folder (the server's user may write in it: pgbench's `-l` logs go here) */
+  readonly dir: string;
   /** runs one of PostgreSQL's programs (pgbench, createdb, …) as the server's user */
   as(cmd: string, args: string[]): string;
   /** stops the server by its data folder (never by name) and removes the folder */
@@ -22,7 +24,12 @@ export interface LocalPostgres {
  * `initdb` and `pg_ctl` sit beside the real `postgres` binary (Debian keeps them off PATH). As root,
  * the folder is the postgres user's and the server runs as them: PostgreSQL refuses root.
  */
-export async function startLocalPostgres(opts: { durable: boolean; prefix: string }): Promise<LocalPostgres> {
+export async function startLocalPostgres(opts: {
+  durable: boolean;
+  prefix: string;
+  /** more server settings, `name=value` each (the benchmark's statistics: `track_functions=all`) */
+  settings?: readonly string[];
+}): Promise<LocalPostgres> {
   const postgres = execFileSync("sh", ["-c", 'readlink -f "$(command -v postgres)"'], {
     encoding: "utf8",
   }).trim();
@@ -64,13 +71,14 @@ export async function startLocalPostgres(opts: { durable: boolean; prefix: strin
       ...(opts.durable ? [] : ["--no-sync"]),
     ]);
     const fast = opts.durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+    const more = (opts.settings ?? []).map((s) => ` -c ${s}`).join("");
     as("pg_ctl", [
       "-D",
       data,
       "-l",
       join(dir, "server.log"),
       "-o",
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fast}`,
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fast}${more}`,
       "-w",
       "start",
     ]);
@@ -81,7 +89,7 @@ export async function startLocalPostgres(opts: { durable: boolean; prefix: strin
     const version = (await client.query<{ server_version: string }>("SHOW server_version")).rows[0]!
       .server_version;
     await client.end();
-    return { url, version, as, stop };
+    return { url, version, dir, as, stop };
   } catch (e) {
     stop();
     throw e;

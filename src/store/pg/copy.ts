@@ -30,6 +30,9 @@ const BATCH = 1000;
  */
 const PAUSED_TRIGGERS: readonly [table: string, trigger: string][] = [
   ["cases", "cases_coverage"],
+  // The same upkeep on an update (split from it in migrations-pg/0007 to carry a WHEN clause): the
+  // copy only inserts, but a paused upkeep is paused whole.
+  ["cases", "cases_coverage_update"],
   ["practice_events", "practice_events_latest_on"],
   ["erasures", "erasures_open_only"],
 ];

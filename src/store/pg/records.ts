@@ -441,7 +441,7 @@ export function pgRecords(store: PgStore): Records {
   }
 
   return {
-    reads: pgReads(db),
+    reads: pgReads(db, store.pool),
     priorReply: async (key) => (await priorOnPool.execute({ key }))[0]?.reply,
     async apply(change, opts = {}) {
       try {
