@@ -4,10 +4,11 @@ import type { Org, StaffConfig } from "../../config/org.ts";
 import type { Leaver } from "../../domain/leavers.ts";
 import type { ReloadRecord } from "../config-reload.ts";
 import type { AgencyRecord } from "../meta.ts";
-import { planSync, type SyncPlan } from "../org-sync.ts";
+import { type OrgRows, planSync, type SyncPlan } from "../org-sync.ts";
 import type { StaffRow } from "../schema.ts";
+import { pgRecordReloadOn } from "./instances.ts";
 import { LOCK_SPACE, type PgStore, SETUP_LOCK } from "./open.ts";
-import { cases, configReload, meta, staff, teams } from "./schema.ts";
+import { cases, meta, staff, teams } from "./schema.ts";
 
 export interface PgSetUp {
   readonly agency: "recorded" | "renamed" | "same";
@@ -109,6 +110,12 @@ export async function pgAgency(store: PgStore): Promise<AgencyRecord | null> {
   return row ? { id: row.agencyId, name: row.agencyName } : null;
 }
 
+/** How many cases the database holds (closed and erased ones too): whether it is new for the demo. */
+export async function pgCaseCount(store: PgStore): Promise<number> {
+  const [row] = await store.db.select({ n: sql<number>`count(*)::integer` }).from(cases);
+  return row?.n ?? 0;
+}
+
 /** Every staff row, current and former: whom the people of a config are matched to. */
 export async function pgStaffRows(store: PgStore): Promise<StaffRow[]> {
   return store.db.select().from(staff);
@@ -140,8 +147,9 @@ function same(row: StaffRow, v: ReturnType<typeof staffValues>): boolean {
 /**
  * A running instance's reload on PostgreSQL, in one transaction: under the set-up lock, the agency
  * and time zone checked against the database's (`refuse` names what may not change), the staff
- * guard, the teams and staff synced, the outcome recorded, and the people the new config makes read
- * back from the synced rows. `refuse` throws to write nothing.
+ * guard, the teams and staff synced, the outcome recorded on this instance's row (`instance`, see
+ * `instances.ts`), and the people the new config makes read back from the synced rows. `refuse`
+ * throws to write nothing.
  */
 export async function pgReloadSync(
   store: PgStore,
@@ -149,21 +157,23 @@ export async function pgReloadSync(
   at: string,
   refuse: (previous: AgencyRecord | null, plan: SyncPlan) => void,
   record: ReloadRecord,
+  instance: number,
 ): Promise<People> {
   return store.db.transaction(async (tx) => {
     await syncInTx(tx, next, at, refuse);
-    await tx.update(configReload).set(reloadValues(record));
+    await pgRecordReloadOn(tx, instance, record);
     const rows = await tx.select().from(staff);
     const ids = new Map(rows.filter((r) => r.active).map((r) => [r.email, r.id]));
     return createPeople(next, ids, rows);
   });
 }
 
-/** A refused reload, recorded on its own: nothing else was written. */
-export async function pgRecordReload(store: PgStore, record: ReloadRecord): Promise<void> {
-  await store.db.update(configReload).set(reloadValues(record));
+/** A refused reload, recorded on its own on this instance's row: nothing else was written. */
+export async function pgRecordReload(store: PgStore, instance: number, record: ReloadRecord): Promise<void> {
+  await pgRecordReloadOn(store.db, instance, record);
 }
 
-function reloadValues(r: ReloadRecord) {
-  return { at: r.at, trigger: r.trigger, applied: r.applied, summary: r.summary, problems: [...r.problems] };
+/** The teams and staff rows a sync is planned on, as `readOrgRows` reads them on SQLite. */
+export async function pgOrgRows(store: PgStore): Promise<OrgRows> {
+  return { teams: await store.db.select().from(teams), staff: await store.db.select().from(staff) };
 }
