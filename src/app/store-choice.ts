@@ -13,6 +13,7 @@ export const PG_COMMANDS: readonly string[] = [
   "erase",
   "retention",
   "import",
+  "config",
 ];
 
 /**
