@@ -14,6 +14,7 @@ export const PG_COMMANDS: readonly string[] = [
   "retention",
   "import",
   "config",
+  "demo",
 ];
 
 /**
