@@ -52,7 +52,11 @@ const RECONNECT_MS = 5_000;
 export async function pgServeAsInstance(
   store: PgStore,
   start: InstanceStart,
-  opts: { log?: (line: string) => void; reconnectMs?: number } = {},
+  opts: {
+    log?: (line: string) => void;
+    /** runs `retry` a while later (default: after RECONNECT_MS); tests run it when they choose */
+    later?: (retry: () => void) => void;
+  } = {},
 ): Promise<PgInstance> {
   const log = opts.log ?? (() => {});
   const connect = async () => {
@@ -94,7 +98,8 @@ export async function pgServeAsInstance(
     c.on("end", lost);
   };
   const again = () => {
-    timer = setTimeout(() => void retake(), opts.reconnectMs ?? RECONNECT_MS);
+    if (opts.later) return opts.later(() => void retake());
+    timer = setTimeout(() => void retake(), RECONNECT_MS);
     timer.unref();
   };
   const retake = async () => {
