@@ -1,9 +1,9 @@
 import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { PATIENCE_MS, type RunningSos, startSos } from "./helpers/sos-start.ts";
+import { PATIENCE_MS, type RunningSos, sos, startSos } from "./helpers/sos-start.ts";
 import { emptyPgDatabase, PG_AVAILABLE } from "./helpers/stores.ts";
 import { type Recorder, startSlackRecorder } from "./slack/recorder.ts";
 import { slashCommands } from "./slack/slash.ts";
@@ -154,6 +154,39 @@ describe.skipIf(!PG_AVAILABLE)(
       expect(await staffRows()).toEqual([{ email: "nia@hillside.example", active: true }]);
     });
 
+    /** `sos config check` on the database, run beside instance `name`'s files. */
+    const check = (name: string) =>
+      sos(join(root, name), { SOS_CONFIG: join(root, name, "sos.config.yaml"), DATABASE_URL: db.url }, [
+        "config",
+        "check",
+      ]);
+    const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const ROLE =
+      'staff.csv row 8, role: "wroker" is not one of worker, supervisor, manager, admin (did you mean "worker"?)';
+    /** One instance's lines: who, since when, with which config; then `last`, its last reload. */
+    const running = (i: number, config: string, last: string) =>
+      `Running:   sos start \\(pid ${apps[i]!.child.pid} on ${esc(hostname())}\\) since [^\n]+, with ${esc(config)}\\.\n {11}Its last reload, [^\n]+ \\(a file changed\\), ${last}`;
+
+    test("sos config check on PostgreSQL shows every running instance's own last reload: the refusal only for the instance that refused", async () => {
+      // Instance a refused its broken staff file (above); b's last reload applied Nia.
+      const a = await check("a");
+      expect(a.stderr).toBe("");
+      expect(a.status).toBe(1);
+      expect(a.stdout).toMatch(
+        new RegExp(
+          `^sos\\.config\\.yaml has a problem, so the app would not use it:\n  - ${esc(ROLE)}\n${running(0, "sos.config.yaml", `was refused, so it runs the config it had before:\n  - ${esc(ROLE)}`)}\n${running(1, join(root, "b", "sos.config.yaml"), "applied: 1 person added\\.")}\n$`,
+        ),
+      );
+      // Beside b's files, which are fine: the same two instances, b's reload applied.
+      const b = await check("b");
+      expect(b.status).toBe(0);
+      expect(b.stdout).toMatch(
+        new RegExp(
+          `^sos\\.config\\.yaml: can be used as it is \\(Hillside Family Services: 2 teams, 8 staff, from the config and staff\\.csv\\)\\.\nStaff: {5}the database already has these teams and staff\\.\n${running(0, join(root, "a", "sos.config.yaml"), "was refused")}[^]*${running(1, "sos.config.yaml", "applied: 1 person added\\.")}\n$`,
+        ),
+      );
+    });
+
     test("a config naming another agency is refused and the running one keeps serving", async () => {
       const from = apps[1]!.logLines().length;
       const dir = join(root, "b");
@@ -162,6 +195,54 @@ describe.skipIf(!PG_AVAILABLE)(
       expect(line).toMatch(/^config: not reloaded \(a file changed\), the running config stays as it was: /);
       expect(line).toContain("Hillside Family Services");
       expect(await slashTo(1)("U0NIA", "whoami")).toMatch(/^You are Nia Obi/);
+    });
+
+    test("an instance killed is not shown as running, and the next start prunes its row", async () => {
+      const rows = async () => {
+        const client = new pg.Client({ connectionString: db.url });
+        await client.connect();
+        try {
+          const r = await client.query<{ pid: number }>("SELECT pid FROM config_reload ORDER BY id");
+          return r.rows.map((x) => x.pid);
+        } finally {
+          await client.end();
+        }
+      };
+      const start = async (name: string) => {
+        const dir = join(root, name);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, "sos.config.yaml"), CONFIG);
+        writeFileSync(join(dir, "staff.csv"), csv([...STAFF, NIA]));
+        return startSos(dir, {
+          SOS_CONFIG: join(dir, "sos.config.yaml"),
+          DATABASE_URL: db.url,
+          SOS_TODAY: "2026-12-01",
+        });
+      };
+      const c = await start("c");
+      const [a, b] = [apps[0]!.child.pid, apps[1]!.child.pid];
+      expect(await rows()).toEqual([a, b, c.child.pid]);
+      expect((await check("a")).stdout).toContain(
+        `Running:   sos start (pid ${c.child.pid} on ${hostname()})`,
+      );
+      // Killed, not stopped: nothing of its own runs to say it has gone; its lock's session ends.
+      c.child.kill("SIGKILL");
+      expect(await c.stop()).toBe(null);
+      const after = await check("a");
+      expect(after.stdout).not.toContain(`pid ${c.child.pid}`);
+      expect(after.stdout.match(/^Running: /gm)).toHaveLength(2);
+      expect(after.stdout).toContain(`Running:   sos start (pid ${a} on ${hostname()})`);
+      expect(after.stdout).toContain(`Running:   sos start (pid ${b} on ${hostname()})`);
+      // Its row stays until another instance starts, which prunes it.
+      expect(await rows()).toEqual([a, b, c.child.pid]);
+      const d = await start("d");
+      try {
+        expect(await rows()).toEqual([a, b, d.child.pid]);
+      } finally {
+        expect(await d.stop()).toBe(0);
+      }
+      // Stopped, its row is kept but it is not shown as running.
+      expect((await check("a")).stdout).not.toContain(`pid ${d.child.pid}`);
     });
   },
 );

@@ -27,6 +27,8 @@ export interface PgReloaderDeps {
   readonly log: (line: string) => void;
   readonly now?: () => Date;
   readonly pid?: number;
+  /** this instance's `config_reload` row (`pgServeAsInstance`), where its reloads are recorded */
+  readonly instance: number;
   /** after a new config is in place: rescheduling the digests */
   readonly applied?: () => void;
 }
@@ -48,7 +50,7 @@ export function createPgReloader(deps: PgReloaderDeps): PgReloader {
   async function refuse(trigger: ReloadTrigger, problems: readonly string[]): Promise<ReloadResult> {
     const line = refusalLine(trigger, problems);
     try {
-      await pgRecordReload(store, {
+      await pgRecordReload(store, deps.instance, {
         at: now().toISOString(),
         trigger,
         applied: false,
@@ -83,6 +85,7 @@ export function createPgReloader(deps: PgReloaderDeps): PgReloader {
           if (needsAcceptance(plan)) throw new Refused([acceptance(next, plan, pid)]);
         },
         appliedRecord(now(), trigger, changes),
+        deps.instance,
       );
     } catch (e) {
       if (e instanceof Refused) return refuse(trigger, e.problems);
@@ -90,6 +93,16 @@ export function createPgReloader(deps: PgReloaderDeps): PgReloader {
       files.retry();
       throw e;
     }
+    // The window between the commit and this swap (the COMMIT's round trip, then a microtask) is
+    // left as it is, on purpose: a request this instance takes in it is served under the config
+    // from before over the staff rows just committed. That is a state every reader already meets,
+    // and for longer: a command pinned before the reload and still awaiting writes after the commit
+    // (on SQLite too), and the other instances serve their old config over these same rows until
+    // their own file is reloaded, seconds or minutes later. Nothing is lost or refused in it: staff
+    // rows are never deleted, only marked inactive, so every id the old people hold still exists.
+    // Swapping before the COMMIT would be worse, not better: a person the new config adds would be
+    // served with a staff id not yet visible to the other connections (their first write refused
+    // by the foreign key), and a failed commit would take back a config requests had already used.
     config.swap({ org: next, people });
     deps.applied?.();
     const line = appliedLine(configPath, trigger, changes);

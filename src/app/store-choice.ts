@@ -16,6 +16,8 @@ export const PG_COMMANDS: readonly string[] = [
   "audit",
   "sync",
   "api-client",
+  "config",
+  "demo",
 ];
 
 /**

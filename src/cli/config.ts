@@ -3,10 +3,9 @@ import { resolveConfigPath, resolveDbPath, shown } from "../app/paths.ts";
 import { notADatabase, staffRefusal, wrongAgency } from "../app/refusals.ts";
 import { acceptance, unchangeable } from "../app/reload.ts";
 import { syncSummary } from "../app/set-up-report.ts";
+import { chosenStore } from "../app/store-choice.ts";
 import { UsageError } from "../app/usage-error.ts";
-import { ConfigError, loadOrg } from "../config/load.ts";
 import type { Org } from "../config/org.ts";
-import { formatDate, localDate, localTime } from "../domain/dates.ts";
 import { readReloadState } from "../store/config-reload.ts";
 import { readAgency, schemaState } from "../store/meta.ts";
 import type { Store } from "../store/open.ts";
@@ -14,13 +13,20 @@ import { openStoreReadOnly } from "../store/open-readonly.ts";
 import { changesNothing, needsAcceptance, planSync, readOrgRows } from "../store/org-sync.ts";
 import type { ConfigReloadRow } from "../store/schema.ts";
 import { readArgs } from "./args.ts";
+import { readConfigFiles, runningAppLines, verdictLines, when } from "./config-lines.ts";
 
-/** `sos config check`. */
-export function config(argv: string[]): number {
+/** `sos config check`, on the SQLite file or, with DATABASE_URL, on PostgreSQL (`config-pg.ts`). */
+export async function config(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== "check")
     throw new UsageError(`sos config needs check${sub ? `, not "${sub}"` : ""}. See \`sos config --help\`.`);
   readArgs("config", rest, {});
+  const chosen = chosenStore(process.env);
+  if (chosen.kind === "postgres") {
+    // Loaded only here: a check of the SQLite file never pays for the pg driver.
+    const { checkOnPg } = await import("./config-pg.ts");
+    return checkOnPg(chosen.url, resolveConfigPath(process.env, process.cwd()));
+  }
   return check();
 }
 
@@ -33,14 +39,7 @@ export function config(argv: string[]): number {
 function check(): number {
   const configPath = resolveConfigPath(process.env, process.cwd());
   const dbPath = resolveDbPath(process.env, process.cwd());
-  let org: Org | null = null;
-  const problems: string[] = [];
-  try {
-    org = loadOrg(configPath);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    problems.push(...e.problems);
-  }
+  const { org, problems } = readConfigFiles(configPath);
   const store = dbPath !== ":memory:" && existsSync(dbPath) ? openReadOnly(dbPath) : null;
   try {
     const state = store ? readReloadState(store) : null;
@@ -63,20 +62,10 @@ function check(): number {
             : `a reload or sync now would change: ${syncSummary(plan)}`;
       }
     }
-
-    const out: string[] = [];
-    if (problems.length === 0 && org) {
-      out.push(
-        `${shown(configPath)}: can be used as it is (${org.agency.name}: ${count(org.teams.length, "team")}, ${org.staff.length} staff${org.staffFile ? `, from the config and ${shown(org.staffFile)}` : ""}).`,
-      );
-      if (staff) out.push(`Staff:     ${staff}.`);
-    } else {
-      out.push(
-        `${shown(configPath)} has ${problems.length === 1 ? "a problem" : `${problems.length} problems`}, so the app would not use it:`,
-        ...problems.map((p) => `  - ${p}`),
-      );
-    }
-    out.push(...runningLines(store, dbPath, state, running !== null, org));
+    const out = [
+      ...verdictLines(configPath, org, problems, staff),
+      ...runningLines(store, dbPath, state, running !== null, org),
+    ];
     process.stdout.write(`${out.join("\n")}\n`);
     return problems.length === 0 ? 0 : 1;
   } finally {
@@ -93,28 +82,11 @@ function runningLines(
 ): string[] {
   if (!store) return [`Running:   no database at ${shown(dbPath)} yet, so no app has run on it.`];
   if (!state) return [`Running:   no sos start has run on ${shown(dbPath)} since reloads were kept.`];
-  const since = when(state.startedAt, org);
   if (!running)
     return [
-      `Running:   no sos start is running on ${shown(dbPath)} now (the last one, pid ${state.pid}, started ${since}).`,
+      `Running:   no sos start is running on ${shown(dbPath)} now (the last one, pid ${state.pid}, started ${when(state.startedAt, org)}).`,
     ];
-  const head = `Running:   sos start (pid ${state.pid}) since ${since}, with ${shown(state.configPath)}.`;
-  if (state.at === null) return [head, "           It has not reloaded since it started."];
-  const last = `Its last reload, ${when(state.at, org)} (${state.trigger === "signal" ? "SIGHUP" : "a file changed"})`;
-  if (state.applied) return [head, `           ${last}, applied: ${state.summary}.`];
-  return [
-    head,
-    `           ${last}, was refused, so it runs the config it had before:`,
-    ...(state.problems ?? []).map((p) => `  - ${p}`),
-  ];
-}
-
-/** An instant as the agency reads it, or in UTC when the config can't be read. */
-function when(iso: string, org: Org | null): string {
-  const t = new Date(iso);
-  if (!org) return `${iso.slice(0, 16).replace("T", " ")} UTC`;
-  const tz = org.agency.timeZone;
-  return `${formatDate(localDate(t, tz), org.dates.format)} ${localTime(t, tz)}`;
+  return runningAppLines(state, `pid ${state.pid}`, org);
 }
 
 /** Whether the process that recorded itself is still there (EPERM: there, under another user). */
@@ -134,5 +106,3 @@ function openReadOnly(dbPath: string): Store {
     throw notADatabase(dbPath);
   }
 }
-
-const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;

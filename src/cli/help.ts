@@ -28,8 +28,9 @@ Every command finds its files the same way:
   config    SOS_CONFIG, else ./sos.config.yaml, else examples/demo.config.yaml
   database  SOS_DB, else ./data/sos.db (the folder is created); DATABASE_URL=postgres://… puts the
             records on PostgreSQL instead, where start, migrate, chat, dashboard, stuck, digest,
-            export (also --case), erase, retention, import, audit, sync and api-client run (the
-            rest refuse, naming those that do); migrate-store copies a SQLite file onto it
+            export (also --case), erase, retention, import, audit, sync, api-client, config check
+            and demo run (the rest refuse, naming those that do); migrate-store copies a SQLite
+            file onto it
   today     --today YYYY-MM-DD or SOS_TODAY act as if it were that day (demos, tests)
 A database another process is writing is waited for up to SOS_BUSY_TIMEOUT_MS (default 30000 ms);
 then the command says so and exits 1, having done nothing.
@@ -115,7 +116,8 @@ not sync the staff: someone added to the config since the last \`sos sync\` is n
 
 Creates a database holding the demo agency (examples/demo.config.yaml) and the seed document's
 sample rows as Jane Smith's cases: 12345/12346 statutory-cp, 22345/22346 family-support,
-32345/32346 voluntary. Refuses a database that already holds cases or belongs to another agency.`,
+32345/32346 voluntary. Refuses a database that already holds cases or belongs to another agency.
+With DATABASE_URL set, fills that empty PostgreSQL database the same way (--db is then refused).`,
   dashboard: `Usage: sos dashboard [--worker EMAIL | --team NAME | --agency]
                      [--dashboard overview|statutory-cp|family-support|voluntary]
                      [--format text|csv|json] [--as EMAIL] [--today YYYY-MM-DD]
@@ -272,8 +274,9 @@ reloading them: every problem, each with its key or its file row and column (sta
 role: …); the agency the database belongs to; while \`sos start\` runs, the time zone it started
 with; and the staff guard (a quarter or more of the staff, or a whole team, marked as gone). Then
 says whether a \`sos start\` is running on the database, and whether its last reload was applied
-(what changed) or refused (why: it runs the config it had before). Reads only: the database is
-opened read-only. Exits 0 when the files can be used as they are, 1 when not.`,
+(what changed) or refused (why: it runs the config it had before). On PostgreSQL (DATABASE_URL),
+every running instance is listed, each with its pid, host and own last reload. Reads only: the
+database is opened read-only. Exits 0 when the files can be used as they are, 1 when not.`,
   "api-client": `Usage: sos api-client add NAME --scopes SCOPE[,SCOPE…] [--team TEAM]…
        sos api-client list
        sos api-client revoke NAME

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { startConsoleChat } from "../../adapters/console/chat.ts";
 import { slackSurface } from "../../adapters/slack/index.ts";
 import { teamsSurfaceFor } from "../../adapters/teams/index.ts";
@@ -21,7 +22,8 @@ import { createMetrics } from "../obs/metrics.ts";
 import { createApp, DEFAULT_HOST, type Mount } from "../server/http.ts";
 import { pgApiClients } from "../store/pg/api-clients.ts";
 import { pgHomeClaims } from "../store/pg/home-claims.ts";
-import { pgForgetDeliveries, pgPing, pgRecordStart } from "../store/pg/serving.ts";
+import { pgServeAsInstance } from "../store/pg/instances.ts";
+import { pgForgetDeliveries, pgPing } from "../store/pg/serving.ts";
 import type { EnvFileRead } from "./env-file.ts";
 import { serveAndSay } from "./serve-http.ts";
 import { shown } from "./setup.ts";
@@ -156,12 +158,19 @@ export async function startOnPostgres(
     const pruning = startPruning(ctx, (before) => pgForgetDeliveries(store, before), {
       log: lineLog(logger, "prune", "warn"),
     });
-    await pgRecordStart(store, {
-      pid: process.pid,
-      at: new Date().toISOString(),
-      configPath,
-      timeZone: ctx.org.agency.timeZone,
-    });
+    // This instance's own row for `sos config check` (its start, then its reloads), held as its
+    // own while it runs; the rows of instances that have stopped are pruned.
+    const instance = await pgServeAsInstance(
+      store,
+      {
+        host: hostname(),
+        pid: process.pid,
+        at: new Date().toISOString(),
+        configPath,
+        timeZone: ctx.org.agency.timeZone,
+      },
+      { log: configLog },
+    );
 
     // As on SQLite: a changed config or staff file, or SIGHUP, is read, checked and applied without
     // a restart; each instance reloads its own file.
@@ -169,6 +178,7 @@ export async function startOnPostgres(
       configPath,
       store,
       config,
+      instance: instance.id,
       log: configLog,
       applied: () => digests.scheduler?.reschedule(),
     });
@@ -187,6 +197,7 @@ export async function startOnPostgres(
         await pruning.stop();
         await digests.stop();
         await leader?.stop();
+        await instance.stop();
         await running.close();
         await metricsServer?.close();
         metrics.close();

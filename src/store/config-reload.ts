@@ -19,7 +19,7 @@ export interface StartRecord {
   readonly timeZone: string;
 }
 
-/** The one `config_reload` row a start leaves, on either store: no reload yet since it. */
+/** The one `config_reload` row a start leaves on the SQLite file: no reload yet since it. */
 export function startRow(start: StartRecord) {
   return {
     id: 1,

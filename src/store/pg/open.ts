@@ -30,6 +30,13 @@ export const LOCK_SPACE = 0x736f7321;
 const MIGRATION_LOCK = 1;
 export const SETUP_LOCK = 2;
 export const SCHEDULE_LOCK = 3;
+/**
+ * The first half of each running instance's own lock, the second half being its `config_reload`
+ * row's id: held for the instance's life (`src/store/pg/instances.ts`), so whether an instance is
+ * still there is whether its lock is held. Another first half than LOCK_SPACE, so an instance's id
+ * can never be one of the numbered locks above.
+ */
+export const INSTANCE_SPACE = 0x736f7369;
 
 /**
  * Applies the PostgreSQL migrations not yet applied. Under an advisory lock, so two instances

@@ -39,22 +39,25 @@ export const meta = pgTable(
   (t) => [check("meta_one_row", sql`${t.id} = 1`)],
 );
 
-export const configReload = pgTable(
-  "config_reload",
-  {
-    id: integer("id").primaryKey(),
-    pid: integer("pid").notNull(),
-    startedAt: text("started_at").notNull(),
-    configPath: text("config_path").notNull(),
-    timeZone: text("time_zone").notNull(),
-    at: text("at"),
-    trigger: text("trigger", { enum: ["file", "signal"] }),
-    applied: boolean("applied"),
-    summary: text("summary"),
-    problems: json("problems").$type<string[]>(),
-  },
-  (t) => [check("config_reload_one_row", sql`${t.id} = 1`)],
-);
+/**
+ * One row per `sos start` instance (unlike SQLite's one row: one file, one server): what it began
+ * serving and its last reload. An instance holds the session advisory lock (INSTANCE_SPACE, id)
+ * while it runs (`src/store/pg/instances.ts`), so a row whose lock is free is a stopped instance's:
+ * never shown as running, and pruned when the next instance starts.
+ */
+export const configReload = pgTable("config_reload", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  host: text("host").notNull(),
+  pid: integer("pid").notNull(),
+  startedAt: text("started_at").notNull(),
+  configPath: text("config_path").notNull(),
+  timeZone: text("time_zone").notNull(),
+  at: text("at"),
+  trigger: text("trigger", { enum: ["file", "signal"] }),
+  applied: boolean("applied"),
+  summary: text("summary"),
+  problems: json("problems").$type<string[]>(),
+});
 
 /** The projection in the same compact text form as on SQLite (`states-format.ts`). */
 const statesColumn = customType<{ data: CaseStates; driverData: string }>({

@@ -6,8 +6,9 @@ import type { ReloadRecord } from "../config-reload.ts";
 import type { AgencyRecord } from "../meta.ts";
 import { type OrgRows, planSync, type SyncPlan } from "../org-sync.ts";
 import type { StaffRow } from "../schema.ts";
+import { pgRecordReloadOn } from "./instances.ts";
 import { LOCK_SPACE, type PgStore, SETUP_LOCK } from "./open.ts";
-import { cases, configReload, meta, staff, teams } from "./schema.ts";
+import { cases, meta, staff, teams } from "./schema.ts";
 
 export interface PgSetUp {
   readonly agency: "recorded" | "renamed" | "same";
@@ -117,6 +118,12 @@ export async function pgOrgRows(store: PgStore): Promise<OrgRows> {
   );
 }
 
+/** How many cases the database holds (closed and erased ones too): whether it is new for the demo. */
+export async function pgCaseCount(store: PgStore): Promise<number> {
+  const [row] = await store.db.select({ n: sql<number>`count(*)::integer` }).from(cases);
+  return row?.n ?? 0;
+}
+
 /** Every staff row, current and former: whom the people of a config are matched to. */
 export async function pgStaffRows(store: PgStore): Promise<StaffRow[]> {
   return store.db.select().from(staff);
@@ -148,8 +155,9 @@ function same(row: StaffRow, v: ReturnType<typeof staffValues>): boolean {
 /**
  * A running instance's reload on PostgreSQL, in one transaction: under the set-up lock, the agency
  * and time zone checked against the database's (`refuse` names what may not change), the staff
- * guard, the teams and staff synced, the outcome recorded, and the people the new config makes read
- * back from the synced rows. `refuse` throws to write nothing.
+ * guard, the teams and staff synced, the outcome recorded on this instance's row (`instance`, see
+ * `instances.ts`), and the people the new config makes read back from the synced rows. `refuse`
+ * throws to write nothing.
  */
 export async function pgReloadSync(
   store: PgStore,
@@ -157,21 +165,18 @@ export async function pgReloadSync(
   at: string,
   refuse: (previous: AgencyRecord | null, plan: SyncPlan) => void,
   record: ReloadRecord,
+  instance: number,
 ): Promise<People> {
   return store.db.transaction(async (tx) => {
     await syncInTx(tx, next, at, refuse);
-    await tx.update(configReload).set(reloadValues(record));
+    await pgRecordReloadOn(tx, instance, record);
     const rows = await tx.select().from(staff);
     const ids = new Map(rows.filter((r) => r.active).map((r) => [r.email, r.id]));
     return createPeople(next, ids, rows);
   });
 }
 
-/** A refused reload, recorded on its own: nothing else was written. */
-export async function pgRecordReload(store: PgStore, record: ReloadRecord): Promise<void> {
-  await store.db.update(configReload).set(reloadValues(record));
-}
-
-function reloadValues(r: ReloadRecord) {
-  return { at: r.at, trigger: r.trigger, applied: r.applied, summary: r.summary, problems: [...r.problems] };
+/** A refused reload, recorded on its own on this instance's row: nothing else was written. */
+export async function pgRecordReload(store: PgStore, instance: number, record: ReloadRecord): Promise<void> {
+  await pgRecordReloadOn(store.db, instance, record);
 }
