@@ -9,8 +9,9 @@ import { describeEachStore, makeStoreCtx, type StoreTestCtx } from "./helpers/st
 
 /**
  * `coverageOnDays` (the agency summary's coverage by team and its trend) is counted by the store
- * without reading a case: on SQLite by scanning the stored states text, on PostgreSQL in SQL. Both
- * must say exactly what adding up the cases one by one says, for any dates, statuses and states.
+ * without reading a case as a row, scanning the stored states text of five columns each store hands
+ * over its own way. Both must say exactly what adding up the cases one by one says, for any dates,
+ * statuses and states (PostgreSQL's jsonb text among them).
  */
 
 const CONFIG = `

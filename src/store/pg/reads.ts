@@ -14,8 +14,10 @@ import {
   type SQL,
   sql,
 } from "drizzle-orm";
+import type { IsoDate } from "../../domain/dates.ts";
 import type { ElementKey } from "../../domain/elements.ts";
 import type { CoverageCounts } from "../coverage.ts";
+import { countOnDays, type DayCase } from "../coverage-days.ts";
 import { type CountRow, toCoverageCounts } from "../digest-reads.ts";
 import type { CaseScope, LiveEntry, RecordReads } from "../records.ts";
 import type { CaseRow } from "../schema.ts";
@@ -372,35 +374,23 @@ export function pgReads(db: PgDb): RecordReads {
     async coverageOnDays(days) {
       if (days.length === 0) return [];
       const first = [...days].sort()[0]!;
-      // As `countOnDays` on SQLite (coverage-days.ts), in one statement: each case open on a day by
-      // its dates, and each element it had done by then (a live slot, undated or first done by then).
+      // The same count as on SQLite (`countOnDays`, coverage-days.ts) over the same five columns:
+      // the column holds the same compact text. Counting per day in SQL joined every element of
+      // every case to every day and sorted the 1.6 million rows: 9–12 s for 20,000 cases (loaded
+      // host), against one sequential scan here.
       const { rows } = await db.execute<{
-        day: number;
-        teamId: string;
+        team_id: string;
         service: string;
-        slot: number;
-        cases: number;
+        opened_on: IsoDate;
+        closed_on: IsoDate | null;
+        states: string;
       }>(sql`
-        WITH d AS (SELECT (o - 1)::integer AS i, day FROM jsonb_array_elements_text(${JSON.stringify(days)}::jsonb)
-                     WITH ORDINALITY AS u(day, o)),
-        c AS (SELECT team_id, service, opened_on, closed_on,
-                CASE WHEN jsonb_typeof(states::jsonb) = 'array' THEN states::jsonb ELSE '[]'::jsonb END AS s
-              FROM cases WHERE status = 'open' OR (status = 'closed' AND closed_on > ${first})),
-        e AS (SELECT c.team_id, c.service, c.opened_on, c.closed_on, (j.ord - 1)::integer AS slot,
-                CASE WHEN jsonb_typeof(j.v -> 1) = 'string' THEN j.v ->> 1 END AS first_on
-              FROM c, jsonb_array_elements(c.s) WITH ORDINALITY AS j(v, ord)
-              WHERE jsonb_typeof(j.v) = 'array' AND (j.v ->> 0)::numeric > 0)
-        SELECT d.i AS day, c.team_id AS "teamId", c.service, -1 AS slot, count(*)::integer AS cases
-        FROM c JOIN d ON c.opened_on <= d.day AND (c.closed_on IS NULL OR c.closed_on > d.day)
-        GROUP BY d.i, c.team_id, c.service
-        UNION ALL
-        SELECT d.i, e.team_id, e.service, e.slot, count(*)::integer
-        FROM e JOIN d ON e.opened_on <= d.day AND (e.closed_on IS NULL OR e.closed_on > d.day)
-          AND (e.first_on IS NULL OR e.first_on <= d.day)
-        GROUP BY d.i, e.team_id, e.service, e.slot`);
-      const byDay: CountRow[][] = days.map(() => []);
-      for (const r of rows) byDay[r.day]?.push(r);
-      return byDay.map(toCoverageCounts);
+        SELECT team_id, service, opened_on, closed_on, states FROM cases
+        WHERE status = 'open' OR (status = 'closed' AND closed_on > ${first})`);
+      return countOnDays(
+        rows.map((r): DayCase => [r.team_id, r.service, r.opened_on, r.closed_on, r.states]),
+        days,
+      );
     },
     async transfers(teamId, after, upTo) {
       // As on SQLite (`transfers.ts`): the window's allocations by the from_on index, each with the
