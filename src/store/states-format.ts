@@ -246,7 +246,8 @@ function scanFirstDays(text: string, out: Int32Array): boolean {
 function isDayAt(text: string, at: number): boolean {
   for (let k = 0; k < 10; k++) {
     const ch = text.charCodeAt(at + k);
-    if (k === 4 || k === 7 ? ch !== 45 : ch < ZERO || ch > ZERO + 9) return false;
+    // written so that past the end (NaN) is not a digit either
+    if (k === 4 || k === 7 ? ch !== 45 : !(ch >= ZERO && ch <= ZERO + 9)) return false;
   }
   return true;
 }
