@@ -1,6 +1,6 @@
 /**
  * The agency overview and the Monday digests alone, for a profiler: `node --import tsx --cpu-prof
- * bench/profile.ts <db> [overview|digests|both] [scale]` over a database `generate.ts` wrote (the
+ * bench/profile.ts <db> [overview|digests|teams|summary|both] [scale]` over a database `generate.ts` wrote (the
  * `--cpu-prof` file of the main thread is the biggest of those written). Prints each run's ms, fastest
  * first: a hint only; `npm run bench` holds the figures.
  */
@@ -15,8 +15,8 @@ import { openStore } from "../src/store/open.ts";
 import { SHAPE, scaled, syntheticContext, TODAY } from "./synthetic.ts";
 
 const [dbPath, what = "both", k = "1"] = process.argv.slice(2);
-if (!dbPath || !["overview", "digests", "both"].includes(what))
-  throw new Error("usage: profile.ts <db path> [overview|digests|both] [scale]");
+if (!dbPath || !["overview", "digests", "teams", "summary", "both"].includes(what))
+  throw new Error("usage: profile.ts <db path> [overview|digests|teams|summary|both] [scale]");
 const store = openStore(dbPath);
 try {
   const ctx = syntheticContext(store, dayClock(TODAY, "Europe/London"), scaled(SHAPE, Number(k)));
@@ -41,13 +41,15 @@ try {
         .join(" "),
     );
   };
-  if (what !== "digests") await runs("overview", 8, () => dashboardFor(env, { kind: "agency" }, "overview"));
-  if (what !== "overview") {
+  if (what === "overview" || what === "both")
+    await runs("overview", 8, () => dashboardFor(env, { kind: "agency" }, "overview"));
+  // "teams" and "summary": one half of the digest run alone, for a profile of just that half.
+  if (what !== "overview" && what !== "summary")
     await runs("team digests", 5, async () => {
       for (const id of teamIds) digestText(await teamDigest(digestEnv, id, opts));
     });
+  if (what !== "overview" && what !== "teams")
     await runs("agency summary", 5, async () => digestText(await agencySummary(digestEnv, opts)));
-  }
 } finally {
   store.close();
 }

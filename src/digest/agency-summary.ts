@@ -10,8 +10,6 @@ import {
   share,
   type Tallies,
   talliesFromCounts,
-  tallyCase,
-  tallyDays,
 } from "./coverage.ts";
 import type { AgencySummaryView } from "./views.ts";
 
@@ -20,10 +18,10 @@ const TREND_WEEKS = 8;
 /**
  * The managers' weekly summary as of a day: coverage by team and agency-wide, the agency's trend over
  * the last 8 weeks, stuck counts per team, and elements against closing outcomes. Counts only: no
- * child, and no worker, is named or ranked. One pass over the open and recently closed cases for
- * coverage and its trend; the stuck counts from the "stuck since" kept on each case, and the closed
- * cases' coverage by outcome counted in the database, so neither checks every case's rules nor
- * reads every closed case.
+ * child, and no worker, is named or ranked. Coverage and its trend are counted by the store
+ * (`coverageOnDays`), the stuck counts come from the "stuck since" kept on each case, and the closed
+ * cases' coverage by outcome is counted in the database: no open case becomes a row here, and only
+ * the few closed since the summary's day are read whole.
  */
 export async function agencySummary(
   envNow: Invocation,
@@ -36,20 +34,25 @@ export async function agencySummary(
   const weekEnds = Array.from({ length: TREND_WEEKS }, (_, i) =>
     addDays(opts.asOf, -7 * (TREND_WEEKS - 1 - i)),
   );
-  const [openNow, recentlyClosed, stuck, closed] = await Promise.all([
-    reads.openCases({}),
-    // A case closed in the trend's weeks was open in some of them (and one closed since the
-    // summary's day was still open on it).
-    reads.closedCasesSince({}, addDays(weekEnds[0]!, 1)),
+  const [onDays, closedSince, stuck, closed] = await Promise.all([
+    // Coverage at each of the trend's week-ends, the last being the summary's day: counted in the
+    // store over the cases open then (one closed since counts where it was open), no case read.
+    reads.coverageOnDays(weekEnds),
+    // The cases closed since the summary's day: still open on it, so counted as stuck below.
+    reads.closedCasesSince({}, addDays(opts.asOf, 1)),
     reads.stuckCounts(stuckRules(org), opts.asOf, addDays(opts.asOf, -org.escalateAfterDays)),
     reads.closedCoverage(),
   ]);
 
-  const trend = weekEnds.map(() => emptyTallies());
+  const trend = onDays.map((counts) => talliesFromCounts(org, counts).total.tallies);
+  const asOfCounts = talliesFromCounts(org, onDays[onDays.length - 1]!);
   const perTeam = new Map(
-    org.teams.map((t) => [t.id, { open: 0, stuck: 0, raised: 0, tallies: emptyTallies() }]),
+    org.teams.map((t) => {
+      const kept = asOfCounts.perTeam.get(t.id);
+      return [t.id, { open: kept?.open ?? 0, stuck: 0, raised: 0, tallies: kept?.tallies ?? emptyTallies() }];
+    }),
   );
-  const total = { open: 0, stuck: 0, raised: 0, tallies: emptyTallies() };
+  const total = { open: asOfCounts.total.open, stuck: 0, raised: 0, tallies: asOfCounts.total.tallies };
   const add = (teamId: string, n: { stuck: number; raised: number }) => {
     for (const t of [perTeam.get(teamId), total]) {
       if (!t) continue;
@@ -57,21 +60,13 @@ export async function agencySummary(
       t.raised += n.raised;
     }
   };
-  for (const c of [...openNow, ...recentlyClosed]) {
-    tallyDays(org, c, weekEnds, trend);
+  // The kept stuck counts are of the cases open now: one closed since the summary's day (a catch-up
+  // run for an earlier week has a few) is checked here, if it was open on that day.
+  for (const c of closedSince) {
     if (!openOn(c, opts.asOf)) continue;
-    for (const t of [perTeam.get(c.teamId), total]) {
-      if (!t) continue;
-      t.open++;
-      tallyCase(org, c, opts.asOf, t.tallies);
-    }
-    // The kept stuck counts are of the cases open now: one closed since the summary's day is
-    // checked here (a catch-up run for an earlier week has a few).
-    if (c.status !== "open") {
-      const findings = stuckFor(org, c, env.today);
-      if (findings.length > 0)
-        add(c.teamId, { stuck: 1, raised: findings.some((f) => f.days >= org.escalateAfterDays) ? 1 : 0 });
-    }
+    const findings = stuckFor(org, c, env.today);
+    if (findings.length > 0)
+      add(c.teamId, { stuck: 1, raised: findings.some((f) => f.days >= org.escalateAfterDays) ? 1 : 0 });
   }
   for (const [teamId, n] of stuck) add(teamId, n);
 

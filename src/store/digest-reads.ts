@@ -1,5 +1,6 @@
 import type { IsoDate } from "../domain/dates.ts";
 import type { CoverageCounts } from "./coverage.ts";
+import { countOnDays, type DayCase } from "./coverage-days.ts";
 import { holdingsOf } from "./leavers.ts";
 import type { Store } from "./open.ts";
 import { SLOTS } from "./states-format.ts";
@@ -8,7 +9,8 @@ import { transfersOf } from "./transfers.ts";
 /**
  * What the agency summary and the team digests read beyond the cases themselves, on SQLite: the
  * closed cases' coverage at their close, counted in SQL (never a closed case read into JavaScript:
- * an agency's closed cases only grow), a week's transfers, and who holds open cases.
+ * an agency's closed cases only grow), coverage on the trend's days, a week's transfers, and who
+ * holds open cases.
  */
 
 /** One aggregated row: a team and service, an element's slot (-1: the cases themselves), a count. */
@@ -50,7 +52,24 @@ export function digestReadQueries(store: Store) {
      GROUP BY c.outcome, c.team_id, c.service, j.key`,
   );
 
+  // Only the columns the count reads, as arrays: the open cases and those closed after the first day
+  // asked about (a case closed by then is open on none of them).
+  const onDays = sqlite
+    .prepare(
+      `SELECT team_id, service, opened_on, closed_on, states FROM cases
+       WHERE status = 'open' OR (status = 'closed' AND closed_on > ?)`,
+    )
+    .raw(true);
+
   return {
+    /** Coverage on each of `days` (in that order), counted from the cases open on it. */
+    coverageOnDays(days: readonly IsoDate[]): CoverageCounts[] {
+      if (days.length === 0) return [];
+      const first = [...days].sort()[0]!;
+      // Streamed: each row is counted and let go.
+      return countOnDays(onDays.iterate(first) as Iterable<DayCase>, days);
+    },
+
     /** Of the closed cases, per outcome: how many, and per element how many had it by their close. */
     closedCoverage(): OutcomeCoverage {
       const by = new Map<string | null, CountRow[]>();

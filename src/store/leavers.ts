@@ -1,3 +1,4 @@
+import type { Statement } from "better-sqlite3";
 import type { Org } from "../config/org.ts";
 import type { Leaver } from "../domain/leavers.ts";
 import type { Store } from "./open.ts";
@@ -19,11 +20,26 @@ export function holdingsQuery(teamIds: readonly string[] | undefined): string {
        GROUP BY s.id`;
 }
 
+// Prepared once per connection and query text: every team digest asks, and preparing the join each
+// time was a third of its cost (bench/profile.ts).
+const prepared = new WeakMap<Store["sqlite"], Map<string, Statement>>();
+
 /** Who holds open cases in scope, read synchronously from the SQLite file. */
 export function holdingsOf(store: Store, scope: { readonly teamIds?: readonly string[] } = {}): Holding[] {
   const teamIds = scope.teamIds;
   if (teamIds !== undefined && teamIds.length === 0) return [];
-  return store.sqlite.prepare(holdingsQuery(teamIds)).all(...(teamIds ?? [])) as Holding[];
+  const sql = holdingsQuery(teamIds);
+  let statements = prepared.get(store.sqlite);
+  if (!statements) {
+    statements = new Map();
+    prepared.set(store.sqlite, statements);
+  }
+  let stmt = statements.get(sql);
+  if (!stmt) {
+    stmt = store.sqlite.prepare(sql);
+    statements.set(sql, stmt);
+  }
+  return stmt.all(...(teamIds ?? [])) as Holding[];
 }
 
 /**

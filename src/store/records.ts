@@ -91,6 +91,13 @@ export interface RecordReads {
   // ── digest-perf: what the team digests and the agency summary read ──
   /** of the closed cases, per closing outcome: how many, and per element how many had it by their close */
   closedCoverage(): Promise<OutcomeCoverage>;
+  /**
+   * Coverage on each of `days` (answered in that order): per day, the cases open on it by their
+   * dates (whatever their status now) per team and service, and per element how many had it done by
+   * then (an entry counts from the day it happened, an undated one from always). Counted without
+   * a case row: the agency summary's coverage and trend.
+   */
+  coverageOnDays(days: readonly IsoDate[]): Promise<CoverageCounts[]>;
   /** cases that came into or left a team by an allocation dated after `after` up to `upTo`, oldest first */
   transfers(teamId: string, after: IsoDate, upTo: IsoDate): Promise<Transfer[]>;
   /** who holds open cases in scope (current or former staff), with how many */

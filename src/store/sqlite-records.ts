@@ -52,6 +52,7 @@ export function sqliteRecords(repo: Repo): Records {
     retentionErasedAt: async (caseId) => repo.erasures.retentionErasedAt(caseId),
     // digest-perf
     closedCoverage: async () => repo.digestReads.closedCoverage(),
+    coverageOnDays: async (days) => repo.digestReads.coverageOnDays(days),
     transfers: async (teamId, after, upTo) => repo.digestReads.transfers(teamId, after, upTo),
     openCasesByHolder: async (scope) => repo.digestReads.holdings(scope),
   };

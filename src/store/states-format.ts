@@ -147,7 +147,107 @@ function day(text: string, at: number): string | null | undefined {
   const ch = text.charCodeAt(at);
   if (ch === N) return text.startsWith("null", at) ? null : undefined;
   if (ch !== QUOTE || text.charCodeAt(at + 11) !== QUOTE) return undefined;
+  // A real day is one of a few thousand: the same string each time it is read, rather than a new
+  // copy per element per case (the digests read 20,000 cases' states: their days were much of the
+  // garbage collected, bench/profile.ts).
+  if (isDayAt(text, at + 1)) {
+    const n = dayNumberAt(text, at + 1);
+    let d = DAYS.get(n);
+    if (d === undefined) {
+      if (DAYS.size >= DAYS_KEPT) DAYS.clear();
+      d = text.slice(at + 1, at + 11);
+      DAYS.set(n, d);
+    }
+    return d;
+  }
   const d = text.slice(at + 1, at + 11);
   // Nothing to unescape in a day: a backslash means it was not one.
   return d.includes("\\") || d.includes('"') ? undefined : d;
+}
+
+/** Days read, by their number (`dayNumberAt`); at most `DAYS_KEPT` (a century is 36,525). */
+const DAYS = new Map<number, string>();
+const DAYS_KEPT = 40_000;
+
+/** A day `YYYY-MM-DD` as the number YYYYMMDD, read from `text` at `at`: days compare as these do. */
+export function dayNumberAt(text: string, at = 0): number {
+  let x = 0;
+  for (let k = at; k < at + 10; k++) {
+    if (k === at + 4 || k === at + 7) continue;
+    x = x * 10 + (text.charCodeAt(k) - ZERO);
+  }
+  return x;
+}
+
+/** In `firstDays`' answer: the element has nothing live. */
+export const NEVER = -1;
+/** In `firstDays`' answer: done, by an entry without a date (it counts from always). */
+export const UNDATED = 0;
+
+/**
+ * When each slot's element was first done, into `out` (one per slot, `SLOTS` order): `NEVER`,
+ * `UNDATED`, or the day as `dayNumberAt` gives it. What coverage on past days needs of a case, read
+ * without building its states: the agency summary counts 20,000 cases this way, and building their
+ * projections was most of its garbage (bench/profile.ts). Text in another form (the old object form,
+ * PostgreSQL's jsonb text with spaces) is parsed as JSON and read the same.
+ */
+export function firstDays(text: string, out: Int32Array): void {
+  out.fill(NEVER);
+  if (scanFirstDays(text, out)) return;
+  out.fill(NEVER);
+  const states = parseStates(text);
+  for (let s = 0; s < SLOTS.length && s < out.length; s++) {
+    const st = states[SLOTS[s]!];
+    if (st && st.count > 0) out[s] = st.firstOn === null ? UNDATED : dayNumberAt(st.firstOn);
+  }
+}
+
+/** `firstDays` on the text exactly as `encodeStates` writes it; false on anything else. */
+function scanFirstDays(text: string, out: Int32Array): boolean {
+  const n = text.length;
+  if (n < 2 || text.charCodeAt(0) !== OPEN || text.charCodeAt(n - 1) !== CLOSE) return false;
+  if (n === 2) return true;
+  let i = 1;
+  for (let slot = 0; ; slot++) {
+    const ch = text.charCodeAt(i);
+    if (ch === ZERO) i += 1;
+    else if (ch === N) {
+      if (!text.startsWith("null", i)) return false;
+      i += 4;
+    } else if (ch === OPEN) {
+      const c = text.indexOf(",", i);
+      if (c < 0) return false;
+      const count = integer(text, i + 1, c);
+      if (count === null) return false;
+      const at = c + 1;
+      const first = text.charCodeAt(at);
+      let day: number;
+      if (first === N) {
+        if (!text.startsWith("null", at)) return false;
+        day = UNDATED;
+      } else if (first === QUOTE && text.charCodeAt(at + 11) === QUOTE) {
+        if (!isDayAt(text, at + 1)) return false;
+        day = dayNumberAt(text, at + 1);
+      } else return false;
+      // The rest of the slot (last day, last value) holds no bracket: its end is the next one.
+      const end = text.indexOf("]", at);
+      if (end < 0) return false;
+      i = end + 1;
+      if (count > 0 && slot < out.length) out[slot] = day;
+    } else return false;
+    const next = text.charCodeAt(i);
+    if (next === CLOSE) return i === n - 1;
+    if (next !== COMMA) return false;
+    i++;
+  }
+}
+
+/** Whether `text` holds `DDDD-DD-DD` (D a digit) at `at`. */
+function isDayAt(text: string, at: number): boolean {
+  for (let k = 0; k < 10; k++) {
+    const ch = text.charCodeAt(at + k);
+    // written so that past the end (NaN) is not a digit either
+    if (k === 4 || k === 7 ? ch !== 45 : !(ch >= ZERO && ch <= ZERO + 9)) return false;
+  }
+  return true;
 }

@@ -1,3 +1,4 @@
+import type { Statement } from "better-sqlite3";
 import type { Store } from "./open.ts";
 
 /** A case that changed team: from one team's allocation to another's, on a day. */
@@ -21,6 +22,9 @@ const TRANSFERS_SQL = `SELECT case_id AS "caseId", from_team AS "fromTeam", to_t
        WHERE from_team IS NOT NULL AND from_team <> to_team AND (from_team = ? OR to_team = ?)
        ORDER BY from_on, id`;
 
+// Prepared once per connection: every team digest of a run asks.
+const prepared = new WeakMap<Store["sqlite"], Statement>();
+
 /**
  * The cases that came into or left a team with an allocation dated after `after` up to `upTo` (ISO
  * days): an allocation whose team is not the team of the case's allocation before it. Read from the
@@ -28,5 +32,10 @@ const TRANSFERS_SQL = `SELECT case_id AS "caseId", from_team AS "fromTeam", to_t
  * Oldest first. Reads only.
  */
 export function transfersOf(store: Store, teamId: string, after: string, upTo: string): Transfer[] {
-  return store.sqlite.prepare(TRANSFERS_SQL).all(after, upTo, teamId, teamId) as Transfer[];
+  let stmt = prepared.get(store.sqlite);
+  if (!stmt) {
+    stmt = store.sqlite.prepare(TRANSFERS_SQL);
+    prepared.set(store.sqlite, stmt);
+  }
+  return stmt.all(after, upTo, teamId, teamId) as Transfer[];
 }

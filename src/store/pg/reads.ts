@@ -15,8 +15,10 @@ import {
   sql,
 } from "drizzle-orm";
 import type pg from "pg";
+import type { IsoDate } from "../../domain/dates.ts";
 import type { ElementKey } from "../../domain/elements.ts";
 import type { CoverageCounts } from "../coverage.ts";
+import { countOnDays, type DayCase } from "../coverage-days.ts";
 import { type CountRow, toCoverageCounts } from "../digest-reads.ts";
 import type { CaseScope, LiveEntry, RecordReads } from "../records.ts";
 import type { CaseRow } from "../schema.ts";
@@ -442,6 +444,27 @@ export function pgReads(db: PgDb, pool: pg.Pool): RecordReads {
         by.set(r.outcome, list);
       }
       return [...by].map(([outcome, list]) => ({ outcome, counts: toCoverageCounts(list) }));
+    },
+    async coverageOnDays(days) {
+      if (days.length === 0) return [];
+      const first = [...days].sort()[0]!;
+      // The same count as on SQLite (`countOnDays`, coverage-days.ts) over the same five columns:
+      // the column holds the same compact text. Counting per day in SQL joined every element of
+      // every case to every day and sorted the 1.6 million rows: 9–12 s for 20,000 cases (loaded
+      // host), against one sequential scan here.
+      const { rows } = await db.execute<{
+        team_id: string;
+        service: string;
+        opened_on: IsoDate;
+        closed_on: IsoDate | null;
+        states: string;
+      }>(sql`
+        SELECT team_id, service, opened_on, closed_on, states FROM cases
+        WHERE status = 'open' OR (status = 'closed' AND closed_on > ${first})`);
+      return countOnDays(
+        rows.map((r): DayCase => [r.team_id, r.service, r.opened_on, r.closed_on, r.states]),
+        days,
+      );
     },
     async transfers(teamId, after, upTo) {
       // As on SQLite (`transfers.ts`): the window's allocations by the from_on index, each with the
