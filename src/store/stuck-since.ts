@@ -53,6 +53,7 @@ export function stuckQueries(store: Store) {
   const dueInputAll = sqlite.prepare(`${DUE_INPUT} AND ${DUE}`).raw(true);
   const allOpenInput = sqlite.prepare(DUE_INPUT).raw(true);
   const dueCount = sqlite.prepare(`SELECT count(*) AS n FROM cases WHERE status = 'open' AND ${DUE}`).pluck();
+  const anyDue = sqlite.prepare(`SELECT 1 FROM cases WHERE status = 'open' AND ${DUE} LIMIT 1`).pluck();
   const set = sqlite.prepare("UPDATE cases SET stuck_since = ?, stuck_for = ? WHERE id = ?");
   const counted = sqlite.prepare(
     `SELECT team_id AS teamId, count(*) AS stuck, sum(stuck_since <= @raisedBy) AS raised FROM cases
@@ -90,6 +91,10 @@ export function stuckQueries(store: Store) {
      * are still due after it (0: caught up).
      */
     refresh(rules: StuckRules, batch: number): number {
+      // The writer's idle beat: nothing due is answered by a read, without taking the write lock
+      // (another process may hold it, and waiting for it would hold up the server's main thread).
+      const current = generation(rules);
+      if (current !== null && anyDue.get({ gen: current }) === undefined) return 0;
       return sqlite
         .transaction((): number => {
           let gen = generation(rules);
