@@ -139,9 +139,10 @@ describeEachStore("stuck since kept by the writer", (kind) => {
     const rules = stuckRules(t.ctx.org);
     await catchUp(rules, 100);
     const before = await stored();
-    expect((await t.run(JANE, "mapped-with-family 12345")).ok).toBe(true);
+    // A scale on 12346 moves its first stuck day (from July 2015 to March 2016): a stale value would show.
+    expect((await t.run(JANE, "scale 12346 6")).ok).toBe(true);
     const due = (await stored()).rows.filter((r) => r.gen === null).map((r) => r.id);
-    expect(due).toEqual(["12345"]);
+    expect(due).toEqual(["12346"]);
     // Read meanwhile, the counts are still exact.
     expect(await t.ctx.records.reads.stuckCounts(rules, day(), raisedBy())).toEqual(
       await countsByHand(rules),
@@ -203,11 +204,11 @@ describeEachStore("stuck since kept by the writer", (kind) => {
       expect(batches).toBe(idle);
 
       // A write: due at once, worked out a second later, in one run for all that moment's writes.
-      expect((await t.run(JANE, "mapped-with-family 12345")).ok).toBe(true);
+      expect((await t.run(JANE, "scale 12346 6")).ok).toBe(true);
       writer.written();
       writer.written();
       await go(999);
-      expect((await stored()).rows.find((r) => r.id === "12345")?.gen).toBeNull();
+      expect((await stored()).rows.find((r) => r.id === "12346")?.gen).toBeNull();
       await go(1);
       await writer.settled();
       expect(batches).toBe(idle + 1);
@@ -215,7 +216,7 @@ describeEachStore("stuck since kept by the writer", (kind) => {
       expect(now.rows).toEqual(await expected(rules, now.meta.gen));
 
       // What another process wrote is found on the beat.
-      await t.rows("UPDATE cases SET stuck_for = NULL WHERE id = '12346'");
+      await t.rows("UPDATE cases SET stuck_for = NULL WHERE id = '12345'");
       await go(60_000);
       await writer.settled();
       now = await stored();
