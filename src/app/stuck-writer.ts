@@ -25,8 +25,12 @@ export interface StuckWriter {
   stop(): Promise<void>;
 }
 
-/** Cases per batch: on the 1× synthetic agency a batch of 250 takes a few ms (`npm run bench`). */
-export const STUCK_BATCH = 250;
+/**
+ * Cases per batch: on SQLite a batch is main-thread time, about 0.03 ms a case on a quiet 2-core
+ * machine and 0.1 ms at load average 7 (`npm run bench -- --stuck`), so 100 keeps a batch well
+ * under the 20 ms a request may wait behind it even then.
+ */
+export const STUCK_BATCH = 100;
 /** How long after a write the writer runs: every write of that moment is worked out in one run. */
 export const STUCK_AFTER_WRITE_MS = 1_000;
 /** The beat that finds what this process was not told about (other processes, other instances). */

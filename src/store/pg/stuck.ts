@@ -1,4 +1,4 @@
-import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import type { StuckRules } from "../stuck-since.ts";
 import type { PgDb } from "./open.ts";
 import { cases, derived } from "./schema.ts";
@@ -25,7 +25,11 @@ export async function pgRefreshStuck(db: PgDb, rules: StuckRules, batch: number)
     const gen = await currentGeneration(tx, rules.fingerprint);
     // Another writer moved the generation on for another config in between: its values, not ours.
     if (gen === null) return 0;
-    const due = and(eq(cases.status, "open"), or(isNull(cases.stuckFor), ne(cases.stuckFor, gen)));
+    // Three ranges of the `cases_stuck` index, not `<>`, which no index serves.
+    const due = and(
+      eq(cases.status, "open"),
+      or(isNull(cases.stuckFor), lt(cases.stuckFor, gen), gt(cases.stuckFor, gen)),
+    );
     const rows = await tx
       .select({
         id: cases.id,
