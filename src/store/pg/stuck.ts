@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { StuckRules } from "../stuck-since.ts";
 import type { PgDb } from "./open.ts";
 import { cases, derived } from "./schema.ts";
@@ -21,15 +21,20 @@ import { cases, derived } from "./schema.ts";
  * then wait behind a whole batch.
  */
 export async function pgRefreshStuck(db: PgDb, rules: StuckRules, batch: number): Promise<number> {
+  // The idle beat: current values and nothing due is one round trip, no transaction.
+  const [idle] = await db
+    .select({
+      current: sql<boolean>`${derived.stuckFingerprint} IS NOT DISTINCT FROM ${rules.fingerprint}`,
+      due: sql<boolean>`EXISTS (SELECT 1 FROM ${cases} WHERE ${dueFor(sql`${derived.stuckGeneration}`)})`,
+    })
+    .from(derived)
+    .where(eq(derived.id, 1));
+  if (idle?.current === true && idle.due === false) return 0;
   return db.transaction(async (tx) => {
     const gen = await currentGeneration(tx, rules.fingerprint);
     // Another writer moved the generation on for another config in between: its values, not ours.
     if (gen === null) return 0;
-    // Three ranges of the `cases_stuck` index, not `<>`, which no index serves.
-    const due = and(
-      eq(cases.status, "open"),
-      or(isNull(cases.stuckFor), lt(cases.stuckFor, gen), gt(cases.stuckFor, gen)),
-    );
+    const due = dueFor(sql`${gen}`);
     const rows = await tx
       .select({
         id: cases.id,
@@ -56,6 +61,11 @@ export async function pgRefreshStuck(db: PgDb, rules: StuckRules, batch: number)
     const [left] = await tx.select({ n: sql<number>`count(*)::integer` }).from(cases).where(due);
     return left?.n ?? 0;
   });
+}
+
+/** The open cases not current for generation `gen`: three ranges of the `cases_stuck` index (no index serves `<>`). */
+function dueFor(gen: SQL) {
+  return sql`${cases.status} = 'open' AND (${cases.stuckFor} IS NULL OR ${cases.stuckFor} < ${gen} OR ${cases.stuckFor} > ${gen})`;
 }
 
 type Tx = Parameters<Parameters<PgDb["transaction"]>[0]>[0];
