@@ -8,6 +8,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
+import { STUCK_BATCH } from "../src/app/stuck-writer.ts";
+import { stuckRules } from "../src/commands/board.ts";
 import { dayClock } from "../src/commands/clock.ts";
 import { makeInvocation } from "../src/commands/invocation.ts";
 import { runCommand } from "../src/commands/run.ts";
@@ -28,6 +30,8 @@ import { benchImport } from "./import.ts";
 import { benchPostgres } from "./pg.ts";
 import { benchScale } from "./scale.ts";
 import { percentile } from "./stats.ts";
+import { benchStuckWriter } from "./stuck-run.ts";
+import { measureWriter, sqliteMakeDue, writerTable } from "./stuck-writer.ts";
 import { SHAPE, syntheticConfig, syntheticContext, TODAY } from "./synthetic.ts";
 
 async function measureAsync(
@@ -59,8 +63,16 @@ const ms = (x: number) => (x < 1 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toF
 
 // `npm run bench -- --cold`: only the cold starts; `-- --http`: only the HTTP load; `-- --scale`:
 // only the growth table (`SOS_BENCH_SCALE`, bench/scale.ts); `-- --store postgres`: only the chat
-// commands on PostgreSQL beside SQLite, with pgbench's floor (bench/pg.ts).
+// commands on PostgreSQL beside SQLite, with pgbench's floor (bench/pg.ts); `-- --stuck`: only the
+// stuck-since writer on SQLite and PostgreSQL (bench/stuck-run.ts).
 const coldOnly = process.argv.includes("--cold");
+if (process.argv.includes("--stuck")) {
+  console.log(
+    `sos-dashboards benchmark, stuck-since writer, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the start`,
+  );
+  for (const l of await benchStuckWriter(() => loadavg()[0]!.toFixed(1))) console.log(l);
+  process.exit(0);
+}
 const httpOnly = process.argv.includes("--http");
 const scaleOnly = process.argv.includes("--scale");
 const storeAt = process.argv.indexOf("--store");
@@ -109,6 +121,10 @@ async function inProcess(): Promise<void> {
     id: string;
     workerId: number;
   }[];
+  // "Stuck since" as the server keeps it: the writer's catch-up of the whole agency (measured: its
+  // own table below), so every figure after it reads the kept values, as in production.
+  const writer = await measureWriter("SQLite", ctx, sqliteMakeDue(store));
+  const rules = stuckRules(ctx.org);
   const counts = store.sqlite
     .prepare(
       "SELECT (SELECT count(*) FROM practice_events) AS events, (SELECT sum((SELECT count(*) FROM json_each(states))) FROM cases) AS states",
@@ -137,6 +153,9 @@ async function inProcess(): Promise<void> {
     });
     if (!r.ok) refused++;
   });
+
+  // The server's writer works the cases those logs made due out a moment after them.
+  while ((await ctx.records.refreshStuck(rules, STUCK_BATCH)) > 0);
 
   // 2. raw better-sqlite3 baseline in the same run: a prepared insert and a prepared point select
   store.sqlite.exec(
@@ -266,6 +285,8 @@ async function inProcess(): Promise<void> {
   console.log(line(["measure", "p50 ms", "p99 ms", "target", "ratio"]));
   console.log(line(w.map((n) => "-".repeat(n))));
   for (const r of rows) console.log(line(r));
+  console.log("");
+  for (const l of writerTable([writer])) console.log(l);
   if (refused > 0)
     console.log(
       `\nnote: ${refused} of ${LOGS} measured logs were refused (already recorded); they still ran the full path`,

@@ -3,6 +3,8 @@
  * scale's alone: the agency overview and every team digest + the agency summary, as bench/run.ts
  * measures them at 1×, on the database `generate.ts` wrote at that scale. Prints one JSON line.
  */
+import { STUCK_BATCH } from "../src/app/stuck-writer.ts";
+import { stuckRules } from "../src/commands/board.ts";
 import { dayClock } from "../src/commands/clock.ts";
 import { makeInvocation } from "../src/commands/invocation.ts";
 import { dashboardFor, OPERATOR, viewEnv } from "../src/commands/views.ts";
@@ -20,6 +22,9 @@ const store = openStore(dbPath);
 try {
   const ctx = syntheticContext(store, dayClock(TODAY, "Europe/London"), scaled(SHAPE, Number(k)));
   const env = viewEnv(ctx, OPERATOR, "cli", "private");
+  // "Stuck since" kept current, as the server's writer keeps it (bench/stuck-writer.ts measures it).
+  const rules = stuckRules(ctx.org);
+  while ((await ctx.records.refreshStuck(rules, STUCK_BATCH)) > 0);
   const times = async (n: number, fn: () => unknown) => {
     const t: number[] = [];
     for (let i = 0; i < n; i++) {

@@ -13,7 +13,9 @@ import { startPruning } from "../app/prune.ts";
 import { createPgReloader } from "../app/reload-pg.ts";
 import { serveReloads } from "../app/serve-reloads.ts";
 import { setUpLines } from "../app/set-up-report.ts";
+import { announcingWrites, startStuckWriter, stuckLogLevel } from "../app/stuck-writer.ts";
 import { hostFromEnv, platformEnv } from "../app/surfaces.ts";
+import { stuckRules } from "../commands/board.ts";
 import { demoChange } from "../demo/load.ts";
 import { pgLeaderFor } from "../digest/leader.ts";
 import { obsFromEnv } from "../obs/env.ts";
@@ -61,9 +63,12 @@ export async function startOnPostgres(
     ...(values.today ? { today: values.today } : {}),
   });
   const { store, setUp } = booted;
+  // This instance's writes are announced to the stuck-since writer (when this instance leads).
+  let written = () => {};
+  const records = announcingWrites(booted.ctx.records, () => written());
   // The live context: a reload swaps the config and its people in whole, and everything built on
   // the context (the adapters, the API, the digests) reads them through it.
-  const { ctx, config } = liveContext(booted.ctx);
+  const { ctx, config } = liveContext({ ...booted.ctx, records });
   const configLog = lineLog(logger, "config", (l) => (l.startsWith("config: reloaded") ? "info" : "warn"));
   const say = (s: string) => process.stdout.write(`${s}\n`);
   try {
@@ -132,15 +137,27 @@ export async function startOnPostgres(
           ...(slack ? { slack: slack.poster } : {}),
           ...(teams.surface ? { teams: teams.surface.poster } : {}),
         });
-    const leader = posters.length > 0 ? pgLeaderFor(store.pool, { log: digestLog }) : undefined;
-    const digests = startDigests(ctx, posters, { logger, log: digestLog, ...(leader ? { leader } : {}) });
+    // The schedule lock's holder also keeps "stuck since" current, so one instance writes it; it is
+    // taken even with nothing to post, for that.
+    const leader = pgLeaderFor(store.pool, { log: digestLog });
+    const digests = startDigests(ctx, posters, { logger, log: digestLog, leader });
     say(digests.line);
-    if (leader) {
-      const leads = await leader.attempt();
+    const leads = await leader.attempt();
+    if (posters.length > 0)
       say(
         `Schedules: ${leads ? "this instance runs them (it holds the schedule lock)" : "another instance runs them; this one takes over if it stops"}`,
       );
-    }
+    // "Stuck since" kept current by the leader, a small batch (one transaction) at a time: caught up
+    // now, after this instance's writes, on taking the lead and on a slow beat for the others'.
+    const stuck = startStuckWriter({
+      refresh: (batch) => ctx.records.refreshStuck(stuckRules(ctx.org), batch),
+      leads: () => leader.leads(),
+      log: lineLog(logger, "stuck", stuckLogLevel),
+    });
+    written = () => stuck.written();
+    leader.onChange((now) => {
+      if (now) stuck.catchUp();
+    });
 
     const metrics = createMetrics({ dbPath: store.shown, lastGoodBackup: () => null });
     const { metricsPort, metricsHost } = obs.settings;
@@ -180,7 +197,11 @@ export async function startOnPostgres(
       config,
       instance: instance.id,
       log: configLog,
-      applied: () => digests.scheduler?.reschedule(),
+      applied: () => {
+        digests.scheduler?.reschedule();
+        // The stuck rules may have changed: a new fingerprint makes every case due at once.
+        stuck.catchUp();
+      },
     });
     const reloads = serveReloads({
       files: () => reloader.files(),
@@ -195,8 +216,9 @@ export async function startOnPostgres(
       stopping ??= (async () => {
         reloads.stop();
         await pruning.stop();
+        await stuck.stop();
         await digests.stop();
-        await leader?.stop();
+        await leader.stop();
         await instance.stop();
         await running.close();
         await metricsServer?.close();

@@ -8,7 +8,9 @@ import { createReloader } from "../app/reload.ts";
 import { serveReloads } from "../app/serve-reloads.ts";
 import { setUpLines } from "../app/set-up-report.ts";
 import { chosenStore } from "../app/store-choice.ts";
+import { announcingWrites, startStuckWriter, stuckLogLevel } from "../app/stuck-writer.ts";
 import { hostFromEnv, platformEnv, surfacesFromEnv } from "../app/surfaces.ts";
+import { stuckRules } from "../commands/board.ts";
 import { loadDemoData } from "../demo/load.ts";
 import { formatDate, localDate, localTime } from "../domain/dates.ts";
 import { lastGoodBackup } from "../lifetime/backup-ledger.ts";
@@ -65,8 +67,12 @@ export async function start(argv: string[]): Promise<number> {
     today: values.today,
   });
   const { emptyDb, configPath, dbPath, demoClock, setUp, backedUp } = booted;
+  // Every write is announced to the stuck-since writer (started once serving), which works the
+  // cases it made due out a moment later.
+  let written = () => {};
+  const records = announcingWrites(booted.ctx.records, () => written());
   // Everything the app builds reads the config through this, so a reload reaches all of it.
-  const { ctx: live, config } = liveContext(booted.ctx);
+  const { ctx: live, config } = liveContext({ ...booted.ctx, records });
   const say = (s: string) => process.stdout.write(`${s}\n`);
   // Each part's lines as it always wrote them, now as log records with a level and a component.
   const digestLog = lineLog(logger, "digest", "warn");
@@ -144,6 +150,13 @@ export async function start(argv: string[]): Promise<number> {
   // Serving, a write waits less than a command would: people are waiting on a 3-second answer.
   ctx.store.sqlite.pragma(`busy_timeout = ${SERVER_BUSY_TIMEOUT_MS}`);
   const pruning = startPruning(ctx, sqliteForgetDeliveries(ctx), { log: lineLog(logger, "prune", "warn") });
+  // "Stuck since" kept current on the main thread, a small batch at a time (each well under a
+  // millisecond per case; the loop is served between batches): caught up now, then after writes.
+  const stuck = startStuckWriter({
+    refresh: (batch) => ctx.records.refreshStuck(stuckRules(ctx.org), batch),
+    log: lineLog(logger, "stuck", stuckLogLevel),
+  });
+  written = () => stuck.written();
 
   // WAL checkpoints off the request path, and the digests on their schedules.
   const checkpointer = startCheckpointer(ctx.store, { log: lineLog(logger, "store", "warn") });
@@ -183,6 +196,8 @@ export async function start(argv: string[]): Promise<number> {
     log: configLog,
     applied: () => {
       scheduler?.reschedule();
+      // The stuck rules may have changed: a new fingerprint makes every case due at once.
+      stuck.catchUp();
     },
   });
   const reloads = serveReloads({
@@ -196,6 +211,7 @@ export async function start(argv: string[]): Promise<number> {
   const stop = async () => {
     reloads.stop();
     await pruning.stop();
+    await stuck.stop();
     await digests.stop();
     await backups.stop();
     await readers?.close();

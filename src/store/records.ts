@@ -24,6 +24,13 @@ export interface Records {
   apply(change: Change, opts?: { idempotencyKey?: string; at?: string }): Promise<Applied>;
   /** the reply a delivery id already got, when it was carried out before */
   priorReply(idempotencyKey: string): Promise<unknown | undefined>;
+  /**
+   * The stuck-since writer's step (`src/store/stuck-since.ts`), for `sos start`'s writer
+   * (`src/app/stuck-writer.ts`), never a command: under the rules of the moment, moves the
+   * generation on if the config changed, then works out up to `batch` due open cases in one
+   * transaction. Returns how many are still due after it (0: caught up).
+   */
+  refreshStuck(rules: StuckRules, batch: number): Promise<number>;
 }
 
 export type CaseScope = { workerId?: number; teamIds?: readonly string[] };

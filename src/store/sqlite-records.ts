@@ -109,6 +109,7 @@ export function sqliteRecords(repo: Repo): Records {
     async priorReply(key) {
       return repo.idempotency.get(key);
     },
+    refreshStuck: async (rules, batch) => repo.stuck.refresh(rules, batch),
     async apply(change: Change, opts = {}): Promise<Applied> {
       return repo.transaction((): Applied => {
         const key = opts.idempotencyKey;

@@ -33,7 +33,15 @@ export interface StuckCount {
   readonly raised: number;
 }
 
-const DUE = "(stuck_for IS NULL OR stuck_for < @gen OR stuck_for > @gen)";
+/**
+ * The due open cases (no value, or one of another generation) as three ranges of the `cases_stuck`
+ * index (status, stuck_for), each read apart: SQLite reads `stuck_for IS NULL OR stuck_for <> @gen`
+ * as one scan of every open case's entry, which the readers, the writer's step and its idle beat
+ * would pay in full however few are due. Null first: what a write leaves due.
+ */
+const DUE_RANGES = ["stuck_for IS NULL", "stuck_for < @gen", "stuck_for > @gen"].map(
+  (range) => `status = 'open' AND ${range}`,
+);
 
 export function stuckQueries(store: Store) {
   const { sqlite } = store;
@@ -43,16 +51,36 @@ export function stuckQueries(store: Store) {
   const bump = sqlite.prepare(
     "UPDATE derived SET stuck_generation = stuck_generation + 1, stuck_fingerprint = ? WHERE id = 1",
   );
-  const due = sqlite.prepare(`${SELECT_CASES} WHERE status = 'open' AND ${DUE} LIMIT @limit`).raw(true);
-  const dueAll = sqlite.prepare(`${SELECT_CASES} WHERE status = 'open' AND ${DUE}`).raw(true);
+  // The writer's batch: only what the rules read, not the whole row.
+  const due = sqlite
+    .prepare(
+      `${DUE_RANGES.map((w) => `SELECT id, opened_on, service_since, service, states FROM cases WHERE ${w}`).join(" UNION ALL ")} LIMIT @limit`,
+    )
+    .raw(true);
+  const dueAll = sqlite
+    .prepare(DUE_RANGES.map((w) => `${SELECT_CASES} WHERE ${w}`).join(" UNION ALL "))
+    .raw(true);
   const allOpen = sqlite.prepare(`${SELECT_CASES} WHERE status = 'open'`).raw(true);
   // What `counts` reads of a due case: the rules' own columns and the team, not the whole row (the
   // summary counts every open case this way while no stored value is current).
   const DUE_INPUT =
     "SELECT team_id, opened_on, service_since, service, states FROM cases WHERE status = 'open'";
-  const dueInputAll = sqlite.prepare(`${DUE_INPUT} AND ${DUE}`).raw(true);
+  const dueInputAll = sqlite
+    .prepare(
+      DUE_RANGES.map(
+        (w) => `SELECT team_id, opened_on, service_since, service, states FROM cases WHERE ${w}`,
+      ).join(" UNION ALL "),
+    )
+    .raw(true);
   const allOpenInput = sqlite.prepare(DUE_INPUT).raw(true);
-  const dueCount = sqlite.prepare(`SELECT count(*) AS n FROM cases WHERE status = 'open' AND ${DUE}`).pluck();
+  const dueCount = sqlite
+    .prepare(`SELECT ${DUE_RANGES.map((w) => `(SELECT count(*) FROM cases WHERE ${w})`).join(" + ")}`)
+    .pluck();
+  const anyDue = sqlite
+    .prepare(
+      `SELECT 1 WHERE ${DUE_RANGES.map((w) => `EXISTS (SELECT 1 FROM cases WHERE ${w})`).join(" OR ")}`,
+    )
+    .pluck();
   const set = sqlite.prepare("UPDATE cases SET stuck_since = ?, stuck_for = ? WHERE id = ?");
   const counted = sqlite.prepare(
     `SELECT team_id AS teamId, count(*) AS stuck, sum(stuck_since <= @raisedBy) AS raised FROM cases
@@ -90,6 +118,10 @@ export function stuckQueries(store: Store) {
      * are still due after it (0: caught up).
      */
     refresh(rules: StuckRules, batch: number): number {
+      // The writer's idle beat: nothing due is answered by a read, without taking the write lock
+      // (another process may hold it, and waiting for it would hold up the server's main thread).
+      const current = generation(rules);
+      if (current !== null && anyDue.get({ gen: current }) === undefined) return 0;
       return sqlite
         .transaction((): number => {
           let gen = generation(rules);
@@ -97,8 +129,15 @@ export function stuckQueries(store: Store) {
             bump.run(rules.fingerprint);
             gen = generation(rules)!;
           }
-          const rows = (due.all({ gen, limit: batch }) as RawCase[]).map(toCaseRow);
-          for (const c of rows) set.run(rules.since(c), gen, c.id);
+          const rows = due.all({ gen, limit: batch }) as [
+            string,
+            IsoDate,
+            IsoDate | null,
+            CaseRow["service"],
+            string,
+          ][];
+          for (const [id, openedOn, serviceSince, service, states] of rows)
+            set.run(rules.since({ openedOn, serviceSince, service, states: decodeStates(states) }), gen, id);
           return rows.length < batch ? 0 : (dueCount.get({ gen }) as number);
         })
         .immediate();

@@ -138,7 +138,11 @@ export function pgReads(db: PgDb, pool: pg.Pool): RecordReads {
     return m && m.fp === rules.fingerprint ? m.gen : null;
   }
   const due = (gen: number | null) =>
-    gen === null ? sql`true` : sql`(${cases.stuckFor} IS NULL OR ${cases.stuckFor} <> ${gen})`;
+    // Three ranges of the `cases_stuck` index, not `<>`, which no index serves: with the values kept
+    // current, few are due, and they are found without reading every open case.
+    gen === null
+      ? sql`true`
+      : sql`(${cases.stuckFor} IS NULL OR ${cases.stuckFor} < ${gen} OR ${cases.stuckFor} > ${gen})`;
   /** The open cases whose stored "stuck since" is not current under the rules: worked out here. */
   async function dueRows(gen: number | null): Promise<CaseRow[]> {
     return db

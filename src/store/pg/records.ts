@@ -27,6 +27,7 @@ import {
   practiceEvents,
   snoozes,
 } from "./schema.ts";
+import { pgRefreshStuck } from "./stuck.ts";
 
 /**
  * A transaction's handles: the query builder bound to its one connection, and the connection itself
@@ -443,6 +444,7 @@ export function pgRecords(store: PgStore): Records {
   return {
     reads: pgReads(db, store.pool),
     priorReply: async (key) => (await priorOnPool.execute({ key }))[0]?.reply,
+    refreshStuck: (rules, batch) => pgRefreshStuck(db, rules, batch),
     async apply(change, opts = {}) {
       try {
         return await applyOnce(change, opts);
