@@ -1,6 +1,11 @@
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { migratePg } from "../src/store/pg/open.ts";
+import { DEMO_CONFIG } from "../src/app/paths.ts";
+import { pgContext } from "../src/app/pg-context.ts";
+import { dayClock } from "../src/commands/clock.ts";
+import { loadOrg } from "../src/config/load.ts";
+import { demoChange } from "../src/demo/load.ts";
+import { migratePg, openPgStore } from "../src/store/pg/open.ts";
 import { type LocalPostgres, startLocalPostgres } from "./helpers/pg-process.ts";
 
 declare module "vitest" {
@@ -14,6 +19,13 @@ declare module "vitest" {
 
 /** The database each test copies: migrated once here, so a test's `CREATE DATABASE … TEMPLATE` is all it pays. */
 export const TEMPLATE_DB = "sos_template";
+/**
+ * The template again with the demo agency synced and its seed cases loaded on 2016-03-01, as
+ * `makeStoreCtx("postgres")` sets up most tests' databases: made once here by the same code, so each
+ * such test copies it instead of paying the sync and the seed's writes (test/helpers/stores.ts).
+ */
+export const DEMO_TEMPLATE_DB = "sos_template_demo";
+export const DEMO_TODAY_FOR_TESTS = "2016-03-01";
 
 /**
  * Vitest global setup: one real PostgreSQL 15 for the run, in a temp folder on a free loopback port,
@@ -62,18 +74,35 @@ export function withDatabase(url: string, db: string): string {
 }
 
 async function prepareTemplate(url: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: withDatabase(url, "postgres") });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
-  } finally {
-    await admin.end();
-  }
+  await adminQueries(url, [
+    `DROP DATABASE IF EXISTS ${DEMO_TEMPLATE_DB} WITH (FORCE)`,
+    `DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`,
+    `CREATE DATABASE ${TEMPLATE_DB}`,
+  ]);
   const pool = new pg.Pool({ connectionString: withDatabase(url, TEMPLATE_DB), max: 1 });
   try {
     await migratePg(pool);
   } finally {
     await pool.end();
+  }
+  // Copied from the migrated template while nothing is connected to it (CREATE DATABASE requires that).
+  await adminQueries(url, [`CREATE DATABASE ${DEMO_TEMPLATE_DB} TEMPLATE ${TEMPLATE_DB}`]);
+  const store = await openPgStore(withDatabase(url, DEMO_TEMPLATE_DB), { max: 1, migrate: false });
+  try {
+    const org = loadOrg(DEMO_CONFIG);
+    const { ctx } = await pgContext(org, store, dayClock(DEMO_TODAY_FOR_TESTS, org.agency.timeZone));
+    await ctx.records.apply(demoChange(ctx));
+  } finally {
+    await store.close();
+  }
+}
+
+async function adminQueries(url: string, statements: readonly string[]): Promise<void> {
+  const admin = new pg.Client({ connectionString: withDatabase(url, "postgres") });
+  await admin.connect();
+  try {
+    for (const statement of statements) await admin.query(statement);
+  } finally {
+    await admin.end();
   }
 }

@@ -3,13 +3,14 @@ import pg from "pg";
 import { describe, inject } from "vitest";
 import type { Ctx } from "../../src/app/context.ts";
 import { DEMO_CONFIG } from "../../src/app/paths.ts";
-import { pgContext } from "../../src/app/pg-context.ts";
+import { pgContext, pgReadContext } from "../../src/app/pg-context.ts";
 import { dayClock } from "../../src/commands/clock.ts";
 import { type CommandInput, runCommand } from "../../src/commands/run.ts";
 import { loadOrg, parseOrg } from "../../src/config/load.ts";
 import { demoChange } from "../../src/demo/load.ts";
 import type { Actor } from "../../src/domain/access.ts";
 import { openPgStore, type PgStore } from "../../src/store/pg/open.ts";
+import { DEMO_TEMPLATE_DB, DEMO_TODAY_FOR_TESTS } from "../pg-server.ts";
 import { makeTestCtx } from "./ctx.ts";
 import { dbSnapshot } from "./snapshot.ts";
 
@@ -50,7 +51,8 @@ export interface StoreTestCtx {
 
 /**
  * The demo agency and its seed cases on the store asked for, with a clock on 2016-03-01: SQLite
- * through `makeTestCtx`, PostgreSQL in a fresh database copied from the migrated template.
+ * through `makeTestCtx`, PostgreSQL in a fresh database copied from the migrated template (from the
+ * template that already holds the demo agency and its cases, when that is what is asked for).
  */
 export async function makeStoreCtx(
   kind: StoreKind,
@@ -78,15 +80,22 @@ export async function makeStoreCtx(
   }
   if (templateUrl === null) throw new Error(inject("pgSkipped"));
   const name = `sos_t_${randomBytes(6).toString("hex")}`;
-  await admin(`CREATE DATABASE ${name} TEMPLATE ${new URL(templateUrl).pathname.slice(1)}`);
+  const demoAgency = opts.config === undefined && (opts.demo ?? true);
+  const template = demoAgency ? DEMO_TEMPLATE_DB : new URL(templateUrl).pathname.slice(1);
+  await admin(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   const url = new URL(templateUrl);
   url.pathname = `/${name}`;
   let store: PgStore | undefined;
   try {
     store = await openPgStore(url.toString(), { max: 4 });
     const org = opts.config === undefined ? loadOrg(DEMO_CONFIG) : parseOrg(opts.config, "test.config.yaml");
-    const { ctx } = await pgContext(org, store, dayClock("2016-03-01", org.agency.timeZone));
-    if (opts.demo ?? true) await ctx.records.apply(demoChange(ctx));
+    const clock = dayClock(DEMO_TODAY_FOR_TESTS, org.agency.timeZone);
+    let ctx: Ctx;
+    if (demoAgency) ctx = await pgReadContext(org, store, clock);
+    else {
+      ({ ctx } = await pgContext(org, store, clock));
+      if (opts.demo ?? true) await ctx.records.apply(demoChange(ctx));
+    }
     const as = (email: string) => {
       const a = ctx.people.byEmail(email);
       if (!a) throw new Error(`no staff ${email} in the test config`);
