@@ -22,10 +22,21 @@ export interface CopyColumn {
   readonly boolean: boolean;
 }
 
-/** Every table of the PostgreSQL schema, parents before the tables whose foreign keys name them. */
+/**
+ * Tables that are not records but the state of the processes serving them, each with why: an agency
+ * moved onto PostgreSQL starts them afresh. `config_reload` is the running `sos start`'s start and
+ * last reload; on PostgreSQL it is one row per instance (`pg/instances.ts`), written by each start.
+ */
+export const NOT_COPIED: Readonly<Record<string, string>> = {
+  config_reload: "each running sos start's own start and last reload, written again by every start",
+};
+
+/** Every table of the PostgreSQL schema but `NOT_COPIED`, parents before the tables whose foreign keys name them. */
 export function copyPlan(): CopyTable[] {
   const exported: readonly unknown[] = Object.values(pgSchema);
-  const tables = exported.filter((v): v is PgTable => is(v, PgTable));
+  const tables = exported
+    .filter((v): v is PgTable => is(v, PgTable))
+    .filter((t) => !Object.hasOwn(NOT_COPIED, getTableConfig(t).name));
   const byName = new Map(tables.map((t) => [getTableConfig(t).name, t]));
   const done = new Set<string>();
   const plan: CopyTable[] = [];
