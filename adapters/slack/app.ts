@@ -14,6 +14,7 @@ import {
   watchAuth,
 } from "./connect.ts";
 import type { SlackDeps } from "./deps.ts";
+import { lightFetch } from "./fetch.ts";
 import { createHome, type Home, registerHome } from "./home.ts";
 import type { SharedRefresh, Timers } from "./home-refresh.ts";
 import { createIdentity } from "./identity.ts";
@@ -99,6 +100,8 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
     retryConfig: { retries: opts.retries ?? 2, factor: 2, minTimeout: 500, maxTimeout: 5000 },
     timeout: 10_000,
     logger: boltLogger(log, true),
+    // Also Bolt's `respond` (the response_url post): node:http on kept-alive connections (fetch.ts).
+    fetch: lightFetch,
   };
   const client = new webApi.WebClient(settings.botToken, clientOptions);
   // The background check asks once per attempt and reports failures itself.
@@ -130,7 +133,7 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
       autoReconnectEnabled: false,
       installerOptions: { clientOptions: { ...clientOptions, retryConfig: { retries: 0 } } },
     });
-    const bolt = new App({ receiver, logger, clientOptions, authorize });
+    const bolt = new App({ receiver, logger, clientOptions, authorize, convoStore: false });
     register(bolt, deps, log);
     let socket: SocketWatch | undefined;
     const mount: Mount = {
@@ -164,7 +167,9 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
     processBeforeResponse: false,
     logger,
   });
-  const bolt = new App({ receiver, logger, clientOptions, authorize });
+  // No conversation store: nothing here keeps state per conversation, and Bolt's in-memory one
+  // builds an Error ("Conversation not found") with its stack for every request.
+  const bolt = new App({ receiver, logger, clientOptions, authorize, convoStore: false });
   register(bolt, deps, log);
   const mount: Mount = {
     name: "slack",
