@@ -14,7 +14,6 @@ import {
   watchAuth,
 } from "./connect.ts";
 import type { SlackDeps } from "./deps.ts";
-import { lightFetch } from "./fetch.ts";
 import { createHome, type Home, registerHome } from "./home.ts";
 import type { SharedRefresh, Timers } from "./home-refresh.ts";
 import { createIdentity } from "./identity.ts";
@@ -100,8 +99,6 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
     retryConfig: { retries: opts.retries ?? 2, factor: 2, minTimeout: 500, maxTimeout: 5000 },
     timeout: 10_000,
     logger: boltLogger(log, true),
-    // Also Bolt's `respond` (the response_url post): node:http on kept-alive connections (fetch.ts).
-    fetch: lightFetch,
   };
   const client = new webApi.WebClient(settings.botToken, clientOptions);
   // The background check asks once per attempt and reports failures itself.
