@@ -130,7 +130,7 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
       autoReconnectEnabled: false,
       installerOptions: { clientOptions: { ...clientOptions, retryConfig: { retries: 0 } } },
     });
-    const bolt = new App({ receiver, logger, clientOptions, authorize });
+    const bolt = new App({ receiver, logger, clientOptions, authorize, convoStore: false });
     register(bolt, deps, log);
     let socket: SocketWatch | undefined;
     const mount: Mount = {
@@ -164,7 +164,9 @@ export function createSlackSurface(ctx: Ctx, settings: SlackSettings, opts: Slac
     processBeforeResponse: false,
     logger,
   });
-  const bolt = new App({ receiver, logger, clientOptions, authorize });
+  // No conversation store: nothing here keeps state per conversation, and Bolt's in-memory one
+  // builds an Error ("Conversation not found") with its stack for every request.
+  const bolt = new App({ receiver, logger, clientOptions, authorize, convoStore: false });
   register(bolt, deps, log);
   const mount: Mount = {
     name: "slack",
