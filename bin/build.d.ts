@@ -2,5 +2,9 @@
 export declare const ROOT: string;
 export declare function newestSource(): number;
 export declare function isFresh(): boolean;
-export declare function build(): { ok: boolean; typeErrors: boolean; missingTsc: boolean };
+export declare function build(options?: { check?: boolean }): {
+  ok: boolean;
+  typeErrors: boolean;
+  missingTsc: boolean;
+};
 export declare function ensureBuilt(say?: (line: string) => void): { ok: boolean; built: boolean };
