@@ -133,12 +133,12 @@ export async function makeStoreCtx(
       },
       async close() {
         await opened.close();
-        await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await dropDatabase(name);
       },
     };
   } catch (e) {
     await store?.close();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await dropDatabase(name);
     throw e;
   }
 }
@@ -150,7 +150,33 @@ export async function emptyPgDatabase(): Promise<{ url: string; drop(): Promise<
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(templateUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { url: url.toString(), drop: () => dropDatabase(name) };
+}
+
+/**
+ * Drops a test's database once its connections have gone (10 s at most, then by force). A pool's
+ * `end()` resolves before its sockets have closed; a forced drop in that moment terminated a
+ * connection still closing, whose error then surfaced as an unhandled one in whichever test file
+ * the worker ran next (seen with two workers on a loaded machine).
+ */
+async function dropDatabase(name: string): Promise<void> {
+  const url = new URL(templateUrl!);
+  url.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    for (let i = 0; i < 500; i++) {
+      const left = await client.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1",
+        [name],
+      );
+      if (left.rows[0]?.n === 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function admin(statement: string): Promise<void> {
