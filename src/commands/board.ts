@@ -1,8 +1,8 @@
 import { type Org, teamMembers } from "../config/org.ts";
 import { type DashboardSlug, elementColumns, SERVICE_SLUGS } from "../domain/dashboards.ts";
-import type { IsoDate } from "../domain/dates.ts";
-import { STUCK_RULES, type StuckFinding, stuckFindings } from "../domain/stuck.ts";
-import { stuckElements } from "../domain/stuck-points.ts";
+import { dayNumber, type IsoDate } from "../domain/dates.ts";
+import { firstStuckDay, STUCK_RULES, type StuckFinding, stuckFindings, stuckMask } from "../domain/stuck.ts";
+import { stuckCells } from "../domain/stuck-points.ts";
 import { assembleDashboard, dashboardRow, dateFormatter } from "../render/build-dashboard.ts";
 import type { DashboardView, RowView } from "../render/view.ts";
 import type { CaseRow } from "../store/schema.ts";
@@ -62,19 +62,59 @@ export function stuckRules(org: Org): StuckRules {
     rules = {
       fingerprint,
       since(c) {
-        let first: IsoDate | null = null;
-        const findings = stuckFindings(
+        return firstStuckDay(
           { openedOn: serviceStart(c), states: c.states, dashboard: org.dashboards[c.service] },
           org.stuck[c.service],
           NEVER_BEFORE,
         );
-        for (const f of findings) if (first === null || f.since < first) first = f.since;
-        return first;
       },
     };
     rulesFor.set(org, rules);
   }
   return rules;
+}
+
+/** What of a case its stuck rules and its kept "stuck since" read. */
+export type StuckCase = Pick<
+  CaseRow,
+  "openedOn" | "serviceSince" | "service" | "states" | "stuckSince" | "stuckFor"
+>;
+
+/**
+ * Whether and how the cases of one build are stuck on one day. A case whose kept "stuck since" is
+ * current (`stuckFor` is `generation`, `RecordReads.stuckGeneration`) and later than the day, or
+ * none, is not stuck without its rules being checked; any other case (due, or stuck) is checked, so
+ * the answer is the rules' whatever the stuck-since writer has caught up with.
+ */
+export interface StuckJudge {
+  /** bits of the rules holding on the day (bit i: `STUCK_RULES[i]`); 0: not stuck */
+  mask(c: StuckCase): number;
+  /** `stuckFor`'s findings */
+  findings(c: StuckCase): StuckFinding[];
+}
+
+const NO_FINDINGS: StuckFinding[] = [];
+Object.freeze(NO_FINDINGS);
+
+export function stuckJudge(org: Org, today: IsoDate, generation: number | null): StuckJudge {
+  const day = dayNumber(today);
+  const notStuck = (c: StuckCase) =>
+    generation !== null && c.stuckFor === generation && (c.stuckSince === null || c.stuckSince > today);
+  const input = (c: StuckCase) => ({
+    openedOn: serviceStart(c),
+    states: c.states,
+    dashboard: org.dashboards[c.service],
+  });
+  return {
+    mask: (c) => (notStuck(c) ? 0 : stuckMask(input(c), org.stuck[c.service], day)),
+    findings: (c) => (notStuck(c) ? NO_FINDINGS : stuckFindings(input(c), org.stuck[c.service], today)),
+  };
+}
+
+/** The judge for a build as of `env.today`, with the store's current "stuck since" generation. */
+export async function judgeFor(env: Invocation): Promise<StuckJudge> {
+  const { org } = env.ctx;
+  return stuckJudge(org, env.today, await env.reads.stuckGeneration(stuckRules(org)));
 }
 
 /** A worker heading on the dashboard: the seed shows every worker of the team, even with no cases. */
@@ -94,8 +134,9 @@ export function boardViews(
   cases: Iterable<CaseRow>,
   holders: readonly Holder[],
   only: DashboardSlug | null,
+  judge: StuckJudge = stuckJudge(env.ctx.org, env.today, null),
 ): DashboardView[] {
-  const board = boardBuilder(env, holders, only);
+  const board = boardBuilder(env, holders, only, judge);
   for (const c of cases) board.add(c);
   return board.views();
 }
@@ -108,6 +149,7 @@ export function boardBuilder(
   env: Invocation,
   holders: readonly Holder[],
   only: DashboardSlug | null,
+  judge: StuckJudge = stuckJudge(env.ctx.org, env.today, null),
 ): { add(c: CaseRow): void; views(): DashboardView[] } {
   const { org, people } = env.ctx;
   const showDate = dateFormatter(org.dates.format);
@@ -122,14 +164,16 @@ export function boardBuilder(
       byWorker = new Map();
       rows.set(slug, byWorker);
     }
-    const findings = stuckFor(org, c, env.today);
-    const row = dashboardRow(org.dashboards[slug], c, {
+    const mask = judge.mask(c);
+    const table = org.dashboards[slug];
+    const own = org.dashboards[c.service];
+    const row = dashboardRow(table, c, {
       today: env.today,
       showDate,
       names: env.names,
-      stuck: findings.length > 0,
-      stuckAt: stuckElements(findings, c.states, org.dashboards[c.service]),
-      ...(slug === "overview" ? { own: org.dashboards[c.service] } : {}),
+      stuck: mask !== 0,
+      stuckCells: stuckCells(table, mask, c.states, own),
+      ...(slug === "overview" ? { own } : {}),
     });
     const list = byWorker.get(c.workerId);
     if (list) list.push(row);

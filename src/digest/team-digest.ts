@@ -1,4 +1,4 @@
-import { boardViews, teamHolders } from "../commands/board.ts";
+import { boardViews, stuckJudge, stuckRules, teamHolders } from "../commands/board.ts";
 import type { Invocation } from "../commands/invocation.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
@@ -27,12 +27,15 @@ export async function teamDigest(
   const team = ctx.org.teams.find((t) => t.id === teamId);
   if (!team) throw new Error(`no team ${teamId} in the config`);
   const weekAgo = addDays(opts.asOf, -7);
-  const [openNow, closed, transfers, holdings] = await Promise.all([
+  const [openNow, closed, transfers, holdings, generation] = await Promise.all([
     reads.openCases({ teamIds: [teamId] }),
     reads.closedCasesSince({ teamIds: [teamId] }, addDays(weekAgo, 1)),
     reads.transfers(teamId, weekAgo, opts.asOf),
     reads.openCasesByHolder({ teamIds: [teamId] }),
+    reads.stuckGeneration(stuckRules(ctx.org)),
   ]);
+  // One judge for the board and the stuck list: each case's rules checked at most once a list.
+  const judge = stuckJudge(ctx.org, opts.asOf, generation);
   const all: CaseRow[] = [...openNow, ...closed];
   const open = all.filter((c) => openOn(c, opts.asOf));
 
@@ -48,7 +51,7 @@ export async function teamDigest(
   const newCases = open.filter((c) => inWeek(c.openedOn));
   const closedCases = closed.filter((c) => inWeek(c.closedOn));
   const practised = open.filter((c) => Object.values(c.states).some((s) => inWeek(s?.lastOn ?? null)));
-  const stuck = stuckItems(env, { cases: open });
+  const stuck = stuckItems(env, { cases: open }, judge);
   const raised = raisedItems(stuck, ctx.org.escalateAfterDays);
   const outcome = (code: string | null) => ctx.org.outcomes.find((o) => o.code === code)?.label ?? code ?? "";
   const who = (c: CaseRow) => nameCell(c, env.today, env.names);
@@ -103,7 +106,7 @@ export async function teamDigest(
       rows: coverageRows,
       note: "Counted over the open cases whose dashboard has the element.",
     },
-    dashboards: boardViews(env, open, teamHolders(env, teamId), null),
+    dashboards: boardViews(env, open, teamHolders(env, teamId), null, judge),
     newCases: newCases.map(
       (c) => `${describeCase(c)} · ${ctx.org.dashboards[c.service].title} · ${ctx.people.nameOf(c.workerId)}`,
     ),

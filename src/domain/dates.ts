@@ -43,7 +43,7 @@ function parts(date: IsoDate): [number, number, number] {
  * Days since 1970-01-01 by plain arithmetic (H. Hinnant's days_from_civil): dashboards do this for
  * every case and rule, and allocating a Date each time showed in the profile.
  */
-function dayNumber(date: IsoDate): number {
+export function dayNumber(date: IsoDate): number {
   let [y, m, d] = parts(date);
   y -= m <= 2 ? 1 : 0;
   const era = Math.floor(y / 400);
@@ -53,7 +53,8 @@ function dayNumber(date: IsoDate): number {
   return era * 146097 + doe - 719468;
 }
 
-function fromDayNumber(n: number): IsoDate {
+/** The day `dayNumber` numbers `n`. */
+export function fromDayNumber(n: number): IsoDate {
   const z = n + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;

@@ -85,6 +85,8 @@ export function dashboardRow(
     stuck: boolean;
     /** the elements a stuck rule points at */
     stuckAt?: ReadonlySet<ElementKey>;
+    /** or their cells' indexes already worked out (`stuckCells`), which then win */
+    stuckCells?: readonly number[];
     own?: DashboardDef;
   },
 ): RowView {
@@ -94,9 +96,10 @@ export function dashboardRow(
     cells: def.columns.map((col) => cellFor(col, c, opts.today, opts.showDate, opts.names, opts.own)),
     stuck: opts.stuck,
     stuckAt:
-      at && at.size > 0
+      opts.stuckCells ??
+      (at && at.size > 0
         ? def.columns.flatMap((col, i) => (isElementColumn(col) && at.has(col.id) ? [i] : []))
-        : [],
+        : []),
   };
 }
 

@@ -79,6 +79,12 @@ export interface RecordReads {
    * fewer), and any stuck since the same day as the last of those.
    */
   longestStuck(rules: StuckRules, day: IsoDate, limit: number): Promise<CaseRow[]>;
+  /**
+   * The generation whose stored "stuck since" values (`CaseRow.stuckFor`) were worked out under
+   * these rules; null when none was. A case whose `stuckFor` is it and whose `stuckSince` is null
+   * or later than a day is not stuck on that day, without checking its rules.
+   */
+  stuckGeneration(rules: StuckRules): Promise<number | null>;
 
   // --- views-records: dashboards, App Home, the API's reads ---
   /**
