@@ -5,6 +5,7 @@ import { firstStuckDay, STUCK_RULES, type StuckFinding, stuckFindings, stuckMask
 import { stuckCells } from "../domain/stuck-points.ts";
 import { assembleDashboard, dashboardRow, dateFormatter } from "../render/build-dashboard.ts";
 import type { DashboardView, RowView } from "../render/view.ts";
+import type { OpenCaseRow } from "../store/cases.ts";
 import type { CaseRow } from "../store/schema.ts";
 import type { StuckRules } from "../store/stuck-since.ts";
 import type { Invocation } from "./invocation.ts";
@@ -150,13 +151,13 @@ export function boardBuilder(
   holders: readonly Holder[],
   only: DashboardSlug | null,
   judge: StuckJudge = stuckJudge(env.ctx.org, env.today, null),
-): { add(c: CaseRow): void; views(): DashboardView[] } {
+): { add(c: OpenCaseRow): void; views(): DashboardView[] } {
   const { org, people } = env.ctx;
   const showDate = dateFormatter(org.dates.format);
   const rows = new Map<DashboardSlug, Map<number, RowView[]>>();
   const listed = new Set(holders.map((h) => h.staffId));
   const extra = new Map<number, Holder>();
-  function add(c: CaseRow): void {
+  function add(c: OpenCaseRow): void {
     const slug = only ?? c.service;
     if (slug !== "overview" && slug !== c.service) return;
     let byWorker = rows.get(slug);

@@ -26,7 +26,7 @@ export function doneBy(state: ElementState | undefined, day: IsoDate): boolean {
   return state.firstOn === null || state.firstOn <= day;
 }
 
-export function openOn(c: CaseRow, day: IsoDate): boolean {
+export function openOn(c: Pick<CaseRow, "openedOn" | "closedOn">, day: IsoDate): boolean {
   return c.openedOn <= day && (c.closedOn === null || c.closedOn > day);
 }
 
@@ -65,7 +65,12 @@ export function tallyCase(org: Org, c: CaseRow, day: IsoDate, into: Tallies): vo
  * Adds one case to tallies for several days at once (the trend's week-ends): the same counting as
  * `tallyCase` on each day the case was open, reading the case's states once.
  */
-export function tallyDays(org: Org, c: CaseRow, days: readonly IsoDate[], into: readonly Tallies[]): void {
+export function tallyDays(
+  org: Org,
+  c: Pick<CaseRow, "service" | "states" | "openedOn" | "closedOn">,
+  days: readonly IsoDate[],
+  into: readonly Tallies[],
+): void {
   const els = elementsOf(org.dashboards[c.service]);
   // per element: when it was first done ("" for an undated entry), or null when never
   const firsts = els.map((e) => {
