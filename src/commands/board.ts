@@ -12,7 +12,7 @@ import type { Invocation } from "./invocation.ts";
 
 /** The open cases in some scope, each with its projection: what every dashboard and stuck list reads. */
 export interface Board {
-  readonly cases: readonly CaseRow[];
+  readonly cases: readonly OpenCaseRow[];
 }
 
 export type Scope = { workerId: number } | { teamIds: readonly string[] } | { all: true };
@@ -23,14 +23,14 @@ export async function loadBoard(env: Invocation, scope: Scope): Promise<Board> {
 
 // A digest asks about the same case several times in one build (its dashboards, its stuck list):
 // the findings are kept per case row object and day, and forgotten with the row.
-const stuckCache = new WeakMap<CaseRow, { today: IsoDate; org: Org; findings: StuckFinding[] }>();
+const stuckCache = new WeakMap<StuckCase, { today: IsoDate; org: Org; findings: StuckFinding[] }>();
 
 /** The day a case came onto its current dashboard: opened there, or moved there later. */
 export function serviceStart(c: Pick<CaseRow, "openedOn" | "serviceSince">): IsoDate {
   return c.serviceSince !== null && c.serviceSince > c.openedOn ? c.serviceSince : c.openedOn;
 }
 
-export function stuckFor(org: Org, c: CaseRow, today: IsoDate): StuckFinding[] {
+export function stuckFor(org: Org, c: StuckCase, today: IsoDate): StuckFinding[] {
   const hit = stuckCache.get(c);
   if (hit && hit.today === today && hit.org === org) return hit.findings;
   const findings = stuckFindings(
@@ -132,7 +132,7 @@ export interface Holder {
  */
 export function boardViews(
   env: Invocation,
-  cases: Iterable<CaseRow>,
+  cases: Iterable<OpenCaseRow>,
   holders: readonly Holder[],
   only: DashboardSlug | null,
   judge: StuckJudge = stuckJudge(env.ctx.org, env.today, null),

@@ -53,7 +53,12 @@ function elementsOf(dashboard: DashboardDef): readonly { key: ElementKey; index:
 }
 
 /** Adds one case to per-element tallies: counted where its dashboard shows the element. */
-export function tallyCase(org: Org, c: CaseRow, day: IsoDate, into: Tallies): void {
+export function tallyCase(
+  org: Org,
+  c: Pick<CaseRow, "service" | "states">,
+  day: IsoDate,
+  into: Tallies,
+): void {
   for (const el of elementsOf(org.dashboards[c.service])) {
     const t = into[el.index]!;
     t.of++;
@@ -91,7 +96,11 @@ export function tallyDays(
 }
 
 /** Coverage of each element among the cases open on a day. */
-export function coverageOn(org: Org, cases: Iterable<CaseRow>, day: IsoDate): Tallies {
+export function coverageOn(
+  org: Org,
+  cases: Iterable<Pick<CaseRow, "service" | "states" | "openedOn" | "closedOn">>,
+  day: IsoDate,
+): Tallies {
   const out = emptyTallies();
   for (const c of cases) if (openOn(c, day)) tallyCase(org, c, day, out);
   return out;

@@ -2,7 +2,6 @@ import { type Board, type StuckJudge, stuckFor } from "../commands/board.ts";
 import type { Invocation } from "../commands/invocation.ts";
 import { nameCell } from "../domain/names.ts";
 import type { StuckItem } from "../render/view.ts";
-import type { CaseRow } from "../store/schema.ts";
 
 /**
  * Stuck cases on a board, longest stuck first, each finding with its rule and days: what `/sos
@@ -13,7 +12,7 @@ export function stuckItems(
   env: Invocation,
   board: Board,
   /** how the board's cases are judged; by default every case's rules are checked */
-  judge: Pick<StuckJudge, "findings"> = { findings: (c) => stuckFor(env.ctx.org, c as CaseRow, env.today) },
+  judge: Pick<StuckJudge, "findings"> = { findings: (c) => stuckFor(env.ctx.org, c, env.today) },
 ): StuckItem[] {
   const { org, people } = env.ctx;
   const items: (StuckItem & { worst: number })[] = [];

@@ -3,8 +3,8 @@ import type { Invocation } from "../commands/invocation.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
 import { nameCell } from "../domain/names.ts";
+import type { OpenCaseRow } from "../store/cases.ts";
 import { leaversAmong } from "../store/leavers.ts";
-import type { CaseRow } from "../store/schema.ts";
 import { change, coverageOn, elementHeading, openOn, share } from "./coverage.ts";
 import { raisedItems, stuckItems } from "./stuck-items.ts";
 import type { TeamDigestView } from "./views.ts";
@@ -27,8 +27,13 @@ export async function teamDigest(
   const team = ctx.org.teams.find((t) => t.id === teamId);
   if (!team) throw new Error(`no team ${teamId} in the config`);
   const weekAgo = addDays(opts.asOf, -7);
-  const [openNow, closed, transfers, holdings, generation] = await Promise.all([
-    reads.openCases({ teamIds: [teamId] }),
+  // The open cases as boards read them (`OpenCaseRow`: none of the closing or creation columns,
+  // which an open case's lines never show), in `openCases` order.
+  const openNow: OpenCaseRow[] = [];
+  const [, closed, transfers, holdings, generation] = await Promise.all([
+    reads.eachOpenCase({ teamIds: [teamId] }, (c) => {
+      openNow.push(c);
+    }),
     reads.closedCasesSince({ teamIds: [teamId] }, addDays(weekAgo, 1)),
     reads.transfers(teamId, weekAgo, opts.asOf),
     reads.openCasesByHolder({ teamIds: [teamId] }),
@@ -36,7 +41,7 @@ export async function teamDigest(
   ]);
   // One judge for the board and the stuck list: each case's rules checked at most once a list.
   const judge = stuckJudge(ctx.org, opts.asOf, generation);
-  const all: CaseRow[] = [...openNow, ...closed];
+  const all: OpenCaseRow[] = [...openNow, ...closed];
   const open = all.filter((c) => openOn(c, opts.asOf));
 
   const now = coverageOn(ctx.org, all, opts.asOf);
@@ -54,8 +59,8 @@ export async function teamDigest(
   const stuck = stuckItems(env, { cases: open }, judge);
   const raised = raisedItems(stuck, ctx.org.escalateAfterDays);
   const outcome = (code: string | null) => ctx.org.outcomes.find((o) => o.code === code)?.label ?? code ?? "";
-  const who = (c: CaseRow) => nameCell(c, env.today, env.names);
-  const describeCase = (c: CaseRow) => {
+  const who = (c: OpenCaseRow) => nameCell(c, env.today, env.names);
+  const describeCase = (c: OpenCaseRow) => {
     const child = who(c);
     return `${c.id}${child === c.id ? "" : ` ${child}`}`;
   };
