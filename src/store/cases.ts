@@ -299,6 +299,15 @@ export function caseQueries(store: Store) {
       for (const raw of stmt.iterate(...params)) yield toOpenCaseRow(raw as RawOpenCase);
     },
 
+    /** The same rows handed to `visit`: no generator between the statement and the board. */
+    visitOpenForBoard(
+      scope: { workerId?: number; teamIds?: readonly string[] },
+      visit: (c: OpenCaseRow) => void,
+    ) {
+      const { stmt, params } = openQuery(scope, SELECT_OPEN);
+      for (const raw of stmt.iterate(...params)) visit(toOpenCaseRow(raw as RawOpenCase));
+    },
+
     /**
      * Cases closed on or after a day, in scope, latest closed first: for "closed this week" and
      * coverage as it was. A prepared raw statement, as `open`: every team digest asks, and building

@@ -42,7 +42,7 @@ export function sqliteRecords(repo: Repo): Records {
     // Each visit runs inside the statement's iteration, in one tick: nothing else uses the
     // connection meanwhile, and a row is let go as soon as it is visited.
     eachOpenCase: async (scope, visit) => {
-      for (const c of cases.eachOpenForBoard(scope)) visit(c);
+      cases.visitOpenForBoard(scope, visit);
     },
     closedCasesSince: async (scope, since) => cases.closedSince(scope, since),
     eachClosedCase: async (visit) => {
