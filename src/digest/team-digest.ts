@@ -1,7 +1,7 @@
 import { boardViews, stuckJudge, stuckRules, teamHolders } from "../commands/board.ts";
 import type { Invocation } from "../commands/invocation.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
-import { ELEMENT_KEYS } from "../domain/elements.ts";
+import { ELEMENT_KEYS, type ElementKey } from "../domain/elements.ts";
 import { nameCell } from "../domain/names.ts";
 import type { OpenCaseRow } from "../store/cases.ts";
 import { leaversAmong } from "../store/leavers.ts";
@@ -55,7 +55,11 @@ export async function teamDigest(
   const inWeek = (d: string | null) => d !== null && d > weekAgo && d <= opts.asOf;
   const newCases = open.filter((c) => inWeek(c.openedOn));
   const closedCases = closed.filter((c) => inWeek(c.closedOn));
-  const practised = open.filter((c) => Object.values(c.states).some((s) => inWeek(s?.lastOn ?? null)));
+  // Without an array of each case's states (`Object.values`): 20,000 of them a run.
+  const practised = open.filter((c) => {
+    for (const k in c.states) if (inWeek(c.states[k as ElementKey]?.lastOn ?? null)) return true;
+    return false;
+  });
   const stuck = stuckItems(env, { cases: open }, judge);
   const raised = raisedItems(stuck, ctx.org.escalateAfterDays);
   const outcome = (code: string | null) => ctx.org.outcomes.find((o) => o.code === code)?.label ?? code ?? "";
