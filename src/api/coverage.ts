@@ -3,6 +3,7 @@ import type { Ctx } from "../commands/ctx.ts";
 import { emptyTallies, type Tallies, tallyCase, tallyDays } from "../digest/coverage.ts";
 import { addDays, daysBetween, type IsoDate, isIsoDate } from "../domain/dates.ts";
 import { ELEMENT_KEYS } from "../domain/elements.ts";
+import type { OpenCaseRow } from "../store/cases.ts";
 import type { CaseRow } from "../store/schema.ts";
 import type { ApiClient } from "./clients.ts";
 
@@ -65,7 +66,7 @@ export async function coverageData(
   const teams = ctx.org.teams.filter((t) => client.teams.length === 0 || client.teams.includes(t.id));
   const ids = teams.map((t) => t.id);
   const perTeam = new Map(teams.map((t) => [t.id, weekEnds.map(() => emptyTallies())]));
-  const add = (c: CaseRow) => {
+  const add = (c: OpenCaseRow | CaseRow) => {
     const into = perTeam.get(c.teamId);
     if (into) tallyDays(ctx.org, c, weekEnds, into);
   };

@@ -1,17 +1,18 @@
 import { type Org, teamMembers } from "../config/org.ts";
 import { type DashboardSlug, elementColumns, SERVICE_SLUGS } from "../domain/dashboards.ts";
-import type { IsoDate } from "../domain/dates.ts";
-import { STUCK_RULES, type StuckFinding, stuckFindings } from "../domain/stuck.ts";
-import { stuckElements } from "../domain/stuck-points.ts";
+import { dayNumber, type IsoDate } from "../domain/dates.ts";
+import { firstStuckDay, STUCK_RULES, type StuckFinding, stuckFindings, stuckMask } from "../domain/stuck.ts";
+import { stuckCells } from "../domain/stuck-points.ts";
 import { assembleDashboard, dashboardRow, dateFormatter } from "../render/build-dashboard.ts";
 import type { DashboardView, RowView } from "../render/view.ts";
+import type { OpenCaseRow } from "../store/cases.ts";
 import type { CaseRow } from "../store/schema.ts";
 import type { StuckRules } from "../store/stuck-since.ts";
 import type { Invocation } from "./invocation.ts";
 
 /** The open cases in some scope, each with its projection: what every dashboard and stuck list reads. */
 export interface Board {
-  readonly cases: readonly CaseRow[];
+  readonly cases: readonly OpenCaseRow[];
 }
 
 export type Scope = { workerId: number } | { teamIds: readonly string[] } | { all: true };
@@ -22,14 +23,14 @@ export async function loadBoard(env: Invocation, scope: Scope): Promise<Board> {
 
 // A digest asks about the same case several times in one build (its dashboards, its stuck list):
 // the findings are kept per case row object and day, and forgotten with the row.
-const stuckCache = new WeakMap<CaseRow, { today: IsoDate; org: Org; findings: StuckFinding[] }>();
+const stuckCache = new WeakMap<StuckCase, { today: IsoDate; org: Org; findings: StuckFinding[] }>();
 
 /** The day a case came onto its current dashboard: opened there, or moved there later. */
 export function serviceStart(c: Pick<CaseRow, "openedOn" | "serviceSince">): IsoDate {
   return c.serviceSince !== null && c.serviceSince > c.openedOn ? c.serviceSince : c.openedOn;
 }
 
-export function stuckFor(org: Org, c: CaseRow, today: IsoDate): StuckFinding[] {
+export function stuckFor(org: Org, c: StuckCase, today: IsoDate): StuckFinding[] {
   const hit = stuckCache.get(c);
   if (hit && hit.today === today && hit.org === org) return hit.findings;
   const findings = stuckFindings(
@@ -62,19 +63,59 @@ export function stuckRules(org: Org): StuckRules {
     rules = {
       fingerprint,
       since(c) {
-        let first: IsoDate | null = null;
-        const findings = stuckFindings(
+        return firstStuckDay(
           { openedOn: serviceStart(c), states: c.states, dashboard: org.dashboards[c.service] },
           org.stuck[c.service],
           NEVER_BEFORE,
         );
-        for (const f of findings) if (first === null || f.since < first) first = f.since;
-        return first;
       },
     };
     rulesFor.set(org, rules);
   }
   return rules;
+}
+
+/** What of a case its stuck rules and its kept "stuck since" read. */
+export type StuckCase = Pick<
+  CaseRow,
+  "openedOn" | "serviceSince" | "service" | "states" | "stuckSince" | "stuckFor"
+>;
+
+/**
+ * Whether and how the cases of one build are stuck on one day. A case whose kept "stuck since" is
+ * current (`stuckFor` is `generation`, `RecordReads.stuckGeneration`) and later than the day, or
+ * none, is not stuck without its rules being checked; any other case (due, or stuck) is checked, so
+ * the answer is the rules' whatever the stuck-since writer has caught up with.
+ */
+export interface StuckJudge {
+  /** bits of the rules holding on the day (bit i: `STUCK_RULES[i]`); 0: not stuck */
+  mask(c: StuckCase): number;
+  /** `stuckFor`'s findings */
+  findings(c: StuckCase): StuckFinding[];
+}
+
+const NO_FINDINGS: StuckFinding[] = [];
+Object.freeze(NO_FINDINGS);
+
+export function stuckJudge(org: Org, today: IsoDate, generation: number | null): StuckJudge {
+  const day = dayNumber(today);
+  const notStuck = (c: StuckCase) =>
+    generation !== null && c.stuckFor === generation && (c.stuckSince === null || c.stuckSince > today);
+  const input = (c: StuckCase) => ({
+    openedOn: serviceStart(c),
+    states: c.states,
+    dashboard: org.dashboards[c.service],
+  });
+  return {
+    mask: (c) => (notStuck(c) ? 0 : stuckMask(input(c), org.stuck[c.service], day)),
+    findings: (c) => (notStuck(c) ? NO_FINDINGS : stuckFindings(input(c), org.stuck[c.service], today)),
+  };
+}
+
+/** The judge for a build as of `env.today`, with the store's current "stuck since" generation. */
+export async function judgeFor(env: Invocation): Promise<StuckJudge> {
+  const { org } = env.ctx;
+  return stuckJudge(org, env.today, await env.reads.stuckGeneration(stuckRules(org)));
 }
 
 /** A worker heading on the dashboard: the seed shows every worker of the team, even with no cases. */
@@ -91,11 +132,12 @@ export interface Holder {
  */
 export function boardViews(
   env: Invocation,
-  cases: Iterable<CaseRow>,
+  cases: Iterable<OpenCaseRow>,
   holders: readonly Holder[],
   only: DashboardSlug | null,
+  judge: StuckJudge = stuckJudge(env.ctx.org, env.today, null),
 ): DashboardView[] {
-  const board = boardBuilder(env, holders, only);
+  const board = boardBuilder(env, holders, only, judge);
   for (const c of cases) board.add(c);
   return board.views();
 }
@@ -108,13 +150,14 @@ export function boardBuilder(
   env: Invocation,
   holders: readonly Holder[],
   only: DashboardSlug | null,
-): { add(c: CaseRow): void; views(): DashboardView[] } {
+  judge: StuckJudge = stuckJudge(env.ctx.org, env.today, null),
+): { add(c: OpenCaseRow): void; views(): DashboardView[] } {
   const { org, people } = env.ctx;
   const showDate = dateFormatter(org.dates.format);
   const rows = new Map<DashboardSlug, Map<number, RowView[]>>();
   const listed = new Set(holders.map((h) => h.staffId));
   const extra = new Map<number, Holder>();
-  function add(c: CaseRow): void {
+  function add(c: OpenCaseRow): void {
     const slug = only ?? c.service;
     if (slug !== "overview" && slug !== c.service) return;
     let byWorker = rows.get(slug);
@@ -122,14 +165,16 @@ export function boardBuilder(
       byWorker = new Map();
       rows.set(slug, byWorker);
     }
-    const findings = stuckFor(org, c, env.today);
-    const row = dashboardRow(org.dashboards[slug], c, {
+    const mask = judge.mask(c);
+    const table = org.dashboards[slug];
+    const own = org.dashboards[c.service];
+    const row = dashboardRow(table, c, {
       today: env.today,
       showDate,
       names: env.names,
-      stuck: findings.length > 0,
-      stuckAt: stuckElements(findings, c.states, org.dashboards[c.service]),
-      ...(slug === "overview" ? { own: org.dashboards[c.service] } : {}),
+      stuck: mask !== 0,
+      stuckCells: stuckCells(table, mask, c.states, own),
+      ...(slug === "overview" ? { own } : {}),
     });
     const list = byWorker.get(c.workerId);
     if (list) list.push(row);

@@ -2,7 +2,7 @@ import { stuckItems } from "../digest/stuck-items.ts";
 import { type Actor, canSeeAgency, canSeeCase, canSeeTeam } from "../domain/access.ts";
 import type { DashboardSlug } from "../domain/dashboards.ts";
 import type { CoverageView, DashboardView, StuckItem, StuckView } from "../render/view.ts";
-import { boardBuilder, loadBoard, type Scope, stuckRules, teamHolders } from "./board.ts";
+import { boardBuilder, judgeFor, loadBoard, type Scope, stuckRules, teamHolders } from "./board.ts";
 import type { Ctx } from "./ctx.ts";
 import { type Audience, type Invocation, makeInvocation, type Surface } from "./invocation.ts";
 import { runCommand } from "./run.ts";
@@ -53,7 +53,7 @@ export async function dashboardFor(
         ? teamHolders(env, scope.teamId)
         : [];
   const q = boardScope(scope);
-  const board = boardBuilder(env, holders, slug);
+  const board = boardBuilder(env, holders, slug, await judgeFor(env));
   // Only the cases the person may see, whatever the scope asked: a worker's cases can sit in a team
   // the person viewing them does not supervise (a supervisor of two teams, a transfer).
   await env.reads.eachOpenCase("all" in q ? {} : q, (c) => {
@@ -63,7 +63,8 @@ export async function dashboardFor(
 }
 
 export async function stuckFor(env: Invocation, scope: ViewScope, title: string): Promise<StuckView> {
-  return { title, items: stuckItems(env, await loadBoard(env, boardScope(scope))) };
+  const judge = await judgeFor(env);
+  return { title, items: stuckItems(env, await loadBoard(env, boardScope(scope)), judge) };
 }
 
 /**

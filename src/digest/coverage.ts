@@ -26,7 +26,7 @@ export function doneBy(state: ElementState | undefined, day: IsoDate): boolean {
   return state.firstOn === null || state.firstOn <= day;
 }
 
-export function openOn(c: CaseRow, day: IsoDate): boolean {
+export function openOn(c: Pick<CaseRow, "openedOn" | "closedOn">, day: IsoDate): boolean {
   return c.openedOn <= day && (c.closedOn === null || c.closedOn > day);
 }
 
@@ -53,7 +53,12 @@ function elementsOf(dashboard: DashboardDef): readonly { key: ElementKey; index:
 }
 
 /** Adds one case to per-element tallies: counted where its dashboard shows the element. */
-export function tallyCase(org: Org, c: CaseRow, day: IsoDate, into: Tallies): void {
+export function tallyCase(
+  org: Org,
+  c: Pick<CaseRow, "service" | "states">,
+  day: IsoDate,
+  into: Tallies,
+): void {
   for (const el of elementsOf(org.dashboards[c.service])) {
     const t = into[el.index]!;
     t.of++;
@@ -65,7 +70,12 @@ export function tallyCase(org: Org, c: CaseRow, day: IsoDate, into: Tallies): vo
  * Adds one case to tallies for several days at once (the trend's week-ends): the same counting as
  * `tallyCase` on each day the case was open, reading the case's states once.
  */
-export function tallyDays(org: Org, c: CaseRow, days: readonly IsoDate[], into: readonly Tallies[]): void {
+export function tallyDays(
+  org: Org,
+  c: Pick<CaseRow, "service" | "states" | "openedOn" | "closedOn">,
+  days: readonly IsoDate[],
+  into: readonly Tallies[],
+): void {
   const els = elementsOf(org.dashboards[c.service]);
   // per element: when it was first done ("" for an undated entry), or null when never
   const firsts = els.map((e) => {
@@ -86,7 +96,11 @@ export function tallyDays(org: Org, c: CaseRow, days: readonly IsoDate[], into: 
 }
 
 /** Coverage of each element among the cases open on a day. */
-export function coverageOn(org: Org, cases: Iterable<CaseRow>, day: IsoDate): Tallies {
+export function coverageOn(
+  org: Org,
+  cases: Iterable<Pick<CaseRow, "service" | "states" | "openedOn" | "closedOn">>,
+  day: IsoDate,
+): Tallies {
   const out = emptyTallies();
   for (const c of cases) if (openOn(c, day)) tallyCase(org, c, day, out);
   return out;

@@ -1,4 +1,4 @@
-import { type Board, stuckFor } from "../commands/board.ts";
+import { type Board, type StuckJudge, stuckFor } from "../commands/board.ts";
 import type { Invocation } from "../commands/invocation.ts";
 import { nameCell } from "../domain/names.ts";
 import type { StuckItem } from "../render/view.ts";
@@ -8,11 +8,16 @@ import type { StuckItem } from "../render/view.ts";
  * stuck`, the digests and the nudges all list. Here, not with the command, because the digests
  * use it without going through a command.
  */
-export function stuckItems(env: Invocation, board: Board): StuckItem[] {
+export function stuckItems(
+  env: Invocation,
+  board: Board,
+  /** how the board's cases are judged; by default every case's rules are checked */
+  judge: Pick<StuckJudge, "findings"> = { findings: (c) => stuckFor(env.ctx.org, c, env.today) },
+): StuckItem[] {
   const { org, people } = env.ctx;
   const items: (StuckItem & { worst: number })[] = [];
   for (const c of board.cases) {
-    const findings = stuckFor(org, c, env.today);
+    const findings = judge.findings(c);
     if (findings.length === 0) continue;
     items.push({
       caseId: c.id,

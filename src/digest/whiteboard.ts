@@ -17,7 +17,7 @@ import type {
   WhiteboardModel,
   WhiteboardRow,
 } from "../pictures/whiteboard-view.ts";
-import type { CaseRow } from "../store/schema.ts";
+import type { OpenCaseRow } from "../store/cases.ts";
 import { elementHeading } from "./coverage.ts";
 import type { Picture } from "./post.ts";
 
@@ -52,11 +52,11 @@ export function whiteboardColumns(env: Invocation): WhiteboardColumn[] {
  * Days counted from the last practice (or rating), not from when the rule fired, so a case quiet for
  * months says so: the rule's threshold plus the days it has been stuck.
  */
-function daysSince(env: Invocation, c: CaseRow, f: StuckFinding | undefined): number | null {
+function daysSince(env: Invocation, c: OpenCaseRow, f: StuckFinding | undefined): number | null {
   return f ? (env.ctx.org.stuck[c.service][f.rule] ?? 0) + f.days : null;
 }
 
-function row(env: Invocation, c: CaseRow, columns: readonly WhiteboardColumn[]): WhiteboardRow {
+function row(env: Invocation, c: OpenCaseRow, columns: readonly WhiteboardColumn[]): WhiteboardRow {
   const { org } = env.ctx;
   const dashboard = org.dashboards[c.service];
   const findings = stuckFor(org, c, env.today);
@@ -99,7 +99,7 @@ const SERVICE_WORDS: Readonly<Record<ServiceSlug, string>> = {
 };
 
 /** The same child on several dashboards: same name and date of birth (or, without one, same age). */
-function childKey(c: CaseRow, today: IsoDate): string {
+function childKey(c: OpenCaseRow, today: IsoDate): string {
   return `${c.childName.trim().toLowerCase()}|${c.dob ?? `age ${currentAge(c, today)}`}`;
 }
 
@@ -112,7 +112,7 @@ function childKey(c: CaseRow, today: IsoDate): string {
 export async function whiteboardModel(
   env: Invocation,
   teamId: string,
-  cases?: readonly CaseRow[],
+  cases?: readonly OpenCaseRow[],
 ): Promise<WhiteboardModel> {
   const { ctx } = env;
   const team = ctx.org.teams.find((t) => t.id === teamId);

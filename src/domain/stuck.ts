@@ -1,5 +1,5 @@
 import { type DashboardDef, elementColumn } from "./dashboards.ts";
-import { addDays, daysBetween, type IsoDate } from "./dates.ts";
+import { dayNumber, fromDayNumber, type IsoDate } from "./dates.ts";
 import type { ElementKey } from "./elements.ts";
 import type { CaseStates } from "./projection.ts";
 
@@ -55,84 +55,89 @@ function label(input: StuckCaseInput, element: ElementKey): string | null {
   return elementColumn(input.dashboard, element)?.label ?? null;
 }
 
-/** Stuck from `since` on, `days` whole days of it by `today`. */
-function finding(rule: StuckRule, since: IsoDate, today: IsoDate, reason: string): StuckFinding {
-  return { rule, reason, since, days: daysBetween(since, today) };
-}
-
-/** A day no earlier than the case came onto this dashboard. */
-function notBefore(d: IsoDate, opened: IsoDate): IsoDate {
-  return d < opened ? opened : d;
+/** The element a "missing element" rule is about. */
+function missingElement(rule: "no-internal-mapping" | "no-family-mapping" | "no-child-plan"): ElementKey {
+  return rule === "no-internal-mapping"
+    ? "mapping-internal"
+    : rule === "no-family-mapping"
+      ? "mapping-with-family"
+      : "child-safety-plan";
 }
 
 /**
- * A rule applies only to the dashboards that show its element: a voluntary case has no danger statement.
- * The reason is only worded once the case is known to be stuck (most are not), and no closure is
- * made per call: this runs for every rule of every case of the agency's boards and digests.
+ * The first day `rule` holds for the case as its record stands, whatever today is, as a day number
+ * (`dayNumber`); null: never (the element is done, or not on the case's dashboard). A rule applies
+ * only to the dashboards that show its element: a voluntary case has no danger statement.
+ *
+ * Worked in day numbers and without wording a reason: this runs for every rule of every case of the
+ * agency's boards and digests, and the 20,000-case overview only needs to know which rules hold
+ * (the strings `addDays` and the reasons made were a fifth of its garbage, bench/profile.ts).
+ * `opened` is `dayNumber(input.openedOn)`, read once per case.
  */
-function check(rule: StuckRule, input: StuckCaseInput, days: number, today: IsoDate): StuckFinding | null {
+function ruleStart(rule: StuckRule, input: StuckCaseInput, days: number, opened: number): number | null {
   // A case moved onto this dashboard is held to its rules from the move (`openedOn` is then the day
   // it moved): practice from before still counts as done, but no clock starts before the move.
-  const opened = input.openedOn;
   switch (rule) {
     case "no-internal-mapping":
     case "no-family-mapping":
     case "no-child-plan": {
-      const element: ElementKey =
-        rule === "no-internal-mapping"
-          ? "mapping-internal"
-          : rule === "no-family-mapping"
-            ? "mapping-with-family"
-            : "child-safety-plan";
-      if (has(input, element)) return null;
-      const name = label(input, element);
-      if (name === null) return null;
-      const since = addDays(opened, days);
-      if (since > today) return null;
-      return finding(rule, since, today, `no ${name} ${days} days after opening`);
+      const element = missingElement(rule);
+      if (has(input, element) || label(input, element) === null) return null;
+      return opened + days;
     }
     case "no-danger-or-goal": {
-      const danger = label(input, "danger-statement");
-      const goal = label(input, "safety-goal");
-      const noDanger = danger !== null && !has(input, "danger-statement");
-      const noGoal = goal !== null && !has(input, "safety-goal");
+      const noDanger = label(input, "danger-statement") !== null && !has(input, "danger-statement");
+      const noGoal = label(input, "safety-goal") !== null && !has(input, "safety-goal");
       if (!noDanger && !noGoal) return null;
       const a = input.states["mapping-internal"]?.firstOn ?? null;
       const b = input.states["mapping-with-family"]?.firstOn ?? null;
-      // biome-ignore lint/complexity/useMathMinMax: ISO date strings, not numbers
-      const mapped = a !== null && b !== null ? (a < b ? a : b) : (a ?? b);
-      if (mapped === null) return null;
-      const since = addDays(notBefore(mapped, opened), days);
-      if (since > today) return null;
-      const missing = noDanger && noGoal ? `${danger} or ${goal}` : noDanger ? danger : goal;
-      return finding(rule, since, today, `no ${missing} ${days} days after first mapping`);
+      if (a === null && b === null) return null;
+      const mapped = Math.min(a === null ? Infinity : dayNumber(a), b === null ? Infinity : dayNumber(b));
+      return Math.max(mapped, opened) + days;
     }
     case "no-recent-scale": {
-      const name = label(input, "safety-scale");
-      if (name === null) return null;
+      if (label(input, "safety-scale") === null) return null;
       const last = input.states["safety-scale"]?.lastOn;
-      const since = addDays(notBefore(last ?? opened, opened), days);
-      if (since > today) return null;
-      return finding(
-        rule,
-        since,
-        today,
-        has(input, "safety-scale")
-          ? `no ${name} rating for ${days} days`
-          : `no ${name} rating ${days} days after opening`,
-      );
+      return (last ? Math.max(dayNumber(last), opened) : opened) + days;
     }
     case "no-activity": {
       let last = opened;
       const { states } = input;
       for (const k in states) {
         const s = states[k as ElementKey];
-        if (s?.lastOn && s.lastOn > last) last = s.lastOn;
+        if (s?.lastOn) {
+          const d = dayNumber(s.lastOn);
+          if (d > last) last = d;
+        }
       }
-      const since = addDays(last, days);
-      if (since > today) return null;
-      return finding(rule, since, today, `no practice logged for ${days} days`);
+      return last + days;
     }
+  }
+}
+
+/** What is missing, in the dashboard's own words: worded only once the rule is known to hold. */
+function reasonFor(rule: StuckRule, input: StuckCaseInput, days: number): string {
+  switch (rule) {
+    case "no-internal-mapping":
+    case "no-family-mapping":
+    case "no-child-plan":
+      return `no ${label(input, missingElement(rule))} ${days} days after opening`;
+    case "no-danger-or-goal": {
+      const danger = label(input, "danger-statement");
+      const goal = label(input, "safety-goal");
+      const noDanger = danger !== null && !has(input, "danger-statement");
+      const noGoal = goal !== null && !has(input, "safety-goal");
+      const missing = noDanger && noGoal ? `${danger} or ${goal}` : noDanger ? danger : goal;
+      return `no ${missing} ${days} days after first mapping`;
+    }
+    case "no-recent-scale": {
+      const name = label(input, "safety-scale");
+      return has(input, "safety-scale")
+        ? `no ${name} rating for ${days} days`
+        : `no ${name} rating ${days} days after opening`;
+    }
+    case "no-activity":
+      return `no practice logged for ${days} days`;
   }
 }
 
@@ -142,11 +147,51 @@ export function stuckFindings(
   today: IsoDate,
 ): StuckFinding[] {
   const out: StuckFinding[] = [];
+  const opened = dayNumber(input.openedOn);
+  const t = dayNumber(today);
   for (const rule of STUCK_RULES) {
     const days = thresholds[rule];
     if (days === undefined) continue;
-    const f = check(rule, input, days, today);
-    if (f) out.push(f);
+    const since = ruleStart(rule, input, days, opened);
+    if (since === null || since > t) continue;
+    out.push({ rule, reason: reasonFor(rule, input, days), since: fromDayNumber(since), days: t - since });
   }
   return out;
+}
+
+/**
+ * Which rules hold for the case on `today` (a `dayNumber`), as bits: bit i is `STUCK_RULES[i]`. The
+ * same rules as `stuckFindings`, for a board that only marks stuck rows and cells: nothing is made.
+ */
+export function stuckMask(input: StuckCaseInput, thresholds: StuckThresholds, today: number): number {
+  const opened = dayNumber(input.openedOn);
+  let mask = 0;
+  for (let i = 0; i < STUCK_RULES.length; i++) {
+    const days = thresholds[STUCK_RULES[i]!];
+    if (days === undefined) continue;
+    const since = ruleStart(STUCK_RULES[i]!, input, days, opened);
+    if (since !== null && since <= today) mask |= 1 << i;
+  }
+  return mask;
+}
+
+/**
+ * The first day the case is stuck as its record stands, whatever today is (the earliest start of
+ * its rules), but none later than `upTo`; null: never. What "stuck since" keeps per case.
+ */
+export function firstStuckDay(
+  input: StuckCaseInput,
+  thresholds: StuckThresholds,
+  upTo: IsoDate,
+): IsoDate | null {
+  const opened = dayNumber(input.openedOn);
+  const limit = dayNumber(upTo);
+  let first: number | null = null;
+  for (const rule of STUCK_RULES) {
+    const days = thresholds[rule];
+    if (days === undefined) continue;
+    const since = ruleStart(rule, input, days, opened);
+    if (since !== null && since <= limit && (first === null || since < first)) first = since;
+  }
+  return first === null ? null : fromDayNumber(first);
 }

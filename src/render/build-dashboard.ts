@@ -49,6 +49,22 @@ export function dateFormatter(pattern: string): (d: IsoDate) => string {
 
 export { NOT_APPLICABLE } from "./notes.ts";
 
+/**
+ * An abuse-type cell, once per shared (frozen) list of codes: the store hands every case with the
+ * same codes the same list (`abuseTypesOf` in store/cases.ts), and "FDV, EA & N" made anew for each
+ * of 20,000 rows was kept until the view was sent. A list of the caller's own is formatted each time.
+ */
+const abuseCells = new WeakMap<readonly string[], string>();
+function abuseCell(codes: readonly string[]): string {
+  if (!Object.isFrozen(codes)) return formatAbuseTypes(codes);
+  let text = abuseCells.get(codes);
+  if (text === undefined) {
+    text = formatAbuseTypes(codes);
+    abuseCells.set(codes, text);
+  }
+  return text;
+}
+
 export function cellFor(
   col: ColumnDef,
   c: DashboardCase,
@@ -64,7 +80,7 @@ export function cellFor(
     case "opened":
       return showDate(c.openedOn);
     case "abuse":
-      return formatAbuseTypes(c.abuseTypes);
+      return abuseCell(c.abuseTypes);
     default: {
       const state = c.states[col.id];
       // "No" would say it is missing; it cannot be recorded on this case at all.
@@ -85,6 +101,8 @@ export function dashboardRow(
     stuck: boolean;
     /** the elements a stuck rule points at */
     stuckAt?: ReadonlySet<ElementKey>;
+    /** or their cells' indexes already worked out (`stuckCells`), which then win */
+    stuckCells?: readonly number[];
     own?: DashboardDef;
   },
 ): RowView {
@@ -94,9 +112,10 @@ export function dashboardRow(
     cells: def.columns.map((col) => cellFor(col, c, opts.today, opts.showDate, opts.names, opts.own)),
     stuck: opts.stuck,
     stuckAt:
-      at && at.size > 0
+      opts.stuckCells ??
+      (at && at.size > 0
         ? def.columns.flatMap((col, i) => (isElementColumn(col) && at.has(col.id) ? [i] : []))
-        : [],
+        : []),
   };
 }
 

@@ -42,13 +42,20 @@ export function holdingsOf(store: Store, scope: { readonly teamIds?: readonly st
   return stmt.all(...(teamIds ?? [])) as Holding[];
 }
 
+/** The config's staff emails, once per config: every team digest of a run asks (1,000 staff, 50 teams). */
+const staffEmails = new WeakMap<Org, ReadonlySet<string>>();
+
 /**
  * Of the people holding open cases, those no longer in the config, with how many. "No longer in the
  * config" is judged against the config given, not the rows' active flag, so it is right even before
  * the next sync. Most open cases first, then by name.
  */
 export function leaversAmong(org: Org, holdings: readonly Holding[]): Leaver[] {
-  const current = new Set(org.staff.map((s) => s.email));
+  let current = staffEmails.get(org);
+  if (!current) {
+    current = new Set(org.staff.map((s) => s.email));
+    staffEmails.set(org, current);
+  }
   return holdings
     .filter((r) => !current.has(r.email))
     .map(({ staffId, name, openCases }) => ({ staffId, name, openCases }))

@@ -3,7 +3,7 @@ import type { ElementKey } from "../domain/elements.ts";
 import type { ElementState, LiveEvent } from "../domain/projection.ts";
 import type { AuditEntry, AuditFilter } from "./audit.ts";
 import type { NewCaseEvent } from "./case-events.ts";
-import type { NewCase } from "./cases.ts";
+import type { NewCase, OpenCaseRow } from "./cases.ts";
 import type { CoverageCounts } from "./coverage.ts";
 import type { OutcomeCoverage } from "./digest-reads.ts";
 import type { NewEvent } from "./events.ts";
@@ -79,13 +79,19 @@ export interface RecordReads {
    * fewer), and any stuck since the same day as the last of those.
    */
   longestStuck(rules: StuckRules, day: IsoDate, limit: number): Promise<CaseRow[]>;
+  /**
+   * The generation whose stored "stuck since" values (`CaseRow.stuckFor`) were worked out under
+   * these rules; null when none was. A case whose `stuckFor` is it and whose `stuckSince` is null
+   * or later than a day is not stuck on that day, without checking its rules.
+   */
+  stuckGeneration(rules: StuckRules): Promise<number | null>;
 
   // --- views-records: dashboards, App Home, the API's reads ---
   /**
    * The open cases in scope, in `openCases` order, handed to `visit` one at a time: one query, and
    * on SQLite streamed, so the agency's 20,000-case board never holds every row at once.
    */
-  eachOpenCase(scope: CaseScope, visit: (c: CaseRow) => void): Promise<void>;
+  eachOpenCase(scope: CaseScope, visit: (c: OpenCaseRow) => void): Promise<void>;
   /** cases closed on or after `since`, in scope, latest closed first (then by id) */
   closedCasesSince(scope: Pick<CaseScope, "teamIds">, since: string): Promise<CaseRow[]>;
   /** every closed case, handed to `visit` one at a time (in no promised order) */

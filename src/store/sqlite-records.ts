@@ -37,11 +37,12 @@ export function sqliteRecords(repo: Repo): Records {
     coverage: async (day) => repo.coverage.on(day),
     stuckCounts: async (rules, day, raisedBy) => repo.stuck.counts(rules, day, raisedBy),
     longestStuck: async (rules, day, limit) => repo.stuck.longest(rules, day, limit),
+    stuckGeneration: async (rules) => repo.stuck.generation(rules),
     // --- views-records: dashboards, App Home, the API's reads ---
     // Each visit runs inside the statement's iteration, in one tick: nothing else uses the
     // connection meanwhile, and a row is let go as soon as it is visited.
     eachOpenCase: async (scope, visit) => {
-      for (const c of cases.eachOpen(scope)) visit(c);
+      cases.visitOpenForBoard(scope, visit);
     },
     closedCasesSince: async (scope, since) => cases.closedSince(scope, since),
     eachClosedCase: async (visit) => {

@@ -112,11 +112,18 @@ function scanStates(text: string): CaseStates | null {
       if (text.charCodeAt(i) !== COMMA) return null;
       const end = text.indexOf("]", i + 1);
       if (end < 0) return null;
-      const v = text.slice(i + 1, end);
+      // `null` and small integers (a rating, a network's size) read in place: slicing each slot's
+      // value out to test it made a string per element per case (bench/profile.ts, the overview).
       let lastValue: number | null = null;
-      if (v !== "null") {
-        if (!NUMBER.test(v)) return null;
-        lastValue = Number(v);
+      if (end === i + 5 && text.charCodeAt(i + 1) === N) {
+        if (!text.startsWith("null", i + 1)) return null;
+      } else {
+        lastValue = smallInteger(text, i + 1, end);
+        if (lastValue === null) {
+          const v = text.slice(i + 1, end);
+          if (!NUMBER.test(v)) return null;
+          lastValue = Number(v);
+        }
       }
       i = end + 1;
       const key = SLOTS[slot];
@@ -128,6 +135,24 @@ function scanStates(text: string): CaseStates | null {
     if (next !== COMMA) return null;
     i++;
   }
+}
+
+/**
+ * An integer as JSON writes one (`-`, then `0` or digits not starting with 0), of at most 9 digits,
+ * in `text` from `from` up to `to`; null for anything else (which is then read the general way).
+ */
+function smallInteger(text: string, from: number, to: number): number | null {
+  const negative = text.charCodeAt(from) === 45;
+  const start = negative ? from + 1 : from;
+  if (to <= start || to - start > 9) return null;
+  if (text.charCodeAt(start) === ZERO && to - start > 1) return null;
+  let x = 0;
+  for (let k = start; k < to; k++) {
+    const d = text.charCodeAt(k) - ZERO;
+    if (d < 0 || d > 9) return null;
+    x = x * 10 + d;
+  }
+  return negative ? -x : x;
 }
 
 /** A non-negative integer written in `text` from `from` up to `to`; null when it is not one. */
@@ -150,8 +175,8 @@ function day(text: string, at: number): string | null | undefined {
   // A real day is one of a few thousand: the same string each time it is read, rather than a new
   // copy per element per case (the digests read 20,000 cases' states: their days were much of the
   // garbage collected, bench/profile.ts).
-  if (isDayAt(text, at + 1)) {
-    const n = dayNumberAt(text, at + 1);
+  const n = dayDigitsAt(text, at + 1);
+  if (n >= 0) {
     let d = DAYS.get(n);
     if (d === undefined) {
       if (DAYS.size >= DAYS_KEPT) DAYS.clear();
@@ -240,6 +265,23 @@ function scanFirstDays(text: string, out: Int32Array): boolean {
     if (next !== COMMA) return false;
     i++;
   }
+}
+
+/**
+ * `dayNumberAt` of `text` at `at` when it holds `DDDD-DD-DD` (D a digit), else -1: both in one pass,
+ * as `scanStates` reads two days per element of every case.
+ */
+function dayDigitsAt(text: string, at: number): number {
+  let x = 0;
+  for (let k = 0; k < 10; k++) {
+    const ch = text.charCodeAt(at + k);
+    if (k === 4 || k === 7) {
+      if (ch !== 45) return -1;
+      // written so that past the end (NaN) is not a digit either
+    } else if (ch >= ZERO && ch <= ZERO + 9) x = x * 10 + (ch - ZERO);
+    else return -1;
+  }
+  return x;
 }
 
 /** Whether `text` holds `DDDD-DD-DD` (D a digit) at `at`. */

@@ -364,6 +364,8 @@ export function pgReads(db: PgDb, pool: pg.Pool): RecordReads {
       return out;
     },
 
+    stuckGeneration: generation,
+
     async longestStuck(rules, day, limit) {
       const gen = await generation(rules);
       const dueStuck = (await dueRows(gen)).filter((c) => {
