@@ -18,6 +18,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { ensureBuilt } from "../bin/build.js";
+import { serverNodeFlags } from "./server-flags.ts";
 import { percentile } from "./stats.ts";
 
 const SECRET = "bench-signing-secret";
@@ -26,14 +27,14 @@ const TSX = import.meta.resolve("tsx");
 const LEVELS = [1, 8, 32, 64] as const;
 const WATCH = join(import.meta.dirname, "watch-loop.mjs");
 /**
- * The server as it ships: `node bin/sos.js start`, the compiled dist/ (the bench builds it first if
- * it is stale). `SOS_BENCH_SERVE=tsx` runs the sources under tsx instead, as the bench did before:
+ * The server as it ships: `node bin/sos.js start` with `npm start`'s node flags (bench/server-flags.ts),
+ * the compiled dist/ (the bench builds it first if it is stale). `SOS_BENCH_SERVE=tsx` runs the sources under tsx instead, as the bench did before:
  * tsx's loader thread and the transformed sources then live in the process too.
  */
 export const SERVE =
   process.env.SOS_BENCH_SERVE === "tsx"
     ? { name: "tsx", entry: join(import.meta.dirname, "../src/cli/main.ts"), execArgv: ["--import", TSX] }
-    : { name: "dist", entry: join(import.meta.dirname, "../bin/sos.js"), execArgv: [] };
+    : { name: "dist", entry: join(import.meta.dirname, "../bin/sos.js"), execArgv: serverNodeFlags() };
 const BUSY = "too busy";
 /** Each Teams activity has a personal conversation of its own, so its reply is known by its path. */
 const TEAMS_CONVERSATION = "a:bench-";
@@ -358,10 +359,25 @@ function firstLine(child: ChildProcess, re: RegExp): Promise<number> {
   });
 }
 
-const stopped = (child: ChildProcess) =>
+/** Servers that did not stop within 60 s of SIGTERM (killed then): the bench says so under its table. */
+const unstopped: string[] = [];
+
+const stopped = (child: ChildProcess, what = "server") =>
   new Promise<void>((resolve) => {
     if (child.exitCode !== null) return resolve();
-    child.once("exit", () => resolve());
+    // A stop that hangs must not hang the bench: it is killed, with its children, and reported.
+    const timer = setTimeout(() => {
+      unstopped.push(what);
+      try {
+        process.kill(-(child.pid ?? 0), "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    }, 60_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
     child.kill("SIGTERM");
   });
 
@@ -405,6 +421,8 @@ async function serverLevels(
   const child = fork(SERVE.entry, ["start"], {
     cwd,
     env,
+    // Its own process group, so a server that does not stop is killed with its picture renderer.
+    detached: true,
     execArgv: [
       ...SERVE.execArgv,
       // The watcher first, so it sees the whole start (bench/watch-loop.mjs).
@@ -473,7 +491,7 @@ async function serverLevels(
     }
     return out;
   } finally {
-    await stopped(child);
+    await stopped(child, `the ${traffic} server (${levels.join(", ")} in flight)`);
     // SOS_BENCH_SERVER_LOG=<folder>: what the server wrote (with SOS_BENCH_NODE_FLAGS=--trace-gc, its
     // collections), one file per server started.
     if (process.env.SOS_BENCH_SERVER_LOG) {
@@ -662,11 +680,12 @@ export async function httpLoad(opts: {
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (r: string[]) => `| ${r.map((x, i) => x.padEnd(w[i]!)).join(" | ")} |`;
     lines.push(
-      `HTTP load: signed Slack slash commands, then Teams message activities (each 55% log, 25% mine, 12% team, 8% stuck), ${seconds} s per level, the server run from ${SERVE.name === "dist" ? "dist/ (`node bin/sos.js start`)" : "the sources under tsx"}; load average ${bareAt} (bare), ${serverAt} (server), ${catchUpAt} (catch-up), ${teamsAt} (Teams)`,
+      `HTTP load: signed Slack slash commands, then Teams message activities (each 55% log, 25% mine, 12% team, 8% stuck), ${seconds} s per level, the server run from ${SERVE.name === "dist" ? `dist/ (\`node ${SERVE.execArgv.join(" ")} bin/sos.js start\`)` : "the sources under tsx"}; load average ${bareAt} (bare), ${serverAt} (server), ${catchUpAt} (catch-up), ${teamsAt} (Teams)`,
       "",
       line(head),
       line(w.map((n) => "-".repeat(n))),
       ...rows.map(line),
+      ...unstopped.map((u) => `\n${u} did not stop within 60 s of SIGTERM: killed.`),
     );
   } finally {
     await slack.close();
