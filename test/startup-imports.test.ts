@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -75,4 +75,38 @@ describe("each sos command loads only what it uses", () => {
     expect(r.urls.filter((u) => u.includes("/src/") && !u.includes("/dist/src/"))).toEqual([]);
     expect(r.urls.some((u) => u.includes("/tsx/"))).toBe(false);
   });
+});
+
+describe("sos start on SQLite", () => {
+  test("loads neither the PostgreSQL driver nor the picture library (the renderer's process does)", async () => {
+    expect(loaded(["demo", "--db", join(dir, "start.db")]).code).toBe(0);
+    const file = join(dir, "imports-start.txt");
+    const child = spawn(process.execPath, ["--import", RECORDER, SOS, "start"], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SOS_DB: join(dir, "start.db"),
+        PORT: "0",
+        HOST: "127.0.0.1",
+        SOS_RECORD_IMPORTS: file,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    // Serving: the last banner line is written once everything `start` loads is loaded.
+    await new Promise<void>((resolveServing, reject) => {
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("Console:")) resolveServing();
+      });
+      void exited.then(() => reject(new Error(`sos start exited: ${out}`)));
+    });
+    child.kill("SIGTERM");
+    await exited;
+    const urls = readFileSync(file, "utf8").trim().split("\n");
+    expect(hits(urls, ["/@slack/bolt/", "/better-sqlite3/"]).length).toBeGreaterThan(0);
+    expect(hits(urls, ["/node_modules/pg/", "/@resvg/"])).toEqual([]);
+  }, 120_000);
 });
