@@ -1,6 +1,6 @@
 /**
  * The HTTP load section of `npm run bench`: the real server (`sos start`, in a child process that
- * watches its own event loop: bench/serve.ts) with signed Slack slash commands, mixed as people use
+ * watches its own event loop: bench/watch-loop.mjs; the compiled dist/ as it ships, or the sources under tsx with SOS_BENCH_SERVE=tsx) with signed Slack slash commands, mixed as people use
  * it (55% log, 25% mine, 12% team, 8% stuck), at 1, 8, 32 and 64 in flight for a bounded time each,
  * against a local Web API stand-in; beside a bare express endpoint with the same signature check
  * (bench/bare-server.ts), the HTTP floor of this machine, loaded the same way in the same run. At
@@ -17,12 +17,24 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { ensureBuilt } from "../bin/build.js";
+import { serverNodeFlags } from "./server-flags.ts";
 import { percentile } from "./stats.ts";
 
 const SECRET = "bench-signing-secret";
 // The children run in a scratch folder, where "tsx" would not resolve.
 const TSX = import.meta.resolve("tsx");
 const LEVELS = [1, 8, 32, 64] as const;
+const WATCH = join(import.meta.dirname, "watch-loop.mjs");
+/**
+ * The server as it ships: `node bin/sos.js start` with `npm start`'s node flags (bench/server-flags.ts),
+ * the compiled dist/ (the bench builds it first if it is stale). `SOS_BENCH_SERVE=tsx` runs the sources under tsx instead, as the bench did before:
+ * tsx's loader thread and the transformed sources then live in the process too.
+ */
+export const SERVE =
+  process.env.SOS_BENCH_SERVE === "tsx"
+    ? { name: "tsx", entry: join(import.meta.dirname, "../src/cli/main.ts"), execArgv: ["--import", TSX] }
+    : { name: "dist", entry: join(import.meta.dirname, "../bin/sos.js"), execArgv: serverNodeFlags() };
 const BUSY = "too busy";
 /** Each Teams activity has a personal conversation of its own, so its reply is known by its path. */
 const TEAMS_CONVERSATION = "a:bench-";
@@ -347,19 +359,41 @@ function firstLine(child: ChildProcess, re: RegExp): Promise<number> {
   });
 }
 
-const stopped = (child: ChildProcess) =>
+/** Servers that did not stop within 60 s of SIGTERM (killed then): the bench says so under its table. */
+const unstopped: string[] = [];
+
+const stopped = (child: ChildProcess, what = "server") =>
   new Promise<void>((resolve) => {
     if (child.exitCode !== null) return resolve();
-    child.once("exit", () => resolve());
+    // A stop that hangs must not hang the bench: it is killed, with its children, and reported.
+    const timer = setTimeout(() => {
+      unstopped.push(what);
+      try {
+        process.kill(-(child.pid ?? 0), "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    }, 60_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
     child.kill("SIGTERM");
   });
 
-function ask<T>(child: ChildProcess, m: string): Promise<T> {
+let snapshots = 0;
+let logs = 0;
+
+function ask<T>(child: ChildProcess, m: string | { snapshot: string }, ms = 60_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       const seen = output.get(child);
-      reject(new Error(`the server did not answer "${m}" in 60 s: ${seen?.out ?? ""}\n${seen?.err ?? ""}`));
-    }, 60_000);
+      reject(
+        new Error(
+          `the server did not answer ${JSON.stringify(m)} in ${ms / 1000} s: ${seen?.out ?? ""}\n${seen?.err ?? ""}`,
+        ),
+      );
+    }, ms);
     child.once("message", (r) => {
       clearTimeout(timer);
       resolve(r as T);
@@ -384,16 +418,22 @@ async function serverLevels(
       ? teamsActivity(p, k, slack.url, id, today)
       : request(p, k, slack.url, id, specials, today);
   const path = traffic === "teams" ? TEAMS_PATH : SLACK_PATH;
-  const child = fork(join(import.meta.dirname, "serve.ts"), [], {
+  const child = fork(SERVE.entry, ["start"], {
     cwd,
     env,
-    // SOS_BENCH_PROFILE=<folder>: the server's main-thread CPU profile, written when it stops.
+    // Its own process group, so a server that does not stop is killed with its picture renderer.
+    detached: true,
     execArgv: [
+      ...SERVE.execArgv,
+      // The watcher first, so it sees the whole start (bench/watch-loop.mjs).
       "--import",
-      TSX,
+      WATCH,
+      // SOS_BENCH_PROFILE=<folder>: the server's main-thread CPU profile, written when it stops.
       ...(process.env.SOS_BENCH_PROFILE
         ? ["--cpu-prof", "--cpu-prof-dir", process.env.SOS_BENCH_PROFILE]
         : []),
+      // SOS_BENCH_NODE_FLAGS="--trace-gc …": more flags for the server's node (a V8 flag measured).
+      ...(process.env.SOS_BENCH_NODE_FLAGS?.split(" ").filter((x) => x !== "") ?? []),
     ],
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
@@ -416,6 +456,18 @@ async function serverLevels(
         child,
         "stats",
       );
+      // SOS_BENCH_SNAPSHOT=<folder>: the main thread's heap after each level, for what holds it.
+      if (process.env.SOS_BENCH_SNAPSHOT)
+        await ask(
+          child,
+          {
+            snapshot: join(
+              process.env.SOS_BENCH_SNAPSHOT,
+              `${++snapshots}-${traffic}-${inFlight}.heapsnapshot`,
+            ),
+          },
+          300_000,
+        );
       const times: number[] = [];
       let busy = 0;
       let strangers = 0;
@@ -439,7 +491,16 @@ async function serverLevels(
     }
     return out;
   } finally {
-    await stopped(child);
+    await stopped(child, `the ${traffic} server (${levels.join(", ")} in flight)`);
+    // SOS_BENCH_SERVER_LOG=<folder>: what the server wrote (with SOS_BENCH_NODE_FLAGS=--trace-gc, its
+    // collections), one file per server started.
+    if (process.env.SOS_BENCH_SERVER_LOG) {
+      const seen = output.get(child);
+      writeFileSync(
+        join(process.env.SOS_BENCH_SERVER_LOG, `${++logs}-${traffic}-${levels.join("-")}.log`),
+        `${seen?.out ?? ""}\n--- stderr\n${seen?.err ?? ""}`,
+      );
+    }
   }
 }
 
@@ -477,6 +538,8 @@ export async function httpLoad(opts: {
   loadAverage: () => string;
 }): Promise<string[]> {
   const seconds = Number(process.env.SOS_BENCH_HTTP_SECONDS ?? 10);
+  // Built before anything is timed: a stale dist/ would otherwise be compiled by the first start.
+  if (SERVE.name === "dist" && !ensureBuilt().ok) throw new Error("dist/ could not be built");
   const p = people(opts.dbPath);
   const slack = await standIn(p.emails);
   const lines: string[] = [];
@@ -617,11 +680,12 @@ export async function httpLoad(opts: {
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (r: string[]) => `| ${r.map((x, i) => x.padEnd(w[i]!)).join(" | ")} |`;
     lines.push(
-      `HTTP load: signed Slack slash commands, then Teams message activities (each 55% log, 25% mine, 12% team, 8% stuck), ${seconds} s per level; load average ${bareAt} (bare), ${serverAt} (server), ${catchUpAt} (catch-up), ${teamsAt} (Teams)`,
+      `HTTP load: signed Slack slash commands, then Teams message activities (each 55% log, 25% mine, 12% team, 8% stuck), ${seconds} s per level, the server run from ${SERVE.name === "dist" ? `dist/ (\`node ${SERVE.execArgv.join(" ")} bin/sos.js start\`)` : "the sources under tsx"}; load average ${bareAt} (bare), ${serverAt} (server), ${catchUpAt} (catch-up), ${teamsAt} (Teams)`,
       "",
       line(head),
       line(w.map((n) => "-".repeat(n))),
       ...rows.map(line),
+      ...unstopped.map((u) => `\n${u} did not stop within 60 s of SIGTERM: killed.`),
     );
   } finally {
     await slack.close();

@@ -20,7 +20,7 @@ import { digestText } from "../src/digest/text.ts";
 import { whiteboardModel } from "../src/digest/whiteboard.ts";
 import { addDays, isoWeek } from "../src/domain/dates.ts";
 import { isolatedRenderer } from "../src/pictures/png-renderer.ts";
-import { whiteboardPngIsolated } from "../src/pictures/whiteboard-png.ts";
+import { whiteboardPngIsolated } from "../src/pictures/whiteboard-picture.ts";
 import { startCheckpointer } from "../src/store/checkpointer.ts";
 import { openStore } from "../src/store/open.ts";
 import { benchApi } from "./api.ts";

@@ -2,8 +2,11 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, test } from "vitest";
+import { serverNodeFlags } from "../bench/server-flags.ts";
 
 const UNIT = resolve(import.meta.dirname, "../deploy/sos-dashboards.service");
+/** node's flags in `npm start` (package.json), which the service and the HTTP load bench use too */
+const START_FLAGS = serverNodeFlags();
 const analyze = spawnSync("sh", ["-c", "command -v systemd-analyze"], { encoding: "utf8" }).stdout.trim();
 if (!analyze)
   process.stdout.write(
@@ -58,6 +61,12 @@ describe("deploy/sos-dashboards.service", () => {
     expect(one("Service.KillSignal")).toBe("SIGTERM");
     expect(one("Service.ExecReload")).toBe("/bin/kill -HUP $MAINPID");
     expect(one("Service.Restart")).toBe("on-failure");
-    expect(one("Service.ExecStart")).toBe(`/usr/bin/node ${join("/opt/sos-dashboards", "bin/sos.js")} start`);
+    expect(one("Service.ExecStart")).toBe(
+      `/usr/bin/node ${START_FLAGS.join(" ")} ${join("/opt/sos-dashboards", "bin/sos.js")} start`,
+    );
+  });
+
+  test("starts node with the same flags as `npm start`, and they bound the main thread's heap", () => {
+    expect(START_FLAGS).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
   });
 });

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -75,4 +75,59 @@ describe("each sos command loads only what it uses", () => {
     expect(r.urls.filter((u) => u.includes("/src/") && !u.includes("/dist/src/"))).toEqual([]);
     expect(r.urls.some((u) => u.includes("/tsx/"))).toBe(false);
   });
+});
+
+/** `sos start` on the demo database until it serves, with the import recorder: the URLs it loaded. */
+async function startLoads(name: string, env: Record<string, string>): Promise<string[]> {
+  const db = join(dir, `start-${name}.db`);
+  expect(loaded(["demo", "--db", db]).code).toBe(0);
+  const file = join(dir, `imports-start-${name}.txt`);
+  const child = spawn(process.execPath, ["--import", RECORDER, SOS, "start"], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      SOS_DB: db,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      SOS_RECORD_IMPORTS: file,
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  // Serving: the last banner line is written once everything `start` loads is loaded.
+  await new Promise<void>((resolveServing, reject) => {
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("Console:")) resolveServing();
+    });
+    void exited.then(() => reject(new Error(`sos start exited: ${out}`)));
+  });
+  child.kill("SIGTERM");
+  await exited;
+  return readFileSync(file, "utf8").trim().split("\n");
+}
+
+const BOLT = "/@slack/bolt/";
+const TEAMS_SDK = "/@microsoft/agents-hosting/";
+
+describe("sos start on SQLite loads the platform it serves, not pg, nor the picture library", () => {
+  test("local mode: Teams (anonymous), no Bolt; the renderer's process alone loads resvg", async () => {
+    const urls = await startLoads("local", {});
+    expect(hits(urls, [TEAMS_SDK, "/better-sqlite3/"]).length).toBeGreaterThan(0);
+    expect(hits(urls, [BOLT, "/node_modules/pg/", "/@resvg/"])).toEqual([]);
+  }, 120_000);
+
+  test("Slack only: Bolt, not the Teams SDK", async () => {
+    // Slack is never reached here: the background auth check fails and says so, serving goes on.
+    const urls = await startLoads("slack", {
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_SIGNING_SECRET: "secret",
+      SLACK_API_URL: "http://127.0.0.1:9/api/",
+    });
+    expect(hits(urls, [BOLT]).length).toBeGreaterThan(0);
+    expect(hits(urls, [TEAMS_SDK, "/node_modules/pg/", "/@resvg/"])).toEqual([]);
+  }, 120_000);
 });

@@ -42,7 +42,7 @@ test("one poster per platform served, each finding its channels in the config", 
   expect(digestPosters(t.ctx, {})).toEqual([]);
 });
 
-test("from the environment: local mode serves Teams anonymously, so digests can be tried in the playground", () => {
-  const surfaces = surfacesFromEnv(t.ctx, {});
+test("from the environment: local mode serves Teams anonymously, so digests can be tried in the playground", async () => {
+  const surfaces = await surfacesFromEnv(t.ctx, {});
   expect(digestPosters(t.ctx, surfaces).map((p) => p.platform)).toEqual(["teams"]);
 });

@@ -1,5 +1,7 @@
-import { type SlackEnv, type SlackPoster, slackEnv, slackSurface } from "../../adapters/slack/index.ts";
-import { type TeamsEnv, type TeamsPoster, teamsEnv, teamsSurfaceFor } from "../../adapters/teams/index.ts";
+import type { SlackPoster } from "../../adapters/slack/post.ts";
+import { type SlackEnv, slackEnv } from "../../adapters/slack/settings.ts";
+import { type TeamsEnv, teamsEnv } from "../../adapters/teams/config.ts";
+import type { TeamsPoster } from "../../adapters/teams/proactive.ts";
 import type { DigestPoster } from "../digest/post.ts";
 import { DEFAULT_HOST, type Mount } from "../server/http.ts";
 import { UsageError } from "./boot.ts";
@@ -51,16 +53,26 @@ export function hostFromEnv(env: NodeJS.ProcessEnv): string {
   return env.HOST?.trim() || DEFAULT_HOST;
 }
 
-export function surfacesFromEnv(ctx: Ctx, env: NodeJS.ProcessEnv): Surfaces {
+/**
+ * The platforms the environment asks for, each adapter loaded only when it is served: Bolt and the
+ * Teams SDK with what they bring are each 8 MB of the main thread's heap and more of its RSS
+ * (README "Performance"), which a server for one platform need not carry.
+ */
+export async function surfacesFromEnv(ctx: Ctx, env: NodeJS.ProcessEnv): Promise<Surfaces> {
   const platforms = platformEnv(env);
   if (platforms.problem) throw new UsageError(platforms.problem);
-  const slack = slackSurface(ctx, platforms.slack.settings);
-  const teams = teamsSurfaceFor(ctx, platforms.teams, {
-    local: platforms.local,
-    host: hostFromEnv(env),
-    port: env.PORT || "3978",
-    production: env.NODE_ENV === "production",
-  });
+  const settings = platforms.slack.settings;
+  const slack = settings ? (await import("../../adapters/slack/index.ts")).slackSurface(ctx, settings) : null;
+  // Teams is served with credentials, or anonymously in local mode (teamsSurfaceFor decides where).
+  const teams =
+    platforms.teams.settings.appId || platforms.local
+      ? (await import("../../adapters/teams/index.ts")).teamsSurfaceFor(ctx, platforms.teams, {
+          local: platforms.local,
+          host: hostFromEnv(env),
+          port: env.PORT || "3978",
+          production: env.NODE_ENV === "production",
+        })
+      : { surface: null, warnings: [...platforms.teams.warnings] };
   const mounts = [slack?.mount, teams.surface?.mount].filter((m): m is Mount => m !== undefined);
   return {
     mounts,

@@ -62,8 +62,8 @@ function target(ctx: Ctx, words: string[]): { kind: DigestKind; scope: string; l
     : { kind: "team", scope: team.id, label: `${team.name}'s digest` };
 }
 
-function postersFromEnv(ctx: Ctx): { posters: DigestPoster[]; warnings: string[] } {
-  const surfaces = surfacesFromEnv(ctx, process.env);
+async function postersFromEnv(ctx: Ctx): Promise<{ posters: DigestPoster[]; warnings: string[] }> {
+  const surfaces = await surfacesFromEnv(ctx, process.env);
   return { posters: surfaces.posters, warnings: surfaces.warnings };
 }
 
@@ -122,7 +122,7 @@ async function run(argv: string[]): Promise<number> {
       }
       return 0;
     }
-    const { posters, warnings } = postersFromEnv(ctx);
+    const { posters, warnings } = await postersFromEnv(ctx);
     for (const w of warnings) process.stderr.write(`sos: ${w}\n`);
     if (posters.length === 0) {
       process.stderr.write(

@@ -17,7 +17,7 @@ import { announcingWrites, startStuckWriter, stuckLogLevel } from "../app/stuck-
 import { hostFromEnv, platformEnv } from "../app/surfaces.ts";
 import { stuckRules } from "../commands/board.ts";
 import { demoChange } from "../demo/load.ts";
-import { pgLeaderFor } from "../digest/leader.ts";
+import { pgLeaderFor } from "../digest/pg-leader.ts";
 import { obsFromEnv } from "../obs/env.ts";
 import { createLogger, lineLog, setLogger } from "../obs/logger.ts";
 import { createMetrics } from "../obs/metrics.ts";

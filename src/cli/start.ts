@@ -93,7 +93,7 @@ export async function start(argv: string[]): Promise<number> {
       : undefined;
   const ctx = readers ? withReaders(live, readers) : live;
 
-  const surfaces = surfacesFromEnv(ctx, process.env);
+  const surfaces = await surfacesFromEnv(ctx, process.env);
   say(
     `sos-dashboards: ${surfaces.local ? (surfaces.warnings.length > 0 ? "local mode (see the warnings below)" : "local mode (no Slack or Teams credentials set)") : surfaces.mounts.map((m) => m.name).join(" and ")}`,
   );

@@ -9,7 +9,7 @@ import { currentAge, groupTitle, nameCell } from "../domain/names.ts";
 import type { StuckFinding } from "../domain/stuck.ts";
 import { stuckElements } from "../domain/stuck-points.ts";
 import type { PngRenderer } from "../pictures/png-renderer.ts";
-import { whiteboardPngIsolated } from "../pictures/whiteboard-png.ts";
+import { whiteboardPngIsolated } from "../pictures/whiteboard-picture.ts";
 import type {
   CellStatus,
   ColumnCounts,

@@ -55,11 +55,11 @@ describe("settings from the environment", () => {
       { SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", SLACK_API_URL: "slack-gov" },
       'SLACK_API_URL must be an http(s) URL such as https://slack.com/api/ (got "slack-gov").',
     ],
-  ])("%j is refused: %s", (env, problem) => {
+  ])("%j is refused: %s", async (env, problem) => {
     const r = slackEnv(env);
     expect(r).toMatchObject({ settings: null, configured: true, problem });
     t = makeTestCtx();
-    expect(() => surfacesFromEnv(t!.ctx, env)).toThrow(problem);
+    await expect(surfacesFromEnv(t!.ctx, env)).rejects.toThrow(problem);
   });
 
   test("SLACK_API_URL (GovSlack, tests) gets its trailing slash", () => {
@@ -71,13 +71,13 @@ describe("settings from the environment", () => {
     expect(r.settings?.apiUrl).toBe("https://slack-gov.com/api/");
   });
 
-  test("no Slack variables: local mode (Teams answered without tokens); Slack variables: a Slack mount and a poster", () => {
+  test("no Slack variables: local mode (Teams answered without tokens); Slack variables: a Slack mount and a poster", async () => {
     t = makeTestCtx();
-    const local = surfacesFromEnv(t.ctx, {});
+    const local = await surfacesFromEnv(t.ctx, {});
     expect(local).toMatchObject({ local: true, warnings: [] });
     expect(local.mounts.map((m) => m.name)).toEqual(["teams"]);
     expect(local.slack).toBeUndefined();
-    const s = surfacesFromEnv(t.ctx, { SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" });
+    const s = await surfacesFromEnv(t.ctx, { SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" });
     expect(s.mounts.map((m) => m.name)).toEqual(["slack"]);
     expect(s.local).toBe(false);
     expect(s.slack).toBeDefined();

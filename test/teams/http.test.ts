@@ -96,8 +96,8 @@ describe("which Teams set-up the environment asks for", () => {
   const ctx = makeTestCtx();
   afterAll(() => ctx.close());
 
-  test("nothing set: local mode, Teams served anonymously for the Agents Playground, on this machine", () => {
-    const s = surfacesFromEnv(ctx.ctx, {});
+  test("nothing set: local mode, Teams served anonymously for the Agents Playground, on this machine", async () => {
+    const s = await surfacesFromEnv(ctx.ctx, {});
     expect(s.local).toBe(true);
     expect(s.mounts.map((m) => m.name)).toEqual(["teams"]);
     expect(s.mounts[0]!.describe).toContain(
@@ -105,12 +105,16 @@ describe("which Teams set-up the environment asks for", () => {
     );
     expect(s.teams).toBeDefined();
     expect(s.warnings).toEqual([]);
-    expect(surfacesFromEnv(ctx.ctx, { HOST: "localhost" }).mounts.map((m) => m.name)).toEqual(["teams"]);
-    expect(surfacesFromEnv(ctx.ctx, { HOST: "::1" }).mounts[0]!.describe).toContain("http://[::1]:3978/");
+    expect((await surfacesFromEnv(ctx.ctx, { HOST: "localhost" })).mounts.map((m) => m.name)).toEqual([
+      "teams",
+    ]);
+    expect((await surfacesFromEnv(ctx.ctx, { HOST: "::1" })).mounts[0]!.describe).toContain(
+      "http://[::1]:3978/",
+    );
   });
 
-  test("nothing set in production: no anonymous Teams route, and the banner says why", () => {
-    const s = surfacesFromEnv(ctx.ctx, { NODE_ENV: "production" });
+  test("nothing set in production: no anonymous Teams route, and the banner says why", async () => {
+    const s = await surfacesFromEnv(ctx.ctx, { NODE_ENV: "production" });
     expect(s.mounts).toEqual([]);
     expect(s.teams).toBeUndefined();
     expect(s.warnings).toEqual([
@@ -120,8 +124,8 @@ describe("which Teams set-up the environment asks for", () => {
 
   test.each(["0.0.0.0", "::", "192.0.2.2", "sos.example.org"])(
     "nothing set and HOST=%s (not loopback): no anonymous Teams route, and the banner says why",
-    (host) => {
-      const s = surfacesFromEnv(ctx.ctx, { HOST: host });
+    async (host) => {
+      const s = await surfacesFromEnv(ctx.ctx, { HOST: host });
       expect(s.local).toBe(true);
       expect(s.mounts).toEqual([]);
       expect(s.warnings).toEqual([
@@ -130,8 +134,8 @@ describe("which Teams set-up the environment asks for", () => {
     },
   );
 
-  test("an app id and secret: tokens are checked, on any HOST", () => {
-    const s = surfacesFromEnv(ctx.ctx, {
+  test("an app id and secret: tokens are checked, on any HOST", async () => {
+    const s = await surfacesFromEnv(ctx.ctx, {
       TEAMS_APP_ID: APP_ID,
       TEAMS_CLIENT_SECRET: "x",
       NODE_ENV: "production",
@@ -142,10 +146,10 @@ describe("which Teams set-up the environment asks for", () => {
     expect(s.warnings).toEqual([]);
   });
 
-  test("an app id that is not a GUID is warned about", () => {
-    expect(surfacesFromEnv(ctx.ctx, { TEAMS_APP_ID: "my-bot", TEAMS_CLIENT_SECRET: "x" }).warnings).toEqual([
-      "TEAMS_APP_ID should be the bot's Microsoft Entra application (client) id, a GUID.",
-    ]);
+  test("an app id that is not a GUID is warned about", async () => {
+    expect(
+      (await surfacesFromEnv(ctx.ctx, { TEAMS_APP_ID: "my-bot", TEAMS_CLIENT_SECRET: "x" })).warnings,
+    ).toEqual(["TEAMS_APP_ID should be the bot's Microsoft Entra application (client) id, a GUID."]);
   });
 
   // Half a set-up never falls back to local mode (which answers anyone): it is refused, by name.
@@ -162,7 +166,7 @@ describe("which Teams set-up the environment asks for", () => {
       { TEAMS_APP_ID: APP_ID },
       "TEAMS_APP_ID is set without TEAMS_CLIENT_SECRET: the bot could check Microsoft's tokens but never reply. Set the app's client secret too, or unset TEAMS_APP_ID to run in local mode.",
     ],
-  ])("%j is refused: %s", (env, problem) => {
-    expect(() => surfacesFromEnv(ctx.ctx, env)).toThrow(problem);
+  ])("%j is refused: %s", async (env, problem) => {
+    await expect(surfacesFromEnv(ctx.ctx, env)).rejects.toThrow(problem);
   });
 });
