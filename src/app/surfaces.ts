@@ -1,4 +1,10 @@
-import { type SlackEnv, type SlackPoster, slackEnv, slackSurface } from "../../adapters/slack/index.ts";
+import {
+  type SlackEnv,
+  type SlackOptions,
+  type SlackPoster,
+  slackEnv,
+  slackSurface,
+} from "../../adapters/slack/index.ts";
 import { type TeamsEnv, type TeamsPoster, teamsEnv, teamsSurfaceFor } from "../../adapters/teams/index.ts";
 import type { DigestPoster } from "../digest/post.ts";
 import { DEFAULT_HOST, type Mount } from "../server/http.ts";
@@ -51,10 +57,14 @@ export function hostFromEnv(env: NodeJS.ProcessEnv): string {
   return env.HOST?.trim() || DEFAULT_HOST;
 }
 
-export function surfacesFromEnv(ctx: Ctx, env: NodeJS.ProcessEnv): Surfaces {
+/**
+ * The surfaces the environment sets up. `slack`: options for the Slack surface (`sos start` passes
+ * where App Home refreshes keep who is looking at their Home).
+ */
+export function surfacesFromEnv(ctx: Ctx, env: NodeJS.ProcessEnv, slackOptions: SlackOptions = {}): Surfaces {
   const platforms = platformEnv(env);
   if (platforms.problem) throw new UsageError(platforms.problem);
-  const slack = slackSurface(ctx, platforms.slack.settings);
+  const slack = slackSurface(ctx, platforms.slack.settings, slackOptions);
   const teams = teamsSurfaceFor(ctx, platforms.teams, {
     local: platforms.local,
     host: hostFromEnv(env),
