@@ -1,4 +1,4 @@
-import { verifySlackRequest } from "@slack/bolt";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import express, { type Request, type RequestHandler, type Response } from "express";
 import type { Clock } from "../../src/commands/clock.ts";
 import type { SlackLog } from "./log.ts";
@@ -13,6 +13,22 @@ import { payloadProblem } from "./payload.ts";
  * reuses `req.rawBody`). Each refusal is one log line, naming no content.
  */
 export const MAX_SKEW_SECONDS = 300;
+
+/**
+ * Whether `signature` is `v0=` and the hex HMAC-SHA256 of `v0:<ts>:<body>` under the secret,
+ * compared in constant time. Bolt's `verifySlackRequest` does the same over the body decoded to a
+ * string and compares with tsscmp, which HMACs both sides again under a fresh random key: two more
+ * HMACs and a `randomFillSync` per request (1.2% of the server's CPU under load, bench profile).
+ */
+export function signedBy(secret: string, ts: number, raw: Buffer, signature: string): boolean {
+  if (!signature.startsWith("v0=")) return false;
+  const given = Buffer.from(signature.slice(3), "utf8");
+  const ours = Buffer.from(
+    createHmac("sha256", secret).update(`v0:${ts}:`).update(raw).digest("hex"),
+    "utf8",
+  );
+  return given.length === ours.length && timingSafeEqual(given, ours);
+}
 
 export function verifySlack(signingSecret: string, clock: Clock, log: SlackLog): RequestHandler[] {
   const refuse = (res: Response, status: number, why: string) => {
@@ -32,14 +48,7 @@ export function verifySlack(signingSecret: string, clock: Clock, log: SlackLog):
       refuse(res, 401, "the Slack signature's timestamp is more than 5 minutes from now");
       return;
     }
-    try {
-      verifySlackRequest({
-        signingSecret,
-        body: raw.toString("utf8"),
-        headers: { "x-slack-signature": signature, "x-slack-request-timestamp": ts },
-        nowMilliseconds: now,
-      });
-    } catch {
+    if (!signedBy(signingSecret, ts, raw, signature)) {
       refuse(res, 401, "the Slack signature does not match");
       return;
     }
