@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { HOME_VIEWING_MS, type Timers } from "../../adapters/slack/home-refresh.ts";
 import { homeView } from "../../adapters/slack/home-view.ts";
 import { type HomeClaim, type HomeClaims, sqliteHomeClaims } from "../../src/store/home-claims.ts";
@@ -52,11 +52,15 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const publishesFor = (user: string) => h.rec.of("views.publish").filter((c) => c.body.user_id === user);
-/** Waits, turn by turn of the event loop (never on a timer), for the store's `n`th answer for `user`. */
+/**
+ * Waits for the store's `n`th answer for `user`: bounded by a generous time, not a count of turns
+ * of the event loop (as test/home-claims.test.ts's `until`); nothing is timed.
+ */
 async function answered(user: string, n: number): Promise<void> {
-  const done = () => answers.filter(([id]) => id === user).length >= n;
-  for (let i = 0; i < 10_000 && !done(); i++) await new Promise<void>((r) => setImmediate(r));
-  expect(done()).toBe(true);
+  await vi.waitFor(() => expect(answers.filter(([id]) => id === user).length).toBeGreaterThanOrEqual(n), {
+    timeout: 20_000,
+    interval: 2,
+  });
 }
 
 async function open(user: string): Promise<void> {
