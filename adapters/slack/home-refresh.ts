@@ -53,8 +53,8 @@ export interface Refresher {
   readonly refresh: Publish;
   /**
    * Records that the person is looking at their Home, before its view is built: a change committed
-   * after that build started then finds them looking and is published; one before it is in the view.
-   * A failure is a line: the open still publishes.
+   * after the open is recorded finds them looking and is published; one committed before it is in
+   * the view built next. A failure is a line: the open still publishes.
    */
   opened(userId: string): Promise<void>;
 }

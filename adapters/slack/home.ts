@@ -18,6 +18,8 @@ export interface Home extends HomeRefresher {
    * first, so their changes from now on are refreshed (`coalescedRefresh`), then published fresh.
    */
   open(userId: string, client: webApi.WebClient, page?: number): Promise<void>;
+  /** The person pressed a button on their Home: they are looking at it (recorded only). */
+  seen(userId: string): Promise<void>;
 }
 
 export function createHome(
@@ -67,6 +69,7 @@ export function createHome(
       await refresher.opened(userId);
       await publish(userId, client, page);
     },
+    seen: (userId) => refresher.opened(userId),
     refresh: refresher.refresh,
   };
 }
@@ -84,6 +87,8 @@ export function registerHome(app: App, deps: SlackDeps & { home: Home }): void {
     const who = await identity.resolve(body.user.id, client);
     if (!("actor" in who) || !canLog(who.actor)) return;
     await openLogModal(deps, client, body.trigger_id).catch((e) => log(`views.open failed (${reason(e)})`));
+    // After the form is open (its trigger expires in 3 s): what they log from it refreshes the Home.
+    await home.seen(body.user.id);
   });
 
   app.action<BlockAction<ButtonAction>>(HOME.open, async ({ ack, body, client }) => {
@@ -93,6 +98,7 @@ export function registerHome(app: App, deps: SlackDeps & { home: Home }): void {
     await openCaseModal(deps, client, who.actor, body.trigger_id).catch((e) =>
       log(`views.open failed (${reason(e)})`),
     );
+    await home.seen(body.user.id);
   });
 
   app.action<BlockAction<ButtonAction>>(

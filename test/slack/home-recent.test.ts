@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { HOME_VIEWING_MS, type Timers } from "../../adapters/slack/home-refresh.ts";
-import { homeView } from "../../adapters/slack/home-view.ts";
+import { HOME, homeView } from "../../adapters/slack/home-view.ts";
 import { type HomeClaim, type HomeClaims, sqliteHomeClaims } from "../../src/store/home-claims.ts";
 import { JANE, SAM } from "../helpers/ctx.ts";
-import { type SlackHarness, startSlack, U } from "./harness.ts";
+import { buttonPress, type SlackHarness, startSlack, U } from "./harness.ts";
 
 /**
  * Over HTTP, as `sos start` runs it (the refresh window and who is looking kept in the database):
@@ -127,4 +127,23 @@ test("a Home opened longer ago than the viewing time is no longer refreshed", as
   expect(answers.at(-1)).toEqual([U.jane, "unseen"]);
   expect(timers.waiting()).toBe(0);
   expect(publishesFor(U.jane)).toHaveLength(jane);
+});
+
+test("a button pressed on the Home says she is looking again: what she logs next refreshes it", async () => {
+  const jane = publishesFor(U.jane).length;
+  const press = await h.interact(
+    buttonPress(U.jane, h.rec.responseUrl("home-log"), { action_id: HOME.log, value: "log" }),
+  );
+  expect(press.status).toBe(200);
+  await press.done;
+  // The form opened, and no Home was published for the press itself.
+  expect(h.rec.of("views.open").length).toBeGreaterThan(0);
+  expect(publishesFor(U.jane)).toHaveLength(jane);
+  await h.command(U.jane, "three-houses 32346");
+  timers.advance(5000);
+  await h.rec.waitFor(
+    (c) =>
+      c.method === "views.publish" && c.body.user_id === U.jane && publishesFor(U.jane).length === jane + 1,
+  );
+  expect(publishesFor(U.jane).at(-1)!.body.view).toEqual(await homeView(h.t.ctx, { actor: h.t.as(JANE) }));
 });
