@@ -1,8 +1,8 @@
 import type { webApi } from "@slack/bolt";
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { coalescedRefresh, type Timers } from "../adapters/slack/home-refresh.ts";
 import type { Actor } from "../src/domain/access.ts";
-import { type HomeClaims, sqliteHomeClaims } from "../src/store/home-claims.ts";
+import { type HomeClaims, memoryHomeClaims, sqliteHomeClaims } from "../src/store/home-claims.ts";
 import { pgHomeClaims } from "../src/store/pg/home-claims.ts";
 import { openPgStore } from "../src/store/pg/open.ts";
 import { JANE, makeTestCtx } from "./helpers/ctx.ts";
@@ -53,15 +53,10 @@ function handTimers(): Timers & { fire(): void; waiting(): number } {
   };
 }
 
-describeEachStore("App Home claims", (kind) => {
-  let on: Awaited<ReturnType<typeof claimsOn>>;
-  beforeEach(async () => {
-    on = await claimsOn(kind);
-  });
-  afterEach(() => on.close());
-
+/** What a claim answers, the same on every store and in memory. */
+function answersOf(get: () => HomeClaims): void {
   test("one claim per person per window, only while they look at their Home; another person's apart", async () => {
-    const { claims } = on;
+    const claims = get();
     const t0 = 1_000_000;
     // Never opened: nobody is looking, and asking again does not change that.
     expect(await claims.claim("U1", t0, WINDOW, VIEWING)).toBe("unseen");
@@ -77,7 +72,7 @@ describeEachStore("App Home claims", (kind) => {
   });
 
   test("a Home opened long ago is not refreshed; opening it again is", async () => {
-    const { claims } = on;
+    const claims = get();
     const t0 = 5_000_000;
     await claims.opened("U4", t0);
     expect(await claims.claim("U4", t0 + 1, WINDOW, VIEWING)).toBe("publish");
@@ -87,6 +82,24 @@ describeEachStore("App Home claims", (kind) => {
     await claims.opened("U4", t0 + VIEWING + WINDOW + 1);
     expect(await claims.claim("U4", t0 + VIEWING + WINDOW + 2, WINDOW, VIEWING)).toBe("publish");
   });
+}
+
+describe("App Home claims in memory (SQLite's sos start: the file's one server)", () => {
+  let claims: HomeClaims;
+  beforeEach(() => {
+    claims = memoryHomeClaims();
+  });
+  answersOf(() => claims);
+});
+
+describeEachStore("App Home claims", (kind) => {
+  let on: Awaited<ReturnType<typeof claimsOn>>;
+  beforeEach(async () => {
+    on = await claimsOn(kind);
+  });
+  afterEach(() => on.close());
+
+  answersOf(() => on.claims);
 
   test("two instances asking at the same instant: exactly one is told to publish", async () => {
     await on.claims.opened("U3", 2_000_000);

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { HOME_VIEWING_MS, type Timers } from "../../adapters/slack/home-refresh.ts";
 import { HOME, homeView } from "../../adapters/slack/home-view.ts";
-import { type HomeClaim, type HomeClaims, sqliteHomeClaims } from "../../src/store/home-claims.ts";
+import { type HomeClaim, type HomeClaims, memoryHomeClaims } from "../../src/store/home-claims.ts";
 import { JANE, SAM } from "../helpers/ctx.ts";
 import { buttonPress, type SlackHarness, startSlack, U } from "./harness.ts";
 
 /**
- * Over HTTP, as `sos start` runs it (the refresh window and who is looking kept in the database):
+ * Over HTTP, as `sos start` on SQLite runs it (the refresh window and who is looking kept in memory):
  * a change refreshes the App Home of someone who opened theirs recently, and not of someone who
  * did not, whose Home is published fresh when they open it.
  */
@@ -33,11 +33,11 @@ const timers = handTimers();
 let wall = Date.UTC(2016, 2, 1, 12);
 /** each claim's answer, by person, as the store gave it */
 const answers: [string, HomeClaim][] = [];
-let store: HomeClaims | undefined;
+const store = memoryHomeClaims();
 const claims: HomeClaims = {
-  opened: (id, at) => store!.opened(id, at),
+  opened: (id, at) => store.opened(id, at),
   async claim(id, ...rest) {
-    const said = await store!.claim(id, ...rest);
+    const said = await store.claim(id, ...rest);
     answers.push([id, said]);
     return said;
   },
@@ -47,7 +47,6 @@ beforeAll(async () => {
   h = await startSlack({
     options: { homeRefresh: { windowMs: 5000, timers, shared: { claims, wallNow: () => wall } } },
   });
-  store = sqliteHomeClaims(h.t.ctx.store.db);
 });
 afterAll(() => h.close());
 
