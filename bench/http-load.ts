@@ -89,7 +89,16 @@ interface People {
   /** open cases with their worker's user id and team number */
   readonly cases: { readonly id: string; readonly user: string; readonly team: string }[];
   readonly manager: string;
+  /**
+   * The people who log whose App Home is open (every `WATCHING`th of them, by user id): the
+   * warm-up opens theirs, so their logs still cost a Home refresh (adapters/slack/home-refresh.ts
+   * refreshes only the Homes opened recently); everyone else's Home is built when they open it.
+   */
+  readonly watching: readonly string[];
 }
+
+/** One in this many of the people who log has their App Home open during the load. */
+export const WATCHING = 5;
 
 function people(dbPath: string): People {
   const db = new Database(dbPath, { readonly: true });
@@ -113,7 +122,9 @@ function people(dbPath: string): People {
     const teams = new Set(cases.map((c) => c.team));
     for (const t of teams) emails.set(`USUP${t}`, `sup${t}@synthetic.example`);
     emails.set("UMANAGER", "manager@synthetic.example");
-    return { emails, cases, manager: "UMANAGER" };
+    const loggers = [...new Set(cases.map((c) => c.user))].sort();
+    const watching = loggers.filter((_, i) => i % WATCHING === 0);
+    return { emails, cases, manager: "UMANAGER", watching };
   } finally {
     db.close();
   }
@@ -125,14 +136,27 @@ async function standIn(emails: Map<string, string>) {
   const replies = new Map<string, { at: number; busy: boolean; stranger?: boolean }>();
   let publishes = 0;
   let posts = 0;
-  const waiters: { n: number; resolve: () => void }[] = [];
+  const waiters: { n: number; count: () => number; resolve: () => void }[] = [];
   const wake = () => {
     for (const w of [...waiters])
-      if (replies.size >= w.n) {
+      if (w.count() >= w.n) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve();
       }
   };
+  const waitFor = (n: number, count: () => number, ms: number) =>
+    new Promise<void>((resolve) => {
+      if (count() >= n) return resolve();
+      const timer = setTimeout(resolve, ms);
+      waiters.push({
+        n,
+        count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -160,8 +184,10 @@ async function standIn(emails: Map<string, string>) {
         body = { ok: true, user: { id: user, team_id: "T1", profile: { email: emails.get(user) } } };
       } else if (url === "/api/auth.test")
         body = { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1" };
-      else if (url === "/api/views.publish") publishes++;
-      else if (url === "/api/chat.postMessage") {
+      else if (url === "/api/views.publish") {
+        publishes++;
+        wake();
+      } else if (url === "/api/chat.postMessage") {
         posts++;
         body = { ok: true, ts: `${Date.now() / 1000}`, channel: "C1" };
       }
@@ -175,18 +201,9 @@ async function standIn(emails: Map<string, string>) {
     published: () => publishes,
     posted: () => posts,
     /** resolves when `n` replies have come in, or after `ms` (a reply lost is counted, not waited on) */
-    replied: (n: number, ms: number) =>
-      new Promise<void>((resolve) => {
-        if (replies.size >= n) return resolve();
-        const timer = setTimeout(resolve, ms);
-        waiters.push({
-          n,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        });
-      }),
+    replied: (n: number, ms: number) => waitFor(n, () => replies.size, ms),
+    /** resolves when `n` App Homes have been published in all, or after `ms` */
+    publishedAtLeast: (n: number, ms: number) => waitFor(n, () => publishes, ms),
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
@@ -196,6 +213,19 @@ async function standIn(emails: Map<string, string>) {
 }
 
 type StandIn = Awaited<ReturnType<typeof standIn>>;
+
+/** An Events API callback saying `user` opened their App Home. */
+function homeOpened(user: string, id: string): string {
+  return JSON.stringify({
+    token: "unused",
+    team_id: "T1",
+    api_app_id: "A1",
+    type: "event_callback",
+    event_id: `Ev${id}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event: { type: "app_home_opened", user, channel: "DM", tab: "home", event_ts: "1.5" },
+  });
+}
 
 function signed(body: string): Record<string, string> {
   const ts = Math.floor(Date.now() / 1000);
@@ -208,18 +238,8 @@ function signed(body: string): Record<string, string> {
 /** The k-th request of the mix: its body and content type. `specials`: Home opens and digest previews. */
 function request(p: People, k: number, slack: string, id: string, specials: boolean, today: string) {
   const c = p.cases[(k * 7919) % p.cases.length]!;
-  if (specials && k % 100 === 50) {
-    const body = JSON.stringify({
-      token: "unused",
-      team_id: "T1",
-      api_app_id: "A1",
-      type: "event_callback",
-      event_id: `Ev${id}`,
-      event_time: Math.floor(Date.now() / 1000),
-      event: { type: "app_home_opened", user: p.manager, channel: "DM", tab: "home", event_ts: "1.5" },
-    });
-    return { body, type: "application/json", command: false };
-  }
+  if (specials && k % 100 === 50)
+    return { body: homeOpened(p.manager, id), type: "application/json", command: false };
   const r = k % 100;
   const [user, text] =
     specials && r === 75
@@ -284,6 +304,7 @@ async function load(
   seconds: number,
   make: (k: number, id: string) => { body: string; type: string; command: boolean },
   path = SLACK_PATH,
+  more: () => boolean = () => true,
 ) {
   const acks: number[] = [];
   const sent = new Map<string, number>();
@@ -294,7 +315,7 @@ async function load(
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
-      while (performance.now() < until) {
+      while (performance.now() < until && more()) {
         const n = k++;
         const id = `r${tag}-${n}`;
         const { body, type, command } = make(n, id);
@@ -442,6 +463,25 @@ async function serverLevels(
     const base = `http://127.0.0.1:${port}`;
     // Warmed first, as a server is in use: its first requests compile code and meet each person
     // (users.info), and start's own work after "Server:" (the reload watch) is done.
+    if (traffic === "slack") {
+      // Every fifth person who logs has their Home open (`WATCHING`): opened here, each published
+      // once, before anything is measured.
+      const from = slack.published();
+      let i = 0;
+      await load(
+        base,
+        8,
+        3_600,
+        () => ({
+          body: homeOpened(p.watching[i]!, `open-${run}-${i++}`),
+          type: "application/json",
+          command: false,
+        }),
+        path,
+        () => i < p.watching.length,
+      );
+      await slack.publishedAtLeast(from + p.watching.length, 60_000);
+    }
     const warmFrom = slack.replies.size;
     const warm = await load(base, 8, 3, (k, id) => make(k + 7, id, false), path);
     await slack.replied(warmFrom + warm.sent.size, 30_000);
@@ -680,7 +720,7 @@ export async function httpLoad(opts: {
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (r: string[]) => `| ${r.map((x, i) => x.padEnd(w[i]!)).join(" | ")} |`;
     lines.push(
-      `HTTP load: signed Slack slash commands, then Teams message activities (each 55% log, 25% mine, 12% team, 8% stuck), ${seconds} s per level, the server run from ${SERVE.name === "dist" ? `dist/ (\`node ${SERVE.execArgv.join(" ")} bin/sos.js start\`)` : "the sources under tsx"}; load average ${bareAt} (bare), ${serverAt} (server), ${catchUpAt} (catch-up), ${teamsAt} (Teams)`,
+      `HTTP load: signed Slack slash commands, then Teams message activities (each 55% log, 25% mine, 12% team, 8% stuck), ${seconds} s per level, the server run from ${SERVE.name === "dist" ? `dist/ (\`node ${SERVE.execArgv.join(" ")} bin/sos.js start\`)` : "the sources under tsx"}; on Slack one in ${WATCHING} of the people who log has their App Home open (opened in the warm-up), so their logs refresh it; load average ${bareAt} (bare), ${serverAt} (server), ${catchUpAt} (catch-up), ${teamsAt} (Teams)`,
       "",
       line(head),
       line(w.map((n) => "-".repeat(n))),

@@ -13,6 +13,13 @@ import { checkView } from "./render/blockkit-limits.ts";
 /** Publishes App Home views, remembering which table page each person is on. */
 export interface Home extends HomeRefresher {
   publish(userId: string, client: webApi.WebClient, page?: number): Promise<void>;
+  /**
+   * The person is looking at their Home (they opened it, or pressed one of its buttons): recorded
+   * first, so their changes from now on are refreshed (`coalescedRefresh`), then published fresh.
+   */
+  open(userId: string, client: webApi.WebClient, page?: number): Promise<void>;
+  /** The person pressed a button on their Home: they are looking at it (recorded only). */
+  seen(userId: string): Promise<void>;
 }
 
 export function createHome(
@@ -45,18 +52,25 @@ export function createHome(
     }
   }
 
+  const refresher = coalescedRefresh(
+    (userId, actor, client) => publishAs(userId, { actor }, client),
+    refreshing.windowMs,
+    refreshing.timers,
+    (line) => log(line.replace(/^slack: /, "")),
+    refreshing.shared,
+  );
+  async function publish(userId: string, client: webApi.WebClient, page?: number): Promise<void> {
+    if (page !== undefined) pages.set(userId, page);
+    await publishAs(userId, await identity.resolve(userId, client), client);
+  }
   return {
-    async publish(userId, client, page) {
-      if (page !== undefined) pages.set(userId, page);
-      await publishAs(userId, await identity.resolve(userId, client), client);
+    publish,
+    async open(userId, client, page) {
+      await refresher.opened(userId);
+      await publish(userId, client, page);
     },
-    refresh: coalescedRefresh(
-      (userId, actor, client) => publishAs(userId, { actor }, client),
-      refreshing.windowMs,
-      refreshing.timers,
-      (line) => log(line.replace(/^slack: /, "")),
-      refreshing.shared,
-    ),
+    seen: (userId) => refresher.opened(userId),
+    refresh: refresher.refresh,
   };
 }
 
@@ -65,7 +79,7 @@ export function registerHome(app: App, deps: SlackDeps & { home: Home }): void {
 
   app.event("app_home_opened", async ({ event, client }) => {
     if (event.tab !== "home") return;
-    await home.publish(event.user, client);
+    await home.open(event.user, client);
   });
 
   app.action<BlockAction<ButtonAction>>(HOME.log, async ({ ack, body, client }) => {
@@ -73,6 +87,8 @@ export function registerHome(app: App, deps: SlackDeps & { home: Home }): void {
     const who = await identity.resolve(body.user.id, client);
     if (!("actor" in who) || !canLog(who.actor)) return;
     await openLogModal(deps, client, body.trigger_id).catch((e) => log(`views.open failed (${reason(e)})`));
+    // After the form is open (its trigger expires in 3 s): what they log from it refreshes the Home.
+    await home.seen(body.user.id);
   });
 
   app.action<BlockAction<ButtonAction>>(HOME.open, async ({ ack, body, client }) => {
@@ -82,6 +98,7 @@ export function registerHome(app: App, deps: SlackDeps & { home: Home }): void {
     await openCaseModal(deps, client, who.actor, body.trigger_id).catch((e) =>
       log(`views.open failed (${reason(e)})`),
     );
+    await home.seen(body.user.id);
   });
 
   app.action<BlockAction<ButtonAction>>(
@@ -89,7 +106,8 @@ export function registerHome(app: App, deps: SlackDeps & { home: Home }): void {
     async ({ ack, body, action, client }) => {
       await ack();
       const page = read(HomePageValue, action.value);
-      if (page !== undefined) await home.publish(body.user.id, client, page);
+      // A page button pressed: the person is looking at their Home.
+      if (page !== undefined) await home.open(body.user.id, client, page);
     },
   );
 }

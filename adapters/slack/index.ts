@@ -2,7 +2,7 @@ import type { Ctx } from "../../src/app/context.ts";
 import { createSlackSurface, type SlackOptions, type SlackSurface } from "./app.ts";
 import type { SlackSettings } from "./settings.ts";
 
-export type { SlackSurface } from "./app.ts";
+export type { SlackOptions, SlackSurface } from "./app.ts";
 export type { SlackPoster } from "./post.ts";
 export { type SlackEnv, slackEnv } from "./settings.ts";
 

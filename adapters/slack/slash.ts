@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, RespondFn, SlashCommand } from "@slack/bolt";
+import type { AllMiddlewareArgs, App, SlashCommand } from "@slack/bolt";
 import { BUSY_TEXT } from "../../src/commands/offload.ts";
 import { pageValue } from "./actions.ts";
 import type { SlackDeps } from "./deps.ts";
@@ -7,6 +7,7 @@ import { reason } from "./log.ts";
 import { canLog, canOpen, openCaseModal, openLogModal } from "./modals.ts";
 import { escapeMrkdwn } from "./render/blockkit.ts";
 import { outgoing, replyMessage } from "./reply.ts";
+import { type Respond, respondTo } from "./respond.ts";
 import { runForSlack } from "./run.ts";
 
 /**
@@ -32,8 +33,9 @@ export function typedText(raw: string): string {
 export function registerSlash(app: App, deps: SlackDeps): void {
   const { ctx, identity, log } = deps;
 
-  app.command("/sos", async ({ command, ack, respond, client }) => {
+  app.command("/sos", async ({ command, ack, client }) => {
     await ack();
+    const respond = respondTo(command.response_url);
     // Past the bound, the person is told at once, and nothing is done: not a wait on silence.
     const leave = deps.admission.enter();
     if (!leave) {
@@ -50,7 +52,7 @@ export function registerSlash(app: App, deps: SlackDeps): void {
 
   async function serve(
     command: SlashCommand,
-    respond: RespondFn,
+    respond: Respond,
     client: AllMiddlewareArgs["client"],
   ): Promise<void> {
     const text = typedText(command.text);

@@ -1,3 +1,4 @@
+import type { SlackOptions } from "../../adapters/slack/index.ts";
 import type { SlackPoster } from "../../adapters/slack/post.ts";
 import { type SlackEnv, slackEnv } from "../../adapters/slack/settings.ts";
 import { type TeamsEnv, teamsEnv } from "../../adapters/teams/config.ts";
@@ -56,13 +57,20 @@ export function hostFromEnv(env: NodeJS.ProcessEnv): string {
 /**
  * The platforms the environment asks for, each adapter loaded only when it is served: Bolt and the
  * Teams SDK with what they bring are each 8 MB of the main thread's heap and more of its RSS
- * (README "Performance"), which a server for one platform need not carry.
+ * (README "Performance"), which a server for one platform need not carry. `slackOptions`: options for
+ * the Slack surface (`sos start` passes where App Home refreshes keep who is looking at their Home).
  */
-export async function surfacesFromEnv(ctx: Ctx, env: NodeJS.ProcessEnv): Promise<Surfaces> {
+export async function surfacesFromEnv(
+  ctx: Ctx,
+  env: NodeJS.ProcessEnv,
+  slackOptions: SlackOptions = {},
+): Promise<Surfaces> {
   const platforms = platformEnv(env);
   if (platforms.problem) throw new UsageError(platforms.problem);
   const settings = platforms.slack.settings;
-  const slack = settings ? (await import("../../adapters/slack/index.ts")).slackSurface(ctx, settings) : null;
+  const slack = settings
+    ? (await import("../../adapters/slack/index.ts")).slackSurface(ctx, settings, slackOptions)
+    : null;
   // Teams is served with credentials, or anonymously in local mode (teamsSurfaceFor decides where).
   const teams =
     platforms.teams.settings.appId || platforms.local

@@ -73,7 +73,8 @@ export async function startOnPostgres(
   const say = (s: string) => process.stdout.write(`${s}\n`);
   try {
     // Each instance coalesces App Home refreshes in memory; the claim in the database holds the
-    // window across instances, so a person's Home is published at most once per window by them all.
+    // window across instances, so a person's Home is published at most once per window by them all,
+    // and who opened their Home (on whichever instance Slack told) is refreshed by every instance.
     const slack = slackSurface(ctx, platforms.slack.settings, {
       homeRefresh: { shared: { claims: pgHomeClaims(store), wallNow: () => Date.now() } },
     });

@@ -25,6 +25,7 @@ import { readerThreads, startReaders } from "../server/readers.ts";
 import { withReaders } from "../server/readers-context.ts";
 import { startCheckpointer } from "../store/checkpointer.ts";
 import { recordStart } from "../store/config-reload.ts";
+import { memoryHomeClaims } from "../store/home-claims.ts";
 import { SERVER_BUSY_TIMEOUT_MS } from "../store/open.ts";
 import { readArgs } from "./args.ts";
 import { readEnvFile } from "./env-file.ts";
@@ -93,7 +94,12 @@ export async function start(argv: string[]): Promise<number> {
       : undefined;
   const ctx = readers ? withReaders(live, readers) : live;
 
-  const surfaces = await surfacesFromEnv(ctx, process.env);
+  // Who is looking at their App Home, and each Home's refresh window: a change refreshes only the
+  // Homes opened recently (adapters/slack/home-refresh.ts). Kept in memory: this is the file's one
+  // server (src/store/home-claims.ts says what a synced write each would cost).
+  const surfaces = await surfacesFromEnv(ctx, process.env, {
+    homeRefresh: { shared: { claims: memoryHomeClaims(), wallNow: () => Date.now() } },
+  });
   say(
     `sos-dashboards: ${surfaces.local ? (surfaces.warnings.length > 0 ? "local mode (see the warnings below)" : "local mode (no Slack or Teams credentials set)") : surfaces.mounts.map((m) => m.name).join(" and ")}`,
   );

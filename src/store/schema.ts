@@ -571,13 +571,19 @@ export type ApiClientRow = typeof apiClients.$inferSelect;
 // --- start-pg: App Home coalescing across instances ---
 
 /**
- * When each person's App Home was last published, by any instance: a refresh claims the person's
- * row with a conditional write (only when the last publish is a window old), so two instances on
- * one database still publish a person's Home at most once per window. No child data: a Slack user
- * id and a time.
+ * When each person's App Home was last published after a change, by any instance, and when they
+ * last opened it: a refresh claims the person's row with a conditional write (only when they opened
+ * it recently and the last publish is a window old), so two instances on one database still publish
+ * a person's Home at most once per window, and nobody's Home is rebuilt after a change while nobody
+ * is looking at it. No child data: a Slack user id and two times.
  */
 export const homeRefreshes = sqliteTable("home_refreshes", {
   slackUserId: text("slack_user_id").primaryKey(),
-  /** milliseconds since the epoch: compared across processes, so wall time, not a monotonic clock */
+  /**
+   * milliseconds since the epoch (0: never published after a change): compared across processes,
+   * so wall time, not a monotonic clock
+   */
   lastAt: integer("last_at").notNull(),
+  /** when Slack last said they opened the Home (`app_home_opened`), epoch ms; null: not since 0020 */
+  openedAt: integer("opened_at"),
 });

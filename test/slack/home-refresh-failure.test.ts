@@ -20,7 +20,7 @@ test("a failed App Home refresh is one line naming the error, and the person's n
   const t = makeTestCtx();
   try {
     const jane = t.as(JANE);
-    const refresh = coalescedRefresh(
+    const { refresh } = coalescedRefresh(
       async () => {
         calls += 1;
         if (calls === 1) throw new TypeError("the store was not there");

@@ -405,4 +405,5 @@ export const apiClients = pgTable(
 export const homeRefreshes = pgTable("home_refreshes", {
   slackUserId: text("slack_user_id").primaryKey(),
   lastAt: bigint("last_at", { mode: "number" }).notNull(),
+  openedAt: bigint("opened_at", { mode: "number" }),
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "home_refreshes" ADD COLUMN "opened_at" bigint;
