@@ -133,7 +133,12 @@ export async function pgServeAsInstance(
       clearTimeout(timer);
       const c = client;
       client = null;
-      if (c) await c.end().catch(() => {});
+      if (!c) return;
+      // Let go of the lock first, answered by the server: `end()` resolves before the server has
+      // ended the session, and a `sos config check` in that moment still saw a stopped instance as
+      // running (a test failed so in CI with two workers).
+      await c.query("SELECT pg_advisory_unlock($1, $2)", [INSTANCE_SPACE, id]).catch(() => {});
+      await c.end().catch(() => {});
     },
   };
 }
