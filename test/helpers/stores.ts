@@ -160,11 +160,7 @@ export async function emptyPgDatabase(): Promise<{ url: string; drop(): Promise<
  * the worker ran next (seen with two workers on a loaded machine).
  */
 async function dropDatabase(name: string): Promise<void> {
-  const url = new URL(templateUrl!);
-  url.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
+  await asAdmin(async (client) => {
     for (let i = 0; i < 500; i++) {
       const left = await client.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1",
@@ -174,18 +170,21 @@ async function dropDatabase(name: string): Promise<void> {
       await new Promise((r) => setTimeout(r, 20));
     }
     await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function admin(statement: string): Promise<void> {
+  await asAdmin((client) => client.query(statement));
+}
+
+/** A connection to the run's server's `postgres` database for the length of `fn`. */
+async function asAdmin(fn: (client: pg.Client) => Promise<unknown>): Promise<void> {
   const url = new URL(templateUrl!);
   url.pathname = "/postgres";
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    await client.query(statement);
+    await fn(client);
   } finally {
     await client.end();
   }
