@@ -106,4 +106,27 @@ describe.skipIf(!PG_AVAILABLE)("PostgreSQL: one config_reload row per instance",
     },
     PATIENCE_MS * 2,
   );
+
+  test(
+    "an instance of another agency's database on the same server, with the same row id, does not make a stopped one here look running",
+    async () => {
+      // Two fresh databases: each one's first instance row is id 1, the clash that the server-wide
+      // pg_locks would have confused.
+      const one = await makeStoreCtx("postgres", { demo: false });
+      const two = await makeStoreCtx("postgres", { demo: false });
+      try {
+        const here = await pgServeAsInstance(one.pgStore!, start(505));
+        const there = await pgServeAsInstance(two.pgStore!, start(606, "host-z"));
+        expect(here.id).toBe(there.id);
+        await here.stop();
+        expect((await pgInstanceRecords(one.pgStore!)).map((r) => r.live)).toEqual([false]);
+        expect((await pgInstanceRecords(two.pgStore!)).map((r) => r.live)).toEqual([true]);
+        await there.stop();
+      } finally {
+        await one.close();
+        await two.close();
+      }
+    },
+    PATIENCE_MS,
+  );
 });

@@ -31,13 +31,21 @@ export interface PgInstance {
   stop(): Promise<void>;
 }
 
-/** The lock of instance `id` is held by some session: a condition on `pg_locks`, readable by any role. */
+/**
+ * The lock of instance `id` is held by some session: a condition on `pg_locks`, readable by any role.
+ * Advisory locks belong to a database, and `pg_locks` lists the whole server's: without the database
+ * condition another agency's database on the same server, whose instance row has the same id, made
+ * a stopped instance here look running (seen as a test failing with two workers, each database a
+ * test's own).
+ */
+const THIS_DATABASE = "l.database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+
 const held = (id: unknown) =>
   sql`EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = ${INSTANCE_SPACE}::oid
-        AND l.objid::bigint = ${id} AND l.objsubid = 2 AND l.granted)`;
+        AND l.objid::bigint = ${id} AND l.objsubid = 2 AND l.granted AND ${sql.raw(THIS_DATABASE)})`;
 
 const HELD_BY_ROW = `EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = $1::oid
-  AND l.objid::bigint = r.id AND l.objsubid = 2 AND l.granted)`;
+  AND l.objid::bigint = r.id AND l.objsubid = 2 AND l.granted AND ${THIS_DATABASE})`;
 
 /** How long a dropped lock connection waits before connecting again. */
 const RECONNECT_MS = 5_000;
