@@ -118,6 +118,7 @@ test("when more people's jobs wait than can be served, the next is refused at on
     dbPath: t.dbPath,
     threads: 1,
     maxWaiting: 1,
+    depth: 1,
     source: () => ({ org: t.ctx.org, now: t.ctx.clock.now() }),
   });
   try {
@@ -135,6 +136,58 @@ test("when more people's jobs wait than can be served, the next is refused at on
     expect((await small.run("command", input(JANE, "case 12345"))).ok).toBe(true);
   } finally {
     await small.close();
+  }
+});
+
+test("a thread is sent its next jobs before it answers the first, and answers each in turn", async () => {
+  const ahead = startReaders({
+    dbPath: t.dbPath,
+    threads: 1,
+    maxWaiting: 1,
+    depth: 3,
+    source: () => ({ org: t.ctx.org, now: t.ctx.clock.now() }),
+  });
+  try {
+    const asks = ["mine", "stuck", "case 12345", "case 12346"].map((text) =>
+      ahead.run("command", input(JANE, text)),
+    );
+    // Three sent to the thread, one waiting: the queue of one is full, so a fifth is told busy.
+    expect(ahead.stats()).toEqual({ waiting: 1, background: 0, running: 3 });
+    await expect(ahead.run("command", input(JANE, "whoami"))).rejects.toBeInstanceOf(Busy);
+    const answers = await Promise.all(asks);
+    for (const [i, text] of ["mine", "stuck", "case 12345", "case 12346"].entries())
+      expect(answers[i]).toEqual(await runCommand(t.ctx, input(JANE, text)));
+    expect(ahead.stats()).toEqual({ waiting: 0, background: 0, running: 0 });
+  } finally {
+    await ahead.close();
+  }
+});
+
+test("jobs sent ahead under configs the thread then drops are still answered under their own", async () => {
+  const ahead = startReaders({
+    dbPath: t.dbPath,
+    threads: 1,
+    depth: 8,
+    source: () => ({ org: t.ctx.org, now: t.ctx.clock.now() }),
+  });
+  try {
+    // Five configs in a row, each with a job, all sent before the first answer: a thread keeps
+    // three, so the fourth's and fifth's make it drop the first two, whose jobs are still queued.
+    const labels = ["One", "Two", "Three", "Four", "Five"].map((n) => `Danger ${n}`);
+    const orgs = labels.map((label) =>
+      parseOrg(
+        `${DEMO_YAML}\ndashboards:\n  statutory-cp:\n    relabel: { danger-statement: ${label} }\n`,
+        "reloaded.config.yaml",
+      ),
+    );
+    const replies = await Promise.all(
+      orgs.map((o) => ahead.run("command", input(JANE, "mine statutory-cp"), { org: o })),
+    );
+    expect(replies.map((r) => r.dashboards?.[0]?.columns.find((c) => c.startsWith("Danger ")))).toEqual(
+      labels,
+    );
+  } finally {
+    await ahead.close();
   }
 });
 

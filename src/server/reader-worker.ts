@@ -22,24 +22,32 @@ let now = new Date(0);
 const clock = { now: () => new Date(now) };
 /** A context per config: the people are read from the database once per config. */
 const contexts = new Map<number, Ctx>();
+// One at a time, in the order sent: the clock and the read transaction belong to the job running,
+// and a config message takes its turn between jobs.
+let queue: Promise<void> = Promise.resolve();
 
 port.on("message", (m: ToReader) => {
   if (m.type === "org") {
-    // The main thread decides which configs a thread holds (readers.ts), so both sides agree.
-    for (const v of m.forget) contexts.delete(v);
-    contexts.set(m.version, readContext(m.org as Org, store, clock));
+    // The main thread decides which configs a thread holds (readers.ts), so both sides agree. In
+    // turn with the jobs: one sent before may still need a config this drops (today each job's
+    // awaits settle before the next message is read, so this holds even without the queue; a job
+    // that awaited real I/O would otherwise let this message in between).
+    queue = queue.then(() => {
+      for (const v of m.forget) contexts.delete(v);
+      contexts.set(m.version, readContext(m.org as Org, store, clock));
+    });
     return;
   }
   if (m.type === "stop") {
-    store.close();
-    port.close();
+    // After the jobs already sent: their people get an answer, and the connection closes once.
+    queue = queue.then(() => {
+      store.close();
+      port.close();
+    });
     return;
   }
   void run(m.id, m.job, m.args, m.version, m.now);
 });
-
-// One at a time: the clock and the read transaction belong to the job running.
-let queue: Promise<void> = Promise.resolve();
 
 function run(id: number, job: JobName, args: unknown, version: number, at: string): Promise<void> {
   queue = queue.then(async () => {

@@ -12,7 +12,10 @@ import type { ToMain, ToReader } from "./reader-protocol.ts";
  * acknowledgement is never stuck behind a 20,000-case agency view.
  *
  * Each thread has its own read-only connection (WAL lets it read while the main thread writes) and
- * runs one job at a time. A job carries the config and the instant of the moment it was asked for,
+ * runs one job at a time, with up to `depth` sent to it (the one running and the next ones, waiting
+ * in its own message queue): under load the main thread takes a while to handle a thread's answer,
+ * and a thread given its next job only then sat idle three quarters of the time while people were
+ * told "busy". A job carries the config and the instant of the moment it was asked for,
  * so a reader answers under the config the app has now (a reload included) and on the app's clock.
  * Waiting jobs are served people first: a digest (`background`) waits behind them, but never more
  * than `agingMs`. When more people's jobs wait than `maxWaiting`, a new one is refused at once with
@@ -29,7 +32,7 @@ export interface Readers {
     args: OffloadJobs[K]["args"],
     opts?: RunOptions,
   ): Promise<OffloadJobs[K]["result"]>;
-  /** jobs waiting for a thread, and running on one */
+  /** jobs waiting for a thread, and those sent to one (running, or next in its queue) */
   stats(): { readonly waiting: number; readonly background: number; readonly running: number };
   close(): Promise<void>;
 }
@@ -54,6 +57,11 @@ export interface ReaderOptions {
    * that needs more stops with ERR_WORKER_OUT_OF_MEMORY, its job is refused and it is replaced
    */
   readonly heapMb?: number;
+  /**
+   * jobs sent to a thread at once, the one running included (default 4): the next ones are in its
+   * queue when it finishes, so it never waits on the main thread. 1 sends a job only to an idle one.
+   */
+  readonly depth?: number;
   /** how long a digest's job waits behind people's before it goes next (default 1 s) */
   readonly agingMs?: number;
   readonly log?: (line: string) => void;
@@ -72,7 +80,8 @@ interface Job {
 
 interface Thread {
   worker: Worker;
-  running: Job | null;
+  /** the jobs sent to it, in the order sent: it answers them in that order */
+  readonly sent: Job[];
   /** the config versions this thread holds, oldest sent first (at most `KEPT_CONFIGS`) */
   readonly versions: number[];
 }
@@ -137,6 +146,7 @@ export function startReaders(opts: ReaderOptions): Readers {
   const size = opts.threads ?? readerThreads({});
   const maxWaiting = opts.maxWaiting ?? 64;
   const agingMs = opts.agingMs ?? 1000;
+  const depth = Math.max(1, opts.depth ?? 4);
   const heapMb = opts.heapMb ?? readerHeapMb(process.env);
   const people: Job[] = [];
   const digests: Job[] = [];
@@ -166,11 +176,11 @@ export function startReaders(opts: ReaderOptions): Readers {
         tsx: COMPILED ? null : import.meta.resolve("tsx/esm/api"),
       },
     });
-    const thread: Thread = { worker, running: null, versions: [] };
+    const thread: Thread = { worker, sent: [], versions: [] };
     worker.on("message", (m: ToMain) => {
-      const job = thread.running;
+      const job = thread.sent[0];
       if (!job || job.id !== m.id) return;
-      thread.running = null;
+      thread.sent.shift();
       failures = 0;
       if (m.ok) job.resolve(m.result);
       else job.reject(rebuilt(m.error));
@@ -186,8 +196,8 @@ export function startReaders(opts: ReaderOptions): Readers {
     worker.on("exit", () => {
       const at = threads.indexOf(thread);
       if (at >= 0) threads.splice(at, 1);
-      thread.running?.reject(new Error("the reader thread stopped while answering"));
-      thread.running = null;
+      for (const job of thread.sent.splice(0))
+        job.reject(new Error("the reader thread stopped while answering"));
       if (closing) return;
       // With no thread left, people waiting would wait on silence until one is back (up to 30 s, or
       // never if the database cannot be opened): they are told the server is busy instead.
@@ -215,20 +225,28 @@ export function startReaders(opts: ReaderOptions): Readers {
     return people.shift();
   }
 
+  /**
+   * Fills the threads, the least loaded first, each up to `depth`: with several threads a queue of
+   * jobs is spread over them rather than all sent to the first.
+   */
   function dispatch(): void {
-    for (const thread of threads) {
-      if (thread.running) continue;
+    for (;;) {
+      let thread: Thread | undefined;
+      for (const t of threads)
+        if (t.sent.length < depth && (!thread || t.sent.length < thread.sent.length)) thread = t;
+      if (!thread) return;
       const job = next();
       if (!job) return;
       const version = versionOf(job.org);
       const send = (m: ToReader) => thread.worker.postMessage(m);
       if (!thread.versions.includes(version)) {
-        // A thread is idle when given a job, so no job of a config it drops is still running there.
+        // The thread takes this in turn after the jobs already sent to it (reader-worker.ts), so a
+        // config it drops is dropped only once those of its jobs that need it have run.
         thread.versions.push(version);
         const forget = thread.versions.splice(0, Math.max(0, thread.versions.length - KEPT_CONFIGS));
         send({ type: "org", version, org: job.org, forget });
       }
-      thread.running = job;
+      thread.sent.push(job);
       send({ type: "job", id: job.id, job: job.job, args: job.args, version, now: job.now.toISOString() });
     }
   }
@@ -264,7 +282,7 @@ export function startReaders(opts: ReaderOptions): Readers {
     stats: () => ({
       waiting: people.length,
       background: digests.length,
-      running: threads.filter((t) => t.running).length,
+      running: threads.reduce((n, t) => n + t.sent.length, 0),
     }),
     async close() {
       closing = true;
