@@ -1,9 +1,18 @@
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DASHBOARDS } from "../../../src/domain/dashboards.ts";
 import type { DashboardView, GroupView } from "../../../src/render/view.ts";
 import { JANE, makeTestCtx, SAM, type TestCtx } from "../../../test/helpers/ctx.ts";
 import type { Block, SectionBlock } from "./blockkit.ts";
-import { casePages, casesMessage, coverageCasesMessage, PAGE } from "./blockkit-cases.ts";
+import {
+  caseCost,
+  casePages,
+  caseSections,
+  casesMessage,
+  coverageCasesMessage,
+  labelLengths,
+  PAGE,
+} from "./blockkit-cases.ts";
 import { checkMessage } from "./blockkit-limits.ts";
 import { caseMessage } from "./blockkit-views.ts";
 
@@ -170,3 +179,41 @@ function fatView(groups: GroupView[]): DashboardView {
     legend: "PA: Physical Abuse",
   };
 }
+
+describe("paging counts a case without building it", () => {
+  // Mostly the characters that escaping lengthens, so every count is tried against them.
+  const text = fc.string({ unit: fc.constantFrom("a", "&", "<", ">", "é", " ", "⚠"), maxLength: 12 });
+  const long = fc.oneof(
+    text,
+    fc.integer({ min: 1990, max: 2010 }).map((n) => "&".repeat(n / 5) + "x".repeat(n)),
+  );
+  test("a case's blocks and characters are those of the sections it takes", () => {
+    fc.assert(
+      fc.property(
+        fc.array(text, { minLength: 0, maxLength: 24 }),
+        fc.record({ caseId: text, child: text, stuck: fc.boolean() }),
+        fc.array(long, { maxLength: 24 }),
+        fc.array(fc.integer({ min: 0, max: 26 }), { maxLength: 4 }),
+        (labels, { caseId, child, stuck }, values, stuckAt) => {
+          const columns = ["Name/Age/ID #", ...labels];
+          const view: DashboardView = {
+            dashboard: "statutory-cp",
+            title: "t",
+            columns,
+            groups: [],
+            legend: null,
+          } as DashboardView;
+          const row = { caseId, cells: [child, ...values.slice(0, labels.length)], stuck, stuckAt };
+          const built = caseSections(view, row);
+          const chars = built.reduce(
+            (n, b) =>
+              n + (b.text?.text.length ?? 0) + (b.fields ?? []).reduce((m, f) => m + f.text.length, 0),
+            0,
+          );
+          expect(caseCost(view, row, labelLengths(view))).toEqual({ blocks: built.length, chars });
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});

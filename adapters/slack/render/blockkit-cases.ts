@@ -62,11 +62,52 @@ export function caseSections(view: DashboardView, r: RowView, withHeading = true
   return out;
 }
 
-const chars = (blocks: readonly SectionBlock[]) =>
-  blocks.reduce(
-    (n, b) => n + (b.text?.text.length ?? 0) + (b.fields ?? []).reduce((m, f) => m + f.text.length, 0),
-    0,
-  );
+/** `escapeMrkdwn(text).length`, without building the escaped text. */
+export function escapedLength(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 38)
+      n += 4; // & → &amp;
+    else if (c === 60 || c === 62) n += 3; // < → &lt;, > → &gt;
+  }
+  return n;
+}
+
+const MARK_CHARS = ` ${STUCK_MARK}`.length;
+
+/**
+ * What `caseSections(view, r)` takes of a page, counted without building it: its blocks, and the
+ * characters of their text and fields. Paging measures every case of a reply (400 of a team's) to
+ * show one page of them, and building each case's sections only to count them was most of the
+ * main thread's work for `/sos team` under load (bench profile, README "Performance"). `labels` are
+ * the escaped lengths of the view's columns after the first (`labelLengths`).
+ */
+export function caseCost(
+  view: DashboardView,
+  r: RowView,
+  labels: readonly number[],
+): { blocks: number; chars: number } {
+  const child = r.cells[0] ?? "";
+  let chars =
+    (r.stuck ? MARK_CHARS : 0) +
+    2 +
+    escapedLength(r.caseId) +
+    (child && child !== r.caseId ? 2 + escapedLength(child) : 0);
+  const fields = view.columns.length - 1;
+  for (let i = 0; i < fields; i++) {
+    const value = r.cells[i + 1] || " ";
+    const mark = r.stuckAt.length > 0 && r.stuckAt.includes(i + 1) ? MARK_CHARS : 0;
+    // `*label*` newline value [mark], clipped to a field's limit as `clip` does
+    chars += Math.min(LIMITS.fieldText, 3 + labels[i]! + escapedLength(value) + mark);
+  }
+  return { blocks: Math.max(1, Math.ceil(fields / LIMITS.fields)), chars };
+}
+
+/** The escaped lengths of a view's columns after the first, for `caseCost`. */
+export function labelLengths(view: DashboardView): number[] {
+  return view.columns.slice(1).map(escapedLength);
+}
 
 /** Blocks a page spends besides its cases: its header line, the notes, the buttons. */
 const FRAME_BLOCKS = 3;
@@ -101,6 +142,7 @@ export function casePages(views: readonly DashboardView[]): CasesPage[] {
     return page[page.length - 1]!.groups;
   };
   for (const view of views) {
+    const labels = labelLengths(view);
     for (const g of view.groups) {
       if (g.rows.length === 0) {
         groupsOf(view, SECTION_BLOCKS + GROUP_BLOCKS, g.title.length).push(g);
@@ -111,19 +153,18 @@ export function casePages(views: readonly DashboardView[]): CasesPage[] {
       let rows: RowView[] | null = null;
       let part = 0;
       for (const r of g.rows) {
-        const cost = caseSections(view, r);
-        const c = chars(cost);
-        if (rows !== null && fits(cost.length, c)) {
+        const { blocks: b, chars: c } = caseCost(view, r, labels);
+        if (rows !== null && fits(b, c)) {
           rows.push(r);
         } else {
-          const groups = groupsOf(view, SECTION_BLOCKS + GROUP_BLOCKS + cost.length, c + g.title.length);
+          const groups = groupsOf(view, SECTION_BLOCKS + GROUP_BLOCKS + b, c + g.title.length);
           rows = [r];
           groups.push({ ...g, title: part === 0 ? g.title : `${g.title} (continued)`, rows });
           part++;
           blocks += GROUP_BLOCKS;
           used += g.title.length;
         }
-        blocks += cost.length;
+        blocks += b;
         used += c;
       }
     }
