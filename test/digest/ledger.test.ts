@@ -244,7 +244,7 @@ describe("the schedules follow the leader", () => {
       );
       expect(slack.sent).toContain("slack-north");
     } finally {
-      scheduler.stop();
+      await scheduler.stop();
     }
   });
 });
