@@ -399,9 +399,13 @@ function firstLine(child: ChildProcess, re: RegExp): Promise<number> {
 /** Servers that did not stop within 60 s of SIGTERM (killed then): the bench says so under its table. */
 const unstopped: string[] = [];
 
+/** How long the last server stopped took, SIGTERM to exit (ms): the catch-up's is shown under the table. */
+let lastStopMs = 0;
+
 const stopped = (child: ChildProcess, what = "server") =>
   new Promise<void>((resolve) => {
     if (child.exitCode !== null) return resolve();
+    const t0 = performance.now();
     // A stop that hangs must not hang the bench: it is killed, with its children, and reported.
     const timer = setTimeout(() => {
       unstopped.push(what);
@@ -413,6 +417,7 @@ const stopped = (child: ChildProcess, what = "server") =>
     }, 60_000);
     child.once("exit", () => {
       clearTimeout(timer);
+      lastStopMs = performance.now() - t0;
       resolve();
     });
     child.kill("SIGTERM");
@@ -661,6 +666,7 @@ export async function httpLoad(opts: {
       : [];
     const posted = slack.posted() - postedBefore;
     const repeated = slack.repeated() - repeatedBefore;
+    const catchUpStopMs = lastStopMs;
     // Teams activities in local mode (no credentials: anonymous, loopback only), at the same levels,
     // the replies taken by the Bot Connector stand-in. Last, because its config gives everyone a
     // Teams id, which the start writes to the database's staff.
@@ -772,6 +778,11 @@ export async function httpLoad(opts: {
       line(head),
       line(w.map((n) => "-".repeat(n))),
       ...rows.map(line),
+      ...(catchUp.length
+        ? [
+            `\nThe catch-up's server stopped ${(catchUpStopMs / 1000).toFixed(1)} s after SIGTERM (a digest part being posted is let get its answer, at most 12 s).`,
+          ]
+        : []),
       ...unstopped.map((u) => `\n${u} did not stop within 60 s of SIGTERM: killed.`),
     );
   } finally {
