@@ -241,7 +241,7 @@ export function createScheduler(
         // marked as a possible repeat. Never lost; the rest of its digest follows it.
         if (gaveUp)
           log(
-            `digest: stopping: ${inFlight.size} run${inFlight.size === 1 ? "" : "s"} still going after ${wait / 1000} s, left to the next start (a part with no answer goes again, marked as a possible repeat)`,
+            `digest: stopping: what was still being posted after ${wait / 1000} s is left to the next start (a part with no answer goes again, marked as a possible repeat)`,
           );
       })();
       return stopping;

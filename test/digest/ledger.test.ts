@@ -151,7 +151,7 @@ describeEachStore("the digest ledger", (kind) => {
     expect(["a", "b"]).toContain(runs[0]!.owner);
   });
 
-  test("a run let go by an instance that stopped posting is resumed at once by another, its heartbeat no older", async () => {
+  test("a run let go by an instance that stopped posting is resumed at once by another, though its last heartbeat was fresh", async () => {
     const id = (await s.ctx.ledger.claim(newRun({ owner: "a", view: await keptView() })))!;
     const slack = recordingPoster("slack");
     // "a" is on another machine (nobody here can ask it); its heartbeat is as fresh as can be.

@@ -354,7 +354,7 @@ describe("the app stopping (SIGTERM) while it posts", () => {
     await untilSending(1);
     await a.stop();
     expect(lines.at(-1)).toBe(
-      "digest: stopping: 1 run still going after 0 s, left to the next start (a part with no answer goes again, marked as a possible repeat)",
+      "digest: stopping: what was still being posted after 0 s is left to the next start (a part with no answer goes again, marked as a possible repeat)",
     );
     running.set("a", false);
     state.behave = null;
