@@ -140,11 +140,19 @@ export function createRunner(deps: RunnerDeps) {
   // a wait before a retry ends at once; a send already made is let finish, so its answer is
   // recorded and the next start neither repeats nor loses it. A run stopped part-way is let go.
   let stopping = false;
-  let wake = () => {};
-  const woken = new Promise<void>((r) => {
-    wake = r;
-  });
-  const pause = (ms: number) => (stopping ? Promise.resolve() : Promise.race([sleep(ms), woken]));
+  // Waits before a retry, each ended by its own time or by the stop, whichever comes first.
+  const pauses = new Set<() => void>();
+  const pause = (ms: number) =>
+    stopping
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const done = () => {
+            pauses.delete(done);
+            resolve();
+          };
+          pauses.add(done);
+          void sleep(ms).then(done);
+        });
   /** parts sent and not yet answered, across every run of this runner */
   let sending = 0;
   const counted = (prepared: PreparedDigest): PreparedDigest => ({
@@ -568,7 +576,7 @@ export function createRunner(deps: RunnerDeps) {
      */
     stop(): number {
       stopping = true;
-      wake();
+      for (const done of [...pauses]) done();
       return sending;
     },
     async run(req: RunRequest): Promise<RunOutcome> {
