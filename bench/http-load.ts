@@ -9,6 +9,11 @@
  * under 8 in flight. Last, the same server in local mode (no credentials: Teams answered
  * anonymously on loopback) with Bot Framework message activities in the same mix at the same
  * levels, each in a personal conversation of its own so a local Bot Connector stand-in knows its reply.
+ * The catch-up's row says how many posts the Slack stand-in took and how many of them were repeats
+ * (a post with the channel, text and blocks of one before it, or one saying it may repeat one): 0
+ * is what the digest ledger promises.
+ * `SOS_BENCH_HTTP_STAGES=catch-up` (a comma-separated list of bare, slack, catch-up, teams; all by
+ * default) runs only those stages, e.g. `SOS_BENCH_HTTP_STAGES=catch-up npm run bench -- --http`.
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -136,6 +141,10 @@ async function standIn(emails: Map<string, string>) {
   const replies = new Map<string, { at: number; busy: boolean; stranger?: boolean }>();
   let publishes = 0;
   let posts = 0;
+  // Each post by what a channel sees (channel, text, blocks; not its thread), to count repeats: a
+  // part posted twice, or a copy that says it may repeat one Slack did not confirm.
+  const postsSeen = new Set<string>();
+  let repeats = 0;
   const waiters: { n: number; count: () => number; resolve: () => void }[] = [];
   const wake = () => {
     for (const w of [...waiters])
@@ -189,6 +198,11 @@ async function standIn(emails: Map<string, string>) {
         wake();
       } else if (url === "/api/chat.postMessage") {
         posts++;
+        // The Web client posts a form, its blocks a JSON string in it.
+        const form = new URLSearchParams(raw);
+        const seen = ["channel", "text", "blocks"].map((k) => form.get(k) ?? "").join("\u0000");
+        if (postsSeen.has(seen) || seen.includes("may repeat one sent")) repeats++;
+        postsSeen.add(seen);
         body = { ok: true, ts: `${Date.now() / 1000}`, channel: "C1" };
       }
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
@@ -200,6 +214,8 @@ async function standIn(emails: Map<string, string>) {
     replies,
     published: () => publishes,
     posted: () => posts,
+    /** posts that repeat one already made (the same channel, text and blocks), or say they may */
+    repeated: () => repeats,
     /** resolves when `n` replies have come in, or after `ms` (a reply lost is counted, not waited on) */
     replied: (n: number, ms: number) => waitFor(n, () => replies.size, ms),
     /** resolves when `n` App Homes have been published in all, or after `ms` */
@@ -383,9 +399,13 @@ function firstLine(child: ChildProcess, re: RegExp): Promise<number> {
 /** Servers that did not stop within 60 s of SIGTERM (killed then): the bench says so under its table. */
 const unstopped: string[] = [];
 
+/** How long the last server stopped took, SIGTERM to exit (ms): the catch-up's is shown under the table. */
+let lastStopMs = 0;
+
 const stopped = (child: ChildProcess, what = "server") =>
   new Promise<void>((resolve) => {
     if (child.exitCode !== null) return resolve();
+    const t0 = performance.now();
     // A stop that hangs must not hang the bench: it is killed, with its children, and reported.
     const timer = setTimeout(() => {
       unstopped.push(what);
@@ -397,6 +417,7 @@ const stopped = (child: ChildProcess, what = "server") =>
     }, 60_000);
     child.once("exit", () => {
       clearTimeout(timer);
+      lastStopMs = performance.now() - t0;
       resolve();
     });
     child.kill("SIGTERM");
@@ -570,6 +591,21 @@ async function bareLevels(cwd: string, seconds: number, levels: readonly number[
 
 const f = (x: number | undefined, d = 0) => (x === undefined ? "" : x.toFixed(d));
 
+const STAGES = ["bare", "slack", "catch-up", "teams"] as const;
+type Stage = (typeof STAGES)[number];
+
+/** `SOS_BENCH_HTTP_STAGES`: the stages to run (all when unset). */
+function stagesFromEnv(): ReadonlySet<Stage> {
+  const given = process.env.SOS_BENCH_HTTP_STAGES?.split(",")
+    .map((x) => x.trim())
+    .filter((x) => x !== "");
+  if (!given?.length) return new Set(STAGES);
+  const unknown = given.filter((x) => !(STAGES as readonly string[]).includes(x));
+  if (unknown.length)
+    throw new Error(`SOS_BENCH_HTTP_STAGES takes ${STAGES.join(", ")} (got "${unknown.join(", ")}")`);
+  return new Set(given as Stage[]);
+}
+
 export async function httpLoad(opts: {
   dir: string;
   dbPath: string;
@@ -578,6 +614,7 @@ export async function httpLoad(opts: {
   loadAverage: () => string;
 }): Promise<string[]> {
   const seconds = Number(process.env.SOS_BENCH_HTTP_SECONDS ?? 10);
+  const stages = stagesFromEnv();
   // Built before anything is timed: a stale dist/ would otherwise be compiled by the first start.
   if (SERVE.name === "dist" && !ensureBuilt().ok) throw new Error("dist/ could not be built");
   const p = people(opts.dbPath);
@@ -603,26 +640,33 @@ export async function httpLoad(opts: {
       ...(process.env.SOS_READERS !== undefined ? { SOS_READERS: process.env.SOS_READERS } : {}),
     };
     const bareAt = opts.loadAverage();
-    const bare = await bareLevels(opts.dir, seconds, LEVELS);
+    const bare = stages.has("bare") ? await bareLevels(opts.dir, seconds, LEVELS) : [];
     const serverAt = opts.loadAverage();
-    const server = await serverLevels(env, opts.dir, slack, p, seconds, opts.today, LEVELS, 64);
+    const server = stages.has("slack")
+      ? await serverLevels(env, opts.dir, slack, p, seconds, opts.today, LEVELS, 64)
+      : [];
     // A start with the week's digests all due: the catch-up runs beside 8 in flight.
     const catchUpAt = opts.loadAverage();
     const postedBefore = slack.posted();
+    const repeatedBefore = slack.repeated();
     const due = join(opts.dir, "http-digests-due.config.yaml");
     // The default schedules: this week's team digests, agency summary and nudges are all due.
     writeFileSync(due, opts.config);
-    const catchUp = await serverLevels(
-      { ...env, SOS_CONFIG: due },
-      opts.dir,
-      slack,
-      p,
-      seconds,
-      opts.today,
-      [8],
-      Number.POSITIVE_INFINITY,
-    );
+    const catchUp = stages.has("catch-up")
+      ? await serverLevels(
+          { ...env, SOS_CONFIG: due },
+          opts.dir,
+          slack,
+          p,
+          seconds,
+          opts.today,
+          [8],
+          Number.POSITIVE_INFINITY,
+        )
+      : [];
     const posted = slack.posted() - postedBefore;
+    const repeated = slack.repeated() - repeatedBefore;
+    const catchUpStopMs = lastStopMs;
     // Teams activities in local mode (no credentials: anonymous, loopback only), at the same levels,
     // the replies taken by the Bot Connector stand-in. Last, because its config gives everyone a
     // Teams id, which the start writes to the database's staff.
@@ -633,17 +677,19 @@ export async function httpLoad(opts: {
       `${withTeamsIds(opts.config)}\ndigest: { team: "0 8 1 1 *", agency: "0 9 1 1 *", nudges: "0 9 1 1 *" }\n`,
     );
     const { SLACK_BOT_TOKEN: _t, SLACK_SIGNING_SECRET: _s, SLACK_API_URL: _u, ...local } = env;
-    const teams = await serverLevels(
-      { ...local, SOS_CONFIG: teamsConfig, HOST: "127.0.0.1" },
-      opts.dir,
-      slack,
-      p,
-      seconds,
-      opts.today,
-      LEVELS,
-      Number.POSITIVE_INFINITY,
-      "teams",
-    );
+    const teams = stages.has("teams")
+      ? await serverLevels(
+          { ...local, SOS_CONFIG: teamsConfig, HOST: "127.0.0.1" },
+          opts.dir,
+          slack,
+          p,
+          seconds,
+          opts.today,
+          LEVELS,
+          Number.POSITIVE_INFINITY,
+          "teams",
+        )
+      : [];
 
     const head = [
       "in flight",
@@ -659,9 +705,12 @@ export async function httpLoad(opts: {
       "peak RSS MB (main heap)",
     ];
     const rows: string[][] = [];
-    for (let i = 0; i < LEVELS.length; i++) {
-      const b = bare[i]!;
-      const s = server[i]!;
+    // The share of bare at the same level, when the bare stage ran.
+    const ofBare = (l: Level) => {
+      const b = bare.find((x) => x.inFlight === l.inFlight);
+      return b ? ` (${f((l.perSecond / b.perSecond) * 100)}% of bare)` : "";
+    };
+    for (const b of bare)
       rows.push([
         String(b.inFlight),
         "bare express + signature check",
@@ -675,9 +724,10 @@ export async function httpLoad(opts: {
         "",
         "",
       ]);
+    for (const s of server)
       rows.push([
         String(s.inFlight),
-        `sos start, mixed${s.inFlight >= 64 ? " + Home opens, digest previews" : ""} (${f((s.perSecond / b.perSecond) * 100)}% of bare)`,
+        `sos start, mixed${s.inFlight >= 64 ? " + Home opens, digest previews" : ""}${ofBare(s)}`,
         f(s.perSecond),
         f(s.p50, 1),
         f(s.p99, 1),
@@ -688,11 +738,13 @@ export async function httpLoad(opts: {
         f(s.maxBlockMs),
         `${f(s.peakRssMb)} (${f(s.peakMainHeapMb)})`,
       ]);
-    }
+    // Bare and server rows side by side, level by level, as the table always read.
+    rows.sort((a, b) => Number(a[0]) - Number(b[0]));
+    const levelRows = rows.length;
     for (const t of teams)
       rows.push([
         String(t.inFlight),
-        `sos start, Teams activities, local mode (${f((t.perSecond / bare[LEVELS.indexOf(t.inFlight as (typeof LEVELS)[number])]!.perSecond) * 100)}% of bare)`,
+        `sos start, Teams activities, local mode${ofBare(t)}`,
         f(t.perSecond),
         f(t.p50, 1),
         f(t.p99, 1),
@@ -703,20 +755,21 @@ export async function httpLoad(opts: {
         f(t.maxBlockMs),
         `${f(t.peakRssMb)} (${f(t.peakMainHeapMb)})`,
       ]);
-    const c = catchUp[0]!;
-    rows.splice(LEVELS.length * 2, 0, [
-      "8",
-      `sos start with every digest due: catch-up (${posted} posts) beside mixed load`,
-      f(c.perSecond),
-      f(c.p50, 1),
-      f(c.p99, 1),
-      f(c.max),
-      String(c.over3s),
-      `${f(c.replyP50)}/${f(c.replyP99)}${c.lost ? ` (${c.lost} lost)` : ""}`,
-      String(c.busy ?? 0),
-      f(c.maxBlockMs),
-      `${f(c.peakRssMb)} (${f(c.peakMainHeapMb)})`,
-    ]);
+    const c = catchUp[0];
+    if (c)
+      rows.splice(levelRows, 0, [
+        "8",
+        `sos start with every digest due: catch-up (${posted} posts, repeats: ${repeated}) beside mixed load`,
+        f(c.perSecond),
+        f(c.p50, 1),
+        f(c.p99, 1),
+        f(c.max),
+        String(c.over3s),
+        `${f(c.replyP50)}/${f(c.replyP99)}${c.lost ? ` (${c.lost} lost)` : ""}`,
+        String(c.busy ?? 0),
+        f(c.maxBlockMs),
+        `${f(c.peakRssMb)} (${f(c.peakMainHeapMb)})`,
+      ]);
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (r: string[]) => `| ${r.map((x, i) => x.padEnd(w[i]!)).join(" | ")} |`;
     lines.push(
@@ -725,6 +778,11 @@ export async function httpLoad(opts: {
       line(head),
       line(w.map((n) => "-".repeat(n))),
       ...rows.map(line),
+      ...(catchUp.length
+        ? [
+            `\nThe catch-up's server stopped ${(catchUpStopMs / 1000).toFixed(1)} s after SIGTERM (a digest part being posted is let get its answer, at most 12 s).`,
+          ]
+        : []),
       ...unstopped.map((u) => `\n${u} did not stop within 60 s of SIGTERM: killed.`),
     );
   } finally {

@@ -225,7 +225,7 @@ test("a command running while the config is swapped sees the config it started w
   expect(after.text).toContain("Child protection (renamed)");
 });
 
-test("the digests follow: a team added gets its schedules, one removed loses them", () => {
+test("the digests follow: a team added gets its schedules, one removed loses them", async () => {
   const scheduler = createScheduler(live, createRunner({ ctx: live, posters: [] }), { timers: false });
   const withSouth = DEMO_YAML.replace(
     "teams:\n",
@@ -258,7 +258,7 @@ test("the digests follow: a team added gets its schedules, one removed loses the
   });
   expect(scopes()).toEqual(["team:north", "nudge:north", "agency:agency"]);
   expect(scheduler.reschedule()).toBe(false);
-  scheduler.stop();
+  await scheduler.stop();
 });
 
 test("the console knows a person added, as :as shows", async () => {

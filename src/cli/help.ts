@@ -176,6 +176,8 @@ status  the latest runs (posted, late, failed and why, parts posted, sends), whi
         scheduled times.
 Schedules (config digest / teams[].digest): team digest Monday 08:00, agency summary Monday 09:00,
 nudges weekdays 09:00, in the agency's time zone; \`sos start\` runs them and catches up missed ones.
+Stopped (SIGTERM, Ctrl+C) while posting, \`sos start\` posts nothing more once the part being sent
+is answered (it waits up to 12 s); the next start posts the rest.
 status and run --dry-run read only (the database is opened read-only); run records in the ledger.`,
   export: `Usage: sos export --format csv|html|png [--team NAME] --out FILE [--today YYYY-MM-DD]
        sos export --case ID [--format json|html] --out FILE --as ADMIN-EMAIL

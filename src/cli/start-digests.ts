@@ -65,8 +65,10 @@ export function startDigests(
   return {
     scheduler,
     line,
+    // The runs in flight first (each part being sent answered and recorded), then the renderer
+    // their pictures are drawn in.
     stop: async () => {
-      scheduler.stop();
+      await scheduler.stop();
       await renderer.close();
     },
   };

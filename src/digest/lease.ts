@@ -51,6 +51,13 @@ export function processLease(): Lease {
  */
 export type LeaseState = "live" | "stopped" | "legacy";
 
+/**
+ * The heartbeat a process leaves on a run it stops posting part-way because the app is stopping:
+ * older than any lease, so every process (another instance, the next start) reads the run as
+ * stopped and resumes it from its first part not posted, without waiting for the lease to go stale.
+ */
+export const LET_GO = new Date(0).toISOString();
+
 export function leaseState(lease: Lease, run: DigestRunRow): LeaseState {
   if (run.owner === null) return "legacy";
   if (lease.alive(run.owner) === false) return "stopped";

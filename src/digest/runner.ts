@@ -8,9 +8,16 @@ import { publishDigest } from "../obs/channels.ts";
 import type { RunKey } from "../store/ledger.ts";
 import type { DigestRunRow } from "../store/schema.ts";
 import { agencySummary } from "./agency-summary.ts";
-import { ago, holding, type Lease, leaseState, processLease } from "./lease.ts";
+import { ago, holding, LET_GO, type Lease, leaseState, processLease } from "./lease.ts";
 import { type NudgePlan, nudgeFacts, planNudgesWith } from "./nudges.ts";
-import { type Destination, type DigestMessage, type DigestPoster, type Picture, PostError } from "./post.ts";
+import {
+  type Destination,
+  type DigestMessage,
+  type DigestPoster,
+  type Picture,
+  PostError,
+  type PreparedDigest,
+} from "./post.ts";
 import { type DigestKind, periodOf } from "./schedule.ts";
 import { RETRY_DELAYS_MS, type SendResult, sendParts } from "./send-parts.ts";
 import { teamDigest } from "./team-digest.ts";
@@ -44,11 +51,15 @@ export interface RunRequest {
   readonly force?: boolean;
 }
 
-/** What happened on one platform (or to one person, for nudges). */
+/**
+ * What happened on one platform (or to one person, for nudges). `stopped`: the app stopped first
+ * (`Runner.stop`), so it was not posted, or not all of it: the next start (or another instance)
+ * posts it, or the rest of it.
+ */
 export interface PostOutcome {
   readonly platform: string;
   readonly to: string;
-  readonly status: "posted" | "already" | "failed" | "skipped";
+  readonly status: "posted" | "already" | "failed" | "skipped" | "stopped";
   /** one plain sentence: when it was posted, why it failed, why it was skipped */
   readonly detail: string;
 }
@@ -124,10 +135,50 @@ export function createRunner(deps: RunnerDeps) {
   const local = (iso: string) =>
     `${formatDate(localDate(new Date(iso), tz), ctx.org.dates.format)} ${localTime(new Date(iso), tz)}`;
   const digests = ctx.ledger;
-  const sendDeps = { ctx, lease, sleep, log, localTime: local };
+
+  // Stopping (`stop()`, when the app is told to): nothing new is claimed, no further part is sent,
+  // a wait before a retry ends at once; a send already made is let finish, so its answer is
+  // recorded and the next start neither repeats nor loses it. A run stopped part-way is let go.
+  let stopping = false;
+  // Waits before a retry, each ended by its own time or by the stop, whichever comes first.
+  const pauses = new Set<() => void>();
+  const pause = (ms: number) =>
+    stopping
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const done = () => {
+            pauses.delete(done);
+            resolve();
+          };
+          pauses.add(done);
+          void sleep(ms).then(done);
+        });
+  /** parts sent and not yet answered, across every run of this runner */
+  let sending = 0;
+  const counted = (prepared: PreparedDigest): PreparedDigest => ({
+    kinds: prepared.kinds,
+    async send(index, opts) {
+      sending++;
+      try {
+        return await prepared.send(index, opts);
+      } finally {
+        sending--;
+      }
+    },
+  });
+  const stoppedFirst = (platform: string, to: string): PostOutcome => ({
+    platform,
+    to,
+    status: "stopped",
+    detail: "not posted: the app stopped first; the next start posts it",
+  });
+
+  const sendDeps = { ctx, lease, sleep: pause, stopping: () => stopping, log, localTime: local };
   // A heartbeat that fails (the database away for a moment) is retried by the next one; a run whose
-  // heartbeats all fail is taken for stopped and resumed, which the parts ledger makes safe.
+  // heartbeats all fail is taken for stopped and resumed, which the parts ledger makes safe. None
+  // once stopping: a run let go must stay let go.
   const beat = (runId: number) => () => {
+    if (stopping) return;
     digests.heartbeat(runId, lease.owner, wall()).catch(() => log("digest: a heartbeat was not recorded"));
   };
 
@@ -214,6 +265,10 @@ export function createRunner(deps: RunnerDeps) {
     const before = run?.attempts ?? 0;
     let dest: Destination | null = null;
     for (let tries = 1; ; tries++) {
+      if (stopping) {
+        await digests.finish(runId, { heartbeatAt: LET_GO });
+        return stoppedFirst(platform, to);
+      }
       try {
         dest = await destination();
         break;
@@ -221,7 +276,7 @@ export function createRunner(deps: RunnerDeps) {
         const err = e instanceof PostError ? e : new PostError(String(e), true);
         const delay = RETRY_DELAYS_MS[tries - 1];
         if (err.retryable && delay !== undefined) {
-          await sleep(delay);
+          await pause(delay);
           continue;
         }
         await digests.finish(runId, {
@@ -243,8 +298,26 @@ export function createRunner(deps: RunnerDeps) {
       });
       return { platform, to, status: "skipped", detail: `${to} is not reachable on ${platform}` };
     }
-    const r: SendResult = await sendParts(sendDeps, runId, poster.prepare(message, dest), to);
+    const r: SendResult = await sendParts(sendDeps, runId, counted(poster.prepare(message, dest)), to);
     const attempts = before + r.sends;
+    if (r.status === "stopped") {
+      // Left posting and let go: read as stopped everywhere, it resumes from part `sent` + 1.
+      await digests.finish(runId, {
+        attempts,
+        heartbeatAt: LET_GO,
+        detail: { to, parts: r.total, sent: r.sent },
+      });
+      log(`digest: posting to ${platform} ${to} stopped with the app after ${r.sent} of ${r.total} parts`);
+      return {
+        platform,
+        to,
+        status: "stopped",
+        detail:
+          r.sent === 0
+            ? "not posted: the app stopped first; the next start posts it"
+            : `the app stopped after ${r.sent} of ${r.total} parts; the next start posts the rest in the same thread`,
+      };
+    }
     if (r.status !== "posted") {
       await digests.finish(runId, {
         status: r.status,
@@ -337,6 +410,7 @@ export function createRunner(deps: RunnerDeps) {
             detail: `no ${poster.platform} channel for ${where} in the config`,
           };
         }
+        if (stopping) return stoppedFirst(poster.platform, channel);
         const claimed = await claim({ kind, scope: req.scope, period, platform: poster.platform }, req);
         if ("earlier" in claimed) return already(claimed.earlier, poster.platform, channel);
         return holding(beat(claimed.runId), async () => {
@@ -366,6 +440,7 @@ export function createRunner(deps: RunnerDeps) {
     const day = localDate(req.at, tz);
     const period = periodOf("nudge", req.at, tz);
     const team = ctx.org.teams.find((t) => t.id === req.scope)?.name ?? req.scope;
+    if (stopping) return { kind: "nudge", scope: req.scope, period, outcomes: [stoppedFirst("all", team)] };
     const whole = await claim({ kind: "nudge", scope: req.scope, period, platform: "all" }, req);
     if ("earlier" in whole)
       return { kind: "nudge", scope: req.scope, period, outcomes: [already(whole.earlier, "all", team)] };
@@ -410,8 +485,14 @@ export function createRunner(deps: RunnerDeps) {
       if (actor?.teams.includes(req.scope) && view?.kind === "nudge" && !people.has(actor.staffId))
         people.set(actor.staffId, { actor, view });
     }
-    for (const { actor, view: planned } of people.values()) {
+    // Set when the app stops part-way through the round: the team's run is let go, to resume.
+    let halted = false;
+    everyone: for (const { actor, view: planned } of people.values()) {
       for (const poster of deps.posters) {
+        if (stopping) {
+          halted = true;
+          break everyone;
+        }
         const claimed = await claim(
           { kind: "nudge", scope: String(actor.staffId), period, platform: poster.platform },
           req,
@@ -436,6 +517,10 @@ export function createRunner(deps: RunnerDeps) {
           ),
         );
         outcomes.push(o);
+        if (o.status === "stopped") {
+          halted = true;
+          break everyone;
+        }
         // The weekly cap counts what reached the person, on any platform.
         if (o.status === "posted")
           await digests.recordNudges(
@@ -445,6 +530,18 @@ export function createRunner(deps: RunnerDeps) {
             claimed.runId,
           );
       }
+    }
+    if (halted) {
+      // Resumed as a whole: the round is planned again, and whoever was posted is "already".
+      await digests.finish(wholeId, { heartbeatAt: LET_GO });
+      return {
+        kind: "nudge",
+        scope: req.scope,
+        period,
+        outcomes: outcomes.some((o) => o.status === "stopped")
+          ? outcomes
+          : [...outcomes, stoppedFirst("all", team)],
+      };
     }
     const sent = outcomes.filter((o) => o.status === "posted").length;
     const failed = outcomes.filter((o) => o.status === "failed").length;
@@ -472,6 +569,16 @@ export function createRunner(deps: RunnerDeps) {
     );
 
   return {
+    /**
+     * The app is stopping: no run is claimed from now on, no further part sent, no retry waited
+     * for; a run part-way through is let go after the part it is sending is answered. How many parts
+     * are being sent at this moment (what the caller may wait for: `Scheduler.stop`).
+     */
+    stop(): number {
+      stopping = true;
+      for (const done of [...pauses]) done();
+      return sending;
+    },
     async run(req: RunRequest): Promise<RunOutcome> {
       // Runs due in the same minute each build synchronously: let the others' timers in first.
       await new Promise<void>((r) => setImmediate(r));

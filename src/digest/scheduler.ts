@@ -15,6 +15,12 @@ const SWEEP_MS = 15 * 60_000;
  * took the server to 570 MB); a few at a time keep it small, each view built on a reader thread.
  */
 const AT_ONCE = 4;
+/**
+ * How long stopping waits for the runs in flight: long enough for a part being sent to be answered
+ * or to time out (a Slack post waits 10 s), well inside a service manager's grace (the systemd unit's
+ * TimeoutStopSec=30, with the backups and the server still to stop after).
+ */
+export const STOP_WAIT_MS = 12_000;
 
 export interface Scheduler {
   /**
@@ -31,7 +37,12 @@ export interface Scheduler {
    * a schedule changed loses the old ones. True when anything changed.
    */
   reschedule(): boolean;
-  stop(): void;
+  /**
+   * Stops the timers and the sweep, tells the runner to start nothing more, and waits (at most
+   * `STOP_WAIT_MS`) for the runs in flight: a part being sent is answered and recorded, a run
+   * part-way through is let go, so the next start posts its rest once. Resolves when they have.
+   */
+  stop(): Promise<void>;
 }
 
 /**
@@ -52,6 +63,8 @@ export function createScheduler(
     leader?: Leader;
     /** told what a catch-up on taking the lead ran (start-up's own catch-up is the caller's) */
     caughtUp?: (caught: RunOutcome[]) => void;
+    /** how long `stop()` waits for the runs in flight (default `STOP_WAIT_MS`) */
+    stopWaitMs?: number;
   } = {},
 ): Scheduler {
   const leader = opts.leader ?? soleLeader();
@@ -60,18 +73,31 @@ export function createScheduler(
   const log = opts.log ?? (() => {});
   let specs = schedules(ctx.org);
 
-  const fire = async (spec: ScheduleSpec, late = false): Promise<RunOutcome> => {
-    const outcome = await runner.run({ kind: spec.kind, scope: spec.scope, at: ctx.clock.now(), late });
-    for (const o of outcome.outcomes) {
-      if (o.status === "failed")
-        log(`digest: ${spec.kind} ${spec.scope} ${outcome.period} on ${o.platform} failed`);
-    }
-    return outcome;
+  let stopping: Promise<void> | null = null;
+  // Every run started (by a timer, a sweep, a catch-up, `fire`), until it ends: what stopping waits for.
+  const inFlight = new Set<Promise<unknown>>();
+  const tracked = <T>(p: Promise<T>): Promise<T> => {
+    inFlight.add(p);
+    const gone = () => inFlight.delete(p);
+    p.then(gone, gone);
+    return p;
   };
+
+  const fire = (spec: ScheduleSpec, late = false): Promise<RunOutcome> =>
+    tracked(
+      (async () => {
+        const outcome = await runner.run({ kind: spec.kind, scope: spec.scope, at: ctx.clock.now(), late });
+        for (const o of outcome.outcomes) {
+          if (o.status === "failed")
+            log(`digest: ${spec.kind} ${spec.scope} ${outcome.period} on ${o.platform} failed`);
+        }
+        return outcome;
+      })(),
+    );
 
   /** Runs whatever was due this period and has not gone out everywhere (missed, or failed). */
   const sweepOnce = async (): Promise<RunOutcome[]> => {
-    if (!leader.leads()) return [];
+    if (!leader.leads() || stopping) return [];
     const now = ctx.clock.now();
     const due: ScheduleSpec[] = [];
     for (const spec of specs)
@@ -83,7 +109,7 @@ export function createScheduler(
   // (harmless, the claims see to that, but each would build the same views).
   let catching: Promise<RunOutcome[]> | null = null;
   const catchUp = (): Promise<RunOutcome[]> => {
-    catching ??= sweepOnce().finally(() => {
+    catching ??= tracked(sweepOnce()).finally(() => {
       catching = null;
     });
     return catching;
@@ -103,7 +129,7 @@ export function createScheduler(
     const out: (RunOutcome | undefined)[] = [];
     let next = 0;
     const lane = async () => {
-      while (next < group.length) {
+      while (next < group.length && !stopping) {
         const i = next++;
         const spec = group[i]!;
         try {
@@ -192,9 +218,33 @@ export function createScheduler(
     },
 
     stop() {
-      if (sweep) clearInterval(sweep);
-      for (const t of tasks.values()) void t.destroy();
-      tasks.clear();
+      stopping ??= (async () => {
+        if (sweep) clearInterval(sweep);
+        for (const t of tasks.values()) void t.destroy();
+        tasks.clear();
+        const sending = runner.stop();
+        if (inFlight.size === 0) return;
+        const parts = (n: number) => `${n} part${n === 1 ? "" : "s"}`;
+        const wait = opts.stopWaitMs ?? STOP_WAIT_MS;
+        if (sending > 0)
+          log(
+            `digest: stopping: waiting for ${parts(sending)} being posted to be answered (at most ${wait / 1000} s)`,
+          );
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<boolean>((r) => {
+          timer = setTimeout(() => r(true), wait);
+        });
+        const settled = Promise.allSettled([...inFlight]).then(() => false);
+        const gaveUp = await Promise.race([settled, late]);
+        clearTimeout(timer);
+        // Still unanswered: recorded as sent with no answer, so the next start sends it once more,
+        // marked as a possible repeat. Never lost; the rest of its digest follows it.
+        if (gaveUp)
+          log(
+            `digest: stopping: what was still being posted after ${wait / 1000} s is left to the next start (a part with no answer goes again, marked as a possible repeat)`,
+          );
+      })();
+      return stopping;
     },
   };
 }

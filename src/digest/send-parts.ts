@@ -14,7 +14,8 @@ import { PostError, type PreparedDigest } from "./post.ts";
 export const RETRY_DELAYS_MS = [2_000, 8_000];
 
 export interface SendResult {
-  readonly status: "posted" | "failed" | "unconfirmed";
+  /** `stopped`: the app is stopping, so no further part was sent; the run resumes from `sent` */
+  readonly status: "posted" | "failed" | "unconfirmed" | "stopped";
   /** the first part's platform reference */
   readonly ref: string | null;
   readonly total: number;
@@ -37,7 +38,10 @@ export interface SendResult {
 export interface SendDeps {
   readonly ctx: Ctx;
   readonly lease: Lease;
+  /** between retries: ends at once when the app stops */
   readonly sleep: (ms: number) => Promise<void>;
+  /** whether the app is stopping: no part is sent after that, not even a retry */
+  readonly stopping: () => boolean;
   readonly log: (line: string) => void;
   /** an instant as the agency reads it: "07/03/16 08:00" */
   readonly localTime: (iso: string) => string;
@@ -91,6 +95,9 @@ export async function sendParts(
     const maybe = earlier.filter(uncertain).map((s) => s.startedAt);
     let tries = 0;
     for (;;) {
+      // Every send so far has its answer recorded, so a run stopped here resumes here, repeating
+      // nothing the platform confirmed.
+      if (deps.stopping()) return result("stopped");
       if (maybe.length >= 2) {
         // Two copies may be there already: a third is never sent.
         if (i === 0) {

@@ -4,7 +4,7 @@ import { makeInvocation } from "../../src/commands/invocation.ts";
 import { OPERATOR } from "../../src/commands/views.ts";
 import { digestPoster } from "../../src/digest/deliver.ts";
 import type { Leader } from "../../src/digest/leader.ts";
-import type { Lease } from "../../src/digest/lease.ts";
+import { LET_GO, type Lease } from "../../src/digest/lease.ts";
 import { pgLeader } from "../../src/digest/pg-leader.ts";
 import type { DigestMessage } from "../../src/digest/post.ts";
 import { createRunner } from "../../src/digest/runner.ts";
@@ -151,6 +151,30 @@ describeEachStore("the digest ledger", (kind) => {
     expect(["a", "b"]).toContain(runs[0]!.owner);
   });
 
+  test("a run let go by an instance that stopped posting is resumed at once by another, though its last heartbeat was fresh", async () => {
+    const id = (await s.ctx.ledger.claim(newRun({ owner: "a", view: await keptView() })))!;
+    const slack = recordingPoster("slack");
+    // "a" is on another machine (nobody here can ask it); its heartbeat is as fresh as can be.
+    const other: Lease = {
+      owner: "b",
+      now: () => MONDAY_8.getTime(),
+      alive: (o) => (o === "b" ? true : null),
+    };
+    const b = createRunner({ ctx: s.ctx, posters: [slack.poster], lease: other });
+    expect((await b.run({ kind: "team", scope: "north", at: MONDAY_8 })).outcomes[0]).toMatchObject({
+      status: "already",
+    });
+    // Stopping, "a" lets it go: another instance takes it over now, not a minute later.
+    await s.ctx.ledger.finish(id, { heartbeatAt: LET_GO });
+    expect((await b.run({ kind: "team", scope: "north", at: MONDAY_8 })).outcomes[0]).toMatchObject({
+      status: "posted",
+    });
+    expect(slack.sent).toEqual(["slack-north"]);
+    expect((await s.ctx.ledger.runs(KEY)).map((r) => [r.id, r.status, r.owner])).toEqual([
+      [id, "posted", "b"],
+    ]);
+  });
+
   test("a take-over succeeds only on the run as it was read", async () => {
     const id = (await s.ctx.ledger.claim(newRun({ owner: "gone" })))!;
     const read = (await s.ctx.ledger.get(id))!;
@@ -244,7 +268,7 @@ describe("the schedules follow the leader", () => {
       );
       expect(slack.sent).toContain("slack-north");
     } finally {
-      scheduler.stop();
+      await scheduler.stop();
     }
   });
 });

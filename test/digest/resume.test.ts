@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { manualClock } from "../../src/commands/clock.ts";
 import { digestPoster } from "../../src/digest/deliver.ts";
-import type { Lease } from "../../src/digest/lease.ts";
+import { LET_GO, type Lease } from "../../src/digest/lease.ts";
 import { PostError } from "../../src/digest/post.ts";
 import { createRunner, type RunnerDeps } from "../../src/digest/runner.ts";
 import { createScheduler } from "../../src/digest/scheduler.ts";
@@ -273,6 +273,148 @@ describe("a send with no answer (a timeout)", () => {
     expect((await b.run(run)).outcomes[0]).toMatchObject({ status: "already" });
     expect(arrived).toEqual([]);
     expect((await b.run({ ...run, force: true })).outcomes[0]).toMatchObject({ status: "posted" });
+  });
+});
+
+describe("the app stopping (SIGTERM) while it posts", () => {
+  const teamSpec = { kind: "team", scope: "north", cron: "0 8 * * 1" } as const;
+  /** A send held until `answer()`: Slack has the message, its answer is on the way. */
+  function held() {
+    let answer: (ref: string) => void = () => {};
+    const reply = new Promise<string>((r) => {
+      answer = r;
+    });
+    return { reply, answer: (ref: string) => answer(ref) };
+  }
+  /** Whether a promise has settled yet, without waiting for it. */
+  async function settled(p: Promise<unknown>): Promise<boolean> {
+    let done = false;
+    void p.then(() => {
+      done = true;
+    });
+    await new Promise<void>((r) => setImmediate(r));
+    return done;
+  }
+
+  test("the stop waits for the part being sent, sends nothing after it and lets the run go: the rest goes once", async () => {
+    const { runner, arrived, state } = await setup();
+    const third = held();
+    state.behave = async (i) => (i === 2 ? third.reply : `ts-${i}`);
+    const lines: string[] = [];
+    const a = createScheduler(t.ctx, runner("a"), { timers: false, log: (l) => lines.push(l) });
+    const fired = a.fire(teamSpec);
+    await untilSending(2);
+    const stopped = a.stop();
+    expect(await settled(stopped)).toBe(false);
+    expect(lines).toEqual([
+      "digest: stopping: waiting for 1 part being posted to be answered (at most 12 s)",
+    ]);
+    third.answer("ts-2");
+    await stopped;
+    expect((await fired).outcomes[0]).toMatchObject({
+      status: "stopped",
+      detail: expect.stringMatching(/^the app stopped after 3 of \d+ parts; the next start posts the rest/),
+    });
+    expect(arrived.map((x) => x.index)).toEqual([0, 1, 2]);
+    // Its answer is recorded; the run is let go, so it is read as stopped at once, even by another
+    // instance while this process still runs (a lease goes stale only after a minute).
+    const [row] = ledger();
+    expect(row).toMatchObject({ status: "posting", owner: "a", heartbeatAt: LET_GO });
+    expect(t.ctx.repo.digests.parts(row!.id).map((x) => x.status)).toEqual(["sent", "sent", "sent"]);
+    state.behave = null;
+    const b = runner("b");
+    expect(await b.ranFor("team", "north", AT)).toBe(false);
+    expect((await b.run(run)).outcomes[0]).toMatchObject({ status: "posted" });
+    const total = ledger()[0]!.partsTotal!;
+    expect(arrived.map((x) => x.index)).toEqual(Array.from({ length: total }, (_, i) => i));
+    expect(arrived.some((x) => x.text.includes("may repeat"))).toBe(false);
+    expect(arrived.slice(1).every((x) => x.thread === "ts-0")).toBe(true);
+  });
+
+  test("a stop claims nothing new: what had not begun is left due for the next start", async () => {
+    const { runner, arrived } = await setup();
+    const a = createScheduler(t.ctx, runner("a"), { timers: false });
+    await a.stop();
+    expect((await a.fire(teamSpec)).outcomes[0]).toMatchObject({ status: "stopped" });
+    expect(await a.catchUp()).toEqual([]);
+    expect(arrived).toEqual([]);
+    expect(ledger()).toEqual([]);
+  });
+
+  test("a part whose answer never comes: the stop gives up after its wait; the next start sends it once more, marked", async () => {
+    const { runner, arrived, state, running } = await setup();
+    state.behave = async (i) => (i === 1 ? never() : `ts-${i}`);
+    const lines: string[] = [];
+    const a = createScheduler(t.ctx, runner("a"), {
+      timers: false,
+      log: (l) => lines.push(l),
+      stopWaitMs: 0,
+    });
+    void a.fire(teamSpec);
+    await untilSending(1);
+    await a.stop();
+    expect(lines.at(-1)).toBe(
+      "digest: stopping: what was still being posted after 0 s is left to the next start (a part with no answer goes again, marked as a possible repeat)",
+    );
+    running.set("a", false);
+    state.behave = null;
+    await runner("b").run(run);
+    expect(arrived.filter((x) => x.index === 1)).toHaveLength(1);
+    expect(arrived.find((x) => x.index === 1)!.text).toContain("may repeat");
+  });
+
+  test("a stop during the wait before a retry ends the wait; the refused part goes at the next start, unmarked", async () => {
+    const { runner, arrived, state } = await setup();
+    state.behave = async (i) => {
+      if (i === 1) throw new PostError("Slack could not take the post (internal_error).", true);
+      return `ts-${i}`;
+    };
+    let waiting = false;
+    const a = createScheduler(
+      t.ctx,
+      runner("a", {
+        sleep: () => {
+          waiting = true;
+          return never().then(() => {});
+        },
+      }),
+      { timers: false },
+    );
+    const fired = a.fire(teamSpec);
+    while (!waiting) await new Promise<void>((r) => setImmediate(r));
+    await a.stop();
+    expect((await fired).outcomes[0]).toMatchObject({ status: "stopped" });
+    state.behave = null;
+    await runner("b").run(run);
+    expect(arrived.filter((x) => x.index === 1)).toHaveLength(1);
+    expect(arrived.some((x) => x.text.includes("may repeat"))).toBe(false);
+  });
+
+  test("a team's nudges stopped part-way: the round resumes, each message once", async () => {
+    t = makeTestCtx({ clock: manualClock("2016-03-07T09:00:00Z") });
+    const p = platform();
+    const l = leases();
+    const at = new Date("2016-03-07T09:00:00Z");
+    const second = held();
+    p.state.behave = async (i) => (i === 1 ? second.reply : `dm-${i}`);
+    const mk = (owner: string) =>
+      createRunner({ ctx: t.ctx, posters: [p.poster], sleep: async () => {}, lease: l.lease(owner) });
+    const a = createScheduler(t.ctx, mk("a"), { timers: false });
+    const fired = a.fire({ kind: "nudge", scope: "north", cron: "0 9 * * 1-5" });
+    await untilSending(1);
+    const stopped = a.stop();
+    second.answer("dm-1");
+    await stopped;
+    expect((await fired).outcomes.map((o) => o.status)).toEqual(["stopped"]);
+    expect(p.arrived.map((x) => x.index)).toEqual([0, 1]);
+    p.state.behave = null;
+    const b = mk("b");
+    expect(await b.ranFor("nudge", "north", at)).toBe(false);
+    const resumed = await b.run({ kind: "nudge", scope: "north", at });
+    expect(resumed.outcomes.filter((o) => o.status === "posted").map((o) => o.to)).toEqual(["Jane Smith"]);
+    expect(p.arrived.map((x) => x.index)).toEqual([0, 1, 2]);
+    expect(p.arrived.some((x) => x.text.includes("may repeat"))).toBe(false);
+    expect(await b.ranFor("nudge", "north", at)).toBe(true);
   });
 });
 

@@ -151,6 +151,23 @@ export class Recorder {
 
   private readonly once = new Map<string, { skip: number; gate: Promise<void> }>();
 
+  /**
+   * Holds the answer to the first call from now on that `matches` until the returned function is
+   * called (the call itself is recorded at once, as Slack would have taken it); every other call is
+   * answered at once. For a call picked by what it carries rather than by its place in line: runs
+   * side by side make the order of calls to one method vary.
+   */
+  holdWhere(matches: (c: RecordedCall) => boolean): () => void {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    this.picked.push({ matches, gate });
+    return () => release();
+  }
+
+  private picked: { matches: (c: RecordedCall) => boolean; gate: Promise<void> }[] = [];
+
   private async answer(call: RecordedCall, res: ServerResponse): Promise<void> {
     const { method } = call;
     this.log.record(call);
@@ -159,6 +176,11 @@ export class Recorder {
     else if (once) {
       this.once.delete(method);
       await once.gate;
+    }
+    const picked = this.picked.find((p) => p.matches(call));
+    if (picked) {
+      this.picked = this.picked.filter((p) => p !== picked);
+      await picked.gate;
     }
     await this.gates.get(method);
     const status = this.status[method];
