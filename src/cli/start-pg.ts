@@ -30,6 +30,7 @@ import type { EnvFileRead } from "./env-file.ts";
 import { serveAndSay } from "./serve-http.ts";
 import { shown } from "./setup.ts";
 import { startDigests } from "./start-digests.ts";
+import { stopInTurn } from "./stop-in-turn.ts";
 
 /**
  * `sos start` on PostgreSQL (`DATABASE_URL`): the schema migrated under the advisory lock, the
@@ -212,33 +213,31 @@ export async function startOnPostgres(
     });
     say(reloads.banner);
 
-    let stopping: Promise<void> | undefined;
-    const stop = () => {
-      stopping ??= (async () => {
-        reloads.stop();
-        await pruning.stop();
-        await stuck.stop();
-        await digests.stop();
-        await leader.stop();
-        await instance.stop();
-        await running.close();
-        await metricsServer?.close();
-        metrics.close();
-        await store.close();
-      })();
-      return stopping;
-    };
-    process.once("SIGTERM", () => void stop().then(() => process.exit(0)));
+    const stop = stopInTurn(
+      [
+        ["the config watcher", () => reloads.stop()],
+        ["pruning", () => pruning.stop()],
+        ["the stuck-since writer", () => stuck.stop()],
+        ["the digests", () => digests.stop()],
+        ["the digest leader", () => leader.stop()],
+        ["the instance row", () => instance.stop()],
+        ["the HTTP server", () => running.close()],
+        ["the metrics server", () => metricsServer?.close()],
+        ["the metrics", () => metrics.close()],
+        ["the database", () => store.close()],
+      ],
+      lineLog(logger, "server", "warn"),
+    );
+    process.once("SIGTERM", () => void stop().then((ok) => process.exit(ok ? 0 : 1)));
     const first = ctx.people.all().find((a) => a.role === "worker") ?? ctx.people.all()[0];
     if (platforms.local && process.stdin.isTTY && first) {
       say("");
       say(`Console:   you are ${first.name} (${first.role}); type help.`);
       await startConsoleChat(ctx, first, { input: process.stdin, output: process.stdout });
-      await stop();
-      return 0;
+      return (await stop()) ? 0 : 1;
     }
     say(`Console:   standard input is not a terminal, so no console chat; serving until stopped (Ctrl+C).`);
-    process.once("SIGINT", () => void stop().then(() => process.exit(0)));
+    process.once("SIGINT", () => void stop().then((ok) => process.exit(ok ? 0 : 1)));
     await new Promise<void>((resolve) => running.server.once("close", () => resolve()));
     return 0;
   } catch (e) {

@@ -33,6 +33,7 @@ import { consoleGreeting } from "./greeting.ts";
 import { serveAndSay } from "./serve-http.ts";
 import { bootFromEnv, shown } from "./setup.ts";
 import { startDigests } from "./start-digests.ts";
+import { stopInTurn } from "./stop-in-turn.ts";
 
 /** `sos start` (`npm start`): the server, and in local mode the console chat. */
 export async function start(argv: string[]): Promise<number> {
@@ -214,21 +215,24 @@ export async function start(argv: string[]): Promise<number> {
   });
   say(reloads.banner);
 
-  const stop = async () => {
-    reloads.stop();
-    await pruning.stop();
-    await stuck.stop();
-    await digests.stop();
-    await backups.stop();
-    await readers?.close();
-    await running.close();
-    await metricsServer?.close();
-    metrics.close();
-    await checkpointer.stop();
-    ctx.store.close();
-    lock.release();
-  };
-  process.once("SIGTERM", () => void stop().then(() => process.exit(0)));
+  const stop = stopInTurn(
+    [
+      ["the config watcher", () => reloads.stop()],
+      ["pruning", () => pruning.stop()],
+      ["the stuck-since writer", () => stuck.stop()],
+      ["the digests", () => digests.stop()],
+      ["the backups", () => backups.stop()],
+      ["the reader threads", () => readers?.close()],
+      ["the HTTP server", () => running.close()],
+      ["the metrics server", () => metricsServer?.close()],
+      ["the metrics", () => metrics.close()],
+      ["the checkpointer", () => checkpointer.stop()],
+      ["the database", () => ctx.store.close()],
+      ["the start lock", () => lock.release()],
+    ],
+    lineLog(logger, "server", "warn"),
+  );
+  process.once("SIGTERM", () => void stop().then((ok) => process.exit(ok ? 0 : 1)));
 
   const first = ctx.people.all().find((a) => a.role === "worker") ?? ctx.people.all()[0];
   if (surfaces.local && process.stdin.isTTY && first) {
@@ -236,11 +240,10 @@ export async function start(argv: string[]): Promise<number> {
     for (const l of await consoleGreeting(ctx, first)) say(l);
     say("");
     await startConsoleChat(ctx, first, { input: process.stdin, output: process.stdout });
-    await stop();
-    return 0;
+    return (await stop()) ? 0 : 1;
   }
   say(`Console:   standard input is not a terminal, so no console chat; serving until stopped (Ctrl+C).`);
-  process.once("SIGINT", () => void stop().then(() => process.exit(0)));
+  process.once("SIGINT", () => void stop().then((ok) => process.exit(ok ? 0 : 1)));
   await new Promise<void>((resolve) => running.server.once("close", () => resolve()));
   return 0;
 }
