@@ -138,20 +138,6 @@ describeEachStore("the record", (kind) => {
     }
     expect(all.map((c) => c.workerId)).toContain(jane);
     expect(ids(await reads.openCases({ workerId: jane })).length).toBeLessThan(all.length);
-    const teamScopes: { teamIds?: string[] }[] = [
-      {},
-      { teamIds: ["north"] },
-      { teamIds: ["nowhere"] },
-      { teamIds: [] },
-    ];
-    for (const scope of teamScopes) {
-      const counted = new Map<number, number>();
-      for (const c of all)
-        if (c.workerId !== null && (scope.teamIds === undefined || scope.teamIds.includes(c.teamId)))
-          counted.set(c.workerId, (counted.get(c.workerId) ?? 0) + 1);
-      const held = await reads.openCasesByHolder(scope);
-      expect(new Map(held.map((h) => [h.staffId, h.openCases]))).toEqual(counted);
-    }
   });
 
   test("a batch mixing single and bulk appends and a retraction leaves the projection its entries give", async () => {

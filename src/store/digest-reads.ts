@@ -1,7 +1,6 @@
 import type { IsoDate } from "../domain/dates.ts";
 import type { CoverageCounts } from "./coverage.ts";
 import { countOnDays, type DayCase } from "./coverage-days.ts";
-import { holdingsOf } from "./leavers.ts";
 import type { Store } from "./open.ts";
 import { SLOTS } from "./states-format.ts";
 import { transfersOf } from "./transfers.ts";
@@ -82,7 +81,6 @@ export function digestReadQueries(store: Store) {
     },
 
     transfers: (teamId: string, after: IsoDate, upTo: IsoDate) => transfersOf(store, teamId, after, upTo),
-    holdings: (scope: { readonly teamIds?: readonly string[] }) => holdingsOf(store, scope),
   };
 }
 

@@ -7,7 +7,6 @@ import type { NewCase, OpenCaseRow } from "./cases.ts";
 import type { CoverageCounts } from "./coverage.ts";
 import type { OutcomeCoverage } from "./digest-reads.ts";
 import type { NewEvent } from "./events.ts";
-import type { Holding } from "./leavers.ts";
 import type { AllocationRow, AuditRow, CaseEventRow, CaseRow, PracticeEventRow, StaffRow } from "./schema.ts";
 import type { StuckCount, StuckRules } from "./stuck-since.ts";
 import type { Transfer } from "./transfers.ts";
@@ -113,8 +112,6 @@ export interface RecordReads {
   coverageOnDays(days: readonly IsoDate[]): Promise<CoverageCounts[]>;
   /** cases that came into or left a team by an allocation dated after `after` up to `upTo`, oldest first */
   transfers(teamId: string, after: IsoDate, upTo: IsoDate): Promise<Transfer[]>;
-  /** who holds open cases in scope (current or former staff), with how many */
-  openCasesByHolder(scope: { readonly teamIds?: readonly string[] }): Promise<Holding[]>;
 }
 
 /** One write of a command's batch. Every write that names a case moves that case's version on. */

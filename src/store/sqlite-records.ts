@@ -55,7 +55,6 @@ export function sqliteRecords(repo: Repo): Records {
     closedCoverage: async () => repo.digestReads.closedCoverage(),
     coverageOnDays: async (days) => repo.digestReads.coverageOnDays(days),
     transfers: async (teamId, after, upTo) => repo.digestReads.transfers(teamId, after, upTo),
-    openCasesByHolder: async (scope) => repo.digestReads.holdings(scope),
   };
 
   /** Carries out one write; returns the cases it wrote to, whose versions then move on. */

@@ -205,20 +205,6 @@ export function pgReads(db: PgDb, pool: pg.Pool): RecordReads {
     .leftJoin(teamCoverage, ne(teamCoverage.cases, 0))
     .where(eq(derived.id, 1))
     .prepare("sos_kept_coverage");
-  const holders = byShape("sos_open_by_holder", (where, name) =>
-    db
-      .select({
-        staffId: staff.id,
-        email: staff.email,
-        name: staff.name,
-        openCases: sql<number>`count(*)::integer`,
-      })
-      .from(cases)
-      .innerJoin(staff, eq(staff.id, cases.workerId))
-      .where(and(eq(cases.status, "open"), ...where))
-      .groupBy(staff.id)
-      .prepare(name),
-  );
 
   return {
     async case(id) {
@@ -486,10 +472,6 @@ export function pgReads(db: PgDb, pool: pg.Pool): RecordReads {
         WHERE from_team IS NOT NULL AND from_team <> to_team AND (from_team = ${teamId} OR to_team = ${teamId})
         ORDER BY from_on, id`,
       );
-    },
-    async openCasesByHolder(scope) {
-      if (scope.teamIds !== undefined && scope.teamIds.length === 0) return [];
-      return holders[shapeOf(scope)].execute(scopeValues(scope));
     },
   };
 }
