@@ -8,7 +8,16 @@
  * every digest of the week due (the catch-up: 50 team digests, the agency summary, the nudges)
  * under 8 in flight. Last, the same server in local mode (no credentials: Teams answered
  * anonymously on loopback) with Bot Framework message activities in the same mix at the same
- * levels, each in a personal conversation of its own so a local Bot Connector stand-in knows its reply.
+ * levels: each person writes in their own personal chat with the bot (as in Teams: one per person,
+ * the same conversation every time), and the local Bot Connector stand-in knows each reply by the
+ * activity id it answers.
+ *
+ * Knobs (environment): SOS_BENCH_HTTP_SECONDS (per level, default 10); SOS_BENCH_HTTP=teams runs only
+ * the bare endpoint and the Teams levels (no Slack server, no catch-up), to iterate on Teams alone;
+ * SOS_BENCH_TEAMS_CHATS=each puts every activity in a new conversation of its own instead (every one
+ * a first install, as the bench did until 2026-12-03); SOS_BENCH_PROFILE=<folder> writes the server's
+ * main-thread CPU profile (summarize it with bench/cpuprofile-top.mjs); SOS_BENCH_NODE_FLAGS,
+ * SOS_BENCH_SNAPSHOT, SOS_BENCH_SERVER_LOG, SOS_BENCH_SERVE below.
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -36,8 +45,11 @@ export const SERVE =
     ? { name: "tsx", entry: join(import.meta.dirname, "../src/cli/main.ts"), execArgv: ["--import", TSX] }
     : { name: "dist", entry: join(import.meta.dirname, "../bin/sos.js"), execArgv: serverNodeFlags() };
 const BUSY = "too busy";
-/** Each Teams activity has a personal conversation of its own, so its reply is known by its path. */
+/** The personal chats' ids: a person's own (`a:bench-<user>`), or one per activity (`SOS_BENCH_TEAMS_CHATS=each`). */
 const TEAMS_CONVERSATION = "a:bench-";
+const TEAMS_CHAT_EACH = process.env.SOS_BENCH_TEAMS_CHATS === "each";
+/** The ids the bench gives activities: a reply to one names it in its path (replyToActivity). */
+const TEAMS_ACTIVITY = "m-";
 const TEAMS_PATH = "/api/messages";
 const SLACK_PATH = "/slack/events";
 
@@ -70,13 +82,17 @@ function teamsActivity(p: People, k: number, serviceUrl: string, id: string, tod
   const email = p.emails.get(user)!;
   const body = JSON.stringify({
     type: "message",
-    id: `m-${id}`,
+    id: `${TEAMS_ACTIVITY}${id}`,
     timestamp: new Date().toISOString(),
     channelId: "msteams",
     serviceUrl,
     from: { id: `29:${user}`, name: email, aadObjectId: aadOf(email) },
     recipient: { id: "28:bot-app-id", name: "sos" },
-    conversation: { id: `${TEAMS_CONVERSATION}${id}`, conversationType: "personal", tenantId: "tenant-1" },
+    conversation: {
+      id: `${TEAMS_CONVERSATION}${TEAMS_CHAT_EACH ? id : user}`,
+      conversationType: "personal",
+      tenantId: "tenant-1",
+    },
     channelData: { tenant: { id: "tenant-1" } },
     text,
   });
@@ -168,10 +184,11 @@ async function standIn(emails: Map<string, string>) {
         replies.set(url.slice("/respond/".length), { at: performance.now(), busy: raw.includes(BUSY) });
         wake();
       } else if (url.startsWith("/v3/conversations/")) {
-        // The Bot Connector stood in for (Teams, local mode): a reply to conversation "a:bench-<id>".
-        const conversation = decodeURIComponent(url.split("/")[3] ?? "");
-        if (conversation.startsWith(TEAMS_CONVERSATION)) {
-          replies.set(conversation.slice(TEAMS_CONVERSATION.length), {
+        // The Bot Connector stood in for (Teams, local mode): a reply to activity "m-<id>" in a
+        // bench conversation, POST /v3/conversations/<conversation>/activities/<activity id>.
+        const [, , , conversation = "", , activity = ""] = url.split("/").map(decodeURIComponent);
+        if (conversation.startsWith(TEAMS_CONVERSATION) && activity.startsWith(TEAMS_ACTIVITY)) {
+          replies.set(activity.slice(TEAMS_ACTIVITY.length), {
             at: performance.now(),
             busy: raw.includes(BUSY),
             stranger: raw.includes("can't find you"),
@@ -604,24 +621,30 @@ export async function httpLoad(opts: {
     };
     const bareAt = opts.loadAverage();
     const bare = await bareLevels(opts.dir, seconds, LEVELS);
+    // SOS_BENCH_HTTP=teams: the bare endpoint (for the ratios) and the Teams levels only.
+    const teamsOnly = process.env.SOS_BENCH_HTTP === "teams";
     const serverAt = opts.loadAverage();
-    const server = await serverLevels(env, opts.dir, slack, p, seconds, opts.today, LEVELS, 64);
+    const server = teamsOnly
+      ? []
+      : await serverLevels(env, opts.dir, slack, p, seconds, opts.today, LEVELS, 64);
     // A start with the week's digests all due: the catch-up runs beside 8 in flight.
     const catchUpAt = opts.loadAverage();
     const postedBefore = slack.posted();
     const due = join(opts.dir, "http-digests-due.config.yaml");
     // The default schedules: this week's team digests, agency summary and nudges are all due.
     writeFileSync(due, opts.config);
-    const catchUp = await serverLevels(
-      { ...env, SOS_CONFIG: due },
-      opts.dir,
-      slack,
-      p,
-      seconds,
-      opts.today,
-      [8],
-      Number.POSITIVE_INFINITY,
-    );
+    const catchUp = teamsOnly
+      ? []
+      : await serverLevels(
+          { ...env, SOS_CONFIG: due },
+          opts.dir,
+          slack,
+          p,
+          seconds,
+          opts.today,
+          [8],
+          Number.POSITIVE_INFINITY,
+        );
     const posted = slack.posted() - postedBefore;
     // Teams activities in local mode (no credentials: anonymous, loopback only), at the same levels,
     // the replies taken by the Bot Connector stand-in. Last, because its config gives everyone a
@@ -661,7 +684,7 @@ export async function httpLoad(opts: {
     const rows: string[][] = [];
     for (let i = 0; i < LEVELS.length; i++) {
       const b = bare[i]!;
-      const s = server[i]!;
+      const s = server[i];
       rows.push([
         String(b.inFlight),
         "bare express + signature check",
@@ -675,6 +698,7 @@ export async function httpLoad(opts: {
         "",
         "",
       ]);
+      if (!s) continue;
       rows.push([
         String(s.inFlight),
         `sos start, mixed${s.inFlight >= 64 ? " + Home opens, digest previews" : ""} (${f((s.perSecond / b.perSecond) * 100)}% of bare)`,
@@ -703,24 +727,25 @@ export async function httpLoad(opts: {
         f(t.maxBlockMs),
         `${f(t.peakRssMb)} (${f(t.peakMainHeapMb)})`,
       ]);
-    const c = catchUp[0]!;
-    rows.splice(LEVELS.length * 2, 0, [
-      "8",
-      `sos start with every digest due: catch-up (${posted} posts) beside mixed load`,
-      f(c.perSecond),
-      f(c.p50, 1),
-      f(c.p99, 1),
-      f(c.max),
-      String(c.over3s),
-      `${f(c.replyP50)}/${f(c.replyP99)}${c.lost ? ` (${c.lost} lost)` : ""}`,
-      String(c.busy ?? 0),
-      f(c.maxBlockMs),
-      `${f(c.peakRssMb)} (${f(c.peakMainHeapMb)})`,
-    ]);
+    const c = catchUp[0];
+    if (c)
+      rows.splice(LEVELS.length * 2, 0, [
+        "8",
+        `sos start with every digest due: catch-up (${posted} posts) beside mixed load`,
+        f(c.perSecond),
+        f(c.p50, 1),
+        f(c.p99, 1),
+        f(c.max),
+        String(c.over3s),
+        `${f(c.replyP50)}/${f(c.replyP99)}${c.lost ? ` (${c.lost} lost)` : ""}`,
+        String(c.busy ?? 0),
+        f(c.maxBlockMs),
+        `${f(c.peakRssMb)} (${f(c.peakMainHeapMb)})`,
+      ]);
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (r: string[]) => `| ${r.map((x, i) => x.padEnd(w[i]!)).join(" | ")} |`;
     lines.push(
-      `HTTP load: signed Slack slash commands, then Teams message activities (each 55% log, 25% mine, 12% team, 8% stuck), ${seconds} s per level, the server run from ${SERVE.name === "dist" ? `dist/ (\`node ${SERVE.execArgv.join(" ")} bin/sos.js start\`)` : "the sources under tsx"}; on Slack one in ${WATCHING} of the people who log has their App Home open (opened in the warm-up), so their logs refresh it; load average ${bareAt} (bare), ${serverAt} (server), ${catchUpAt} (catch-up), ${teamsAt} (Teams)`,
+      `HTTP load: signed Slack slash commands, then Teams message activities (each 55% log, 25% mine, 12% team, 8% stuck; Teams ${TEAMS_CHAT_EACH ? "each in a new conversation" : "each in the person's own personal chat"}), ${seconds} s per level, the server run from ${SERVE.name === "dist" ? `dist/ (\`node ${SERVE.execArgv.join(" ")} bin/sos.js start\`)` : "the sources under tsx"}; on Slack one in ${WATCHING} of the people who log has their App Home open (opened in the warm-up), so their logs refresh it; load average ${bareAt} (bare), ${serverAt} (server), ${catchUpAt} (catch-up), ${teamsAt} (Teams)`,
       "",
       line(head),
       line(w.map((n) => "-".repeat(n))),
