@@ -9,8 +9,9 @@
  * under 8 in flight. Last, the same server in local mode (no credentials: Teams answered
  * anonymously on loopback) with Bot Framework message activities in the same mix at the same
  * levels: each person writes in their own personal chat with the bot (as in Teams: one per person,
- * the same conversation every time), and the local Bot Connector stand-in knows each reply by the
- * activity id it answers.
+ * the same conversation every time; each person says `sos whoami` there once in the warm-up, so the
+ * load meets chats already installed, as a server does after its first day), and the local Bot
+ * Connector stand-in knows each reply by the activity id it answers.
  *
  * Knobs (environment): SOS_BENCH_HTTP_SECONDS (per level, default 10); SOS_BENCH_HTTP=teams runs only
  * the bare endpoint and the Teams levels (no Slack server, no catch-up), to iterate on Teams alone;
@@ -79,6 +80,15 @@ function teamsActivity(p: People, k: number, serviceUrl: string, id: string, tod
         : r < 92
           ? [`USUP${c.team}`, "sos team"]
           : [c.user, "sos stuck"];
+  return teamsMessage(p, user, text, serviceUrl, id);
+}
+
+/** A person's first message in their chat with the bot (the warm-up's). */
+function teamsHello(p: People, user: string, serviceUrl: string, id: string) {
+  return teamsMessage(p, user, "sos whoami", serviceUrl, id);
+}
+
+function teamsMessage(p: People, user: string, text: string, serviceUrl: string, id: string) {
   const email = p.emails.get(user)!;
   const body = JSON.stringify({
     type: "message",
@@ -498,6 +508,22 @@ async function serverLevels(
         () => i < p.watching.length,
       );
       await slack.publishedAtLeast(from + p.watching.length, 60_000);
+    }
+    if (traffic === "teams" && !TEAMS_CHAT_EACH) {
+      // Everyone who writes during the load has written to the bot before, as after a first day in
+      // production: their personal chat is installed (and remembered) before anything is measured.
+      const from = slack.replies.size;
+      const writers = [...new Set(p.cases.flatMap((c) => [c.user, `USUP${c.team}`]))];
+      let i = 0;
+      const hello = await load(
+        base,
+        8,
+        3_600,
+        (_k, id) => teamsHello(p, writers[i++]!, slack.url, id),
+        path,
+        () => i < writers.length,
+      );
+      await slack.replied(from + hello.sent.size, 60_000);
     }
     const warmFrom = slack.replies.size;
     const warm = await load(base, 8, 3, (k, id) => make(k + 7, id, false), path);
