@@ -320,6 +320,8 @@ interface Level {
   readonly peakRssMb?: number;
   /** the main thread's own V8 heap at its peak: RSS less this is the readers' heaps, SQLite and code */
   readonly peakMainHeapMb?: number;
+  /** the server process's CPU time (every thread, user + system) over the level */
+  readonly cpuMs?: number;
 }
 
 let run = 0;
@@ -535,10 +537,12 @@ async function serverLevels(
       const r = await load(base, inFlight, seconds, (k, id) => make(k, id, inFlight >= specialsAt), path);
       // Replies still being built when the last ack went out are waited for (30 s at most).
       await slack.replied(before + r.sent.size, 30_000);
-      const stats = await ask<{ maxBlockMs: number; peakRssMb: number; peakMainHeapMb: number }>(
-        child,
-        "stats",
-      );
+      const stats = await ask<{
+        maxBlockMs: number;
+        peakRssMb: number;
+        peakMainHeapMb: number;
+        cpuMs: number;
+      }>(child, "stats");
       // SOS_BENCH_SNAPSHOT=<folder>: the main thread's heap after each level, for what holds it.
       if (process.env.SOS_BENCH_SNAPSHOT)
         await ask(
@@ -612,6 +616,9 @@ async function bareLevels(cwd: string, seconds: number, levels: readonly number[
 }
 
 const f = (x: number | undefined, d = 0) => (x === undefined ? "" : x.toFixed(d));
+/** The server's CPU per request served: steadier than requests/s on a machine others load too. */
+const cpuPerRequest = (l: Level) =>
+  l.cpuMs === undefined || l.requests === 0 ? "" : f(l.cpuMs / l.requests, 2);
 
 export async function httpLoad(opts: {
   dir: string;
@@ -706,6 +713,7 @@ export async function httpLoad(opts: {
       "busy",
       "longest block ms",
       "peak RSS MB (main heap)",
+      "server CPU ms/req",
     ];
     const rows: string[][] = [];
     for (let i = 0; i < LEVELS.length; i++) {
@@ -719,6 +727,7 @@ export async function httpLoad(opts: {
         f(b.p99, 1),
         f(b.max),
         String(b.over3s),
+        "",
         "",
         "",
         "",
@@ -737,6 +746,7 @@ export async function httpLoad(opts: {
         String(s.busy ?? 0),
         f(s.maxBlockMs),
         `${f(s.peakRssMb)} (${f(s.peakMainHeapMb)})`,
+        cpuPerRequest(s),
       ]);
     }
     for (const t of teams)
@@ -752,6 +762,7 @@ export async function httpLoad(opts: {
         String(t.busy ?? 0),
         f(t.maxBlockMs),
         `${f(t.peakRssMb)} (${f(t.peakMainHeapMb)})`,
+        cpuPerRequest(t),
       ]);
     const c = catchUp[0];
     if (c)
@@ -767,6 +778,7 @@ export async function httpLoad(opts: {
         String(c.busy ?? 0),
         f(c.maxBlockMs),
         `${f(c.peakRssMb)} (${f(c.peakMainHeapMb)})`,
+        cpuPerRequest(c),
       ]);
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (r: string[]) => `| ${r.map((x, i) => x.padEnd(w[i]!)).join(" | ")} |`;
