@@ -1,7 +1,17 @@
 import fc from "fast-check";
 import { expect, test } from "vitest";
-import { caseBlock, caseBlockBytes } from "../../adapters/teams/render/adaptive-card.ts";
-import { fittingWeights, longestPiecePx, TABLE_CELL_PAD_PX } from "../../adapters/teams/render/card-width.ts";
+import {
+  caseBlock,
+  caseBlockBytes,
+  dashboardCard,
+  dashboardLayout,
+} from "../../adapters/teams/render/adaptive-card.ts";
+import {
+  fittingWeights,
+  longestPiecePx,
+  PHONE_CARD_PX,
+  TABLE_CELL_PAD_PX,
+} from "../../adapters/teams/render/card-width.ts";
 import type { DashboardView, RowView } from "../../src/render/view.ts";
 
 /**
@@ -76,4 +86,54 @@ test("a table's column weights, stopped as soon as it cannot fit, are those of e
     ),
     { numRuns: 500 },
   );
+});
+
+test("a dashboard is a table exactly when all its cells, header and rows, fit a phone", () => {
+  const short = fc.constantFrom("", "Yes", "No", "1", "N & PA", "15/02/16");
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(short, cell), { minLength: 1, maxLength: 5 }),
+      fc.array(fc.array(fc.oneof(short, cell), { maxLength: 5 }), { maxLength: 6 }),
+      (columns, cells) => {
+        const rows = cells.map(
+          (c, i): RowView => ({ caseId: `${10000 + i}`, cells: c, stuck: false, stuckAt: [] }),
+        );
+        const view: DashboardView = {
+          dashboard: "overview",
+          title: "Overview",
+          columns,
+          groups: [{ worker: "Jane Smith", title: "Jane Smith's Cases", rows }],
+          legend: null,
+        };
+        const all = [["Case", ...columns], ...rows.map((r) => [r.caseId, ...r.cells])];
+        expect(dashboardLayout(view)).toBe(byDefinition(all, PHONE_CARD_PX) ? "table" : "cases");
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test("a narrow dashboard is drawn as a table, a wide one case by case", () => {
+  const view = (columns: string[], cells: string[]): DashboardView => ({
+    dashboard: "overview",
+    title: "Overview",
+    columns,
+    groups: [
+      {
+        worker: "Jane Smith",
+        title: "Jane Smith's Cases",
+        rows: [{ caseId: "12345", cells, stuck: false, stuckAt: [] }],
+      },
+    ],
+    legend: null,
+  });
+  const drawn = (v: DashboardView) =>
+    JSON.stringify(dashboardCard({ ok: true, text: "Mine", dashboards: [v] }, { nonce: "n" }));
+  expect(drawn(view(["Child", "Mapped"], ["Melli 13", "Yes"]))).toContain('"type":"Table"');
+  const wide = view(
+    ["Name/Age/ID #", "Date Opened", "Abuse Type", "Mapping Internal", "Mapping with Family", "Three Houses"],
+    ["Melli Majid 13", "03/02/16", "N & PA", "06/02/16", "10/02/16", "12/02/16"],
+  );
+  expect(drawn(wide)).not.toContain('"type":"Table"');
+  expect(drawn(wide)).toContain("Mapping with Family");
 });

@@ -322,7 +322,11 @@ const widths = new WeakMap<DashboardView, number[] | null>();
 function widthsOf(view: DashboardView): number[] | null {
   let w = widths.get(view);
   if (w === undefined) {
-    w = fittingWeights([headerOf(view), ...view.groups.flatMap((g) => g.rows.map((r) => rowCells(r).cells))]);
+    const header = headerOf(view);
+    // A header too wide alone is too wide with any rows (needs only grow): the rows are not built.
+    w =
+      fittingWeights([header]) &&
+      fittingWeights([header, ...view.groups.flatMap((g) => g.rows.map((r) => rowCells(r).cells))]);
     widths.set(view, w);
   }
   return w;
