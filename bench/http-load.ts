@@ -8,12 +8,21 @@
  * every digest of the week due (the catch-up: 50 team digests, the agency summary, the nudges)
  * under 8 in flight. Last, the same server in local mode (no credentials: Teams answered
  * anonymously on loopback) with Bot Framework message activities in the same mix at the same
- * levels, each in a personal conversation of its own so a local Bot Connector stand-in knows its reply.
+ * levels: each person writes in their own personal chat with the bot (as in Teams: one per person,
+ * the same conversation every time; each person says `sos whoami` there once in the warm-up, so the
+ * load meets chats already installed, as a server does after its first day), and the local Bot
+ * Connector stand-in knows each reply by the activity id it answers.
  * The catch-up's row says how many posts the Slack stand-in took and how many of them were repeats
  * (a post with the channel, text and blocks of one before it, or one saying it may repeat one): 0
  * is what the digest ledger promises.
- * `SOS_BENCH_HTTP_STAGES=catch-up` (a comma-separated list of bare, slack, catch-up, teams; all by
- * default) runs only those stages, e.g. `SOS_BENCH_HTTP_STAGES=catch-up npm run bench -- --http`.
+ *
+ * Knobs (environment): SOS_BENCH_HTTP_SECONDS (per level, default 10); SOS_BENCH_HTTP_STAGES (a
+ * comma-separated list of bare, slack, catch-up, teams; all by default) runs only those stages, e.g.
+ * `SOS_BENCH_HTTP_STAGES=bare,teams npm run bench -- --http` to iterate on Teams alone;
+ * SOS_BENCH_TEAMS_CHATS=each puts every activity in a new conversation of its own instead (every one
+ * a first install, as the bench did until 2026-12-03); SOS_BENCH_PROFILE=<folder> writes the server's
+ * main-thread CPU profile (summarize it with bench/cpuprofile-top.mjs); SOS_BENCH_NODE_FLAGS,
+ * SOS_BENCH_SNAPSHOT, SOS_BENCH_SERVER_LOG, SOS_BENCH_SERVE below.
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -41,8 +50,11 @@ export const SERVE =
     ? { name: "tsx", entry: join(import.meta.dirname, "../src/cli/main.ts"), execArgv: ["--import", TSX] }
     : { name: "dist", entry: join(import.meta.dirname, "../bin/sos.js"), execArgv: serverNodeFlags() };
 const BUSY = "too busy";
-/** Each Teams activity has a personal conversation of its own, so its reply is known by its path. */
+/** The personal chats' ids: a person's own (`a:bench-<user>`), or one per activity (`SOS_BENCH_TEAMS_CHATS=each`). */
 const TEAMS_CONVERSATION = "a:bench-";
+const TEAMS_CHAT_EACH = process.env.SOS_BENCH_TEAMS_CHATS === "each";
+/** The ids the bench gives activities: a reply to one names it in its path (replyToActivity). */
+const TEAMS_ACTIVITY = "m-";
 const TEAMS_PATH = "/api/messages";
 const SLACK_PATH = "/slack/events";
 
@@ -72,16 +84,29 @@ function teamsActivity(p: People, k: number, serviceUrl: string, id: string, tod
         : r < 92
           ? [`USUP${c.team}`, "sos team"]
           : [c.user, "sos stuck"];
+  return teamsMessage(p, user, text, serviceUrl, id);
+}
+
+/** A person's first message in their chat with the bot (the warm-up's). */
+function teamsHello(p: People, user: string, serviceUrl: string, id: string) {
+  return teamsMessage(p, user, "sos whoami", serviceUrl, id);
+}
+
+function teamsMessage(p: People, user: string, text: string, serviceUrl: string, id: string) {
   const email = p.emails.get(user)!;
   const body = JSON.stringify({
     type: "message",
-    id: `m-${id}`,
+    id: `${TEAMS_ACTIVITY}${id}`,
     timestamp: new Date().toISOString(),
     channelId: "msteams",
     serviceUrl,
     from: { id: `29:${user}`, name: email, aadObjectId: aadOf(email) },
     recipient: { id: "28:bot-app-id", name: "sos" },
-    conversation: { id: `${TEAMS_CONVERSATION}${id}`, conversationType: "personal", tenantId: "tenant-1" },
+    conversation: {
+      id: `${TEAMS_CONVERSATION}${TEAMS_CHAT_EACH ? id : user}`,
+      conversationType: "personal",
+      tenantId: "tenant-1",
+    },
     channelData: { tenant: { id: "tenant-1" } },
     text,
   });
@@ -177,10 +202,11 @@ async function standIn(emails: Map<string, string>) {
         replies.set(url.slice("/respond/".length), { at: performance.now(), busy: raw.includes(BUSY) });
         wake();
       } else if (url.startsWith("/v3/conversations/")) {
-        // The Bot Connector stood in for (Teams, local mode): a reply to conversation "a:bench-<id>".
-        const conversation = decodeURIComponent(url.split("/")[3] ?? "");
-        if (conversation.startsWith(TEAMS_CONVERSATION)) {
-          replies.set(conversation.slice(TEAMS_CONVERSATION.length), {
+        // The Bot Connector stood in for (Teams, local mode): a reply to activity "m-<id>" in a
+        // bench conversation, POST /v3/conversations/<conversation>/activities/<activity id>.
+        const [, , , conversation = "", , activity = ""] = url.split("/").map(decodeURIComponent);
+        if (conversation.startsWith(TEAMS_CONVERSATION) && activity.startsWith(TEAMS_ACTIVITY)) {
+          replies.set(activity.slice(TEAMS_ACTIVITY.length), {
             at: performance.now(),
             busy: raw.includes(BUSY),
             stranger: raw.includes("can't find you"),
@@ -309,6 +335,8 @@ interface Level {
   readonly peakRssMb?: number;
   /** the main thread's own V8 heap at its peak: RSS less this is the readers' heaps, SQLite and code */
   readonly peakMainHeapMb?: number;
+  /** the server process's CPU time (every thread, user + system) over the level */
+  readonly cpuMs?: number;
 }
 
 let run = 0;
@@ -503,6 +531,22 @@ async function serverLevels(
       );
       await slack.publishedAtLeast(from + p.watching.length, 60_000);
     }
+    if (traffic === "teams" && !TEAMS_CHAT_EACH) {
+      // Everyone who writes during the load has written to the bot before, as after a first day in
+      // production: their personal chat is installed (and remembered) before anything is measured.
+      const from = slack.replies.size;
+      const writers = [...new Set(p.cases.flatMap((c) => [c.user, `USUP${c.team}`]))];
+      let i = 0;
+      const hello = await load(
+        base,
+        8,
+        3_600,
+        (_k, id) => teamsHello(p, writers[i++]!, slack.url, id),
+        path,
+        () => i < writers.length,
+      );
+      await slack.replied(from + hello.sent.size, 60_000);
+    }
     const warmFrom = slack.replies.size;
     const warm = await load(base, 8, 3, (k, id) => make(k + 7, id, false), path);
     await slack.replied(warmFrom + warm.sent.size, 30_000);
@@ -513,10 +557,12 @@ async function serverLevels(
       const r = await load(base, inFlight, seconds, (k, id) => make(k, id, inFlight >= specialsAt), path);
       // Replies still being built when the last ack went out are waited for (30 s at most).
       await slack.replied(before + r.sent.size, 30_000);
-      const stats = await ask<{ maxBlockMs: number; peakRssMb: number; peakMainHeapMb: number }>(
-        child,
-        "stats",
-      );
+      const stats = await ask<{
+        maxBlockMs: number;
+        peakRssMb: number;
+        peakMainHeapMb: number;
+        cpuMs: number;
+      }>(child, "stats");
       // SOS_BENCH_SNAPSHOT=<folder>: the main thread's heap after each level, for what holds it.
       if (process.env.SOS_BENCH_SNAPSHOT)
         await ask(
@@ -590,6 +636,9 @@ async function bareLevels(cwd: string, seconds: number, levels: readonly number[
 }
 
 const f = (x: number | undefined, d = 0) => (x === undefined ? "" : x.toFixed(d));
+/** The server's CPU per request served: steadier than requests/s on a machine others load too. */
+const cpuPerRequest = (l: Level) =>
+  l.cpuMs === undefined || l.requests === 0 ? "" : f(l.cpuMs / l.requests, 2);
 
 const STAGES = ["bare", "slack", "catch-up", "teams"] as const;
 type Stage = (typeof STAGES)[number];
@@ -703,6 +752,7 @@ export async function httpLoad(opts: {
       "busy",
       "longest block ms",
       "peak RSS MB (main heap)",
+      "server CPU ms/req",
     ];
     const rows: string[][] = [];
     // The share of bare at the same level, when the bare stage ran.
@@ -723,6 +773,7 @@ export async function httpLoad(opts: {
         "",
         "",
         "",
+        "",
       ]);
     for (const s of server)
       rows.push([
@@ -737,6 +788,7 @@ export async function httpLoad(opts: {
         String(s.busy ?? 0),
         f(s.maxBlockMs),
         `${f(s.peakRssMb)} (${f(s.peakMainHeapMb)})`,
+        cpuPerRequest(s),
       ]);
     // Bare and server rows side by side, level by level, as the table always read.
     rows.sort((a, b) => Number(a[0]) - Number(b[0]));
@@ -754,6 +806,7 @@ export async function httpLoad(opts: {
         String(t.busy ?? 0),
         f(t.maxBlockMs),
         `${f(t.peakRssMb)} (${f(t.peakMainHeapMb)})`,
+        cpuPerRequest(t),
       ]);
     const c = catchUp[0];
     if (c)
@@ -769,11 +822,12 @@ export async function httpLoad(opts: {
         String(c.busy ?? 0),
         f(c.maxBlockMs),
         `${f(c.peakRssMb)} (${f(c.peakMainHeapMb)})`,
+        cpuPerRequest(c),
       ]);
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (r: string[]) => `| ${r.map((x, i) => x.padEnd(w[i]!)).join(" | ")} |`;
     lines.push(
-      `HTTP load: signed Slack slash commands, then Teams message activities (each 55% log, 25% mine, 12% team, 8% stuck), ${seconds} s per level, the server run from ${SERVE.name === "dist" ? `dist/ (\`node ${SERVE.execArgv.join(" ")} bin/sos.js start\`)` : "the sources under tsx"}; on Slack one in ${WATCHING} of the people who log has their App Home open (opened in the warm-up), so their logs refresh it; load average ${bareAt} (bare), ${serverAt} (server), ${catchUpAt} (catch-up), ${teamsAt} (Teams)`,
+      `HTTP load: signed Slack slash commands, then Teams message activities (each 55% log, 25% mine, 12% team, 8% stuck; Teams ${TEAMS_CHAT_EACH ? "each in a new conversation" : "each in the person's own personal chat"}), ${seconds} s per level, the server run from ${SERVE.name === "dist" ? `dist/ (\`node ${SERVE.execArgv.join(" ")} bin/sos.js start\`)` : "the sources under tsx"}; on Slack one in ${WATCHING} of the people who log has their App Home open (opened in the warm-up), so their logs refresh it; load average ${bareAt} (bare), ${serverAt} (server), ${catchUpAt} (catch-up), ${teamsAt} (Teams)`,
       "",
       line(head),
       line(w.map((n) => "-".repeat(n))),

@@ -21,6 +21,9 @@ if (isMainThread && process.send) {
     peakRss = Math.max(peakRss, m.rss);
     peakHeap = Math.max(peakHeap, m.heapTotal);
   };
+  // The process's CPU time (main thread, readers, GC: user + system) since the last "reset": per
+  // request, the cost of serving it, which another process's load on the cores barely moves.
+  let cpu0 = process.cpuUsage();
   const sampler = setInterval(sample, 100);
   sampler.unref();
 
@@ -29,6 +32,7 @@ if (isMainThread && process.send) {
       delay.reset();
       peakRss = process.memoryUsage().rss;
       peakHeap = process.memoryUsage().heapTotal;
+      cpu0 = process.cpuUsage();
       process.send?.({ reset: true });
     }
     if (m === "stats") {
@@ -37,6 +41,7 @@ if (isMainThread && process.send) {
         maxBlockMs: delay.max / 1e6,
         peakRssMb: peakRss / 2 ** 20,
         peakMainHeapMb: peakHeap / 2 ** 20,
+        cpuMs: (({ user, system }) => (user + system) / 1000)(process.cpuUsage(cpu0)),
       });
     }
     if (m && typeof m === "object" && typeof m.snapshot === "string")

@@ -20,6 +20,7 @@ import type { Installations } from "./conversations.ts";
 import { FILE_CONSENT_INVOKE, onFileConsent } from "./files.ts";
 import { EmailCache } from "./identity.ts";
 import { onInstallationUpdate, onMembersAdded, onMembersRemoved } from "./install.ts";
+import { rememberingInstallations } from "./installations-cache.ts";
 import { sqliteInstallations } from "./installations-sqlite.ts";
 import { onTextMessage } from "./messages.ts";
 import { noticeCard } from "./render/adaptive-card.ts";
@@ -84,7 +85,8 @@ export function createTeamsBot(
   const agent = new AgentApplication<TurnState>({ adapter, removeRecipientMention: true });
   const deps: BotDeps = {
     ctx,
-    installs: opts.installs ?? sqliteInstallations(ctx.store),
+    // Every activity remembers its place; this process skips the store when it wrote the same a moment ago.
+    installs: rememberingInstallations(opts.installs ?? sqliteInstallations(ctx.store), ctx.clock),
     emails: new EmailCache(),
     lookups: Boolean(settings.appId),
     nonce: opts.nonce ?? (() => randomUUID()),

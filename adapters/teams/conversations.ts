@@ -90,6 +90,10 @@ export function toInstallation(r: TeamsConversationRow): Installation {
   };
 }
 
+export interface RememberHow {
+  readonly installing?: boolean;
+}
+
 /**
  * Where the app is installed, on whichever store the app runs: SQLite (installations-sqlite.ts)
  * or PostgreSQL (installations-pg.ts), chosen where the Teams surface is made. Async, since the
@@ -99,8 +103,10 @@ export interface Installations {
   /**
    * Records (or refreshes) a place the app is in. Writes only when something changed, so calling
    * it on every message costs a read. A known staff member is kept when this turn knows none.
+   * `installing`: the activity says the app was just added there; the stores treat it as any
+   * other, and installations-cache.ts asks the store then whatever it remembers.
    */
-  remember(place: Place, staffId: number | null, at: string): Promise<void>;
+  remember(place: Place, staffId: number | null, at: string, how?: RememberHow): Promise<void>;
   /** The app was removed from there: the row stays, marked, so a post can say so. */
   forget(id: string, at: string): Promise<void>;
   get(id: string): Promise<Installation | undefined>;

@@ -16,13 +16,16 @@ export async function onInstallationUpdate(deps: BotDeps, turn: TurnContext): Pr
     return;
   }
   if (!action.startsWith("add")) return;
-  const who = await whoIs(deps, turn);
+  // Added again after another instance (or `sos digest run`) marked it removed: written whatever
+  // this process remembers (installations-cache.ts).
+  const who = await whoIs(deps, turn, { installing: true });
   await turn.sendActivity(cardMessage(noticeCard(welcome(deps, turn, who.actor?.name))));
 }
 
 export async function onMembersAdded(deps: BotDeps, turn: TurnContext): Promise<void> {
   const bot = turn.activity.recipient?.id;
-  if ((turn.activity.membersAdded ?? []).some((m) => m.id === bot)) await rememberPlace(deps, turn, null);
+  if ((turn.activity.membersAdded ?? []).some((m) => m.id === bot))
+    await rememberPlace(deps, turn, null, { installing: true });
 }
 
 export async function onMembersRemoved(deps: BotDeps, turn: TurnContext): Promise<void> {

@@ -2,7 +2,7 @@ import type { Activity } from "@microsoft/agents-activity";
 import { CardFactory, MessageFactory, type TurnContext } from "@microsoft/agents-hosting";
 import type { Ctx } from "../../src/app/context.ts";
 import type { Audience } from "../../src/commands/invocation.ts";
-import { type Installations, kindOf, placeOf } from "./conversations.ts";
+import { type Installations, kindOf, placeOf, type RememberHow } from "./conversations.ts";
 import { type EmailCache, type Identity, identify } from "./identity.ts";
 import type { AdaptiveCard } from "./render/adaptive-card-kit.ts";
 
@@ -24,8 +24,11 @@ export function audienceOf(activity: Activity): Audience {
   return kindOf(activity) === "personal" ? "private" : "channel";
 }
 
-/** Who wrote, as staff; and the place they wrote from is remembered for later posts. */
-export async function whoIs(deps: BotDeps, turn: TurnContext): Promise<Identity> {
+/**
+ * Who wrote, as staff; and the place they wrote from is remembered for later posts (`installing`:
+ * the activity is the app being added there).
+ */
+export async function whoIs(deps: BotDeps, turn: TurnContext, how?: RememberHow): Promise<Identity> {
   const who = await identify(
     deps.ctx.people,
     turn,
@@ -34,17 +37,23 @@ export async function whoIs(deps: BotDeps, turn: TurnContext): Promise<Identity>
     (status) => deps.log(`teams: member lookup failed${status ? ` (HTTP ${status})` : ""}`),
     deps.lookups,
   );
-  await rememberPlace(deps, turn, who.actor?.staffId ?? null);
+  await rememberPlace(deps, turn, who.actor?.staffId ?? null, how);
   return who;
 }
 
-export async function rememberPlace(deps: BotDeps, turn: TurnContext, staffId: number | null): Promise<void> {
+export async function rememberPlace(
+  deps: BotDeps,
+  turn: TurnContext,
+  staffId: number | null,
+  how?: RememberHow,
+): Promise<void> {
   const place = placeOf(turn.activity);
   if (place) {
     await deps.installs.remember(
       place,
       place.kind === "personal" ? staffId : null,
       deps.ctx.clock.now().toISOString(),
+      how,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { createTeamsSurface } from "../../adapters/teams/index.ts";
 import { messageCard } from "../../adapters/teams/render/adaptive-card.ts";
 import { cardText } from "../helpers/cards.ts";
 import { AH_HIN, JANE, manualClock } from "../helpers/ctx.ts";
@@ -226,6 +227,36 @@ describe("posting when nobody asked (the digests' API)", () => {
     const r = await app.surface.poster.postToUser(app.t.as(JANE), digest, "nudge");
     expect(r).toMatchObject({ ok: false, reason: "not_installed" });
     expect(await app.surface.bot.deps.installs.personal(app.t.as(JANE).staffId)).toBeUndefined();
+  });
+
+  test("removed and added again: a personal post reaches the person again", async () => {
+    await app.post(personalMessage(rec, "sos whoami"));
+    await app.post(activity(rec, { type: "installationUpdate", action: "remove", conversation: PERSONAL }));
+    expect(await app.surface.poster.postToUser(app.t.as(JANE), digest, "nudge")).toMatchObject({
+      reason: "not_installed",
+    });
+    await app.post(personalMessage(rec, "sos whoami"));
+    expect(await app.surface.poster.postToUser(app.t.as(JANE), digest, "nudge")).toEqual({
+      ok: true,
+      conversationId: PERSONAL.id,
+    });
+  });
+
+  test("Teams refused a post from another instance, then the app was added again here: posts reach the person", async () => {
+    // Two servers on one database (PostgreSQL's several instances; here the SQLite file): this one
+    // takes Jane's messages, the other posts her digest.
+    const other = createTeamsSurface(app.t.ctx, {}, { log: () => {} });
+    await app.post(personalMessage(rec, "sos whoami"));
+    rec.refuse.add(PERSONAL.id);
+    expect(await other.poster.postToUser(app.t.as(JANE), digest, "nudge")).toMatchObject({
+      reason: "not_installed",
+    });
+    rec.refuse.delete(PERSONAL.id);
+    await installPersonal();
+    expect(await other.poster.postToUser(app.t.as(JANE), digest, "nudge")).toEqual({
+      ok: true,
+      conversationId: PERSONAL.id,
+    });
   });
 
   test("a connector failure is a failure, not 'not installed'", async () => {

@@ -131,19 +131,32 @@ export function tableSqueezes(
  * Column weights that give each column room for its longest piece and its padding, or null when
  * even that is wider than `width`: then no weighting lets the table read there. Every cell is
  * measured as bold (a header, a total row), which errs on the side of the blocks.
+ *
+ * A column's need only grows as rows are measured, so the answer is null as soon as the needs so
+ * far pass `width`: the seed's dashboards (11-14 columns) are too wide by their header row, and
+ * their 400 rows are not measured (that was ~10% of a Teams message's main-thread CPU under load).
  */
 export function fittingWeights(
   rows: readonly (readonly string[])[],
   width: number = PHONE_CARD_PX,
 ): number[] | null {
-  const n = Math.max(0, ...rows.map((r) => r.length));
-  const need = Array.from({ length: n }, (_, ci) =>
-    Math.ceil(
-      Math.max(0, ...rows.map((r) => longestPiecePx(r[ci] ?? "", "Small", true))) + TABLE_CELL_PAD_PX,
-    ),
-  );
-  const total = need.reduce((a, b) => a + b, 0);
+  let n = 0;
+  for (const r of rows) if (r.length > n) n = r.length;
+  const widest = new Array<number>(n).fill(0);
+  const need = widest.map(() => Math.ceil(TABLE_CELL_PAD_PX));
+  let total = need.reduce((a, b) => a + b, 0);
   if (total > width) return null;
+  for (const r of rows) {
+    for (let ci = 0; ci < r.length; ci++) {
+      const px = longestPiecePx(r[ci] ?? "", "Small", true);
+      if (px <= widest[ci]!) continue;
+      widest[ci] = px;
+      const now = Math.ceil(px + TABLE_CELL_PAD_PX);
+      total += now - need[ci]!;
+      need[ci] = now;
+      if (total > width) return null;
+    }
+  }
   return need;
 }
 
