@@ -9,6 +9,14 @@
  * under 8 in flight. Last, the same server in local mode (no credentials: Teams answered
  * anonymously on loopback) with Bot Framework message activities in the same mix at the same
  * levels, each in a personal conversation of its own so a local Bot Connector stand-in knows its reply.
+ * Under the table, where each server's peak RSS was (bench/watch-loop.mjs): the main thread's V8
+ * heap, each reader thread's and the other workers' (the WAL checkpointer), the process's anonymous
+ * memory and its mapped files (/proc/PID/smaps_rollup), at the moment of the peak.
+ *
+ * Knobs (environment): SOS_BENCH_HTTP_SECONDS (each level, default 10); SOS_BENCH_HTTP_LEVELS="1,64"
+ * (the in-flight levels, default 1,8,32,64); SOS_BENCH_HTTP_PARTS="slack,catch-up" (which of bare,
+ * slack, catch-up, teams to run, default all: to iterate on one); SOS_BENCH_SNAPSHOT,
+ * SOS_BENCH_SERVER_LOG, SOS_BENCH_NODE_FLAGS, SOS_BENCH_PROFILE, SOS_BENCH_SERVE (below).
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -24,7 +32,14 @@ import { percentile } from "./stats.ts";
 const SECRET = "bench-signing-secret";
 // The children run in a scratch folder, where "tsx" would not resolve.
 const TSX = import.meta.resolve("tsx");
-const LEVELS = [1, 8, 32, 64] as const;
+const LEVELS: readonly number[] = process.env.SOS_BENCH_HTTP_LEVELS
+  ? process.env.SOS_BENCH_HTTP_LEVELS.split(",").map(Number)
+  : [1, 8, 32, 64];
+const PARTS = ["bare", "slack", "catch-up", "teams"] as const;
+const parts = new Set(process.env.SOS_BENCH_HTTP_PARTS?.split(",") ?? PARTS);
+for (const p of parts)
+  if (!(PARTS as readonly string[]).includes(p))
+    throw new Error(`SOS_BENCH_HTTP_PARTS takes ${PARTS.join(", ")}; not "${p}"`);
 const WATCH = join(import.meta.dirname, "watch-loop.mjs");
 /**
  * The server as it ships: `node bin/sos.js start` with `npm start`'s node flags (bench/server-flags.ts),
@@ -293,6 +308,20 @@ interface Level {
   readonly peakRssMb?: number;
   /** the main thread's own V8 heap at its peak: RSS less this is the readers' heaps, SQLite and code */
   readonly peakMainHeapMb?: number;
+  /** where the RSS was at its peak (bench/watch-loop.mjs) */
+  readonly breakdown?: Breakdown;
+}
+
+interface Breakdown {
+  readonly rssMb: number;
+  readonly mainHeapMb: number;
+  readonly mainNewMb: number;
+  readonly readerHeapsMb: readonly number[];
+  readonly peakReaderHeapsMb: readonly number[];
+  readonly otherHeapsMb: readonly number[];
+  readonly externalMb: number;
+  readonly anonymousMb: number;
+  readonly filesMb: number;
 }
 
 let run = 0;
@@ -492,10 +521,12 @@ async function serverLevels(
       const r = await load(base, inFlight, seconds, (k, id) => make(k, id, inFlight >= specialsAt), path);
       // Replies still being built when the last ack went out are waited for (30 s at most).
       await slack.replied(before + r.sent.size, 30_000);
-      const stats = await ask<{ maxBlockMs: number; peakRssMb: number; peakMainHeapMb: number }>(
-        child,
-        "stats",
-      );
+      const stats = await ask<{
+        maxBlockMs: number;
+        peakRssMb: number;
+        peakMainHeapMb: number;
+        breakdown: Breakdown;
+      }>(child, "stats");
       // SOS_BENCH_SNAPSHOT=<folder>: the main thread's heap after each level, for what holds it.
       if (process.env.SOS_BENCH_SNAPSHOT)
         await ask(
@@ -602,26 +633,31 @@ export async function httpLoad(opts: {
       SLACK_API_URL: `${slack.url}/api/`,
       ...(process.env.SOS_READERS !== undefined ? { SOS_READERS: process.env.SOS_READERS } : {}),
     };
+    const none = async () => [] as Level[];
     const bareAt = opts.loadAverage();
-    const bare = await bareLevels(opts.dir, seconds, LEVELS);
+    const bare = parts.has("bare") ? await bareLevels(opts.dir, seconds, LEVELS) : [];
     const serverAt = opts.loadAverage();
-    const server = await serverLevels(env, opts.dir, slack, p, seconds, opts.today, LEVELS, 64);
+    const server = parts.has("slack")
+      ? await serverLevels(env, opts.dir, slack, p, seconds, opts.today, LEVELS, 64)
+      : [];
     // A start with the week's digests all due: the catch-up runs beside 8 in flight.
     const catchUpAt = opts.loadAverage();
     const postedBefore = slack.posted();
     const due = join(opts.dir, "http-digests-due.config.yaml");
     // The default schedules: this week's team digests, agency summary and nudges are all due.
     writeFileSync(due, opts.config);
-    const catchUp = await serverLevels(
-      { ...env, SOS_CONFIG: due },
-      opts.dir,
-      slack,
-      p,
-      seconds,
-      opts.today,
-      [8],
-      Number.POSITIVE_INFINITY,
-    );
+    const catchUp = await (parts.has("catch-up")
+      ? serverLevels(
+          { ...env, SOS_CONFIG: due },
+          opts.dir,
+          slack,
+          p,
+          seconds,
+          opts.today,
+          [8],
+          Number.POSITIVE_INFINITY,
+        )
+      : none());
     const posted = slack.posted() - postedBefore;
     // Teams activities in local mode (no credentials: anonymous, loopback only), at the same levels,
     // the replies taken by the Bot Connector stand-in. Last, because its config gives everyone a
@@ -633,17 +669,19 @@ export async function httpLoad(opts: {
       `${withTeamsIds(opts.config)}\ndigest: { team: "0 8 1 1 *", agency: "0 9 1 1 *", nudges: "0 9 1 1 *" }\n`,
     );
     const { SLACK_BOT_TOKEN: _t, SLACK_SIGNING_SECRET: _s, SLACK_API_URL: _u, ...local } = env;
-    const teams = await serverLevels(
-      { ...local, SOS_CONFIG: teamsConfig, HOST: "127.0.0.1" },
-      opts.dir,
-      slack,
-      p,
-      seconds,
-      opts.today,
-      LEVELS,
-      Number.POSITIVE_INFINITY,
-      "teams",
-    );
+    const teams = await (parts.has("teams")
+      ? serverLevels(
+          { ...local, SOS_CONFIG: teamsConfig, HOST: "127.0.0.1" },
+          opts.dir,
+          slack,
+          p,
+          seconds,
+          opts.today,
+          LEVELS,
+          Number.POSITIVE_INFINITY,
+          "teams",
+        )
+      : none());
 
     const head = [
       "in flight",
@@ -658,73 +696,109 @@ export async function httpLoad(opts: {
       "longest block ms",
       "peak RSS MB (main heap)",
     ];
+    /** the share of the bare endpoint's req/s at the same level, when it ran */
+    const ofBare = (l: Level) => {
+      const b = bare.find((x) => x.inFlight === l.inFlight);
+      return b ? ` (${f((l.perSecond / b.perSecond) * 100)}% of bare)` : "";
+    };
+    const row = (l: Level, endpoint: string, extra = "") => [
+      String(l.inFlight),
+      endpoint,
+      f(l.perSecond),
+      f(l.p50, 1),
+      f(l.p99, 1),
+      f(l.max),
+      String(l.over3s),
+      `${f(l.replyP50)}/${f(l.replyP99)}${l.lost ? ` (${l.lost} lost)` : ""}${extra}`,
+      String(l.busy ?? 0),
+      f(l.maxBlockMs),
+      `${f(l.peakRssMb)} (${f(l.peakMainHeapMb)})`,
+    ];
     const rows: string[][] = [];
-    for (let i = 0; i < LEVELS.length; i++) {
-      const b = bare[i]!;
-      const s = server[i]!;
-      rows.push([
-        String(b.inFlight),
-        "bare express + signature check",
-        f(b.perSecond),
-        f(b.p50, 1),
-        f(b.p99, 1),
-        f(b.max),
-        String(b.over3s),
-        "",
-        "",
-        "",
-        "",
+    /** where each server's peak RSS was: one row per server level */
+    const memory: string[][] = [];
+    const where = (l: Level, what: string) => {
+      const b = l.breakdown;
+      if (!b) return;
+      const list = (xs: readonly number[]) => (xs.length ? xs.map((x) => f(x)).join(" + ") : "–");
+      memory.push([
+        what,
+        f(b.rssMb),
+        `${f(b.mainHeapMb)} (${f(b.mainNewMb)})`,
+        `${list(b.readerHeapsMb)} (peak ${list(b.peakReaderHeapsMb)})`,
+        list(b.otherHeapsMb),
+        f(b.externalMb),
+        f(b.anonymousMb),
+        f(b.filesMb),
       ]);
-      rows.push([
-        String(s.inFlight),
-        `sos start, mixed${s.inFlight >= 64 ? " + Home opens, digest previews" : ""} (${f((s.perSecond / b.perSecond) * 100)}% of bare)`,
-        f(s.perSecond),
-        f(s.p50, 1),
-        f(s.p99, 1),
-        f(s.max),
-        String(s.over3s),
-        `${f(s.replyP50)}/${f(s.replyP99)}${s.lost ? ` (${s.lost} lost)` : ""}`,
-        String(s.busy ?? 0),
-        f(s.maxBlockMs),
-        `${f(s.peakRssMb)} (${f(s.peakMainHeapMb)})`,
-      ]);
+    };
+    for (const inFlight of LEVELS) {
+      const b = bare.find((x) => x.inFlight === inFlight);
+      if (b)
+        rows.push([
+          String(b.inFlight),
+          "bare express + signature check",
+          f(b.perSecond),
+          f(b.p50, 1),
+          f(b.p99, 1),
+          f(b.max),
+          String(b.over3s),
+          "",
+          "",
+          "",
+          "",
+        ]);
+      const s = server.find((x) => x.inFlight === inFlight);
+      if (s) {
+        rows.push(
+          row(s, `sos start, mixed${s.inFlight >= 64 ? " + Home opens, digest previews" : ""}${ofBare(s)}`),
+        );
+        where(s, `Slack, ${inFlight}`);
+      }
     }
-    for (const t of teams)
-      rows.push([
-        String(t.inFlight),
-        `sos start, Teams activities, local mode (${f((t.perSecond / bare[LEVELS.indexOf(t.inFlight as (typeof LEVELS)[number])]!.perSecond) * 100)}% of bare)`,
-        f(t.perSecond),
-        f(t.p50, 1),
-        f(t.p99, 1),
-        f(t.max),
-        String(t.over3s),
-        `${f(t.replyP50)}/${f(t.replyP99)}${t.lost ? ` (${t.lost} lost)` : ""}${t.strangers ? ` (${t.strangers} not known)` : ""}`,
-        String(t.busy ?? 0),
-        f(t.maxBlockMs),
-        `${f(t.peakRssMb)} (${f(t.peakMainHeapMb)})`,
-      ]);
-    const c = catchUp[0]!;
-    rows.splice(LEVELS.length * 2, 0, [
-      "8",
-      `sos start with every digest due: catch-up (${posted} posts) beside mixed load`,
-      f(c.perSecond),
-      f(c.p50, 1),
-      f(c.p99, 1),
-      f(c.max),
-      String(c.over3s),
-      `${f(c.replyP50)}/${f(c.replyP99)}${c.lost ? ` (${c.lost} lost)` : ""}`,
-      String(c.busy ?? 0),
-      f(c.maxBlockMs),
-      `${f(c.peakRssMb)} (${f(c.peakMainHeapMb)})`,
-    ]);
+    for (const c of catchUp) {
+      rows.push(row(c, `sos start with every digest due: catch-up (${posted} posts) beside mixed load`));
+      where(c, "Slack, 8 + catch-up");
+    }
+    for (const t of teams) {
+      rows.push(
+        row(
+          t,
+          `sos start, Teams activities, local mode${ofBare(t)}`,
+          t.strangers ? ` (${t.strangers} not known)` : "",
+        ),
+      );
+      where(t, `Teams, ${t.inFlight}`);
+    }
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (r: string[]) => `| ${r.map((x, i) => x.padEnd(w[i]!)).join(" | ")} |`;
+    const table = (h: string[], rs: string[][]) => {
+      const ws = h.map((x, i) => Math.max(x.length, ...rs.map((r) => r[i]!.length)));
+      const l = (r: string[]) => `| ${r.map((x, i) => x.padEnd(ws[i]!)).join(" | ")} |`;
+      return [l(h), l(ws.map((n) => "-".repeat(n))), ...rs.map(l)];
+    };
     lines.push(
       `HTTP load: signed Slack slash commands, then Teams message activities (each 55% log, 25% mine, 12% team, 8% stuck), ${seconds} s per level, the server run from ${SERVE.name === "dist" ? `dist/ (\`node ${SERVE.execArgv.join(" ")} bin/sos.js start\`)` : "the sources under tsx"}; on Slack one in ${WATCHING} of the people who log has their App Home open (opened in the warm-up), so their logs refresh it; load average ${bareAt} (bare), ${serverAt} (server), ${catchUpAt} (catch-up), ${teamsAt} (Teams)`,
       "",
       line(head),
       line(w.map((n) => "-".repeat(n))),
       ...rows.map(line),
+      "",
+      "Where the peak RSS was, at the moment of each level's peak (MB): V8 heaps as committed (total_heap_size); anonymous memory holds them, malloc (SQLite's page caches) and the threads' stacks; mapped files are node's own code and the native modules.",
+      "",
+      ...table(
+        [
+          "level",
+          "RSS",
+          "main heap (young)",
+          "reader heaps (peak)",
+          "other workers' heaps",
+          "main external",
+          "anonymous",
+          "mapped files",
+        ],
+        memory,
+      ),
       ...unstopped.map((u) => `\n${u} did not stop within 60 s of SIGTERM: killed.`),
     );
   } finally {
