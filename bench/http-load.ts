@@ -308,6 +308,8 @@ interface Level {
   readonly peakRssMb?: number;
   /** the main thread's own V8 heap at its peak: RSS less this is the readers' heaps, SQLite and code */
   readonly peakMainHeapMb?: number;
+  /** the server process's CPU time over the level (all its threads), ms */
+  readonly cpuMs?: number;
   /** where the RSS was at its peak (bench/watch-loop.mjs) */
   readonly breakdown?: Breakdown;
 }
@@ -525,6 +527,7 @@ async function serverLevels(
         maxBlockMs: number;
         peakRssMb: number;
         peakMainHeapMb: number;
+        cpuMs: number;
         breakdown: Breakdown;
       }>(child, "stats");
       // SOS_BENCH_SNAPSHOT=<folder>: the main thread's heap after each level, for what holds it.
@@ -724,6 +727,7 @@ export async function httpLoad(opts: {
       memory.push([
         what,
         f(b.rssMb),
+        l.cpuMs === undefined ? "" : f(l.cpuMs / l.requests, 2),
         `${f(b.mainHeapMb)} (${f(b.mainNewMb)})`,
         `${list(b.readerHeapsMb)} (peak ${list(b.peakReaderHeapsMb)})`,
         list(b.otherHeapsMb),
@@ -790,6 +794,7 @@ export async function httpLoad(opts: {
         [
           "level",
           "RSS",
+          "CPU ms a request",
           "main heap (young)",
           "reader heaps (peak)",
           "other workers' heaps",

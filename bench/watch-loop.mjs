@@ -44,6 +44,9 @@ if (isMainThread && process.send) {
   delay.enable();
   const MB = 2 ** 20;
   let peakRss = 0;
+  // the process's CPU time (every thread's) since the last "reset": per request served, it is
+  // the server's cost of a request, which moves far less with a loaded host than req/s does
+  let cpuFrom = process.cpuUsage();
   // The main thread's own V8 heap, apart from the process's RSS: the rest is the reader threads'
   // heaps, SQLite's caches and the code.
   let peakHeap = 0;
@@ -91,6 +94,7 @@ if (isMainThread && process.send) {
   process.on("message", (m) => {
     if (m === "reset") {
       delay.reset();
+      cpuFrom = process.cpuUsage();
       peakRss = 0;
       peakHeap = 0;
       for (const w of workers.values()) w.peak = w.heap;
@@ -101,6 +105,7 @@ if (isMainThread && process.send) {
       sample();
       process.send?.({
         maxBlockMs: delay.max / 1e6,
+        cpuMs: (({ user, system }) => (user + system) / 1000)(process.cpuUsage(cpuFrom)),
         peakRssMb: peakRss / MB,
         peakMainHeapMb: peakHeap / MB,
         breakdown: {
