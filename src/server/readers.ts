@@ -121,7 +121,7 @@ export const DEFAULT_READER_HEAP_MB = 192;
  * The young generation: small objects of one job die young. 12 MB is V8's three semi-spaces' worth
  * of 4 MB, what `npm start`'s `--max-semi-space-size=4` gives every isolate anyway (a V8 flag wins
  * over a worker's `resourceLimits`); here so a server started without the flag bounds its readers
- * the same. Measured under the HTTP load: the reader's committed heap 33 → 25 MB, and no more
+ * the same. Measured under the HTTP load: the reader's committed heap 32–41 → 24–35 MB, and no more
  * server CPU a request (README "Performance", "Young generations bounded").
  */
 const YOUNG_MB = 12;
