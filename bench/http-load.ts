@@ -15,10 +15,14 @@
  * The catch-up's row says how many posts the Slack stand-in took and how many of them were repeats
  * (a post with the channel, text and blocks of one before it, or one saying it may repeat one): 0
  * is what the digest ledger promises.
+ * Under the table, where each server's peak RSS was (bench/watch-loop.mjs): the main thread's V8
+ * heap, each reader thread's and the other workers' (the WAL checkpointer), the process's anonymous
+ * memory and its mapped files (/proc/PID/smaps_rollup), at the moment of the peak.
  *
  * Knobs (environment): SOS_BENCH_HTTP_SECONDS (per level, default 10); SOS_BENCH_HTTP_STAGES (a
  * comma-separated list of bare, slack, catch-up, teams; all by default) runs only those stages, e.g.
  * `SOS_BENCH_HTTP_STAGES=bare,teams npm run bench -- --http` to iterate on Teams alone;
+ * SOS_BENCH_HTTP_LEVELS="1,64" (the in-flight levels, default 1,8,32,64);
  * SOS_BENCH_TEAMS_CHATS=each puts every activity in a new conversation of its own instead (every one
  * a first install, as the bench did until 2026-12-03); SOS_BENCH_PROFILE=<folder> writes the server's
  * main-thread CPU profile (summarize it with bench/cpuprofile-top.mjs); SOS_BENCH_NODE_FLAGS,
@@ -38,7 +42,9 @@ import { percentile } from "./stats.ts";
 const SECRET = "bench-signing-secret";
 // The children run in a scratch folder, where "tsx" would not resolve.
 const TSX = import.meta.resolve("tsx");
-const LEVELS = [1, 8, 32, 64] as const;
+const LEVELS: readonly number[] = process.env.SOS_BENCH_HTTP_LEVELS
+  ? process.env.SOS_BENCH_HTTP_LEVELS.split(",").map(Number)
+  : [1, 8, 32, 64];
 const WATCH = join(import.meta.dirname, "watch-loop.mjs");
 /**
  * The server as it ships: `node bin/sos.js start` with `npm start`'s node flags (bench/server-flags.ts),
@@ -337,6 +343,20 @@ interface Level {
   readonly peakMainHeapMb?: number;
   /** the server process's CPU time (every thread, user + system) over the level */
   readonly cpuMs?: number;
+  /** where the RSS was at its peak (bench/watch-loop.mjs) */
+  readonly breakdown?: Breakdown;
+}
+
+interface Breakdown {
+  readonly rssMb: number;
+  readonly mainHeapMb: number;
+  readonly mainNewMb: number;
+  readonly readerHeapsMb: readonly number[];
+  readonly peakReaderHeapsMb: readonly number[];
+  readonly otherHeapsMb: readonly number[];
+  readonly externalMb: number;
+  readonly anonymousMb: number;
+  readonly filesMb: number;
 }
 
 let run = 0;
@@ -562,6 +582,7 @@ async function serverLevels(
         peakRssMb: number;
         peakMainHeapMb: number;
         cpuMs: number;
+        breakdown: Breakdown;
       }>(child, "stats");
       // SOS_BENCH_SNAPSHOT=<folder>: the main thread's heap after each level, for what holds it.
       if (process.env.SOS_BENCH_SNAPSHOT)
@@ -755,6 +776,31 @@ export async function httpLoad(opts: {
       "server CPU ms/req",
     ];
     const rows: string[][] = [];
+    /** where each server's peak RSS was: one row per server level */
+    const memory: string[][] = [];
+    const where = (l: Level, what: string) => {
+      const b = l.breakdown;
+      if (!b) return;
+      const list = (xs: readonly number[]) => (xs.length ? xs.map((x) => f(x)).join(" + ") : "–");
+      memory.push([
+        what,
+        f(b.rssMb),
+        `${f(b.mainHeapMb)} (${f(b.mainNewMb)})`,
+        `${list(b.readerHeapsMb)} (peak ${list(b.peakReaderHeapsMb)})`,
+        list(b.otherHeapsMb),
+        f(b.externalMb),
+        f(b.anonymousMb),
+        f(b.filesMb),
+      ]);
+    };
+    for (const s of server) where(s, `Slack, ${s.inFlight}`);
+    for (const c of catchUp) where(c, "Slack, 8 + catch-up");
+    for (const t of teams) where(t, `Teams, ${t.inFlight}`);
+    const table = (h: string[], rs: string[][]) => {
+      const ws = h.map((x, i) => Math.max(x.length, ...rs.map((r) => r[i]!.length)));
+      const l = (r: string[]) => `| ${r.map((x, i) => x.padEnd(ws[i]!)).join(" | ")} |`;
+      return [l(h), l(ws.map((n) => "-".repeat(n))), ...rs.map(l)];
+    };
     // The share of bare at the same level, when the bare stage ran.
     const ofBare = (l: Level) => {
       const b = bare.find((x) => x.inFlight === l.inFlight);
@@ -837,6 +883,22 @@ export async function httpLoad(opts: {
             `\nThe catch-up's server stopped ${(catchUpStopMs / 1000).toFixed(1)} s after SIGTERM (a digest part being posted is let get its answer, at most 12 s).`,
           ]
         : []),
+      "",
+      "Where the peak RSS was, at the moment of each level's peak (MB): V8 heaps as committed (total_heap_size); anonymous memory holds them, malloc (SQLite's page caches) and the threads' stacks; mapped files are node's own code and the native modules.",
+      "",
+      ...table(
+        [
+          "level",
+          "RSS",
+          "main heap (young)",
+          "reader heaps (peak)",
+          "other workers' heaps",
+          "main external",
+          "anonymous",
+          "mapped files",
+        ],
+        memory,
+      ),
       ...unstopped.map((u) => `\n${u} did not stop within 60 s of SIGTERM: killed.`),
     );
   } finally {

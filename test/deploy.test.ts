@@ -66,7 +66,9 @@ describe("deploy/sos-dashboards.service", () => {
     );
   });
 
-  test("starts node with the same flags as `npm start`, and they bound the main thread's heap", () => {
+  test("starts node with the same flags as `npm start`, and they bound the heaps", () => {
     expect(START_FLAGS).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
+    // every isolate's young generation (the main thread's and the workers')
+    expect(START_FLAGS).toContainEqual(expect.stringMatching(/^--max-semi-space-size=\d+$/));
   });
 });
