@@ -127,13 +127,13 @@ export function readerThreads(env: NodeJS.ProcessEnv): number {
  */
 export const DEFAULT_READER_HEAP_MB = 192;
 /**
- * The young generation: small objects of one job die young. 12 MB is V8's three semi-spaces' worth
- * of 4 MB, what `npm start`'s `--max-semi-space-size=4` gives every isolate anyway (a V8 flag wins
+ * The young generation: small objects of one job die young. 24 MB is V8's three semi-spaces' worth
+ * of 8 MB, what `npm start`'s `--max-semi-space-size=8` gives every isolate anyway (a V8 flag wins
  * over a worker's `resourceLimits`); here so a server started without the flag bounds its readers
- * the same. Measured under the HTTP load: the reader's committed heap 32–41 → 24–35 MB, and no more
- * server CPU a request (README "Performance", "Young generations bounded").
+ * the same. 4 MB semi-spaces held less (the reader's committed heap 32–41 → 24–35 MB) but cost the
+ * server 13% more CPU a request under the HTTP load (README "Performance").
  */
-const YOUNG_MB = 12;
+const YOUNG_MB = 24;
 
 /** `SOS_READER_HEAP_MB`: each reader thread's old-generation limit, else the default. */
 export function readerHeapMb(env: NodeJS.ProcessEnv): number {
