@@ -821,63 +821,50 @@ export async function httpLoad(opts: {
         "",
         "",
       ]);
+    /** one server level's row: every column, its reply times with what was lost (and `extra`) */
+    const row = (l: Level, endpoint: string, extra = "") => [
+      String(l.inFlight),
+      endpoint,
+      f(l.perSecond),
+      f(l.p50, 1),
+      f(l.p99, 1),
+      f(l.max),
+      String(l.over3s),
+      `${f(l.replyP50)}/${f(l.replyP99)}${l.lost ? ` (${l.lost} lost)` : ""}${extra}`,
+      String(l.busy ?? 0),
+      f(l.maxBlockMs),
+      `${f(l.peakRssMb)} (${f(l.peakMainHeapMb)})`,
+      cpuPerRequest(l),
+    ];
     for (const s of server)
-      rows.push([
-        String(s.inFlight),
-        `sos start, mixed${s.inFlight >= 64 ? " + Home opens, digest previews" : ""}${ofBare(s)}`,
-        f(s.perSecond),
-        f(s.p50, 1),
-        f(s.p99, 1),
-        f(s.max),
-        String(s.over3s),
-        `${f(s.replyP50)}/${f(s.replyP99)}${s.lost ? ` (${s.lost} lost)` : ""}`,
-        String(s.busy ?? 0),
-        f(s.maxBlockMs),
-        `${f(s.peakRssMb)} (${f(s.peakMainHeapMb)})`,
-        cpuPerRequest(s),
-      ]);
+      rows.push(
+        row(s, `sos start, mixed${s.inFlight >= 64 ? " + Home opens, digest previews" : ""}${ofBare(s)}`),
+      );
     // Bare and server rows side by side, level by level, as the table always read.
     rows.sort((a, b) => Number(a[0]) - Number(b[0]));
     const levelRows = rows.length;
     for (const t of teams)
-      rows.push([
-        String(t.inFlight),
-        `sos start, Teams activities, local mode${ofBare(t)}`,
-        f(t.perSecond),
-        f(t.p50, 1),
-        f(t.p99, 1),
-        f(t.max),
-        String(t.over3s),
-        `${f(t.replyP50)}/${f(t.replyP99)}${t.lost ? ` (${t.lost} lost)` : ""}${t.strangers ? ` (${t.strangers} not known)` : ""}`,
-        String(t.busy ?? 0),
-        f(t.maxBlockMs),
-        `${f(t.peakRssMb)} (${f(t.peakMainHeapMb)})`,
-        cpuPerRequest(t),
-      ]);
+      rows.push(
+        row(
+          t,
+          `sos start, Teams activities, local mode${ofBare(t)}`,
+          t.strangers ? ` (${t.strangers} not known)` : "",
+        ),
+      );
     const c = catchUp[0];
     if (c)
-      rows.splice(levelRows, 0, [
-        "8",
-        `sos start with every digest due: catch-up (${posted} posts, repeats: ${repeated}) beside mixed load`,
-        f(c.perSecond),
-        f(c.p50, 1),
-        f(c.p99, 1),
-        f(c.max),
-        String(c.over3s),
-        `${f(c.replyP50)}/${f(c.replyP99)}${c.lost ? ` (${c.lost} lost)` : ""}`,
-        String(c.busy ?? 0),
-        f(c.maxBlockMs),
-        `${f(c.peakRssMb)} (${f(c.peakMainHeapMb)})`,
-        cpuPerRequest(c),
-      ]);
-    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (r: string[]) => `| ${r.map((x, i) => x.padEnd(w[i]!)).join(" | ")} |`;
+      rows.splice(
+        levelRows,
+        0,
+        row(
+          c,
+          `sos start with every digest due: catch-up (${posted} posts, repeats: ${repeated}) beside mixed load`,
+        ),
+      );
     lines.push(
       `HTTP load: signed Slack slash commands, then Teams message activities (each 55% log, 25% mine, 12% team, 8% stuck; Teams ${TEAMS_CHAT_EACH ? "each in a new conversation" : "each in the person's own personal chat"}), ${seconds} s per level, the server run from ${SERVE.name === "dist" ? `dist/ (\`node ${SERVE.execArgv.join(" ")} bin/sos.js start\`)` : "the sources under tsx"}; on Slack one in ${WATCHING} of the people who log has their App Home open (opened in the warm-up), so their logs refresh it; load average ${bareAt} (bare), ${serverAt} (server), ${catchUpAt} (catch-up), ${teamsAt} (Teams)`,
       "",
-      line(head),
-      line(w.map((n) => "-".repeat(n))),
-      ...rows.map(line),
+      ...table(head, rows),
       ...(catchUp.length
         ? [
             `\nThe catch-up's server stopped ${(catchUpStopMs / 1000).toFixed(1)} s after SIGTERM (a digest part being posted is let get its answer, at most 12 s).`,

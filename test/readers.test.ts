@@ -11,7 +11,13 @@ import { planNudges } from "../src/digest/nudges.ts";
 import { teamDigest } from "../src/digest/team-digest.ts";
 import { whiteboardModel } from "../src/digest/whiteboard.ts";
 import { whiteboardSvg } from "../src/pictures/whiteboard-svg.ts";
-import { DEFAULT_READER_HEAP_MB, type Readers, readerHeapMb, startReaders } from "../src/server/readers.ts";
+import {
+  DEFAULT_READER_HEAP_MB,
+  type ReaderOptions,
+  type Readers,
+  readerHeapMb,
+  startReaders,
+} from "../src/server/readers.ts";
 import { withReaders } from "../src/server/readers-context.ts";
 import { ALISON, JANE, MORGAN, makeTestCtx, ROBIN, SAM, type TestCtx } from "./helpers/ctx.ts";
 import { DEMO_YAML } from "./helpers/demo-config.ts";
@@ -36,6 +42,15 @@ afterAll(async () => {
   await readers.close();
   t.close();
 });
+
+/** One reader thread over the test's database, on its clock and config, with `opts` beside. */
+const oneThread = (opts: Partial<ReaderOptions> = {}): Readers =>
+  startReaders({
+    dbPath: t.dbPath,
+    threads: 1,
+    source: () => ({ org: t.ctx.org, now: t.ctx.clock.now() }),
+    ...opts,
+  });
 
 const input = (email: string, text: string): CommandInput => ({
   actor: t.as(email),
@@ -114,13 +129,7 @@ test("the instant a job is asked at is the reader's now: ages and stuck days as 
 });
 
 test("when more people's jobs wait than can be served, the next is refused at once with Busy", async () => {
-  const small = startReaders({
-    dbPath: t.dbPath,
-    threads: 1,
-    maxWaiting: 1,
-    depth: 1,
-    source: () => ({ org: t.ctx.org, now: t.ctx.clock.now() }),
-  });
+  const small = oneThread({ maxWaiting: 1, depth: 1 });
   try {
     // The first goes to the one thread, the second waits, the third finds the queue full. A
     // digest's job is never refused: it waits behind.
@@ -140,13 +149,7 @@ test("when more people's jobs wait than can be served, the next is refused at on
 });
 
 test("a thread is sent its next jobs before it answers the first, and answers each in turn", async () => {
-  const ahead = startReaders({
-    dbPath: t.dbPath,
-    threads: 1,
-    maxWaiting: 1,
-    depth: 3,
-    source: () => ({ org: t.ctx.org, now: t.ctx.clock.now() }),
-  });
+  const ahead = oneThread({ maxWaiting: 1, depth: 3 });
   try {
     const asks = ["mine", "stuck", "case 12345", "case 12346"].map((text) =>
       ahead.run("command", input(JANE, text)),
@@ -164,12 +167,7 @@ test("a thread is sent its next jobs before it answers the first, and answers ea
 });
 
 test("jobs sent ahead under configs the thread then drops are still answered under their own", async () => {
-  const ahead = startReaders({
-    dbPath: t.dbPath,
-    threads: 1,
-    depth: 8,
-    source: () => ({ org: t.ctx.org, now: t.ctx.clock.now() }),
-  });
+  const ahead = oneThread({ depth: 8 });
   try {
     // Five configs in a row, each with a job, all sent before the first answer: a thread keeps
     // three, so the fourth's and fifth's make it drop the first two, whose jobs are still queued.
@@ -225,12 +223,7 @@ test("sos start's context: reads go to a reader under the config the command was
 
 test("with no reader thread able to run (a database it cannot open), people are told the server is busy, not left waiting", async () => {
   const lines: string[] = [];
-  const broken = startReaders({
-    dbPath: `${t.dir}/not-there.db`,
-    threads: 1,
-    log: (l) => lines.push(l),
-    source: () => ({ org: t.ctx.org, now: t.ctx.clock.now() }),
-  });
+  const broken = oneThread({ dbPath: `${t.dir}/not-there.db`, log: (l) => lines.push(l) });
   try {
     // The job sent to the thread as it fails is refused with it; then no thread is left.
     await expect(broken.run("command", input(JANE, "mine"))).rejects.toThrow();
@@ -245,13 +238,7 @@ test("with no reader thread able to run (a database it cannot open), people are 
 test("each reader thread's heap is bounded: one that needs more stops, its job is refused and nothing waits on silence", async () => {
   const lines: string[] = [];
   // 4 MB of old generation cannot hold the reader's own modules: the thread runs out as it loads.
-  const starved = startReaders({
-    dbPath: t.dbPath,
-    threads: 1,
-    heapMb: 4,
-    log: (l) => lines.push(l),
-    source: () => ({ org: t.ctx.org, now: t.ctx.clock.now() }),
-  });
+  const starved = oneThread({ heapMb: 4, log: (l) => lines.push(l) });
   try {
     await expect(starved.run("command", input(JANE, "mine"))).rejects.toThrow();
     await expect(starved.run("command", input(JANE, "stuck"))).rejects.toBeInstanceOf(Busy);
