@@ -135,9 +135,12 @@ describeEachStore("App Home claims", (kind) => {
     await a.refresher.opened("U0DEMOJANE");
     await a.refresher.refresh("U0DEMOJANE", on.actor, client);
     await b.refresher.refresh("U0DEMOJANE", on.actor, client);
+    // A's window fires first and is claimed before B's: fired together, the two claims race on the
+    // database, and B winning left this test waiting on A's publish (a CI flake on PostgreSQL).
     a.timers.fire();
+    await until(() => published.length > 0);
     b.timers.fire();
-    await until(() => published.length > 0 && b.timers.waiting() > 0);
+    await until(() => b.timers.waiting() > 0);
     // A claimed and published; B found the window taken and keeps its change for a window on.
     expect(published).toEqual(["A:U0DEMOJANE"]);
     expect(b.timers.waiting()).toBe(1);
